@@ -1,0 +1,31 @@
+//! `watchfloor check`: is the configuration usable, and is every feed clean?
+
+use super::{EXIT_OK, EXIT_PROBLEMS};
+use crate::config::Config;
+use crate::engine::Engine;
+use std::io::Write;
+
+pub fn run(config: &Config) -> i32 {
+    let mut engine = Engine::new(config);
+    engine.load_once();
+    let mut out = std::io::stdout().lock();
+    for e in engine.errors() {
+        if writeln!(out, "{e}").is_err() {
+            return EXIT_PROBLEMS;
+        }
+    }
+    let problems = engine.error_count();
+    let files = engine.feeds().files().filter(|(_, _, open)| *open).count();
+    let records = engine.store().len();
+    let summary = if problems == 0 {
+        format!("ok: {files} files, {records} records, no problems")
+    } else {
+        format!("{problems} problems in {} feeds; {files} files, {records} records loaded", config.feeds.len())
+    };
+    let _ = writeln!(out, "{summary}");
+    if problems == 0 {
+        EXIT_OK
+    } else {
+        EXIT_PROBLEMS
+    }
+}

@@ -1,0 +1,122 @@
+//! `watchfloor follow`: load, then print each change as it happens, until interrupted.
+//!
+//! The loop sleeps until the watcher says a feed file changed (or the slow safety check comes round),
+//! reads what is new, and prints one line per change. Nothing runs on a timer while idle but that check.
+
+use super::json;
+use super::{emit, EXIT_OK, EXIT_PROBLEMS};
+use crate::config::Config;
+use crate::engine::{Change, Engine};
+use crate::feed::watch::DirWatcher;
+use crate::text::clean_path;
+use serde_json::json;
+use std::io::Write;
+use std::time::Duration;
+use tokio::signal::unix::{signal, SignalKind};
+
+/// How often files are looked at even without a watcher event: a safety net for missed events and for
+/// folders that appear after start.
+const SAFETY_CHECK: Duration = Duration::from_secs(1);
+
+pub fn run(config: &Config, as_json: bool) -> i32 {
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("watchfloor: cannot start: {e}");
+            return EXIT_PROBLEMS;
+        }
+    };
+    rt.block_on(follow(config, as_json))
+}
+
+async fn follow(config: &Config, as_json: bool) -> i32 {
+    let mut engine = Engine::new(config);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    // Watch before the first read, so nothing written in between is missed.
+    let mut watcher = DirWatcher::new(engine.feeds().matcher(), move || {
+        let _ = tx.send(());
+    });
+    let dirs = engine.feeds().watch_dirs();
+    watcher.refresh(&dirs);
+
+    let mut out = std::io::stdout().lock();
+    let initial = engine.poll();
+    // At start only problems are printed, not every record; then a `ready` line with the counts.
+    let problems: Vec<&Change> =
+        initial.iter().filter(|c| matches!(c, Change::FeedError(_) | Change::FeedMissing { .. })).collect();
+    if !print(&mut out, &problems, &engine, as_json) {
+        return EXIT_OK;
+    }
+    let ready = if as_json {
+        format!(
+            "{}\n",
+            json!({"event": "ready", "counts": json::counts(engine.store()), "errors": engine.error_count()})
+        )
+    } else {
+        format!("ready: {} records, {} feed errors\n", engine.store().len(), engine.error_count())
+    };
+    if !emit(&mut out, &ready) || out.flush().is_err() {
+        return EXIT_OK;
+    }
+
+    let (mut term, mut hup, mut int) =
+        match (signal(SignalKind::terminate()), signal(SignalKind::hangup()), signal(SignalKind::interrupt())) {
+            (Ok(t), Ok(h), Ok(i)) => (t, h, i),
+            _ => {
+                eprintln!("watchfloor: cannot install signal handlers");
+                return EXIT_PROBLEMS;
+            }
+        };
+    let mut safety = tokio::time::interval(SAFETY_CHECK);
+    safety.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            woke = rx.recv() => {
+                if woke.is_none() {
+                    break;
+                }
+                // A burst of events is one read.
+                while rx.try_recv().is_ok() {}
+            }
+            _ = safety.tick() => watcher.refresh(&dirs),
+            _ = term.recv() => break,
+            _ = hup.recv() => break,
+            _ = int.recv() => break,
+        }
+        let changes = engine.poll();
+        let refs: Vec<&Change> = changes.iter().collect();
+        if !print(&mut out, &refs, &engine, as_json) || out.flush().is_err() {
+            break;
+        }
+    }
+    tracing::info!("follow stopped");
+    EXIT_OK
+}
+
+/// Prints changes; false when stdout is gone.
+fn print(out: &mut impl Write, changes: &[&Change], engine: &Engine, as_json: bool) -> bool {
+    for c in changes {
+        let line = if as_json { format!("{}\n", json::change(c, engine.store())) } else { text_line(c) };
+        if !emit(out, &line) {
+            return false;
+        }
+    }
+    true
+}
+
+fn text_line(c: &Change) -> String {
+    match c {
+        Change::RecordAdded { kind, id, origin } => {
+            format!("added    {kind} {id} ({}:{})\n", clean_path(&origin.file), origin.line)
+        }
+        Change::RecordUpdated { kind, id, origin, versions } => {
+            format!("updated  {kind} {id} v{versions} ({}:{})\n", clean_path(&origin.file), origin.line)
+        }
+        Change::FeedError(e) => format!("error    {e}\n"),
+        Change::FileAppeared { file } => format!("appeared {}\n", clean_path(file)),
+        Change::FileVanished { file } => format!("vanished {}\n", clean_path(file)),
+        Change::FileTruncated { file } => format!("truncated {}\n", clean_path(file)),
+        Change::FileReplaced { file } => format!("replaced {}\n", clean_path(file)),
+        Change::FeedMissing { file } => format!("missing  {}\n", clean_path(file)),
+    }
+}

@@ -1,0 +1,72 @@
+//! The JSON shapes of records, errors and changes: an interface scripts build on (see `docs/feeds.md`).
+
+use crate::engine::{Change, FeedError};
+use crate::model::store::{Entry, Origin, Store, Version};
+use crate::model::vocab::Kind;
+use serde_json::{json, Map, Value};
+use std::path::Path;
+
+pub use crate::text::clean_path as path_text;
+
+fn origin(o: &Origin) -> Value {
+    json!({ "file": path_text(&o.file), "line": o.line })
+}
+
+fn version(v: &Version) -> Value {
+    json!({ "ts": v.record.ts.text, "origin": origin(&v.origin), "fields": v.record.fields_json() })
+}
+
+/// A record: its current version's fields (declared and unknown), where it was read, and every version.
+pub fn record(entry: &Entry) -> Value {
+    let cur = entry.current();
+    json!({
+        "id": cur.record.id,
+        "kind": cur.record.kind,
+        "ts": cur.record.ts.text,
+        "fields": cur.record.fields_json(),
+        "origin": origin(&cur.origin),
+        "versions": entry.history().len(),
+        "history": entry.history().iter().map(version).collect::<Vec<_>>(),
+    })
+}
+
+pub fn error(e: &FeedError) -> Value {
+    json!({ "file": path_text(&e.file), "line": e.line, "message": e.message })
+}
+
+/// `{"sanctions": N, ...}`: records per kind.
+pub fn counts(store: &Store) -> Value {
+    let mut m = Map::new();
+    for &kind in Kind::ALL {
+        m.insert(kind.as_str().into(), json!(store.panel(kind).len()));
+    }
+    Value::Object(m)
+}
+
+/// One line of `follow --json`.
+pub fn change(c: &Change, store: &Store) -> Value {
+    let file_event = |event: &str, file: &Path| json!({ "event": event, "file": path_text(file) });
+    match c {
+        Change::RecordAdded { kind, id, origin } | Change::RecordUpdated { kind, id, origin, .. } => {
+            let event = if matches!(c, Change::RecordAdded { .. }) { "record_added" } else { "record_updated" };
+            let mut v = json!({
+                "event": event, "kind": kind, "id": id, "file": path_text(&origin.file), "line": origin.line,
+            });
+            if let Some(entry) = store.panel(*kind).get(id) {
+                v["versions"] = json!(entry.history().len());
+                v["record"] = record(entry);
+            }
+            v
+        }
+        Change::FeedError(e) => {
+            let mut v = error(e);
+            v["event"] = json!("feed_error");
+            v
+        }
+        Change::FileAppeared { file } => file_event("file_appeared", file),
+        Change::FileVanished { file } => file_event("file_vanished", file),
+        Change::FileTruncated { file } => file_event("file_truncated", file),
+        Change::FileReplaced { file } => file_event("file_replaced", file),
+        Change::FeedMissing { file } => file_event("feed_missing", file),
+    }
+}

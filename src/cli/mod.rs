@@ -1,0 +1,97 @@
+//! The command line: options, and the headless commands that answer without the dashboard.
+
+pub mod check;
+pub mod follow;
+pub mod json;
+pub mod snapshot;
+pub mod table;
+
+use crate::config::{Config, ConfigError, Lookup};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Exit status: everything fine.
+pub const EXIT_OK: i32 = 0;
+/// Exit status: a feed has problems (`check`), or a runtime failure.
+pub const EXIT_PROBLEMS: i32 = 1;
+/// Exit status: the configuration cannot be used (or the command line is wrong).
+pub const EXIT_CONFIG: i32 = 2;
+
+/// A live terminal dashboard of sanctions, flagged suppliers, aid packages and shortages, fed by local files.
+#[derive(Debug, Parser)]
+#[command(name = "watchfloor", version, about, long_about = None)]
+pub struct Cli {
+    /// Configuration file [default: ./config.toml, else $XDG_CONFIG_HOME/watchfloor/config.toml, else built in]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Folder that relative feed paths start from (overrides `feeds_dir` in the config)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub feeds: Option<PathBuf>,
+
+    /// Log file [default: $XDG_STATE_HOME/watchfloor/watchfloor.log]; level from WATCHFLOOR_LOG
+    #[arg(long, global = true, value_name = "PATH")]
+    pub log: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate the configuration and every feed; print each problem as `file:line: reason`
+    ///
+    /// Exit status: 0 when clean, 1 when a feed has problems, 2 when the configuration cannot be used.
+    Check,
+    /// Load every feed and print the state: per kind, the count and the newest records
+    Snapshot {
+        /// One JSON document: {"panels": {KIND: {"count", "records"}}, "errors": [...]}
+        #[arg(long)]
+        json: bool,
+        /// Newest records shown per kind (all of them with --json when not given)
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+    },
+    /// Load every feed, then print one line per change as it happens, until interrupted
+    Follow {
+        /// JSON lines: {"event", "kind", "id", "file", "line", ...}; see docs/feeds.md
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs the command line and returns the exit status.
+pub fn run(cli: Cli) -> i32 {
+    if let Some(path) = cli.log.clone().or_else(crate::logging::default_path) {
+        // Logging is a help, not a requirement: without a writable log file the program still works.
+        let _ = crate::logging::init(&path);
+    }
+    let config = match load_config(&cli) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("watchfloor: configuration error: {e}");
+            return EXIT_CONFIG;
+        }
+    };
+    tracing::info!(
+        "config {}, {} feeds",
+        config.file.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "built in".into()),
+        config.feeds.len()
+    );
+    match cli.command {
+        Some(Command::Check) => check::run(&config),
+        Some(Command::Snapshot { json, limit }) => snapshot::run(&config, json, limit),
+        Some(Command::Follow { json }) => follow::run(&config, json),
+        // Until the dashboard lands, no subcommand prints the state.
+        None => snapshot::run(&config, false, None),
+    }
+}
+
+fn load_config(cli: &Cli) -> Result<Config, ConfigError> {
+    Lookup { explicit: cli.config.as_deref(), feeds_dir: cli.feeds.as_deref() }.load()
+}
+
+/// Writes to stdout, ending quietly when the reader has gone (`watchfloor follow --json | head`).
+pub(crate) fn emit(out: &mut impl std::io::Write, text: &str) -> bool {
+    out.write_all(text.as_bytes()).is_ok()
+}

@@ -1,0 +1,68 @@
+//! `watchfloor snapshot`: load everything and print the state, as text or one JSON document.
+
+use super::json;
+use super::table;
+use super::{emit, EXIT_OK};
+use crate::config::Config;
+use crate::engine::Engine;
+use crate::model::vocab::Kind;
+use serde_json::{json, Map, Value};
+
+/// Records shown per kind in text when `--limit` is not given.
+const TEXT_LIMIT: usize = 10;
+
+pub fn run(config: &Config, as_json: bool, limit: Option<usize>) -> i32 {
+    let mut engine = Engine::new(config);
+    engine.load_once();
+    let text = if as_json { to_json(&engine, limit) } else { to_text(&engine, limit.unwrap_or(TEXT_LIMIT)) };
+    emit(&mut std::io::stdout().lock(), &text);
+    EXIT_OK
+}
+
+fn to_json(engine: &Engine, limit: Option<usize>) -> String {
+    let store = engine.store();
+    let mut panels = Map::new();
+    for &kind in Kind::ALL {
+        let panel = store.panel(kind);
+        let records: Vec<Value> =
+            panel.newest_first().into_iter().take(limit.unwrap_or(usize::MAX)).map(json::record).collect();
+        panels.insert(kind.as_str().into(), json!({ "count": panel.len(), "records": records }));
+    }
+    let errors: Vec<Value> = engine.errors().iter().map(json::error).collect();
+    let doc = json!({ "panels": panels, "errors": errors, "error_count": engine.error_count() });
+    format!("{doc}\n")
+}
+
+fn to_text(engine: &Engine, limit: usize) -> String {
+    let store = engine.store();
+    let mut out = String::new();
+    for &kind in Kind::ALL {
+        let panel = store.panel(kind);
+        let shown = panel.len().min(limit);
+        out.push_str(&format!("{kind}: {} records", panel.len()));
+        if shown < panel.len() {
+            out.push_str(&format!(" (newest {shown})"));
+        }
+        out.push('\n');
+        if shown > 0 {
+            let rows: Vec<Vec<String>> =
+                panel.newest_first().into_iter().take(shown).map(|e| table::cells(&e.current().record)).collect();
+            for line in table::render(table::headers(kind), &rows).lines() {
+                out.push_str("  ");
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out.push('\n');
+    }
+    let errors = engine.errors();
+    if errors.is_empty() {
+        out.push_str("no feed errors\n");
+    } else {
+        out.push_str(&format!("feed errors: {}\n", engine.error_count()));
+        for e in errors.iter().rev().take(limit).rev() {
+            out.push_str(&format!("  {e}\n"));
+        }
+    }
+    out
+}

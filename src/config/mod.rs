@@ -1,0 +1,281 @@
+//! `config.toml`: which files feed which kind, in which format, and the limits.
+//!
+//! Looked up at `--config PATH`, else `./config.toml`, else `$XDG_CONFIG_HOME/watchfloor/config.toml`, else
+//! the built-in default (the shipped `config.toml`). Relative paths are resolved against the config file's
+//! folder. Every error names the file, line and column and what was expected.
+
+use crate::feed::formats::Format;
+use crate::model::vocab::Kind;
+use serde::Deserialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// The shipped default configuration, used when no config file is found.
+pub const DEFAULT_TOML: &str = include_str!("../../config.toml");
+
+/// A configuration ready to use: every path resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// The file it came from; `None` for the built-in default.
+    pub file: Option<PathBuf>,
+    pub feeds_dir: PathBuf,
+    pub feeds: Vec<FeedSpec>,
+    pub limits: Limits,
+}
+
+/// One `[[feed]]`: a path or glob, the kind its records are (unless they say), and the format.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FeedSpec {
+    /// The path as written in the config, relative to the feeds folder unless absolute.
+    pub given: PathBuf,
+    /// The path resolved against the feeds folder.
+    pub path: PathBuf,
+    pub kind: Option<Kind>,
+    pub format: Format,
+}
+
+impl FeedSpec {
+    /// True when the path holds glob wildcards.
+    pub fn is_glob(&self) -> bool {
+        self.path.to_string_lossy().contains(['*', '?', '['])
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Limits {
+    /// A line longer than this is skipped and reported.
+    pub max_line_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_line_bytes: 1024 * 1024 }
+    }
+}
+
+/// A configuration that cannot be used, with where and why.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    /// 1-based line and column, when the problem is at a place in the file.
+    pub at: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.at {
+            Some((line, col)) => write!(f, "{}:{line}:{col}: {}", self.file.display(), self.message),
+            None => write!(f, "{}: {}", self.file.display(), self.message),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    feeds_dir: Option<Spanned<String>>,
+    #[serde(default)]
+    limits: RawLimits,
+    #[serde(default, rename = "feed")]
+    feeds: Vec<Spanned<RawFeed>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    max_line_bytes: Option<Spanned<i64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeed {
+    path: Spanned<String>,
+    kind: Option<Kind>,
+    #[serde(default)]
+    format: Format,
+}
+
+/// Where to look for the configuration, in order.
+pub struct Lookup<'a> {
+    /// `--config PATH`: must exist.
+    pub explicit: Option<&'a Path>,
+    /// `--feeds DIR`: replaces `feeds_dir`.
+    pub feeds_dir: Option<&'a Path>,
+}
+
+impl Lookup<'_> {
+    /// Finds, reads and checks the configuration.
+    pub fn load(&self) -> Result<Config, ConfigError> {
+        let (file, text) = match self.explicit {
+            Some(p) => (Some(p.to_path_buf()), read(p)?),
+            None => match candidates().into_iter().find(|p| p.is_file()) {
+                Some(p) => {
+                    let text = read(&p)?;
+                    (Some(p), text)
+                }
+                None => (None, DEFAULT_TOML.to_owned()),
+            },
+        };
+        let mut config = parse(&text, file.as_deref())?;
+        if let Some(dir) = self.feeds_dir {
+            config.feeds_dir = dir.to_path_buf();
+            for feed in &mut config.feeds {
+                feed.path = dir.join(&feed.given);
+            }
+        }
+        Ok(config)
+    }
+}
+
+/// `./config.toml`, then `$XDG_CONFIG_HOME/watchfloor/config.toml` (`~/.config` when unset).
+fn candidates() -> Vec<PathBuf> {
+    let mut out = vec![PathBuf::from("config.toml")];
+    let xdg = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")));
+    if let Some(dir) = xdg {
+        out.push(dir.join("watchfloor").join("config.toml"));
+    }
+    out
+}
+
+fn read(path: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(path).map_err(|e| ConfigError {
+        file: path.to_path_buf(),
+        at: None,
+        message: format!("cannot read the configuration: {}", crate::feed::tail::describe_io(&e)),
+    })
+}
+
+/// Parses and checks configuration text. `file` names it in errors and anchors relative paths (its folder);
+/// `None` means the built-in default, anchored at the current folder.
+pub fn parse(text: &str, file: Option<&Path>) -> Result<Config, ConfigError> {
+    let name = file.map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("<built-in config.toml>"));
+    let err_at = |span: std::ops::Range<usize>, message: String| ConfigError {
+        file: name.clone(),
+        at: Some(line_col(text, span.start)),
+        message,
+    };
+    let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError {
+        file: name.clone(),
+        at: e.span().map(|s| line_col(text, s.start)),
+        message: e.message().trim().to_owned(),
+    })?;
+
+    let base = file.and_then(Path::parent).map(Path::to_path_buf).unwrap_or_default();
+    let feeds_dir = match &raw.feeds_dir {
+        Some(d) if d.get_ref().trim().is_empty() => {
+            return Err(err_at(d.span(), "`feeds_dir` is empty: expected a folder path".into()))
+        }
+        Some(d) => base.join(d.get_ref()),
+        None => base.clone(),
+    };
+
+    let limits = match raw.limits.max_line_bytes {
+        None => Limits::default(),
+        Some(v) => match usize::try_from(*v.get_ref()) {
+            Ok(n) if (1..=1 << 30).contains(&n) => Limits { max_line_bytes: n },
+            _ => {
+                return Err(err_at(
+                    v.span(),
+                    format!("`max_line_bytes` is {}: expected a number from 1 to 1073741824", v.get_ref()),
+                ))
+            }
+        },
+    };
+
+    if raw.feeds.is_empty() {
+        return Err(ConfigError {
+            file: name,
+            at: None,
+            message: "no [[feed]] tables: expected at least one feed to follow".into(),
+        });
+    }
+    let mut feeds: Vec<FeedSpec> = Vec::new();
+    for feed in raw.feeds {
+        let span = feed.span();
+        let feed = feed.into_inner();
+        let p = feed.path.get_ref();
+        if p.trim().is_empty() {
+            return Err(err_at(feed.path.span(), "`path` is empty: expected a file path or glob".into()));
+        }
+        if let Err(e) = glob::Pattern::new(p) {
+            return Err(err_at(feed.path.span(), format!("`path` is not a valid glob: {}", e.msg)));
+        }
+        let spec = FeedSpec { given: PathBuf::from(p), path: feeds_dir.join(p), kind: feed.kind, format: feed.format };
+        if feeds.iter().any(|f| f.path == spec.path) {
+            return Err(err_at(span, format!("feed `{p}` is listed twice")));
+        }
+        feeds.push(spec);
+    }
+    Ok(Config { file: file.map(Path::to_path_buf), feeds_dir, feeds, limits })
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_config_is_valid() {
+        let c = parse(DEFAULT_TOML, Some(Path::new("config.toml"))).expect("valid");
+        assert_eq!(c.feeds.len(), 4);
+        assert!(c.feeds.iter().all(|f| f.path.starts_with("feeds")));
+        assert_eq!(c.limits.max_line_bytes, 1024 * 1024);
+    }
+
+    #[test]
+    fn relative_paths_start_from_the_config_folder() {
+        let text = "feeds_dir = \"data\"\n[[feed]]\npath = \"s.jsonl\"\nkind = \"sanctions\"\n";
+        let c = parse(text, Some(Path::new("/etc/wf/config.toml"))).expect("valid");
+        assert_eq!(c.feeds[0].path, Path::new("/etc/wf/data/s.jsonl"));
+    }
+
+    #[test]
+    fn a_wrong_kind_names_line_and_column() {
+        let text = "[[feed]]\npath = \"s.jsonl\"\nkind = \"sanction\"\n";
+        let e = parse(text, Some(Path::new("c.toml"))).expect_err("invalid");
+        assert_eq!(e.at, Some((3, 8)));
+        assert!(e.to_string().starts_with("c.toml:3:8: unknown variant `sanction`"), "{e}");
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_limits_are_errors() {
+        let e = parse("[[feed]]\npath = \"a\"\nknd = \"aid\"\n", None).expect_err("typo");
+        assert_eq!(e.at, Some((3, 1)));
+        assert!(e.message.contains("unknown field `knd`"), "{e}");
+        let e = parse("[limits]\nmax_line_bytes = 0\n[[feed]]\npath = \"a\"\n", None).expect_err("zero");
+        assert_eq!(e.at, Some((2, 18)));
+        let e = parse("[[feed]]\npath = \"a[\"\n", None).expect_err("glob");
+        assert!(e.message.contains("not a valid glob"), "{e}");
+        let e = parse("feeds_dir = \"x\"\n", None).expect_err("no feeds");
+        assert!(e.message.contains("no [[feed]]"), "{e}");
+    }
+
+    #[test]
+    fn feeds_override_re_anchors_relative_paths() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let cfg = dir.path().join("c.toml");
+        std::fs::write(&cfg, "feeds_dir = \"feeds\"\n[[feed]]\npath = \"sub/a.jsonl\"\nkind = \"aid\"\n[[feed]]\npath = \"/abs/b.jsonl\"\nkind = \"aid\"\n").expect("write");
+        let c = Lookup { explicit: Some(&cfg), feeds_dir: Some(Path::new("/other")) }.load().expect("valid");
+        assert_eq!(c.feeds[0].path, Path::new("/other/sub/a.jsonl"));
+        assert_eq!(c.feeds[1].path, Path::new("/abs/b.jsonl"));
+    }
+
+    #[test]
+    fn a_missing_explicit_config_is_an_error() {
+        let e =
+            Lookup { explicit: Some(Path::new("/nonexistent/c.toml")), feeds_dir: None }.load().expect_err("missing");
+        assert!(e.to_string().contains("cannot read the configuration"), "{e}");
+    }
+}

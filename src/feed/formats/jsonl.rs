@@ -1,0 +1,105 @@
+//! The native format: JSON Lines, one record per line.
+//!
+//! Every line is an object with `id` (string) and `ts` (RFC 3339); `kind` is optional when the feed names
+//! one. The kind's declared fields are typed (see `docs/feeds.md`); any other field is kept as it is.
+
+use crate::model::record::{clean_value, describe, Body, Record, Timestamp};
+use crate::model::vocab::Kind;
+use crate::text::clean;
+use serde_json::Value;
+
+/// Parses one line (without its newline). `Ok(None)` for a blank line; `Err` says why the line cannot be used.
+pub fn parse_line(bytes: &[u8], feed_kind: Option<Kind>) -> Result<Option<Record>, String> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => return Err(format!("not UTF-8: invalid byte at column {}", e.valid_up_to() + 1)),
+    };
+    let text = text.strip_suffix('\r').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let value: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let mut fields = match value {
+        Value::Object(map) => map,
+        other => return Err(format!("not a JSON object: found {}", describe(&other))),
+    };
+    let id = match fields.remove("id") {
+        Some(Value::String(s)) if !s.trim().is_empty() => clean(s.trim()),
+        Some(Value::String(_)) => return Err("`id` is empty".into()),
+        None | Some(Value::Null) => return Err("no `id`: every record needs a string `id`".into()),
+        Some(other) => return Err(format!("`id` must be a string, found {}", describe(&other))),
+    };
+    let ts = match fields.remove("ts") {
+        Some(Value::String(s)) => Timestamp::parse(&s)?,
+        None | Some(Value::Null) => return Err("no `ts`: every record needs an RFC 3339 `ts`".into()),
+        Some(other) => return Err(format!("`ts` must be an RFC 3339 string, found {}", describe(&other))),
+    };
+    let kind = match fields.remove("kind") {
+        None | Some(Value::Null) => {
+            feed_kind.ok_or_else(|| "no `kind`: the feed names no kind, so each record must carry one".to_string())?
+        }
+        Some(Value::String(s)) => Kind::parse(&s)
+            .ok_or_else(|| format!("`kind` must be one of {}, found {:?}", Kind::expected(), clean(&s)))?,
+        Some(other) => return Err(format!("`kind` must be a string, found {}", describe(&other))),
+    };
+    let body = Body::take_from(kind, &mut fields).map_err(|e| e.to_string())?;
+    let extra = fields.into_iter().map(|(k, v)| (clean(&k), clean_value(v))).collect();
+    Ok(Some(Record { kind, id, ts, body, extra }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::record::Body;
+
+    fn err(line: &str) -> String {
+        parse_line(line.as_bytes(), Some(Kind::Sanctions)).expect_err("should be rejected")
+    }
+
+    #[test]
+    fn a_good_line_parses_with_unknown_fields_kept() {
+        let line = br#"{"id":"ofac-1","ts":"2024-05-01T12:00:00Z","authority":"OFAC","action":"designated","target":"Example Trading Ltd","analyst_note":"watch","score":7}"#;
+        let rec = parse_line(line, Some(Kind::Sanctions)).expect("valid").expect("not blank");
+        assert_eq!(rec.id, "ofac-1");
+        assert_eq!(rec.kind, Kind::Sanctions);
+        assert_eq!(rec.extra["analyst_note"], "watch");
+        assert_eq!(rec.extra["score"], 7);
+        assert!(matches!(rec.body, Body::Sanction(ref s) if s.target.as_deref() == Some("Example Trading Ltd")));
+    }
+
+    #[test]
+    fn the_record_kind_overrides_the_feed_kind() {
+        let line = br#"{"id":"s1","ts":"2024-05-01T12:00:00Z","kind":"shortages","item":"155mm shells"}"#;
+        let rec = parse_line(line, Some(Kind::Sanctions)).expect("valid").expect("not blank");
+        assert_eq!(rec.kind, Kind::Shortages);
+    }
+
+    #[test]
+    fn blank_and_crlf_lines() {
+        assert_eq!(parse_line(b"   ", None), Ok(None));
+        let rec = parse_line(b"{\"id\":\"a\",\"ts\":\"2024-05-01T12:00:00Z\"}\r", Some(Kind::Aid)).expect("valid");
+        assert!(rec.is_some());
+    }
+
+    #[test]
+    fn every_kind_of_bad_line_says_why() {
+        assert!(err("{not json").starts_with("not JSON:"));
+        assert_eq!(err("[1,2]"), "not a JSON object: found a list");
+        assert!(err(r#"{"ts":"2024-05-01T12:00:00Z"}"#).starts_with("no `id`"));
+        assert!(err(r#"{"id":"a"}"#).starts_with("no `ts`"));
+        assert!(err(r#"{"id":5,"ts":"2024-05-01T12:00:00Z"}"#).starts_with("`id` must be a string"));
+        assert!(err(r#"{"id":"a","ts":"last tuesday"}"#).starts_with("`ts` is not an RFC 3339 time"));
+        assert!(err(r#"{"id":"a","ts":"2024-05-01T12:00:00Z","kind":"weather"}"#).starts_with("`kind` must be one of"));
+        assert!(err(r#"{"id":"a","ts":"2024-05-01T12:00:00Z","aliases":{"x":1}}"#).starts_with("field `aliases`"));
+        let e = parse_line(b"{\"id\":\"\xff\"}", None).expect_err("not utf-8");
+        assert_eq!(e, "not UTF-8: invalid byte at column 8");
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(err(&deep).starts_with("not JSON:"));
+    }
+
+    #[test]
+    fn no_kind_anywhere_is_an_error() {
+        let e = parse_line(br#"{"id":"a","ts":"2024-05-01T12:00:00Z"}"#, None).expect_err("no kind");
+        assert!(e.starts_with("no `kind`"), "{e}");
+    }
+}

@@ -1,0 +1,229 @@
+//! Reading the configured feed files: which files exist, what is new in them.
+//!
+//! [`Feeds`] expands each `[[feed]]` (a path or a glob) to files and keeps a [`tail::Tail`] for each. It
+//! knows nothing of records: it hands out lines with their file, line number, kind and format.
+
+pub mod formats;
+pub mod tail;
+pub mod watch;
+
+use crate::config::FeedSpec;
+use crate::model::vocab::Kind;
+use formats::Format;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tail::{Tail, TailEvent};
+
+/// What reading the feeds found.
+#[derive(Debug)]
+pub enum FeedEvent<'a> {
+    Line {
+        file: &'a Arc<PathBuf>,
+        line: u64,
+        bytes: &'a [u8],
+        kind: Option<Kind>,
+        format: Format,
+    },
+    TooLong {
+        file: &'a Arc<PathBuf>,
+        line: u64,
+        len: u64,
+    },
+    Appeared {
+        file: &'a Arc<PathBuf>,
+    },
+    Vanished {
+        file: &'a Arc<PathBuf>,
+    },
+    Truncated {
+        file: &'a Arc<PathBuf>,
+    },
+    Replaced {
+        file: &'a Arc<PathBuf>,
+    },
+    /// A configured path (or glob) that names no file at start.
+    Missing {
+        file: &'a Arc<PathBuf>,
+    },
+    Unreadable {
+        file: &'a Arc<PathBuf>,
+        reason: String,
+    },
+}
+
+struct Followed {
+    file: Arc<PathBuf>,
+    spec: usize,
+    tail: Tail,
+}
+
+/// Every file the configuration names, followed.
+pub struct Feeds {
+    specs: Vec<FeedSpec>,
+    files: BTreeMap<PathBuf, Followed>,
+    max_line: usize,
+    started: bool,
+}
+
+impl Feeds {
+    pub fn new(specs: Vec<FeedSpec>, max_line: usize) -> Self {
+        Feeds { specs, files: BTreeMap::new(), max_line, started: false }
+    }
+
+    pub fn specs(&self) -> &[FeedSpec] {
+        &self.specs
+    }
+
+    /// The files followed now, with the kind they feed.
+    pub fn files(&self) -> impl Iterator<Item = (&Path, Option<Kind>, bool)> {
+        self.files.values().map(|f| (f.file.as_path(), self.specs[f.spec].kind, f.tail.is_open()))
+    }
+
+    /// Looks for new files matching a glob, then reads what is new in every file. The first call reads
+    /// everything there is and reports configured paths that name no file.
+    pub fn poll(&mut self, on: &mut dyn FnMut(FeedEvent<'_>)) {
+        let first = !self.started;
+        self.started = true;
+        self.discover(first, on);
+        for f in self.files.values_mut() {
+            let spec = &self.specs[f.spec];
+            let (file, kind, format) = (&f.file, spec.kind, spec.format);
+            f.tail.poll(&mut |e| on(tail_event(file, kind, format, e)));
+        }
+    }
+
+    /// Ends the last line of every file at the end of the file (for one-shot reads).
+    pub fn finish(&mut self, on: &mut dyn FnMut(FeedEvent<'_>)) {
+        for f in self.files.values_mut() {
+            let spec = &self.specs[f.spec];
+            let (file, kind, format) = (&f.file, spec.kind, spec.format);
+            f.tail.finish(&mut |e| on(tail_event(file, kind, format, e)));
+        }
+    }
+
+    /// Adds a tail for each configured file and each new glob match.
+    fn discover(&mut self, first: bool, on: &mut dyn FnMut(FeedEvent<'_>)) {
+        for (i, spec) in self.specs.iter().enumerate() {
+            if spec.is_glob() {
+                let pattern = spec.path.to_string_lossy();
+                let matches: Vec<PathBuf> = match glob::glob(&pattern) {
+                    Ok(paths) => paths.filter_map(Result::ok).filter(|p| !p.is_dir()).collect(),
+                    Err(_) => Vec::new(),
+                };
+                if first && matches.is_empty() {
+                    on(FeedEvent::Missing { file: &Arc::new(spec.path.clone()) });
+                }
+                for path in matches {
+                    if self.files.contains_key(&path) {
+                        continue;
+                    }
+                    let tail = Tail::new(path.clone(), self.max_line);
+                    let file = Arc::new(path.clone());
+                    if !first {
+                        // Found after start: the poll that follows reads all of it.
+                        on(FeedEvent::Appeared { file: &file });
+                    }
+                    self.files.insert(path, Followed { file, spec: i, tail });
+                }
+            } else if !self.files.contains_key(&spec.path) {
+                if first && !spec.path.exists() {
+                    on(FeedEvent::Missing { file: &Arc::new(spec.path.clone()) });
+                }
+                let tail = Tail::new(spec.path.clone(), self.max_line);
+                let file = Arc::new(spec.path.clone());
+                self.files.insert(spec.path.clone(), Followed { file, spec: i, tail });
+            }
+        }
+    }
+
+    /// A matcher that says whether a path is one of the feeds, for filtering watcher events. It works on
+    /// absolute paths, as the watcher reports them.
+    pub fn matcher(&self) -> PathMatcher {
+        PathMatcher {
+            exact: self.specs.iter().filter(|s| !s.is_glob()).map(|s| absolute(&s.path)).collect(),
+            globs: self
+                .specs
+                .iter()
+                .filter(|s| s.is_glob())
+                .filter_map(|s| glob::Pattern::new(&absolute(&s.path).to_string_lossy()).ok())
+                .collect(),
+        }
+    }
+
+    /// The folders to watch, absolute: each feed's folder (for a glob, its part before the first wildcard),
+    /// and whether the watch must reach below it (a wildcard in a folder name).
+    pub fn watch_dirs(&self) -> Vec<(PathBuf, bool)> {
+        let mut dirs: Vec<(PathBuf, bool)> = self.specs.iter().map(|s| base_dir(&absolute(&s.path))).collect();
+        dirs.sort();
+        dirs.dedup();
+        dirs
+    }
+}
+
+fn tail_event<'a>(file: &'a Arc<PathBuf>, kind: Option<Kind>, format: Format, e: TailEvent<'a>) -> FeedEvent<'a> {
+    match e {
+        TailEvent::Line { line, bytes } => FeedEvent::Line { file, line, bytes, kind, format },
+        TailEvent::TooLong { line, len } => FeedEvent::TooLong { file, line, len },
+        TailEvent::Appeared => FeedEvent::Appeared { file },
+        TailEvent::Vanished => FeedEvent::Vanished { file },
+        TailEvent::Truncated => FeedEvent::Truncated { file },
+        TailEvent::Replaced => FeedEvent::Replaced { file },
+        TailEvent::Unreadable(reason) => FeedEvent::Unreadable { file, reason },
+    }
+}
+
+/// Says whether a path belongs to a configured feed.
+#[derive(Clone, Debug)]
+pub struct PathMatcher {
+    exact: Vec<PathBuf>,
+    globs: Vec<glob::Pattern>,
+}
+
+impl PathMatcher {
+    pub fn matches(&self, path: &Path) -> bool {
+        self.exact.iter().any(|p| p == path) || self.globs.iter().any(|g| g.matches_path(path))
+    }
+}
+
+/// The folder part of a path or glob: everything before the first component with a wildcard; and whether
+/// that wildcard is in a folder name (so files deeper down match too).
+fn base_dir(path: &Path) -> (PathBuf, bool) {
+    let parts: Vec<_> = path.components().collect();
+    let mut out = PathBuf::new();
+    for (i, c) in parts.iter().enumerate() {
+        if c.as_os_str().to_string_lossy().contains(['*', '?', '[']) {
+            return (out, i + 1 < parts.len());
+        }
+        out.push(c);
+    }
+    (out.parent().map(Path::to_path_buf).unwrap_or(out), false)
+}
+
+/// `path` made absolute against the current folder (without resolving links).
+pub fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_dirs_of_paths_and_globs() {
+        assert_eq!(base_dir(Path::new("/f/a.jsonl")), (PathBuf::from("/f"), false));
+        assert_eq!(base_dir(Path::new("/f/*.jsonl")), (PathBuf::from("/f"), false));
+        assert_eq!(base_dir(Path::new("/f/*/a.jsonl")), (PathBuf::from("/f"), true));
+    }
+
+    #[test]
+    fn the_matcher_knows_feed_files_and_nothing_else() {
+        let spec = |p: &str| FeedSpec { given: p.into(), path: p.into(), kind: None, format: Format::Jsonl };
+        let feeds = Feeds::new(vec![spec("/f/a.jsonl"), spec("/g/*.jsonl")], 100);
+        let m = feeds.matcher();
+        assert!(m.matches(Path::new("/f/a.jsonl")));
+        assert!(m.matches(Path::new("/g/new.jsonl")));
+        assert!(!m.matches(Path::new("/f/a.jsonl.tmp")));
+        assert!(!m.matches(Path::new("/g/watchfloor.log")));
+    }
+}

@@ -1,0 +1,396 @@
+//! Following one file like `tail -F`: growth, truncation, rewrite, replacement, deletion and re-creation.
+//!
+//! A [`Tail`] knows the identity (device, inode) of the file it reads, how far it has read and the line
+//! number it is at. Each [`Tail::poll`] compares that with what is at the path now and reads whatever is new,
+//! in fixed-size chunks, so memory stays bounded by the line limit however large the burst.
+
+use std::fs::{self, File};
+use std::io::{self, Read, Seek, SeekFrom};
+use std::os::unix::fs::{FileExt, MetadataExt};
+use std::path::{Path, PathBuf};
+
+const CHUNK: usize = 64 * 1024;
+/// How many leading bytes are kept to notice a file rewritten in place with as much data as before.
+const HEAD: usize = 256;
+
+/// What a poll found. Lines borrow the tail's buffer, so they are handed to a callback.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TailEvent<'a> {
+    /// A complete line (without `\n`), with its 1-based number in the file.
+    Line { line: u64, bytes: &'a [u8] },
+    /// A line longer than the limit was skipped without being held in memory.
+    TooLong { line: u64, len: u64 },
+    /// The file exists now, after being missing.
+    Appeared,
+    /// The file is gone from its path.
+    Vanished,
+    /// The file got shorter, or its first bytes changed: it is read again from the start.
+    Truncated,
+    /// Another file now sits at the path (renamed over, or deleted and re-created): read from the start.
+    Replaced,
+    /// The path exists but cannot be read (a directory, no permission, ...). Reported once until it changes.
+    Unreadable(String),
+}
+
+/// (device, inode): what makes a file the same file after a rename.
+type FileId = (u64, u64);
+
+struct Open {
+    file: File,
+    id: FileId,
+    offset: u64,
+    line: u64,
+    partial: Vec<u8>,
+    /// Bytes of an over-long line dropped so far, while waiting for its end.
+    discarding: Option<u64>,
+    head: Vec<u8>,
+}
+
+/// A followed file.
+pub struct Tail {
+    path: PathBuf,
+    max_line: usize,
+    open: Option<Open>,
+    /// The last problem reported for this path, so it is not repeated on every poll.
+    last_problem: Option<String>,
+    /// Whether the path has been looked at once (the first look reports no Appeared).
+    started: bool,
+}
+
+impl Tail {
+    pub fn new(path: PathBuf, max_line: usize) -> Self {
+        Tail { path, max_line: max_line.max(1), open: None, last_problem: None, started: false }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// True while the file is open for reading.
+    pub fn is_open(&self) -> bool {
+        self.open.is_some()
+    }
+
+    /// Looks at the path and reads what is new, calling `on` for each event.
+    pub fn poll(&mut self, on: &mut dyn FnMut(TailEvent<'_>)) {
+        let first = !self.started;
+        self.started = true;
+        let meta = match fs::metadata(&self.path) {
+            Ok(m) => m,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if let Some(mut open) = self.open.take() {
+                    // Deleted: whatever was appended before the deletion is still readable through our handle.
+                    read_to_end(&mut open, self.max_line, on);
+                    on(TailEvent::Vanished);
+                }
+                self.last_problem = None;
+                return;
+            }
+            Err(e) => return self.problem(describe_io(&e), on),
+        };
+        if meta.is_dir() {
+            self.open = None;
+            return self.problem("is a directory, not a file".into(), on);
+        }
+        let id = (meta.dev(), meta.ino());
+        let mut replaced = false;
+        match self.open.as_mut() {
+            Some(open) if open.id != id => {
+                // Renamed over or re-created: finish the old file through our handle, then switch.
+                read_to_end(open, self.max_line, on);
+                on(TailEvent::Replaced);
+                self.open = None;
+                replaced = true;
+            }
+            Some(open) if meta.len() < open.offset || head_changed(open) => {
+                on(TailEvent::Truncated);
+                open.reset();
+            }
+            _ => {}
+        }
+        if self.open.is_none() {
+            match File::open(&self.path) {
+                Ok(file) => {
+                    let id = match file.metadata() {
+                        Ok(m) => (m.dev(), m.ino()),
+                        Err(e) => return self.problem(describe_io(&e), on),
+                    };
+                    if !first && !replaced && self.last_problem.is_none() {
+                        on(TailEvent::Appeared);
+                    }
+                    self.open = Some(Open::new(file, id));
+                }
+                Err(e) => return self.problem(describe_io(&e), on),
+            }
+        }
+        self.last_problem = None;
+        if let Some(open) = self.open.as_mut() {
+            if let Err(e) = read_new(open, self.max_line, on) {
+                let msg = describe_io(&e);
+                self.open = None;
+                self.problem(msg, on);
+            }
+        }
+    }
+
+    /// Treats the end of the file as the end of its last line: for one-shot reads of files that are complete
+    /// as they are. A followed file instead waits for the newline.
+    pub fn finish(&mut self, on: &mut dyn FnMut(TailEvent<'_>)) {
+        if let Some(open) = self.open.as_mut() {
+            if let Some(len) = open.discarding.take() {
+                open.line += 1;
+                on(TailEvent::TooLong { line: open.line, len });
+            } else if !open.partial.is_empty() {
+                open.line += 1;
+                let bytes = std::mem::take(&mut open.partial);
+                on(TailEvent::Line { line: open.line, bytes: &bytes });
+            }
+        }
+    }
+
+    fn problem(&mut self, msg: String, on: &mut dyn FnMut(TailEvent<'_>)) {
+        if self.last_problem.as_deref() != Some(msg.as_str()) {
+            on(TailEvent::Unreadable(msg.clone()));
+            self.last_problem = Some(msg);
+        }
+    }
+}
+
+impl Open {
+    fn new(file: File, id: FileId) -> Self {
+        Open { file, id, offset: 0, line: 0, partial: Vec::new(), discarding: None, head: Vec::new() }
+    }
+
+    fn reset(&mut self) {
+        self.offset = 0;
+        self.line = 0;
+        self.partial = Vec::new();
+        self.discarding = None;
+        self.head.clear();
+    }
+
+    /// Splits `chunk` into lines, joining with what was left from the previous chunk.
+    fn take_bytes(&mut self, mut chunk: &[u8], max: usize, on: &mut dyn FnMut(TailEvent<'_>)) {
+        while !chunk.is_empty() {
+            match chunk.iter().position(|&b| b == b'\n') {
+                Some(i) => {
+                    let piece = &chunk[..i];
+                    self.line += 1;
+                    let line = self.line;
+                    if let Some(dropped) = self.discarding.take() {
+                        on(TailEvent::TooLong { line, len: dropped + piece.len() as u64 });
+                    } else if self.partial.is_empty() {
+                        if piece.len() > max {
+                            on(TailEvent::TooLong { line, len: piece.len() as u64 });
+                        } else {
+                            on(TailEvent::Line { line, bytes: piece });
+                        }
+                    } else if self.partial.len() + piece.len() > max {
+                        on(TailEvent::TooLong { line, len: (self.partial.len() + piece.len()) as u64 });
+                        self.partial = Vec::new();
+                    } else {
+                        self.partial.extend_from_slice(piece);
+                        on(TailEvent::Line { line, bytes: &self.partial });
+                        self.partial.clear();
+                        if self.partial.capacity() > CHUNK {
+                            self.partial = Vec::new();
+                        }
+                    }
+                    chunk = &chunk[i + 1..];
+                }
+                None => {
+                    if let Some(dropped) = self.discarding.as_mut() {
+                        *dropped += chunk.len() as u64;
+                    } else if self.partial.len() + chunk.len() > max {
+                        self.discarding = Some((self.partial.len() + chunk.len()) as u64);
+                        self.partial = Vec::new();
+                    } else {
+                        self.partial.extend_from_slice(chunk);
+                    }
+                    chunk = &[];
+                }
+            }
+        }
+    }
+}
+
+/// Reads from the offset to the end of the file.
+fn read_new(open: &mut Open, max: usize, on: &mut dyn FnMut(TailEvent<'_>)) -> io::Result<()> {
+    open.file.seek(SeekFrom::Start(open.offset))?;
+    let mut buf = vec![0u8; CHUNK];
+    loop {
+        let n = match open.file.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if open.head.len() < HEAD && open.offset < HEAD as u64 {
+            let take = (HEAD - open.head.len()).min(n);
+            open.head.extend_from_slice(&buf[..take]);
+        }
+        open.offset += n as u64;
+        open.take_bytes(&buf[..n], max, on);
+    }
+}
+
+/// Drains a file we are about to let go of; errors there are not worth reporting.
+fn read_to_end(open: &mut Open, max: usize, on: &mut dyn FnMut(TailEvent<'_>)) {
+    let _ = read_new(open, max, on);
+}
+
+/// True when the first bytes we read are no longer what the file starts with (rewritten in place).
+fn head_changed(open: &Open) -> bool {
+    if open.head.is_empty() {
+        return false;
+    }
+    let mut now = vec![0u8; open.head.len()];
+    match open.file.read_exact_at(&mut now, 0) {
+        Ok(()) => now != open.head,
+        Err(_) => true,
+    }
+}
+
+/// An I/O error in words an analyst can act on.
+pub fn describe_io(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::PermissionDenied => "cannot read: permission denied".into(),
+        io::ErrorKind::NotFound => "not found".into(),
+        _ if e.raw_os_error() == Some(40) => "cannot open: too many levels of symbolic links".into(),
+        _ if e.raw_os_error() == Some(21) => "is a directory, not a file".into(),
+        _ => format!("cannot read: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// Events of one poll, owned.
+    #[derive(Debug, PartialEq)]
+    enum Ev {
+        Line(u64, String),
+        TooLong(u64, u64),
+        Appeared,
+        Vanished,
+        Truncated,
+        Replaced,
+        Unreadable(String),
+    }
+
+    fn poll(t: &mut Tail) -> Vec<Ev> {
+        let mut out = Vec::new();
+        t.poll(&mut |e| out.push(own(e)));
+        out
+    }
+
+    fn own(e: TailEvent<'_>) -> Ev {
+        match e {
+            TailEvent::Line { line, bytes } => Ev::Line(line, String::from_utf8_lossy(bytes).into()),
+            TailEvent::TooLong { line, len } => Ev::TooLong(line, len),
+            TailEvent::Appeared => Ev::Appeared,
+            TailEvent::Vanished => Ev::Vanished,
+            TailEvent::Truncated => Ev::Truncated,
+            TailEvent::Replaced => Ev::Replaced,
+            TailEvent::Unreadable(m) => Ev::Unreadable(m),
+        }
+    }
+
+    fn append(path: &Path, s: &str) {
+        let mut f = fs::OpenOptions::new().create(true).append(true).open(path).expect("open");
+        f.write_all(s.as_bytes()).expect("write");
+    }
+
+    #[test]
+    fn reads_lines_and_waits_for_an_incomplete_one() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("f.jsonl");
+        append(&p, "a\nb\nhal");
+        let mut t = Tail::new(p.clone(), 1024);
+        assert_eq!(poll(&mut t), [Ev::Line(1, "a".into()), Ev::Line(2, "b".into())]);
+        assert_eq!(poll(&mut t), []);
+        append(&p, "f\n");
+        assert_eq!(poll(&mut t), [Ev::Line(3, "half".into())]);
+    }
+
+    #[test]
+    fn truncation_rewrite_and_replacement_start_again() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("f.jsonl");
+        append(&p, "one\ntwo\n");
+        let mut t = Tail::new(p.clone(), 1024);
+        poll(&mut t);
+        fs::write(&p, "x\n").expect("truncate");
+        assert_eq!(poll(&mut t), [Ev::Truncated, Ev::Line(1, "x".into())]);
+        // Rewritten in place with more bytes than before: the first bytes changed.
+        fs::write(&p, "rewritten\nlonger\n").expect("rewrite");
+        assert_eq!(poll(&mut t), [Ev::Truncated, Ev::Line(1, "rewritten".into()), Ev::Line(2, "longer".into())]);
+        let tmp = dir.path().join("f.tmp");
+        fs::write(&tmp, "new\n").expect("tmp");
+        append(&p, "last of old\n");
+        fs::rename(&tmp, &p).expect("rename");
+        assert_eq!(poll(&mut t), [Ev::Line(3, "last of old".into()), Ev::Replaced, Ev::Line(1, "new".into())]);
+    }
+
+    #[test]
+    fn deletion_and_recreation() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("f.jsonl");
+        let mut t = Tail::new(p.clone(), 1024);
+        assert_eq!(poll(&mut t), []);
+        append(&p, "a\n");
+        assert_eq!(poll(&mut t), [Ev::Appeared, Ev::Line(1, "a".into())]);
+        fs::remove_file(&p).expect("rm");
+        assert_eq!(poll(&mut t), [Ev::Vanished]);
+        assert_eq!(poll(&mut t), []);
+        append(&p, "b\n");
+        assert_eq!(poll(&mut t), [Ev::Appeared, Ev::Line(1, "b".into())]);
+    }
+
+    #[test]
+    fn an_over_long_line_is_skipped_in_bounded_memory() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("f.jsonl");
+        let long = "x".repeat(3 * CHUNK);
+        append(&p, &format!("ok\n{long}\nafter\n"));
+        let mut t = Tail::new(p.clone(), 1000);
+        assert_eq!(
+            poll(&mut t),
+            [Ev::Line(1, "ok".into()), Ev::TooLong(2, long.len() as u64), Ev::Line(3, "after".into())]
+        );
+        assert!(t.open.as_ref().map(|o| o.partial.capacity()).unwrap_or(0) <= CHUNK);
+    }
+
+    #[test]
+    fn a_line_cut_across_writes_and_chunks_is_whole() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("f.jsonl");
+        let big = "y".repeat(CHUNK + 10);
+        let mut t = Tail::new(p.clone(), 10 * CHUNK);
+        append(&p, &big[..CHUNK - 3]);
+        assert_eq!(poll(&mut t), []);
+        append(&p, &format!("{}\n", &big[CHUNK - 3..]));
+        assert_eq!(poll(&mut t), [Ev::Line(1, big.clone())]);
+    }
+
+    #[test]
+    fn finish_ends_a_last_line_without_newline() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("f.jsonl");
+        append(&p, "a\nlast");
+        let mut t = Tail::new(p.clone(), 1024);
+        poll(&mut t);
+        let mut out = Vec::new();
+        t.finish(&mut |e| out.push(own(e)));
+        assert_eq!(out, [Ev::Line(2, "last".into())]);
+    }
+
+    #[test]
+    fn a_directory_is_reported_once() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut t = Tail::new(dir.path().to_path_buf(), 1024);
+        assert_eq!(poll(&mut t), [Ev::Unreadable("is a directory, not a file".into())]);
+        assert_eq!(poll(&mut t), []);
+    }
+}

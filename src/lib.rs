@@ -1,0 +1,12 @@
+//! watchfloor: follows sanctions, supplier, aid and shortage feeds and shows them live.
+//!
+//! Data walks one way: files → [`feed`] (watch, tail, formats) → [`engine`] → [`model`] (store) → changes →
+//! [`cli`] commands (and the dashboard). See `docs/architecture.md`.
+
+pub mod cli;
+pub mod config;
+pub mod engine;
+pub mod feed;
+pub mod logging;
+pub mod model;
+pub mod text;

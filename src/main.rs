@@ -1,0 +1,6 @@
+use clap::Parser;
+use watchfloor::cli::{run, Cli};
+
+fn main() {
+    std::process::exit(run(Cli::parse()));
+}

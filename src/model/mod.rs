@@ -1,0 +1,9 @@
+//! The records and what is known about them, free of files and terminals.
+
+pub mod record;
+pub mod store;
+pub mod vocab;
+
+pub use record::{Body, Record, Timestamp};
+pub use store::{Applied, Entry, Origin, Store, Version};
+pub use vocab::Kind;

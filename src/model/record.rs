@@ -1,0 +1,408 @@
+//! A record of one of the four kinds: its id, time, typed fields and the fields nobody declared.
+
+use super::vocab::{Action, Kind, Level, ShortageStatus, Stage, TargetType};
+use crate::text::clean;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// One version of a record, as read from one line of a feed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    pub kind: Kind,
+    pub id: String,
+    pub ts: Timestamp,
+    pub body: Body,
+    /// Fields the kind does not declare, kept as they came (strings cleaned).
+    pub extra: Map<String, Value>,
+}
+
+/// A record's time: as written, and as UTC for ordering.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timestamp {
+    pub text: String,
+    pub utc: DateTime<Utc>,
+}
+
+impl Timestamp {
+    /// Parses an RFC 3339 time such as `2024-04-12T09:30:00Z` or `2024-04-12T12:30:00+03:00`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let t = DateTime::parse_from_rfc3339(s.trim())
+            .map_err(|e| format!("`ts` is not an RFC 3339 time ({e}): {:?}", clean(s)))?;
+        Ok(Timestamp { text: s.trim().to_owned(), utc: t.with_timezone(&Utc) })
+    }
+
+    /// A time given as UTC.
+    pub fn from_utc(utc: DateTime<Utc>) -> Self {
+        Timestamp { text: utc.to_rfc3339_opts(SecondsFormat::Secs, true), utc }
+    }
+
+    /// The date part, `YYYY-MM-DD`, for tables.
+    pub fn date(&self) -> String {
+        self.utc.format("%Y-%m-%d").to_string()
+    }
+}
+
+/// The declared fields of each kind.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Body {
+    Sanction(Sanction),
+    Supplier(Supplier),
+    Aid(Aid),
+    Shortage(Shortage),
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Sanction {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authority: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub program: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_type: Option<TargetType>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Supplier {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub goods: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub risk: Option<Level>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub customers: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Aid {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub donor: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<Stage>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delivered: Option<f64>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Shortage {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Level>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ShortageStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reported_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// Why a field could not be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub expected: String,
+    pub found: String,
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "field `{}`: expected {}, found {}", self.field, self.expected, self.found)
+    }
+}
+
+/// Takes the declared fields of `kind` out of `fields`, leaving the undeclared ones behind.
+impl Body {
+    pub fn take_from(kind: Kind, fields: &mut Map<String, Value>) -> Result<Body, FieldError> {
+        let mut t = Taker(fields);
+        Ok(match kind {
+            Kind::Sanctions => Body::Sanction(Sanction {
+                authority: t.text("authority")?,
+                program: t.text("program")?,
+                action: t.word("action", Action::parse, Action::expected)?,
+                target: t.text("target")?,
+                aliases: t.list("aliases")?,
+                target_type: t.word("target_type", TargetType::parse, TargetType::expected)?,
+                country: t.text("country")?,
+                reason: t.text("reason")?,
+                source: t.text("source")?,
+            }),
+            Kind::Suppliers => Body::Supplier(Supplier {
+                name: t.text("name")?,
+                aliases: t.list("aliases")?,
+                country: t.text("country")?,
+                goods: t.list("goods")?,
+                risk: t.word("risk", Level::parse, Level::expected)?,
+                customers: t.list("customers")?,
+                status: t.text("status")?,
+                source: t.text("source")?,
+            }),
+            Kind::Aid => Body::Aid(Aid {
+                donor: t.text("donor")?,
+                title: t.text("title")?,
+                amount: t.number("amount")?,
+                currency: t.text("currency")?,
+                stage: t.word("stage", Stage::parse, Stage::expected)?,
+                delivered: t.number("delivered")?,
+                items: t.list("items")?,
+                source: t.text("source")?,
+            }),
+            Kind::Shortages => Body::Shortage(Shortage {
+                category: t.text("category")?,
+                item: t.text("item")?,
+                region: t.text("region")?,
+                severity: t.word("severity", Level::parse, Level::expected)?,
+                status: t.word("status", ShortageStatus::parse, ShortageStatus::expected)?,
+                reported_by: t.text("reported_by")?,
+                source: t.text("source")?,
+            }),
+        })
+    }
+
+    /// The kind these fields belong to.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Body::Sanction(_) => Kind::Sanctions,
+            Body::Supplier(_) => Kind::Suppliers,
+            Body::Aid(_) => Kind::Aid,
+            Body::Shortage(_) => Kind::Shortages,
+        }
+    }
+}
+
+impl Record {
+    /// The name an analyst knows the record by: target, firm, package title or item.
+    pub fn title(&self) -> &str {
+        let t = match &self.body {
+            Body::Sanction(s) => s.target.as_deref(),
+            Body::Supplier(s) => s.name.as_deref(),
+            Body::Aid(a) => a.title.as_deref(),
+            Body::Shortage(s) => s.item.as_deref().or(s.category.as_deref()),
+        };
+        t.unwrap_or(&self.id)
+    }
+
+    /// Every field of this version, declared and undeclared, as one JSON object (without id, kind and ts).
+    pub fn fields_json(&self) -> Map<String, Value> {
+        let mut map = match serde_json::to_value(&self.body) {
+            Ok(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
+        for (k, v) in &self.extra {
+            map.insert(k.clone(), v.clone());
+        }
+        map
+    }
+}
+
+/// Removes typed fields from a JSON object, with errors that name the field.
+struct Taker<'a>(&'a mut Map<String, Value>);
+
+impl Taker<'_> {
+    /// A field, absent when missing or null.
+    fn take(&mut self, name: &str) -> Option<Value> {
+        match self.0.remove(name) {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(v),
+        }
+    }
+
+    fn text(&mut self, name: &str) -> Result<Option<String>, FieldError> {
+        match self.take(name) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(non_empty(clean(&s))),
+            Some(v) => Err(wrong(name, "a string", &v)),
+        }
+    }
+
+    /// A list of strings; a single string is a list of one.
+    fn list(&mut self, name: &str) -> Result<Vec<String>, FieldError> {
+        match self.take(name) {
+            None => Ok(Vec::new()),
+            Some(Value::String(s)) => Ok(non_empty(clean(&s)).into_iter().collect()),
+            Some(Value::Array(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    match item {
+                        Value::String(s) => out.extend(non_empty(clean(&s))),
+                        Value::Null => {}
+                        other => return Err(wrong(name, "a list of strings", &other)),
+                    }
+                }
+                Ok(out)
+            }
+            Some(v) => Err(wrong(name, "a list of strings", &v)),
+        }
+    }
+
+    fn number(&mut self, name: &str) -> Result<Option<f64>, FieldError> {
+        match self.take(name) {
+            None => Ok(None),
+            Some(Value::Number(n)) => match n.as_f64() {
+                Some(f) if f.is_finite() && f >= 0.0 => Ok(Some(f)),
+                _ => Err(wrong(name, "a finite number, zero or more", &Value::Number(n))),
+            },
+            Some(v) => Err(wrong(name, "a number", &v)),
+        }
+    }
+
+    fn word<T>(
+        &mut self,
+        name: &str,
+        parse: fn(&str) -> Option<T>,
+        expected: fn() -> String,
+    ) -> Result<Option<T>, FieldError> {
+        match self.take(name) {
+            None => Ok(None),
+            Some(Value::String(s)) => match parse(&s) {
+                Some(v) => Ok(Some(v)),
+                None => Err(FieldError {
+                    field: name.to_owned(),
+                    expected: format!("one of {}", expected()),
+                    found: format!("{:?}", clean(&s)),
+                }),
+            },
+            Some(v) => Err(wrong(name, &format!("one of {}", expected()), &v)),
+        }
+    }
+}
+
+fn non_empty(s: String) -> Option<String> {
+    let t = s.trim();
+    if t.is_empty() {
+        None
+    } else if t.len() == s.len() {
+        Some(s)
+    } else {
+        Some(t.to_owned())
+    }
+}
+
+fn wrong(name: &str, expected: &str, found: &Value) -> FieldError {
+    FieldError { field: name.to_owned(), expected: expected.to_owned(), found: describe(found) }
+}
+
+/// A short description of a JSON value for error messages: its type, and the value when it is short.
+pub fn describe(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("a boolean ({b})"),
+        Value::Number(n) => format!("a number ({n})"),
+        Value::String(s) if s.chars().count() <= 40 => format!("a string ({:?})", clean(s)),
+        Value::String(_) => "a string".into(),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+/// `v` with every string in it, and every key, cleaned for display.
+pub fn clean_value(v: Value) -> Value {
+    match v {
+        Value::String(s) => Value::String(clean(&s)),
+        Value::Array(items) => Value::Array(items.into_iter().map(clean_value).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (clean(&k), clean_value(v))).collect()),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fields(v: Value) -> Map<String, Value> {
+        match v {
+            Value::Object(m) => m,
+            _ => panic!("not an object"),
+        }
+    }
+
+    #[test]
+    fn declared_fields_are_taken_and_undeclared_left() {
+        let mut f =
+            fields(json!({"donor": "US", "amount": 60.8e9, "stage": "Passed Both", "items": ["155mm"], "vote": 311}));
+        let body = Body::take_from(Kind::Aid, &mut f).expect("valid");
+        match body {
+            Body::Aid(a) => {
+                assert_eq!(a.stage, Some(Stage::PassedBoth));
+                assert_eq!(a.amount, Some(60.8e9));
+                assert_eq!(a.items, vec!["155mm"]);
+            }
+            other => panic!("wrong body {other:?}"),
+        }
+        assert_eq!(f.len(), 1);
+        assert_eq!(f["vote"], json!(311));
+    }
+
+    #[test]
+    fn wrong_types_name_the_field() {
+        let mut f = fields(json!({"amount": "sixty"}));
+        let err = Body::take_from(Kind::Aid, &mut f).unwrap_err();
+        assert_eq!(err.to_string(), "field `amount`: expected a number, found a string (\"sixty\")");
+
+        let mut f = fields(json!({"severity": "dire"}));
+        let err = Body::take_from(Kind::Shortages, &mut f).unwrap_err();
+        assert!(err.to_string().contains("expected one of low, medium, high, critical"), "{err}");
+
+        let mut f = fields(json!({"aliases": [1]}));
+        let err = Body::take_from(Kind::Suppliers, &mut f).unwrap_err();
+        assert!(err.to_string().starts_with("field `aliases`: expected a list of strings"), "{err}");
+    }
+
+    #[test]
+    fn strings_are_cleaned_and_a_single_alias_is_a_list() {
+        let mut f = fields(json!({"target": "Evil\u{1b}[2J Corp", "aliases": "E.C."}));
+        match Body::take_from(Kind::Sanctions, &mut f).expect("valid") {
+            Body::Sanction(s) => {
+                assert_eq!(s.target.as_deref(), Some("Evil Corp"));
+                assert_eq!(s.aliases, vec!["E.C."]);
+            }
+            other => panic!("wrong body {other:?}"),
+        }
+    }
+
+    #[test]
+    fn timestamps_accept_offsets_and_reject_nonsense() {
+        let t = Timestamp::parse("2024-04-12T12:30:00+03:00").expect("valid");
+        assert_eq!(t.utc.to_rfc3339(), "2024-04-12T09:30:00+00:00");
+        assert!(Timestamp::parse("2024-02-30T00:00:00Z").is_err());
+        assert!(Timestamp::parse("yesterday").is_err());
+    }
+}

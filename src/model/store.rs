@@ -1,0 +1,210 @@
+//! The records of every kind, each with its history, keyed by id.
+
+use super::record::Record;
+use super::vocab::Kind;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Where a version was read: a feed file and a 1-based line number.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    pub file: Arc<PathBuf>,
+    pub line: u64,
+}
+
+/// One version of a record and where it came from.
+#[derive(Clone, Debug)]
+pub struct Version {
+    pub record: Record,
+    pub origin: Origin,
+    /// Arrival order across the whole store.
+    pub seq: u64,
+}
+
+/// A record: every version seen for one id, oldest first by `ts` (arrival order among equal times).
+#[derive(Clone, Debug)]
+pub struct Entry {
+    versions: Vec<Version>,
+    /// When the record first arrived and when it last changed (store arrival counter).
+    pub first_seq: u64,
+    pub last_seq: u64,
+}
+
+impl Entry {
+    /// The version in force: the one with the latest `ts`.
+    pub fn current(&self) -> &Version {
+        // An entry is created with one version and versions are never removed.
+        &self.versions[self.versions.len() - 1]
+    }
+
+    /// Every version, oldest first.
+    pub fn history(&self) -> &[Version] {
+        &self.versions
+    }
+}
+
+/// What applying a version did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// A new id.
+    Added,
+    /// A new version of a known id; `versions` is how many it has now.
+    Updated { versions: usize },
+    /// This exact version was already known (the same bytes read again): nothing changed.
+    Duplicate,
+}
+
+/// The records of one kind.
+#[derive(Debug, Default)]
+pub struct Panel {
+    entries: HashMap<String, Entry>,
+}
+
+impl Panel {
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Entry> {
+        self.entries.get(id)
+    }
+
+    /// Every record, newest first: by the current version's time, then by latest arrival.
+    pub fn newest_first(&self) -> Vec<&Entry> {
+        let mut all: Vec<&Entry> = self.entries.values().collect();
+        all.sort_by(|a, b| b.current().record.ts.utc.cmp(&a.current().record.ts.utc).then(b.last_seq.cmp(&a.last_seq)));
+        all
+    }
+}
+
+/// Every record of every kind.
+#[derive(Debug, Default)]
+pub struct Store {
+    panels: [Panel; 4],
+    seq: u64,
+}
+
+impl Store {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn panel(&self, kind: Kind) -> &Panel {
+        &self.panels[index(kind)]
+    }
+
+    /// Total records across kinds.
+    pub fn len(&self) -> usize {
+        self.panels.iter().map(Panel::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Adds one version of a record. A version identical to one already held (same time, same fields) is a
+    /// duplicate and changes nothing, so re-reading a file never doubles a record.
+    pub fn apply(&mut self, record: Record, origin: Origin) -> Applied {
+        self.seq += 1;
+        let seq = self.seq;
+        let panel = &mut self.panels[index(record.kind)];
+        match panel.entries.get_mut(&record.id) {
+            None => {
+                let id = record.id.clone();
+                let entry = Entry { versions: vec![Version { record, origin, seq }], first_seq: seq, last_seq: seq };
+                panel.entries.insert(id, entry);
+                Applied::Added
+            }
+            Some(entry) => {
+                if entry.versions.iter().any(|v| v.record == record) {
+                    return Applied::Duplicate;
+                }
+                let at = entry.versions.partition_point(|v| v.record.ts.utc <= record.ts.utc);
+                entry.versions.insert(at, Version { record, origin, seq });
+                entry.last_seq = seq;
+                Applied::Updated { versions: entry.versions.len() }
+            }
+        }
+    }
+}
+
+fn index(kind: Kind) -> usize {
+    match kind {
+        Kind::Sanctions => 0,
+        Kind::Suppliers => 1,
+        Kind::Aid => 2,
+        Kind::Shortages => 3,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::record::{Aid, Body, Timestamp};
+    use crate::model::vocab::Stage;
+    use serde_json::Map;
+
+    fn aid(id: &str, ts: &str, stage: Stage) -> Record {
+        Record {
+            kind: Kind::Aid,
+            id: id.into(),
+            ts: Timestamp::parse(ts).expect("ts"),
+            body: Body::Aid(Aid { stage: Some(stage), ..Aid::default() }),
+            extra: Map::new(),
+        }
+    }
+
+    fn at(line: u64) -> Origin {
+        Origin { file: Arc::new(PathBuf::from("aid.jsonl")), line }
+    }
+
+    #[test]
+    fn a_later_version_updates_and_keeps_history() {
+        let mut store = Store::new();
+        assert_eq!(store.apply(aid("us-supp", "2024-02-13T00:00:00Z", Stage::PassedOneChamber), at(1)), Applied::Added);
+        assert_eq!(
+            store.apply(aid("us-supp", "2024-04-24T00:00:00Z", Stage::Signed), at(2)),
+            Applied::Updated { versions: 2 }
+        );
+        let entry = store.panel(Kind::Aid).get("us-supp").expect("present");
+        assert_eq!(store.panel(Kind::Aid).len(), 1);
+        assert_eq!(entry.history().len(), 2);
+        assert!(matches!(&entry.current().record.body, Body::Aid(a) if a.stage == Some(Stage::Signed)));
+    }
+
+    #[test]
+    fn the_same_version_twice_is_a_duplicate() {
+        let mut store = Store::new();
+        store.apply(aid("x", "2024-02-13T00:00:00Z", Stage::Proposed), at(1));
+        store.apply(aid("x", "2024-03-13T00:00:00Z", Stage::Signed), at(2));
+        // Re-reading the whole file after a rewrite: both lines again.
+        assert_eq!(store.apply(aid("x", "2024-02-13T00:00:00Z", Stage::Proposed), at(1)), Applied::Duplicate);
+        assert_eq!(store.apply(aid("x", "2024-03-13T00:00:00Z", Stage::Signed), at(2)), Applied::Duplicate);
+        assert_eq!(store.panel(Kind::Aid).get("x").expect("present").history().len(), 2);
+    }
+
+    #[test]
+    fn an_older_version_arriving_late_does_not_become_current() {
+        let mut store = Store::new();
+        store.apply(aid("x", "2024-03-13T00:00:00Z", Stage::Signed), at(1));
+        store.apply(aid("x", "2024-02-13T00:00:00Z", Stage::Proposed), at(2));
+        let entry = store.panel(Kind::Aid).get("x").expect("present");
+        assert!(matches!(&entry.current().record.body, Body::Aid(a) if a.stage == Some(Stage::Signed)));
+        assert_eq!(entry.history()[0].origin.line, 2);
+    }
+
+    #[test]
+    fn newest_first_orders_by_time() {
+        let mut store = Store::new();
+        store.apply(aid("old", "2024-01-01T00:00:00Z", Stage::Proposed), at(1));
+        store.apply(aid("new", "2024-05-01T00:00:00Z", Stage::Proposed), at(2));
+        store.apply(aid("mid", "2024-03-01T00:00:00Z", Stage::Proposed), at(3));
+        let ids: Vec<_> = store.panel(Kind::Aid).newest_first().iter().map(|e| e.current().record.id.clone()).collect();
+        assert_eq!(ids, ["new", "mid", "old"]);
+    }
+}

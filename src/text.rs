@@ -1,0 +1,183 @@
+//! Cleaning untrusted text, and measuring it for display.
+//!
+//! Everything read from a feed passes through [`clean`] once, where it is parsed, so no later path (table,
+//! detail view, JSON output, log file) can forget to do it. What it removes could otherwise move the cursor,
+//! change colours, set the window title, write to the clipboard or reorder text on the analyst's terminal.
+
+use unicode_width::UnicodeWidthChar;
+
+const ESC: char = '\u{1b}';
+const BEL: char = '\u{07}';
+
+/// Returns `s` with control characters, terminal escape sequences, line breaks and bidirectional
+/// controls neutralised.
+///
+/// - Escape sequences (`ESC [ ... final`, `ESC ] ... BEL|ST`, `ESC P ... ST`, the C1 forms `CSI`, `OSC`,
+///   `DCS`, ...) are removed whole, so no fragment of them is shown either.
+/// - Line breaks and tabs become a single space; other C0 characters, DEL and C1 characters are removed.
+/// - Bidirectional embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069), the marks
+///   U+200E/U+200F/U+061C, zero-width space and the byte-order mark are removed.
+pub fn clean(s: &str) -> String {
+    if s.chars().all(is_plain) {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            ESC => match chars.next() {
+                // CSI: parameters and intermediates, then one final byte 0x40..=0x7E.
+                Some('[') => skip_csi(&mut chars),
+                // OSC, DCS, SOS, PM, APC: a string ended by BEL or ST (ESC \).
+                Some(']' | 'P' | 'X' | '^' | '_') => skip_string(&mut chars),
+                // Any other escape: ESC plus intermediates (0x20..=0x2F) plus one final character.
+                Some(c2) if ('\u{20}'..='\u{2f}').contains(&c2) => {
+                    while let Some(&n) = chars.peek() {
+                        chars.next();
+                        if !('\u{20}'..='\u{2f}').contains(&n) {
+                            break;
+                        }
+                    }
+                }
+                Some(_) | None => {}
+            },
+            '\u{9b}' => skip_csi(&mut chars),
+            '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            '\n' | '\r' | '\t' | '\u{0b}' | '\u{0c}' | '\u{85}' | '\u{2028}' | '\u{2029}' if !out.ends_with(' ') => {
+                out.push(' ')
+            }
+            c if is_plain(c) => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// True for a character that can be shown as it is.
+fn is_plain(c: char) -> bool {
+    !(c.is_control()
+        || matches!(
+            c,
+            '\u{200b}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{061c}'
+                | '\u{202a}'..='\u{202e}'
+                    | '\u{2028}'
+                    | '\u{2029}'
+                    | '\u{2066}'..='\u{2069}'
+                    | '\u{feff}'
+        ))
+}
+
+fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    for c in chars.by_ref() {
+        if ('\u{40}'..='\u{7e}').contains(&c) {
+            break;
+        }
+        // A character outside the CSI grammar ends it too, and is dropped with it.
+        if !('\u{20}'..='\u{3f}').contains(&c) {
+            break;
+        }
+    }
+}
+
+fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    while let Some(c) = chars.next() {
+        match c {
+            BEL | '\u{9c}' => break,
+            ESC => {
+                if chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                break;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A path as shown to people and scripts, cleaned like feed text (file names are untrusted too).
+pub fn clean_path(p: &std::path::Path) -> String {
+    clean(&p.display().to_string())
+}
+
+/// Columns `s` takes on a terminal (wide characters count two).
+pub fn width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// `s` cut to at most `max` columns, ending in `…` when something was cut, padded with spaces to exactly
+/// `max` columns when `pad` is set.
+pub fn fit(s: &str, max: usize, pad: bool) -> String {
+    let w = width(s);
+    let mut out = String::with_capacity(s.len().min(max * 4));
+    if w <= max {
+        out.push_str(s);
+        if pad {
+            out.extend(std::iter::repeat_n(' ', max - w));
+        }
+        return out;
+    }
+    if max == 0 {
+        return out;
+    }
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    out.push('…');
+    used += 1;
+    if pad {
+        out.extend(std::iter::repeat_n(' ', max - used));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_unchanged() {
+        assert_eq!(clean("Shenzhen Hua Precision Tooling Co., Ltd."), "Shenzhen Hua Precision Tooling Co., Ltd.");
+        assert_eq!(clean("深圳华精密机床有限公司"), "深圳华精密机床有限公司");
+        assert_eq!(clean("ООО «Ромашка»"), "ООО «Ромашка»");
+    }
+
+    #[test]
+    fn escape_sequences_are_removed_whole() {
+        assert_eq!(clean("a\u{1b}[31mred\u{1b}[0m b"), "ared b");
+        assert_eq!(clean("x\u{1b}]0;pwned title\u{07}y"), "xy");
+        assert_eq!(clean("x\u{1b}]52;c;ZXZpbA==\u{1b}\\y"), "xy");
+        assert_eq!(clean("x\u{1b}P1$qm\u{1b}\\y"), "xy");
+        assert_eq!(clean("x\u{9b}2Jy"), "xy");
+        assert_eq!(clean("x\u{1b}(By"), "xy");
+        assert_eq!(clean("x\u{1b}cy"), "xy");
+        assert_eq!(clean("trailing\u{1b}"), "trailing");
+    }
+
+    #[test]
+    fn controls_breaks_and_bidi_are_neutralised() {
+        assert_eq!(clean("a\r\nb\tc"), "a b c");
+        assert_eq!(clean("bell\u{07}del\u{7f}nul\u{0}"), "belldelnul");
+        assert_eq!(clean("abc\u{202e}fed\u{202c}"), "abcfed");
+        assert_eq!(clean("\u{2067}x\u{2069}"), "x");
+        assert_eq!(clean("\u{feff}id"), "id");
+    }
+
+    #[test]
+    fn fit_cuts_with_ellipsis_and_counts_wide_characters() {
+        assert_eq!(fit("abcdef", 4, false), "abc…");
+        assert_eq!(fit("ab", 4, true), "ab  ");
+        assert_eq!(fit("深圳华精密", 5, true), "深圳…");
+        assert_eq!(fit("深圳华精密", 6, true), "深圳… ");
+        assert_eq!(width(&fit("深圳华精密", 6, true)), 6);
+        assert_eq!(fit("abc", 0, true), "");
+    }
+}
