@@ -10,3 +10,4 @@ pub mod feed;
 pub mod logging;
 pub mod model;
 pub mod text;
+pub mod ui;

@@ -33,6 +33,15 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub log: Option<PathBuf>,
 
+    /// Colours in the dashboard [default: `color` in the config, else auto: on unless NO_COLOR is set]
+    #[arg(long, value_name = "WHEN")]
+    pub color: Option<crate::config::ColorMode>,
+
+    /// Capture the mouse in the dashboard (click selects, wheel scrolls; the terminal's text selection then
+    /// needs Shift). Off by default; `m` toggles it
+    #[arg(long)]
+    pub mouse: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -82,8 +91,7 @@ pub fn run(cli: Cli) -> i32 {
         Some(Command::Check) => check::run(&config),
         Some(Command::Snapshot { json, limit }) => snapshot::run(&config, json, limit),
         Some(Command::Follow { json }) => follow::run(&config, json),
-        // Until the dashboard lands, no subcommand prints the state.
-        None => snapshot::run(&config, false, None),
+        None => crate::ui::run(&config, crate::ui::Options { color: cli.color, mouse: cli.mouse }),
     }
 }
 

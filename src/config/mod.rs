@@ -22,6 +22,36 @@ pub struct Config {
     pub feeds_dir: PathBuf,
     pub feeds: Vec<FeedSpec>,
     pub limits: Limits,
+    pub ui: UiConfig,
+}
+
+/// `[ui]`: how the dashboard talks to the terminal.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct UiConfig {
+    /// Colours: `auto` (on unless NO_COLOR is set), `always`, `never`. `--color` overrides it.
+    pub color: ColorMode,
+    /// Mouse capture at start (it stops the terminal's own text selection; `m` toggles it).
+    pub mouse: bool,
+    /// Wrap each frame in synchronized output (DEC mode 2026), so terminals show it whole.
+    pub synchronized_output: bool,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        UiConfig { color: ColorMode::Auto, mouse: false, synchronized_output: true }
+    }
+}
+
+/// When to use colours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Default, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum ColorMode {
+    /// Colours unless NO_COLOR is set (to anything but an empty string) or TERM is `dumb`.
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 /// One `[[feed]]`: a path or glob, the kind its records are (unless they say), and the format.
@@ -80,6 +110,8 @@ struct RawConfig {
     limits: RawLimits,
     #[serde(default, rename = "feed")]
     feeds: Vec<Spanned<RawFeed>>,
+    #[serde(default)]
+    ui: UiConfig,
 }
 
 #[derive(Deserialize, Default)]
@@ -211,7 +243,7 @@ pub fn parse(text: &str, file: Option<&Path>) -> Result<Config, ConfigError> {
         }
         feeds.push(spec);
     }
-    Ok(Config { file: file.map(Path::to_path_buf), feeds_dir, feeds, limits })
+    Ok(Config { file: file.map(Path::to_path_buf), feeds_dir, feeds, limits, ui: raw.ui })
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -225,6 +257,18 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ui_settings_have_defaults_and_are_checked() {
+        let c = parse("[[feed]]\npath = \"a\"\n", None).expect("valid");
+        assert_eq!(c.ui, UiConfig::default());
+        let c = parse("[ui]\ncolor = \"never\"\nsynchronized_output = false\n[[feed]]\npath = \"a\"\n", None)
+            .expect("valid");
+        assert_eq!(c.ui.color, ColorMode::Never);
+        assert!(!c.ui.synchronized_output);
+        let e = parse("[ui]\ncolor = \"sometimes\"\n[[feed]]\npath = \"a\"\n", None).expect_err("bad");
+        assert_eq!(e.at, Some((2, 9)));
+    }
 
     #[test]
     fn the_shipped_config_is_valid() {

@@ -196,6 +196,18 @@ impl Body {
         })
     }
 
+    /// The declared fields of a kind, in the order they are shown.
+    pub fn declared(kind: Kind) -> &'static [&'static str] {
+        match kind {
+            Kind::Sanctions => {
+                &["target", "aliases", "target_type", "country", "authority", "program", "action", "reason", "source"]
+            }
+            Kind::Suppliers => &["name", "aliases", "country", "goods", "risk", "status", "customers", "source"],
+            Kind::Aid => &["title", "donor", "amount", "currency", "stage", "delivered", "items", "source"],
+            Kind::Shortages => &["category", "item", "region", "severity", "status", "reported_by", "source"],
+        }
+    }
+
     /// The kind these fields belong to.
     pub fn kind(&self) -> Kind {
         match self {

@@ -1,0 +1,427 @@
+//! The dashboard's state and how it changes: actions from keys, changes from the engine. No terminal here:
+//! tests drive it directly and render it to a test backend.
+
+use super::keys::{Action, Context};
+use crate::engine::Change;
+use crate::model::{Kind, Store};
+use chrono::NaiveDateTime;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// How a record is marked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    /// First seen since start.
+    New,
+    /// Known at start, changed since.
+    Updated,
+}
+
+/// One panel's view: its rows in order, the selection, the scroll position, the marks.
+#[derive(Debug, Default)]
+pub struct PanelView {
+    /// Record ids, newest first.
+    pub order: Vec<String>,
+    /// Index into `order`.
+    pub selected: usize,
+    /// The first row shown.
+    pub offset: usize,
+    pub marks: HashMap<String, Mark>,
+}
+
+impl PanelView {
+    pub fn selected_id(&self) -> Option<&str> {
+        self.order.get(self.selected).map(String::as_str)
+    }
+
+    /// Moves the selection by `delta` rows, within bounds.
+    fn move_by(&mut self, delta: isize) {
+        if self.order.is_empty() {
+            return;
+        }
+        let last = self.order.len() - 1;
+        self.selected = self.selected.saturating_add_signed(delta).min(last);
+    }
+
+    /// Keeps the selection inside the `height` rows shown, scrolling as little as possible.
+    pub fn scroll_into_view(&mut self, height: usize) {
+        let height = height.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+        let max_offset = self.order.len().saturating_sub(height);
+        self.offset = self.offset.min(max_offset);
+    }
+}
+
+/// A window over the panels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    Detail { kind: Kind, id: String, scroll: u16 },
+    Errors { scroll: u16 },
+    Help { scroll: u16 },
+}
+
+/// How one feed file is doing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FeedHealth {
+    pub missing: bool,
+    pub errors: u64,
+    /// When a record from it last arrived (since start).
+    pub last_change: Option<NaiveDateTime>,
+}
+
+pub struct App {
+    pub focus: Kind,
+    pub zoom: bool,
+    pub overlay: Option<Overlay>,
+    pub panels: [PanelView; 4],
+    pub feeds: BTreeMap<Arc<PathBuf>, FeedHealth>,
+    pub mouse: bool,
+    pub quit: bool,
+    /// The clock, to the minute, as last told.
+    pub now: NaiveDateTime,
+    /// Rows a page holds in the focused panel, as last drawn (for PgUp/PgDn).
+    pub page: usize,
+    /// Set when something on screen changed; cleared by drawing.
+    pub dirty: bool,
+    /// Ask the terminal for a full redraw (Ctrl-L).
+    pub full_redraw: bool,
+}
+
+impl App {
+    pub fn new(now: NaiveDateTime, mouse: bool) -> Self {
+        App {
+            focus: Kind::Sanctions,
+            zoom: false,
+            overlay: None,
+            panels: Default::default(),
+            feeds: BTreeMap::new(),
+            mouse,
+            quit: false,
+            now,
+            page: 10,
+            dirty: true,
+            full_redraw: false,
+        }
+    }
+
+    pub fn panel(&self, kind: Kind) -> &PanelView {
+        &self.panels[index(kind)]
+    }
+
+    pub fn panel_mut(&mut self, kind: Kind) -> &mut PanelView {
+        &mut self.panels[index(kind)]
+    }
+
+    /// Where keys go now.
+    pub fn context(&self) -> Context {
+        if self.overlay.is_some() {
+            Context::Overlay
+        } else {
+            Context::Panels
+        }
+    }
+
+    /// Records marked new or updated, across panels.
+    pub fn new_count(&self) -> usize {
+        self.panels.iter().map(|p| p.marks.len()).sum()
+    }
+
+    /// Takes in what the engine saw. `initial` is the first load: records then are not marked new.
+    pub fn apply(&mut self, changes: &[Change], store: &Store, initial: bool) {
+        let mut touched = [false; 4];
+        for c in changes {
+            match c {
+                Change::RecordAdded { kind, id, origin } | Change::RecordUpdated { kind, id, origin, .. } => {
+                    touched[index(*kind)] = true;
+                    let health = self.feeds.entry(origin.file.clone()).or_default();
+                    health.missing = false;
+                    if !initial {
+                        health.last_change = Some(self.now);
+                        let mark = if matches!(c, Change::RecordAdded { .. }) { Mark::New } else { Mark::Updated };
+                        let marks = &mut self.panels[index(*kind)].marks;
+                        // A record that arrived since start stays "new" when it is updated again.
+                        marks.entry(id.clone()).or_insert(mark);
+                    }
+                }
+                Change::FeedError(e) => self.feeds.entry(e.file.clone()).or_default().errors += 1,
+                Change::FeedMissing { file } | Change::FileVanished { file } => {
+                    self.feeds.entry(file.clone()).or_default().missing = true
+                }
+                Change::FileAppeared { file } | Change::FileTruncated { file } | Change::FileReplaced { file } => {
+                    self.feeds.entry(file.clone()).or_default().missing = false
+                }
+            }
+        }
+        for &kind in Kind::ALL {
+            if touched[index(kind)] {
+                self.reorder(kind, store);
+            }
+        }
+        if !changes.is_empty() {
+            self.dirty = true;
+        }
+    }
+
+    /// Makes sure every configured feed file has a health line, even before anything happened to it.
+    pub fn know_feeds<'a>(&mut self, files: impl Iterator<Item = &'a std::path::Path>) {
+        for f in files {
+            self.feeds.entry(Arc::new(f.to_path_buf())).or_default();
+        }
+    }
+
+    /// Rebuilds a panel's order, keeping the selection on the same record. The first row shown stays, so
+    /// rows that arrive at the top are seen; drawing scrolls only if the selection would leave the view.
+    fn reorder(&mut self, kind: Kind, store: &Store) {
+        let view = &mut self.panels[index(kind)];
+        let keep = view.selected_id().map(str::to_owned);
+        view.order = store.panel(kind).newest_first().iter().map(|e| e.current().record.id.clone()).collect();
+        if let Some(i) = keep.and_then(|id| view.order.iter().position(|x| *x == id)) {
+            view.selected = i;
+        }
+        view.selected = view.selected.min(view.order.len().saturating_sub(1));
+    }
+
+    /// Sets the clock; marks the screen dirty when the minute shown changes.
+    pub fn tick(&mut self, now: NaiveDateTime) {
+        if now.format("%H:%M").to_string() != self.now.format("%H:%M").to_string() {
+            self.dirty = true;
+        }
+        self.now = now;
+    }
+
+    /// Does what the analyst asked.
+    pub fn update(&mut self, action: Action) {
+        self.dirty = true;
+        let page = self.page.max(1) as isize;
+        if let Some(overlay) = self.overlay.as_mut() {
+            let scroll = match overlay {
+                Overlay::Detail { scroll, .. } | Overlay::Errors { scroll } | Overlay::Help { scroll } => scroll,
+            };
+            match action {
+                Action::Up => *scroll = scroll.saturating_sub(1),
+                Action::Down => *scroll = scroll.saturating_add(1),
+                Action::PageUp => *scroll = scroll.saturating_sub(page as u16),
+                Action::PageDown => *scroll = scroll.saturating_add(page as u16),
+                Action::Top => *scroll = 0,
+                Action::Bottom => *scroll = u16::MAX,
+                Action::Close => self.overlay = None,
+                Action::Errors => self.overlay = Some(Overlay::Errors { scroll: 0 }),
+                Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+                _ => self.common(action),
+            }
+            return;
+        }
+        let focus = self.focus;
+        let view = self.panel_mut(focus);
+        match action {
+            Action::Up => view.move_by(-1),
+            Action::Down => view.move_by(1),
+            Action::PageUp => view.move_by(-page),
+            Action::PageDown => view.move_by(page),
+            Action::Top => view.selected = 0,
+            Action::Bottom => view.selected = view.order.len().saturating_sub(1),
+            Action::NextPanel => self.focus = cycle(self.focus, 1),
+            Action::PrevPanel => self.focus = cycle(self.focus, -1),
+            Action::Focus(kind) => self.focus = kind,
+            Action::Open => {
+                if let Some(id) = view.selected_id() {
+                    self.overlay = Some(Overlay::Detail { kind: focus, id: id.to_owned(), scroll: 0 });
+                }
+            }
+            Action::Close => self.zoom = false,
+            Action::Zoom => self.zoom = !self.zoom,
+            Action::Errors => self.overlay = Some(Overlay::Errors { scroll: 0 }),
+            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            _ => self.common(action),
+        }
+    }
+
+    fn common(&mut self, action: Action) {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::ToggleMouse => self.mouse = !self.mouse,
+            Action::Redraw => self.full_redraw = true,
+            _ => {}
+        }
+    }
+
+    /// A click on row `row` (0 = first shown) of a panel: focus it and select that row.
+    pub fn click(&mut self, kind: Kind, row: usize) {
+        self.focus = kind;
+        let view = self.panel_mut(kind);
+        let i = view.offset + row;
+        if i < view.order.len() {
+            view.selected = i;
+        }
+        self.dirty = true;
+    }
+
+    /// The mouse wheel over a panel (or the overlay).
+    pub fn wheel(&mut self, kind: Option<Kind>, down: bool) {
+        let action = if down { Action::Down } else { Action::Up };
+        match (kind, &self.overlay) {
+            (Some(kind), None) => {
+                self.focus = kind;
+                for _ in 0..3 {
+                    self.update(action);
+                }
+            }
+            _ => {
+                for _ in 0..3 {
+                    self.update(action);
+                }
+            }
+        }
+    }
+}
+
+fn cycle(kind: Kind, step: isize) -> Kind {
+    let i = (index(kind) as isize + step).rem_euclid(4) as usize;
+    Kind::ALL[i]
+}
+
+pub fn index(kind: Kind) -> usize {
+    match kind {
+        Kind::Sanctions => 0,
+        Kind::Suppliers => 1,
+        Kind::Aid => 2,
+        Kind::Shortages => 3,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feed::formats::jsonl::parse_line;
+    use crate::model::store::Origin;
+
+    fn t0() -> NaiveDateTime {
+        NaiveDateTime::parse_from_str("2024-06-25 09:30:00", "%Y-%m-%d %H:%M:%S").expect("time")
+    }
+
+    /// Applies sanctions lines to a store and returns the changes.
+    fn add(store: &mut Store, lines: &[(&str, &str)]) -> Vec<Change> {
+        let file = Arc::new(PathBuf::from("s.jsonl"));
+        lines
+            .iter()
+            .enumerate()
+            .map(|(n, (id, ts))| {
+                let line = format!(r#"{{"id":"{id}","ts":"{ts}","target":"T {id}"}}"#);
+                let rec = parse_line(line.as_bytes(), Some(Kind::Sanctions)).expect("ok").expect("rec");
+                let origin = Origin { file: file.clone(), line: n as u64 + 1 };
+                match store.apply(rec, origin.clone()) {
+                    crate::model::Applied::Added => {
+                        Change::RecordAdded { kind: Kind::Sanctions, id: id.to_string(), origin }
+                    }
+                    _ => Change::RecordUpdated { kind: Kind::Sanctions, id: id.to_string(), origin, versions: 2 },
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_selection_stays_on_its_record_when_newer_ones_arrive() {
+        let mut store = Store::new();
+        let mut app = App::new(t0(), false);
+        let c = add(
+            &mut store,
+            &[("a", "2024-01-01T00:00:00Z"), ("b", "2024-01-02T00:00:00Z"), ("c", "2024-01-03T00:00:00Z")],
+        );
+        app.apply(&c, &store, true);
+        assert_eq!(app.panel(Kind::Sanctions).order, ["c", "b", "a"]);
+        app.update(Action::Down);
+        assert_eq!(app.panel(Kind::Sanctions).selected_id(), Some("b"));
+        let c = add(&mut store, &[("d", "2024-02-01T00:00:00Z"), ("e", "2024-02-02T00:00:00Z")]);
+        app.apply(&c, &store, false);
+        assert_eq!(app.panel(Kind::Sanctions).selected_id(), Some("b"));
+        assert_eq!(app.panel(Kind::Sanctions).marks.get("d"), Some(&Mark::New));
+        assert_eq!(app.new_count(), 2);
+    }
+
+    #[test]
+    fn the_initial_load_marks_nothing_new() {
+        let mut store = Store::new();
+        let mut app = App::new(t0(), false);
+        let c = add(&mut store, &[("a", "2024-01-01T00:00:00Z")]);
+        app.apply(&c, &store, true);
+        assert_eq!(app.new_count(), 0);
+        assert_eq!(app.feeds.values().next().and_then(|h| h.last_change), None);
+    }
+
+    #[test]
+    fn moving_stays_within_the_list_and_pages() {
+        let mut store = Store::new();
+        let mut app = App::new(t0(), false);
+        let lines: Vec<(String, String)> =
+            (0..30).map(|i| (format!("r{i:02}"), format!("2024-01-01T00:{i:02}:00Z"))).collect();
+        let refs: Vec<(&str, &str)> = lines.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let c = add(&mut store, &refs);
+        app.apply(&c, &store, true);
+        app.page = 10;
+        app.update(Action::Up);
+        assert_eq!(app.panel(Kind::Sanctions).selected, 0);
+        app.update(Action::PageDown);
+        assert_eq!(app.panel(Kind::Sanctions).selected, 10);
+        app.update(Action::Bottom);
+        assert_eq!(app.panel(Kind::Sanctions).selected, 29);
+        app.update(Action::Down);
+        assert_eq!(app.panel(Kind::Sanctions).selected, 29);
+        app.update(Action::Top);
+        assert_eq!(app.panel(Kind::Sanctions).selected, 0);
+        let view = app.panel_mut(Kind::Sanctions);
+        view.selected = 25;
+        view.scroll_into_view(10);
+        assert_eq!(view.offset, 16);
+    }
+
+    #[test]
+    fn panels_cycle_and_windows_open_and_close() {
+        let mut app = App::new(t0(), false);
+        app.update(Action::PrevPanel);
+        assert_eq!(app.focus, Kind::Shortages);
+        app.update(Action::NextPanel);
+        assert_eq!(app.focus, Kind::Sanctions);
+        app.update(Action::Focus(Kind::Aid));
+        assert_eq!(app.focus, Kind::Aid);
+        app.update(Action::Zoom);
+        assert!(app.zoom);
+        app.update(Action::Close);
+        assert!(!app.zoom);
+        // Enter on an empty panel opens nothing.
+        app.update(Action::Open);
+        assert_eq!(app.overlay, None);
+        app.update(Action::Help);
+        assert_eq!(app.context(), Context::Overlay);
+        app.update(Action::Down);
+        assert_eq!(app.overlay, Some(Overlay::Help { scroll: 1 }));
+        app.update(Action::Close);
+        assert_eq!(app.overlay, None);
+        app.update(Action::Quit);
+        assert!(app.quit);
+    }
+
+    #[test]
+    fn errors_and_missing_feeds_show_in_health() {
+        let mut app = App::new(t0(), false);
+        let file = Arc::new(PathBuf::from("aid.jsonl"));
+        app.apply(&[Change::FeedMissing { file: file.clone() }], &Store::new(), true);
+        assert!(app.feeds[&file].missing);
+        app.apply(&[Change::FileAppeared { file: file.clone() }], &Store::new(), false);
+        assert!(!app.feeds[&file].missing);
+    }
+
+    #[test]
+    fn the_clock_dirties_the_screen_once_a_minute() {
+        let mut app = App::new(t0(), false);
+        app.dirty = false;
+        app.tick(t0() + chrono::Duration::seconds(20));
+        assert!(!app.dirty);
+        app.tick(t0() + chrono::Duration::seconds(61));
+        assert!(app.dirty);
+    }
+}

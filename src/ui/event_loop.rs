@@ -1,0 +1,196 @@
+//! The one place that waits: for keys, feed changes, the minute clock, signals and a dead terminal.
+//!
+//! Nothing is drawn on a timer. A frame is drawn after something changed, and a burst of changes is
+//! coalesced into at most one frame every [`FRAME_INTERVAL`]. Idle, the loop sleeps: it wakes once a second
+//! to look at the feed files (a safety net for missed events) and once a minute for the clock.
+
+use super::app::App;
+use super::terminal::{watch_hangup, TerminalGuard};
+use super::theme::Theme;
+use super::view::{self, Data};
+use crate::engine::Engine;
+use crate::feed::watch::DirWatcher;
+use chrono::{Local, NaiveDateTime, Timelike};
+use ratatui::crossterm::event::{self, Event, MouseButton, MouseEventKind};
+use std::time::Duration;
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
+use tokio::time::Instant;
+
+/// At most ~30 frames a second.
+const FRAME_INTERVAL: Duration = Duration::from_millis(33);
+/// How often feed files are looked at without a watcher event.
+const SAFETY_CHECK: Duration = Duration::from_secs(1);
+
+/// Why the loop ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Exit {
+    Quit,
+    Signal(&'static str),
+    TerminalGone,
+}
+
+enum Input {
+    Event(Event),
+    Gone,
+}
+
+pub async fn run(
+    guard: &mut TerminalGuard,
+    engine: &mut Engine,
+    app: &mut App,
+    theme: &Theme,
+) -> std::io::Result<Exit> {
+    let mut input = spawn_input_reader();
+    let (hup_tx, mut hangup) = unbounded_channel::<()>();
+    watch_hangup(move || {
+        let _ = hup_tx.send(());
+    });
+    let (wake_tx, mut wake) = unbounded_channel::<()>();
+    let mut watcher = DirWatcher::new(engine.feeds().matcher(), move || {
+        let _ = wake_tx.send(());
+    });
+    let dirs = engine.feeds().watch_dirs();
+    watcher.refresh(&dirs);
+
+    let mut term = signal(SignalKind::terminate())?;
+    let mut hup = signal(SignalKind::hangup())?;
+    let mut int = signal(SignalKind::interrupt())?;
+
+    // Load after the watch is set, so nothing written in between is missed.
+    let changes = engine.poll();
+    app.know_feeds(engine.feeds().files().map(|(p, _, _)| p));
+    app.apply(&changes, engine.store(), true);
+    draw(guard, engine, app, theme)?;
+    let mut last_draw = Instant::now();
+    let mut frame_due: Option<Instant> = None;
+    let mut safety = tokio::time::interval(SAFETY_CHECK);
+    safety.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut next_minute = Instant::now() + until_next_minute(now());
+
+    loop {
+        tokio::select! {
+            ev = input.recv() => match ev {
+                Some(Input::Event(ev)) => {
+                    on_input(ev, app)?;
+                    // A burst of input (a held key, a paste) is handled before the next frame.
+                    while let Ok(Input::Event(ev)) = input.try_recv() {
+                        on_input(ev, app)?;
+                    }
+                }
+                Some(Input::Gone) | None => return Ok(Exit::TerminalGone),
+            },
+            Some(()) = wake.recv() => {
+                while wake.try_recv().is_ok() {}
+                let changes = engine.poll();
+                app.apply(&changes, engine.store(), false);
+            }
+            _ = safety.tick() => {
+                watcher.refresh(&dirs);
+                let changes = engine.poll();
+                app.apply(&changes, engine.store(), false);
+            }
+            _ = tokio::time::sleep_until(next_minute) => {
+                app.tick(now());
+                next_minute = Instant::now() + until_next_minute(now());
+            }
+            _ = tokio::time::sleep_until(frame_due.unwrap_or(last_draw)), if frame_due.is_some() => {}
+            _ = hangup.recv() => return Ok(Exit::TerminalGone),
+            _ = term.recv() => return Ok(Exit::Signal("SIGTERM")),
+            _ = hup.recv() => return Ok(Exit::Signal("SIGHUP")),
+            _ = int.recv() => return Ok(Exit::Signal("SIGINT")),
+        }
+        if app.quit {
+            return Ok(Exit::Quit);
+        }
+        guard.set_mouse(app.mouse)?;
+        if app.full_redraw {
+            app.full_redraw = false;
+            guard.invalidate()?;
+            app.dirty = true;
+        }
+        if app.dirty {
+            let due = last_draw + FRAME_INTERVAL;
+            if Instant::now() >= due {
+                draw(guard, engine, app, theme)?;
+                last_draw = Instant::now();
+                frame_due = None;
+            } else {
+                frame_due = Some(due);
+            }
+        }
+    }
+}
+
+fn draw(guard: &mut TerminalGuard, engine: &Engine, app: &mut App, theme: &Theme) -> std::io::Result<()> {
+    let data = Data { store: engine.store(), errors: engine.errors(), error_count: engine.error_count(), theme };
+    guard.draw(|f| view::render(f, app, &data))?;
+    app.dirty = false;
+    Ok(())
+}
+
+fn on_input(ev: Event, app: &mut App) -> std::io::Result<()> {
+    match ev {
+        Event::Key(key) => {
+            if let Some(action) = super::keys::action_for(&key, app.context()) {
+                app.update(action);
+            }
+        }
+        Event::Resize(_, _) => app.dirty = true,
+        Event::Mouse(m) if app.mouse => {
+            let size = terminal_size()?;
+            let hit = view::layout(size, app).and_then(|screen| {
+                screen.panels.into_iter().find(|(_, r)| r.contains(ratatui::layout::Position::new(m.column, m.row)))
+            });
+            match m.kind {
+                MouseEventKind::Down(MouseButton::Left) => {
+                    if let Some((kind, r)) = hit {
+                        // Border, then the table's header row.
+                        if app.overlay.is_none() && m.row >= r.y + 2 {
+                            app.click(kind, (m.row - r.y - 2) as usize);
+                        }
+                    }
+                }
+                MouseEventKind::ScrollDown => app.wheel(hit.map(|h| h.0), true),
+                MouseEventKind::ScrollUp => app.wheel(hit.map(|h| h.0), false),
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn terminal_size() -> std::io::Result<ratatui::layout::Rect> {
+    let (w, h) = ratatui::crossterm::terminal::size()?;
+    Ok(ratatui::layout::Rect::new(0, 0, w, h))
+}
+
+/// Reads terminal input on its own thread. If the terminal goes away the reader may never return (crossterm
+/// spins on a dead tty); the hang-up watch ends the program in that case.
+fn spawn_input_reader() -> UnboundedReceiver<Input> {
+    let (tx, rx) = unbounded_channel();
+    let _ = std::thread::Builder::new().name("input".into()).spawn(move || loop {
+        match event::read() {
+            Ok(ev) => {
+                if tx.send(Input::Event(ev)).is_err() {
+                    return;
+                }
+            }
+            Err(_) => {
+                let _ = tx.send(Input::Gone);
+                return;
+            }
+        }
+    });
+    rx
+}
+
+pub fn now() -> NaiveDateTime {
+    Local::now().naive_local()
+}
+
+fn until_next_minute(t: NaiveDateTime) -> Duration {
+    let into = t.second() as u64 * 1000 + (t.nanosecond() as u64 / 1_000_000).min(999);
+    Duration::from_millis(60_000 - into + 5)
+}

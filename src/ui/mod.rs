@@ -1,0 +1,61 @@
+//! The dashboard: four live panels in the terminal.
+//!
+//! `mod.rs` is the composition root: it checks there is a terminal, builds the engine, the state and the
+//! theme, hands them to the event loop, and gives the terminal back whatever happens.
+
+pub mod app;
+pub mod event_loop;
+pub mod keys;
+pub mod terminal;
+pub mod theme;
+pub mod view;
+
+use crate::config::{ColorMode, Config};
+use crate::engine::Engine;
+use std::io::IsTerminal;
+
+/// What the command line adds to the config for the dashboard.
+pub struct Options {
+    pub color: Option<ColorMode>,
+    pub mouse: bool,
+}
+
+/// Runs the dashboard until the analyst quits; returns the exit status.
+pub fn run(config: &Config, options: Options) -> i32 {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!(
+            "watchfloor: the dashboard needs a terminal; for scripts use `watchfloor snapshot` or `watchfloor follow --json`"
+        );
+        return crate::cli::EXIT_PROBLEMS;
+    }
+    let mode = options.color.unwrap_or(config.ui.color);
+    let theme =
+        theme::Theme::for_mode(mode, std::env::var("NO_COLOR").ok().as_deref(), std::env::var("TERM").ok().as_deref());
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("watchfloor: cannot start: {e}");
+            return crate::cli::EXIT_PROBLEMS;
+        }
+    };
+    let mouse = options.mouse || config.ui.mouse;
+    let mut engine = Engine::new(config);
+    let mut app = app::App::new(event_loop::now(), mouse);
+    let result = match terminal::TerminalGuard::enter(mouse, config.ui.synchronized_output) {
+        Ok(mut guard) => rt.block_on(event_loop::run(&mut guard, &mut engine, &mut app, &theme)),
+        Err(e) => Err(e),
+    };
+    // The guard has dropped: the terminal is back to normal before anything is printed.
+    terminal::restore();
+    match result {
+        Ok(exit) => {
+            tracing::info!("dashboard ended: {exit:?}");
+            crate::cli::EXIT_OK
+        }
+        Err(e) => {
+            tracing::error!("dashboard failed: {e}");
+            eprintln!("watchfloor: terminal error: {e}");
+            crate::cli::EXIT_PROBLEMS
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! The detail view of one record: every field (unknown ones too), where it was read, and its history as
+//! a timeline of what changed.
+
+use super::overlays::window;
+use super::{centered, Data};
+use crate::cli::table::money;
+use crate::model::record::Body;
+use crate::model::{Kind, Record};
+use crate::text::{clean_path, width, wrap};
+use crate::ui::app::{App, Mark};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::Frame;
+use serde_json::Value;
+
+pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: Kind, id: &str, scroll: u16) {
+    let rect = centered(area, 90, 90);
+    let theme = data.theme;
+    let text_width = rect.width.saturating_sub(2) as usize;
+    let Some(entry) = data.store.panel(kind).get(id) else {
+        let lines = vec![Line::styled("This record is no longer held.", theme.muted)];
+        return window(frame, rect, app, Line::raw(" Detail "), lines, scroll);
+    };
+    let current = entry.current();
+    let rec = &current.record;
+    let mark = app.panel(kind).marks.get(id).copied();
+    let mut lines = vec![Line::styled(rec.title().to_owned(), theme.title)];
+    let mut sub = vec![Span::styled(format!("{kind} · {} · {}", rec.id, rec.ts.text), theme.muted)];
+    match mark {
+        Some(Mark::New) => sub.push(Span::styled("  + new since start", theme.new)),
+        Some(Mark::Updated) => sub.push(Span::styled("  ~ updated since start", theme.new)),
+        None => {}
+    }
+    lines.push(Line::from(sub));
+    lines.push(Line::raw(""));
+
+    let fields = field_list(rec);
+    let key_width = fields.iter().map(|(k, _, _)| width(k)).max().unwrap_or(0).min(24);
+    let value_width = text_width.saturating_sub(key_width + 4).max(10);
+    lines.push(Line::styled("Fields", theme.header));
+    for (key, value, known) in &fields {
+        let key_style = if *known { theme.key } else { theme.warn };
+        for (i, part) in wrap(value, value_width).into_iter().enumerate() {
+            let k = if i == 0 { crate::text::fit(key, key_width, true) } else { " ".repeat(key_width) };
+            lines.push(Line::from(vec![Span::raw("  "), Span::styled(k, key_style), Span::raw("  "), Span::raw(part)]));
+        }
+    }
+    if fields.iter().any(|(_, _, known)| !known) {
+        lines.push(Line::styled(
+            "  (fields in another colour are not part of the feed format; kept as they came)",
+            theme.muted,
+        ));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled("Source  ", theme.header),
+        Span::raw(format!("{}:{}", clean_path(&current.origin.file), current.origin.line)),
+    ]));
+    lines.push(Line::raw(""));
+
+    let history = entry.history();
+    lines.push(Line::styled(
+        format!("History  {} version{}, oldest first", history.len(), if history.len() == 1 { "" } else { "s" }),
+        theme.header,
+    ));
+    let mut previous: Option<Vec<(String, String, bool)>> = None;
+    for v in history {
+        let now = field_list(&v.record);
+        let when = v.record.ts.utc.format("%Y-%m-%d %H:%M").to_string();
+        let place = format!("{}:{}", file_name(&v.origin.file), v.origin.line);
+        lines.push(Line::from(vec![
+            Span::raw("  "),
+            Span::styled(when, theme.key),
+            Span::styled(format!("  {place}"), theme.muted),
+        ]));
+        let changes = match &previous {
+            None => vec!["first seen".to_string()],
+            Some(before) => diff(before, &now),
+        };
+        for c in changes {
+            for part in wrap(&c, text_width.saturating_sub(6).max(10)) {
+                lines.push(Line::from(vec![Span::raw("      "), Span::raw(part)]));
+            }
+        }
+        previous = Some(now);
+    }
+    let title = Line::from(vec![
+        Span::styled(format!(" {} ", super::panel::title(kind)), theme.title),
+        Span::styled("Esc closes ", theme.muted),
+    ]);
+    window(frame, rect, app, title, lines, scroll);
+}
+
+fn file_name(p: &std::path::Path) -> String {
+    p.file_name().map(|n| crate::text::clean(&n.to_string_lossy())).unwrap_or_default()
+}
+
+/// `(name, value as text, declared)` for every field of a version: declared ones in their order, then the
+/// unknown ones.
+fn field_list(rec: &Record) -> Vec<(String, String, bool)> {
+    let json = rec.fields_json();
+    let currency = match &rec.body {
+        Body::Aid(a) => a.currency.as_deref(),
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for &name in Body::declared(rec.kind) {
+        if let Some(v) = json.get(name) {
+            let text = match (name, v) {
+                ("amount" | "delivered", Value::Number(n)) => {
+                    n.as_f64().map(|f| money(f, currency)).unwrap_or_else(|| n.to_string())
+                }
+                _ => show(v),
+            };
+            out.push((name.to_owned(), text, true));
+        }
+    }
+    for (k, v) in &rec.extra {
+        out.push((k.clone(), show(v), false));
+    }
+    out
+}
+
+/// A JSON value as an analyst reads it: strings bare (closed words such as `passed_one_chamber` with
+/// spaces), lists of strings joined, the rest as compact JSON.
+fn show(v: &Value) -> String {
+    match v {
+        Value::String(s) if s.contains('_') && s.chars().all(|c| c.is_ascii_lowercase() || c == '_') => {
+            s.replace('_', " ")
+        }
+        Value::String(s) => s.clone(),
+        Value::Array(items) if items.iter().all(Value::is_string) => {
+            items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// What changed from one version to the next, one line per field.
+fn diff(before: &[(String, String, bool)], after: &[(String, String, bool)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, v, _) in after {
+        match before.iter().find(|(bk, _, _)| bk == k) {
+            Some((_, bv, _)) if bv == v => {}
+            Some((_, bv, _)) => out.push(format!("{k}: {bv} → {v}")),
+            None => out.push(format!("{k}: (none) → {v}")),
+        }
+    }
+    for (k, v, _) in before {
+        if !after.iter().any(|(ak, _, _)| ak == k) {
+            out.push(format!("{k}: {v} → (none)"));
+        }
+    }
+    if out.is_empty() {
+        out.push("no field changed".into());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(k: &str, v: &str) -> (String, String, bool) {
+        (k.into(), v.into(), true)
+    }
+
+    #[test]
+    fn diff_lists_changed_added_and_removed_fields() {
+        let a = vec![f("stage", "proposed"), f("amount", "USD 61.4bn"), f("note", "x")];
+        let b = vec![f("stage", "stalled"), f("amount", "USD 61.4bn"), f("source", "vote")];
+        assert_eq!(diff(&a, &b), ["stage: proposed → stalled", "source: (none) → vote", "note: x → (none)"]);
+    }
+
+    #[test]
+    fn closed_words_read_with_spaces() {
+        assert_eq!(show(&Value::String("passed_one_chamber".into())), "passed one chamber");
+        assert_eq!(show(&Value::String("RUSSIA_EO14024".into())), "RUSSIA_EO14024");
+        assert_eq!(show(&serde_json::json!(["a", "b"])), "a, b");
+        assert_eq!(show(&serde_json::json!(10)), "10");
+    }
+}

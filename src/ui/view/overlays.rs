@@ -1,0 +1,74 @@
+//! Windows over the panels: the feed errors and the help. (The detail view has its own file.)
+
+use super::{centered, Data};
+use crate::ui::app::App;
+use crate::ui::keys::KEYS;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+/// A bordered window with a title over `area`, its lines scrolled; returns nothing, clamps the scroll.
+pub fn window(frame: &mut Frame, area: Rect, app: &mut App, title: Line, lines: Vec<Line>, scroll: u16) {
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let inner = block.inner(area);
+    let max = (lines.len() as u16).saturating_sub(inner.height);
+    let scroll = scroll.min(max);
+    if let Some(crate::ui::app::Overlay::Detail { scroll: s, .. })
+    | Some(crate::ui::app::Overlay::Errors { scroll: s })
+    | Some(crate::ui::app::Overlay::Help { scroll: s }) = app.overlay.as_mut()
+    {
+        *s = scroll;
+    }
+    app.page = inner.height.max(1) as usize;
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+}
+
+pub fn errors(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, scroll: u16) {
+    let rect = centered(area, 90, 80);
+    let theme = data.theme;
+    let mut lines = Vec::new();
+    if data.errors.is_empty() {
+        lines.push(Line::styled("No feed errors.", theme.ok));
+    }
+    if data.error_count > data.errors.len() as u64 {
+        let older = data.error_count - data.errors.len() as u64;
+        lines.push(Line::styled(format!("({older} older errors not kept)"), theme.muted));
+    }
+    for e in data.errors.iter().rev() {
+        let place = match e.line {
+            Some(l) => format!("{}:{l}: ", crate::text::clean_path(&e.file)),
+            None => format!("{}: ", crate::text::clean_path(&e.file)),
+        };
+        lines.push(Line::from(vec![Span::styled(place, theme.warn), Span::raw(e.message.clone())]));
+    }
+    let title = Line::from(vec![
+        Span::styled(format!(" Feed errors: {} ", data.error_count), theme.title),
+        Span::styled("newest first · Esc closes ", theme.muted),
+    ]);
+    window(frame, rect, app, title, lines, scroll);
+}
+
+pub fn help(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, scroll: u16) {
+    let rect = centered(area, 70, 85);
+    let theme = data.theme;
+    let width = KEYS.iter().map(|b| crate::text::width(b.label)).max().unwrap_or(0);
+    let mut lines = vec![Line::styled("Keys", theme.header)];
+    for b in KEYS {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {}  ", crate::text::fit(b.label, width, true)), theme.key),
+            Span::raw(b.help),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Marks", theme.header));
+    lines.push(Line::raw("  +  new since start     ~  updated since start"));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        format!("Mouse is {} · NO_COLOR and --color never turn colours off", if app.mouse { "on" } else { "off" }),
+        theme.muted,
+    ));
+    let title = Line::from(vec![Span::styled(" Help ", theme.title), Span::styled("Esc closes ", theme.muted)]);
+    window(frame, rect, app, title, lines, scroll);
+}

@@ -1,0 +1,117 @@
+//! One panel: a table of records, newest first, only the visible rows drawn; and the tab bar.
+
+use super::columns::{allocate, cells, columns};
+use super::Data;
+use crate::model::Kind;
+use crate::text::fit;
+use crate::ui::app::{App, Mark};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+use ratatui::Frame;
+
+/// The panel's name in titles and tabs.
+pub fn title(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Sanctions => "Sanctions",
+        Kind::Suppliers => "Flagged suppliers",
+        Kind::Aid => "Aid packages",
+        Kind::Shortages => "Shortages",
+    }
+}
+
+fn number(kind: Kind) -> usize {
+    Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0) + 1
+}
+
+/// The tab bar shown when only one panel fits.
+pub fn tabs(frame: &mut Frame, area: Rect, app: &App, data: &Data) {
+    let mut spans = vec![Span::raw(" ")];
+    for &kind in Kind::ALL {
+        let label = format!(" {} {} {} ", number(kind), title(kind), data.store.panel(kind).len());
+        let style = if kind == app.focus { data.theme.selected.add_modifier(Modifier::BOLD) } else { Style::new() };
+        spans.push(Span::styled(label, style));
+        let new = app.panel(kind).marks.len();
+        if new > 0 {
+            spans.push(Span::styled(format!("+{new}"), data.theme.new));
+        }
+        spans.push(Span::raw(" "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: Kind) {
+    let theme = data.theme;
+    let focused = app.focus == kind;
+    let panel = data.store.panel(kind);
+    let view_marks = app.panel(kind).marks.len();
+    let mut title_spans = vec![Span::styled(format!(" {} {} ", number(kind), title(kind)), theme.title)];
+    title_spans.push(Span::raw(format!("{} ", panel.len())));
+    if view_marks > 0 {
+        title_spans.push(Span::styled(format!("+{view_marks} new "), theme.new));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(if focused { theme.border_focused } else { theme.border })
+        .title(Line::from(title_spans));
+    let inner = block.inner(area);
+    // Table header takes one row.
+    let height = inner.height.saturating_sub(1) as usize;
+    if focused {
+        app.page = height.max(1);
+    }
+    let view = app.panel_mut(kind);
+    view.scroll_into_view(height);
+    let (offset, selected) = (view.offset, view.selected);
+    let total = view.order.len();
+    let block = if total > 0 {
+        block.title_bottom(Line::from(format!(" {}/{total} ", selected + 1)).right_aligned())
+    } else {
+        block
+    };
+    frame.render_widget(block, area);
+    if inner.width == 0 || inner.height == 0 {
+        return;
+    }
+    let view = app.panel(kind);
+    if total == 0 {
+        let msg = Paragraph::new(Line::styled("no records yet", theme.muted)).centered();
+        frame.render_widget(msg, Rect { y: inner.y + inner.height / 2, height: 1, ..inner });
+        return;
+    }
+
+    let cols = columns(kind);
+    let widths = allocate(cols, inner.width);
+    let shown: Vec<usize> = (0..cols.len()).filter(|&i| widths[i].is_some()).collect();
+    let header =
+        Row::new(shown.iter().map(|&i| Cell::from(fit(cols[i].title, widths[i].unwrap_or(0) as usize, false))))
+            .style(theme.header);
+    // The aid panel's progress bar is sized to its column (the sixth, after the marker).
+    let bar_width = if kind == Kind::Aid { widths.get(5).copied().flatten().unwrap_or(0) } else { 0 };
+    let rows = view.order.iter().enumerate().skip(offset).take(height).filter_map(|(i, id)| {
+        let entry = panel.get(id)?;
+        let mark = view.marks.get(id);
+        let mut all = vec![match mark {
+            Some(Mark::New) => ("+".to_string(), theme.new),
+            Some(Mark::Updated) => ("~".to_string(), theme.new),
+            None => (String::new(), Style::new()),
+        }];
+        all.extend(cells(&entry.current().record, theme, bar_width));
+        let row_cells = shown.iter().map(|&c| {
+            let (text, style) = &all[c];
+            let w = widths[c].unwrap_or(0) as usize;
+            Cell::from(Span::styled(fit(text, w, false), *style))
+        });
+        let mut row = Row::new(row_cells.collect::<Vec<_>>());
+        if i == selected && focused {
+            row = row.style(theme.selected);
+        } else if i == selected {
+            row = row.style(Style::new().add_modifier(Modifier::BOLD));
+        }
+        Some(row)
+    });
+    let constraints: Vec<Constraint> = widths.iter().flatten().map(|w| Constraint::Length(*w)).collect();
+    let table = Table::new(rows.collect::<Vec<_>>(), constraints).header(header).column_spacing(1);
+    frame.render_widget(table, inner);
+}
