@@ -71,7 +71,9 @@ pub fn columns(kind: Kind) -> &'static [Col] {
 }
 
 /// Widths for `cols` in `width` columns (one space between shown columns); `None` for a dropped column.
-pub fn allocate(cols: &[Col], width: u16) -> Vec<Option<u16>> {
+/// `wanted` is how wide each column's content is (its title and the rows shown): every column grows toward
+/// that, one step at a time, and the flexible column (target, name, title) takes whatever is left.
+pub fn allocate(cols: &[Col], width: u16, wanted: &[u16]) -> Vec<Option<u16>> {
     let mut shown: Vec<bool> = vec![true; cols.len()];
     let need = |shown: &[bool]| -> u32 {
         let n = shown.iter().filter(|s| **s).count() as u32;
@@ -87,40 +89,32 @@ pub fn allocate(cols: &[Col], width: u16) -> Vec<Option<u16>> {
     }
     let mut widths: Vec<Option<u16>> = cols.iter().zip(&shown).map(|(c, s)| s.then_some(c.min)).collect();
     let mut left = (width as u32).saturating_sub(need(&shown));
-    let flex = cols.iter().position(|c| c.max == FLEX);
-    // The flexible column (target, name, title) first gets a fair share, then the others grow to their
-    // widest, and the flexible column takes what remains.
-    if let Some(f) = flex.filter(|&f| shown[f]) {
-        let fair = (width as u32 * 2 / 5).saturating_sub(cols[f].min as u32).min(left);
-        widths[f] = widths[f].map(|w| w + fair as u16);
-        left -= fair;
-    }
-    loop {
+    let want = |i: usize| wanted.get(i).copied().unwrap_or(0).clamp(cols[i].min, cols[i].max);
+    while left > 0 {
         let mut grew = false;
-        for (i, c) in cols.iter().enumerate() {
-            if left == 0 {
-                break;
-            }
-            if let Some(w) = widths[i].as_mut() {
-                if c.max != FLEX && *w < c.max {
-                    *w += 1;
-                    left -= 1;
-                    grew = true;
+        for (i, w) in widths.iter_mut().enumerate() {
+            if let Some(w) = w.as_mut().filter(|w| **w < want(i)) {
+                if left == 0 {
+                    break;
                 }
+                *w += 1;
+                left -= 1;
+                grew = true;
             }
         }
-        if !grew || left == 0 {
+        if !grew {
             break;
         }
     }
-    if let Some(w) = flex.and_then(|f| widths[f].as_mut()) {
+    if let Some(w) = cols.iter().position(|c| c.max == FLEX).and_then(|f| widths[f].as_mut()) {
         *w += left as u16;
     }
     widths
 }
 
 /// The cells of a record with their styles, in the order of [`columns`] (the marker excluded).
-pub fn cells(r: &Record, theme: &Theme, bar_width: u16) -> Vec<(String, Style)> {
+/// The aid panel's delivered column is left empty here: it is drawn to the column's width by [`bar`].
+pub fn cells(r: &Record, theme: &Theme) -> Vec<(String, Style)> {
     let plain = Style::new();
     let s = |v: &Option<String>| (v.clone().unwrap_or_default(), plain);
     match &r.body {
@@ -144,7 +138,7 @@ pub fn cells(r: &Record, theme: &Theme, bar_width: u16) -> Vec<(String, Style)> 
             (r.title().to_owned(), plain),
             (x.amount.map(|a| money(a, x.currency.as_deref())).unwrap_or_default(), plain),
             stage(x.stage, theme),
-            (bar(x.delivered, x.amount, bar_width), theme.ok),
+            (String::new(), theme.ok),
             (r.ts.date(), theme.muted),
         ],
         Body::Shortage(x) => vec![
@@ -209,7 +203,7 @@ mod tests {
     fn columns_fill_the_width_exactly() {
         for &kind in Kind::ALL {
             for width in [40u16, 58, 78, 118, 198] {
-                let w = allocate(columns(kind), width);
+                let w = allocate(columns(kind), width, &[]);
                 let shown: Vec<u16> = w.iter().flatten().copied().collect();
                 let total: u16 = shown.iter().sum::<u16>() + shown.len() as u16 - 1;
                 assert!(total <= width, "{kind} at {width}: {total}");
@@ -222,9 +216,17 @@ mod tests {
 
     #[test]
     fn narrow_panels_drop_the_least_important_columns() {
-        let w = allocate(columns(Kind::Sanctions), 58);
+        let w = allocate(columns(Kind::Sanctions), 58, &[]);
         assert_eq!(w[5], None, "country goes first");
         assert!(w[4].is_some() && w[3].is_some(), "target and action stay");
+    }
+
+    #[test]
+    fn columns_grow_to_their_content_and_the_flexible_one_takes_the_rest() {
+        // marker, date, authority, action, target, country, programme
+        let wanted = [1, 10, 4, 10, 60, 7, 14];
+        let w: Vec<u16> = allocate(columns(Kind::Sanctions), 100, &wanted).into_iter().flatten().collect();
+        assert_eq!(w, [1, 10, 6, 10, 46, 7, 14]);
     }
 
     #[test]

@@ -38,18 +38,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
     let key_width = fields.iter().map(|(k, _, _)| width(k)).max().unwrap_or(0).min(24);
     let value_width = text_width.saturating_sub(key_width + 4).max(10);
     lines.push(Line::styled("Fields", theme.header));
-    for (key, value, known) in &fields {
-        let key_style = if *known { theme.key } else { theme.warn };
-        for (i, part) in wrap(value, value_width).into_iter().enumerate() {
-            let k = if i == 0 { crate::text::fit(key, key_width, true) } else { " ".repeat(key_width) };
-            lines.push(Line::from(vec![Span::raw("  "), Span::styled(k, key_style), Span::raw("  "), Span::raw(part)]));
-        }
-    }
-    if fields.iter().any(|(_, _, known)| !known) {
-        lines.push(Line::styled(
-            "  (fields in another colour are not part of the feed format; kept as they came)",
-            theme.muted,
-        ));
+    let (known, other): (Vec<_>, Vec<_>) = fields.iter().partition(|(_, _, known)| *known);
+    push_fields(&mut lines, &known, key_width, value_width, theme.key);
+    if !other.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Other fields (not in the feed format; kept as they came)", theme.header));
+        push_fields(&mut lines, &other, key_width, value_width, theme.warn);
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
@@ -93,6 +87,21 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
 
 fn file_name(p: &std::path::Path) -> String {
     p.file_name().map(|n| crate::text::clean(&n.to_string_lossy())).unwrap_or_default()
+}
+
+fn push_fields(
+    lines: &mut Vec<Line<'static>>,
+    fields: &[&(String, String, bool)],
+    key_width: usize,
+    value_width: usize,
+    key_style: ratatui::style::Style,
+) {
+    for (key, value, _) in fields {
+        for (i, part) in wrap(value, value_width).into_iter().enumerate() {
+            let k = if i == 0 { crate::text::fit(key, key_width, true) } else { " ".repeat(key_width) };
+            lines.push(Line::from(vec![Span::raw("  "), Span::styled(k, key_style), Span::raw("  "), Span::raw(part)]));
+        }
+    }
 }
 
 /// `(name, value as text, declared)` for every field of a version: declared ones in their order, then the

@@ -32,12 +32,24 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Data) {
     if area.height < 2 {
         return;
     }
+    let line = Rect { y: area.y + 1, height: 1, ..area };
+    let mut feeds = feed_spans(app, data, false);
+    if Line::from(feeds.clone()).width() > line.width as usize {
+        feeds = feed_spans(app, data, true);
+    }
+    frame.render_widget(Paragraph::new(Line::from(feeds)), line);
+}
+
+/// Each feed file with its health; `short` names files without their extension to fit narrow screens.
+fn feed_spans<'a>(app: &App, data: &Data, short: bool) -> Vec<Span<'a>> {
+    let theme = data.theme;
     let mut feeds = vec![Span::styled(" feeds ", theme.muted)];
     for (i, (file, health)) in app.feeds.iter().enumerate() {
         if i > 0 {
             feeds.push(Span::styled(" · ", theme.muted));
         }
-        let name = file.file_name().map(|n| clean(&n.to_string_lossy())).unwrap_or_else(|| "?".into());
+        let name = if short { file.file_stem() } else { file.file_name() };
+        let name = name.map(|n| clean(&n.to_string_lossy())).unwrap_or_else(|| "?".into());
         feeds.push(Span::raw(format!("{name} ")));
         if health.missing {
             feeds.push(Span::styled("missing", theme.alert));
@@ -50,5 +62,5 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Data) {
             feeds.push(Span::styled(format!(" {}", t.format("%H:%M")), theme.muted));
         }
     }
-    frame.render_widget(Paragraph::new(Line::from(feeds)), Rect { y: area.y + 1, height: 1, ..area });
+    feeds
 }

@@ -1,28 +1,31 @@
 //! Windows over the panels: the feed errors and the help. (The detail view has its own file.)
 
 use super::{centered, Data};
-use crate::ui::app::App;
+use crate::ui::app::{App, Overlay};
 use crate::ui::keys::KEYS;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-/// A bordered window with a title over `area`, its lines scrolled; returns nothing, clamps the scroll.
+/// A bordered window with a title over `area`, its lines wrapped and scrolled. The scroll is clamped to the
+/// content, and the page size noted for PgUp/PgDn.
 pub fn window(frame: &mut Frame, area: Rect, app: &mut App, title: Line, lines: Vec<Line>, scroll: u16) {
     let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(area);
-    let max = (lines.len() as u16).saturating_sub(inner.height);
-    let scroll = scroll.min(max);
-    if let Some(crate::ui::app::Overlay::Detail { scroll: s, .. })
-    | Some(crate::ui::app::Overlay::Errors { scroll: s })
-    | Some(crate::ui::app::Overlay::Help { scroll: s }) = app.overlay.as_mut()
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let height = paragraph.line_count(inner.width) as u16;
+    let scroll = scroll.min(height.saturating_sub(inner.height));
+    if let Some(Overlay::Detail { scroll: s, .. } | Overlay::Errors { scroll: s } | Overlay::Help { scroll: s }) =
+        app.overlay.as_mut()
     {
         *s = scroll;
     }
     app.page = inner.height.max(1) as usize;
-    frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+    // One more column on the left, so a wide character cut by the border does not leave half of itself.
+    let gutter = if area.x > 0 { Rect { x: area.x - 1, width: area.width + 1, ..area } } else { area };
+    frame.render_widget(Clear, gutter);
+    frame.render_widget(paragraph.block(block).scroll((scroll, 0)), area);
 }
 
 pub fn errors(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, scroll: u16) {

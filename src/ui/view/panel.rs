@@ -1,9 +1,9 @@
 //! One panel: a table of records, newest first, only the visible rows drawn; and the tab bar.
 
-use super::columns::{allocate, cells, columns};
+use super::columns::{allocate, bar, cells, columns};
 use super::Data;
 use crate::model::Kind;
-use crate::text::fit;
+use crate::text::{fit, width};
 use crate::ui::app::{App, Mark};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
@@ -82,36 +82,70 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
     }
 
     let cols = columns(kind);
-    let widths = allocate(cols, inner.width);
+    // The visible rows only: what a million-record panel costs to draw does not depend on its length.
+    let visible: Vec<VisibleRow> = view
+        .order
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .filter_map(|(i, id)| {
+            let entry = panel.get(id)?;
+            let mark = match view.marks.get(id) {
+                Some(Mark::New) => ("+".to_string(), theme.new),
+                Some(Mark::Updated) => ("~".to_string(), theme.new),
+                None => (String::new(), Style::new()),
+            };
+            let mut all = vec![mark];
+            all.extend(cells(&entry.current().record, theme));
+            Some((i, all, entry))
+        })
+        .collect();
+    let mut wanted: Vec<u16> = (0..cols.len())
+        .map(|c| {
+            let content = visible.iter().map(|(_, cells, _)| width(&cells[c].0)).max().unwrap_or(0);
+            content.max(width(cols[c].title)).min(u16::MAX as usize) as u16
+        })
+        .collect();
+    if kind == Kind::Aid {
+        // The progress bar is as wide as its column allows.
+        wanted[AID_BAR] = u16::MAX;
+    }
+    let widths = allocate(cols, inner.width, &wanted);
     let shown: Vec<usize> = (0..cols.len()).filter(|&i| widths[i].is_some()).collect();
     let header =
         Row::new(shown.iter().map(|&i| Cell::from(fit(cols[i].title, widths[i].unwrap_or(0) as usize, false))))
             .style(theme.header);
-    // The aid panel's progress bar is sized to its column (the sixth, after the marker).
-    let bar_width = if kind == Kind::Aid { widths.get(5).copied().flatten().unwrap_or(0) } else { 0 };
-    let rows = view.order.iter().enumerate().skip(offset).take(height).filter_map(|(i, id)| {
-        let entry = panel.get(id)?;
-        let mark = view.marks.get(id);
-        let mut all = vec![match mark {
-            Some(Mark::New) => ("+".to_string(), theme.new),
-            Some(Mark::Updated) => ("~".to_string(), theme.new),
-            None => (String::new(), Style::new()),
-        }];
-        all.extend(cells(&entry.current().record, theme, bar_width));
-        let row_cells = shown.iter().map(|&c| {
-            let (text, style) = &all[c];
-            let w = widths[c].unwrap_or(0) as usize;
-            Cell::from(Span::styled(fit(text, w, false), *style))
-        });
-        let mut row = Row::new(row_cells.collect::<Vec<_>>());
-        if i == selected && focused {
-            row = row.style(theme.selected);
-        } else if i == selected {
-            row = row.style(Style::new().add_modifier(Modifier::BOLD));
-        }
-        Some(row)
-    });
+    let rows: Vec<Row> = visible
+        .into_iter()
+        .map(|(i, mut all, entry)| {
+            if let (Kind::Aid, Some(Some(w))) = (kind, widths.get(AID_BAR)) {
+                if let crate::model::Body::Aid(a) = &entry.current().record.body {
+                    all[AID_BAR].0 = bar(a.delivered, a.amount, *w);
+                }
+            }
+            let row_cells = shown.iter().map(|&c| {
+                let (text, style) = &all[c];
+                let w = widths[c].unwrap_or(0) as usize;
+                Cell::from(Span::styled(fit(text, w, false), *style))
+            });
+            let row = Row::new(row_cells.collect::<Vec<_>>());
+            if i == selected && focused {
+                row.style(theme.selected)
+            } else if i == selected {
+                row.style(Style::new().add_modifier(Modifier::BOLD))
+            } else {
+                row
+            }
+        })
+        .collect();
     let constraints: Vec<Constraint> = widths.iter().flatten().map(|w| Constraint::Length(*w)).collect();
-    let table = Table::new(rows.collect::<Vec<_>>(), constraints).header(header).column_spacing(1);
+    let table = Table::new(rows, constraints).header(header).column_spacing(1);
     frame.render_widget(table, inner);
 }
+
+/// A row to draw: its index in the panel, its cells with their styles, and its record.
+type VisibleRow<'a> = (usize, Vec<(String, Style)>, &'a crate::model::Entry);
+
+/// The aid panel's delivered column, counting the marker column.
+const AID_BAR: usize = 5;

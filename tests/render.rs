@@ -1,0 +1,123 @@
+//! Snapshots of whole screens, rendered to ratatui's test backend from the shipped feeds with a fixed clock.
+//! Review changes with `cargo insta review` (or `INSTA_UPDATE=always cargo test` and `git diff`).
+
+use chrono::NaiveDateTime;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::path::Path;
+use watchfloor::config::Lookup;
+use watchfloor::engine::Engine;
+use watchfloor::model::Kind;
+use watchfloor::ui::app::App;
+use watchfloor::ui::keys::Action;
+use watchfloor::ui::theme::Theme;
+use watchfloor::ui::view::{render, Data};
+
+fn clock() -> NaiveDateTime {
+    NaiveDateTime::parse_from_str("2024-06-25 09:30:00", "%Y-%m-%d %H:%M:%S").expect("time")
+}
+
+/// The engine loaded from a config (relative to the crate, as `cargo test` runs there) and a fresh app.
+fn load(config: &str) -> (Engine, App) {
+    let config = Lookup { explicit: Some(Path::new(config)), feeds_dir: None }.load().expect("config");
+    let mut engine = Engine::new(&config);
+    let changes = engine.poll();
+    let mut app = App::new(clock(), false);
+    app.know_feeds(engine.feeds().files().map(|(p, _, _)| p));
+    app.apply(&changes, engine.store(), true);
+    (engine, app)
+}
+
+fn screen(engine: &Engine, app: &mut App, width: u16, height: u16) -> TestBackend {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    let theme = Theme::sixteen();
+    let data =
+        Data { store: engine.store(), errors: engine.errors(), error_count: engine.error_count(), theme: &theme };
+    terminal.draw(|f| render(f, app, &data)).expect("draw");
+    terminal.backend().clone()
+}
+
+#[test]
+fn shipped_feeds_at_80x24() {
+    let (engine, mut app) = load("config.toml");
+    insta::assert_snapshot!(screen(&engine, &mut app, 80, 24));
+}
+
+#[test]
+fn shipped_feeds_at_120x40() {
+    let (engine, mut app) = load("config.toml");
+    insta::assert_snapshot!(screen(&engine, &mut app, 120, 40));
+}
+
+#[test]
+fn shipped_feeds_at_200x60() {
+    let (engine, mut app) = load("config.toml");
+    insta::assert_snapshot!(screen(&engine, &mut app, 200, 60));
+}
+
+#[test]
+fn detail_view_of_an_aid_package_with_its_history() {
+    let (engine, mut app) = load("config.toml");
+    app.update(Action::Focus(Kind::Aid));
+    let order = &app.panel(Kind::Aid).order;
+    let at = order.iter().position(|id| id == "us-supplemental-2024").expect("present");
+    for _ in 0..at {
+        app.update(Action::Down);
+    }
+    app.update(Action::Open);
+    insta::assert_snapshot!(screen(&engine, &mut app, 120, 40));
+}
+
+#[test]
+fn detail_view_shows_unknown_fields() {
+    let (engine, mut app) = load("config.toml");
+    app.update(Action::Focus(Kind::Suppliers));
+    let at = app.panel(Kind::Suppliers).order.iter().position(|id| id == "sup-qingyun-starforge").expect("present");
+    for _ in 0..at {
+        app.update(Action::Down);
+    }
+    app.update(Action::Open);
+    let shown = screen(&engine, &mut app, 80, 24);
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn help_is_generated_from_the_key_table() {
+    let (engine, mut app) = load("config.toml");
+    app.update(Action::Help);
+    insta::assert_snapshot!(screen(&engine, &mut app, 80, 30));
+}
+
+#[test]
+fn zoom_gives_the_focused_panel_the_screen() {
+    let (engine, mut app) = load("config.toml");
+    app.update(Action::Focus(Kind::Shortages));
+    app.update(Action::Zoom);
+    insta::assert_snapshot!(screen(&engine, &mut app, 120, 40));
+}
+
+#[test]
+fn feed_errors_and_health_with_wide_characters() {
+    let (engine, mut app) = load("tests/data/bad/config.toml");
+    app.update(Action::Focus(Kind::Suppliers));
+    insta::assert_snapshot!("bad_feeds_panels", screen(&engine, &mut app, 80, 24));
+    app.update(Action::Errors);
+    insta::assert_snapshot!("bad_feeds_error_list", screen(&engine, &mut app, 80, 24));
+}
+
+#[test]
+fn a_tiny_terminal_is_told_so_and_nothing_panics_at_any_size() {
+    let (engine, mut app) = load("config.toml");
+    insta::assert_snapshot!(screen(&engine, &mut app, 40, 10));
+    for overlay in [None, Some(Action::Open), Some(Action::Help), Some(Action::Errors)] {
+        app.overlay = None;
+        if let Some(a) = overlay {
+            app.update(a);
+        }
+        for w in 0..=130u16 {
+            for h in [0u16, 1, 2, 5, 11, 12, 13, 24, 41] {
+                screen(&engine, &mut app, w, h);
+            }
+        }
+    }
+}
