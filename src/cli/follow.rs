@@ -22,7 +22,7 @@ pub fn run(config: &Config, as_json: bool) -> i32 {
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("watchfloor: cannot start: {e}");
+            crate::cli::complain(&format!("watchfloor: cannot start: {e}"));
             return EXIT_PROBLEMS;
         }
     };
@@ -63,7 +63,7 @@ async fn follow(config: &Config, as_json: bool) -> i32 {
         match (signal(SignalKind::terminate()), signal(SignalKind::hangup()), signal(SignalKind::interrupt())) {
             (Ok(t), Ok(h), Ok(i)) => (t, h, i),
             _ => {
-                eprintln!("watchfloor: cannot install signal handlers");
+                crate::cli::complain("watchfloor: cannot install signal handlers");
                 return EXIT_PROBLEMS;
             }
         };

@@ -78,7 +78,7 @@ pub fn run(cli: Cli) -> i32 {
     let config = match load_config(&cli) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("watchfloor: configuration error: {e}");
+            crate::cli::complain(&format!("watchfloor: configuration error: {e}"));
             return EXIT_CONFIG;
         }
     };
@@ -97,6 +97,13 @@ pub fn run(cli: Cli) -> i32 {
 
 fn load_config(cli: &Cli) -> Result<Config, ConfigError> {
     Lookup { explicit: cli.config.as_deref(), feeds_dir: cli.feeds.as_deref() }.load()
+}
+
+/// Tells the user something on stderr. Unlike `eprintln!`, it never panics when stderr is gone (a dropped
+/// SSH session leaves a terminal that fails every write).
+pub fn complain(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{message}");
 }
 
 /// Writes to stdout, ending quietly when the reader has gone (`watchfloor follow --json | head`).

@@ -23,9 +23,7 @@ pub struct Options {
 /// Runs the dashboard until the analyst quits; returns the exit status.
 pub fn run(config: &Config, options: Options) -> i32 {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        eprintln!(
-            "watchfloor: the dashboard needs a terminal; for scripts use `watchfloor snapshot` or `watchfloor follow --json`"
-        );
+        crate::cli::complain("watchfloor: the dashboard needs a terminal; for scripts use `watchfloor snapshot` or `watchfloor follow --json`");
         return crate::cli::EXIT_PROBLEMS;
     }
     let mode = options.color.unwrap_or(config.ui.color);
@@ -34,7 +32,7 @@ pub fn run(config: &Config, options: Options) -> i32 {
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("watchfloor: cannot start: {e}");
+            crate::cli::complain(&format!("watchfloor: cannot start: {e}"));
             return crate::cli::EXIT_PROBLEMS;
         }
     };
@@ -54,7 +52,7 @@ pub fn run(config: &Config, options: Options) -> i32 {
         }
         Err(e) => {
             tracing::error!("dashboard failed: {e}");
-            eprintln!("watchfloor: terminal error: {e}");
+            crate::cli::complain(&format!("watchfloor: terminal error: {e}"));
             crate::cli::EXIT_PROBLEMS
         }
     }

@@ -1,6 +1,8 @@
 //! Helpers for integration tests: a temporary feed folder with its config, and the real binary.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use serde_json::Value;
 use std::fs::{self, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
@@ -60,6 +62,15 @@ impl Fixture {
 
     pub fn write(&self, name: &str, bytes: impl AsRef<[u8]>) {
         fs::write(self.feed(name), bytes).expect("write feed");
+    }
+
+    /// Runs the dashboard in a pseudo-terminal of `cols`×`rows`, with `extra` arguments and environment.
+    pub fn dashboard(&self, cols: u16, rows: u16, extra: &[&str], env: &[(&str, &str)]) -> pty::Pty {
+        let config = self.config.display().to_string();
+        let log = self.dir.path().join("watchfloor.log").display().to_string();
+        let mut args = vec!["--config", config.as_str(), "--log", log.as_str()];
+        args.extend_from_slice(extra);
+        pty::Pty::spawn(env!("CARGO_BIN_EXE_watchfloor"), &args, self.dir.path(), env, cols, rows)
     }
 
     fn command(&self, args: &[&str]) -> Command {

@@ -1,0 +1,164 @@
+//! The dashboard as an analyst meets it: the real binary in a pseudo-terminal, read through a vt100 screen.
+
+mod common;
+
+use common::{aid, sanction, Fixture, DEADLINE};
+
+const T1: &str = "2024-05-01T15:00:00Z";
+
+fn with_feeds() -> Fixture {
+    let fx = Fixture::new();
+    fx.append("sanctions.jsonl", sanction("s1", T1, "Alpha Ltd"));
+    fx.append("aid.jsonl", aid("pkg", T1, "signed"));
+    fx.append("suppliers.jsonl", "");
+    fx.append("shortages.jsonl", "");
+    fx
+}
+
+/// After the program ended: main screen back, cursor shown, mouse off, line discipline cooked.
+fn assert_restored(pty: &common::pty::Pty) {
+    let parser = pty.parser.lock().expect("parser");
+    let screen = parser.screen();
+    assert!(!screen.alternate_screen(), "still on the alternate screen");
+    assert!(!screen.hide_cursor(), "cursor still hidden");
+    assert_eq!(screen.mouse_protocol_mode(), vt100::MouseProtocolMode::None, "mouse still captured");
+    drop(parser);
+    assert_eq!(pty.termios_cooked(), (true, true), "raw mode still on");
+}
+
+#[test]
+fn the_four_panels_show_and_an_appended_line_appears_marked_new() {
+    let fx = with_feeds();
+    let mut pty = fx.dashboard(120, 40, &[], &[]);
+    for title in ["Sanctions", "Flagged suppliers", "Aid packages", "Shortages", "Alpha Ltd"] {
+        pty.wait_text(title, DEADLINE);
+    }
+    fx.append("sanctions.jsonl", sanction("s2", "2024-06-01T15:00:00Z", "Nova Ltd"));
+    pty.wait_text("Nova Ltd", DEADLINE);
+    // Marked new with a marker, not only a colour.
+    pty.wait_screen("the + marker on the new row", DEADLINE, |s| {
+        s.contents().lines().any(|l| l.contains("Nova Ltd") && l.contains("│+ "))
+    });
+    pty.send(b"q");
+    assert!(pty.wait_exit(DEADLINE).success());
+    assert_restored(&pty);
+}
+
+#[test]
+fn q_leaves_the_alternate_screen_and_restores_the_terminal() {
+    let fx = with_feeds();
+    let mut pty = fx.dashboard(80, 24, &[], &[]);
+    pty.wait_text("Sanctions", DEADLINE);
+    pty.wait_screen("the alternate screen", DEADLINE, |s| s.alternate_screen());
+    assert_eq!(pty.termios_cooked(), (false, false), "raw mode while running");
+    pty.send(b"q");
+    assert!(pty.wait_exit(DEADLINE).success());
+    assert_restored(&pty);
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    for sig in [libc::SIGTERM, libc::SIGHUP, libc::SIGINT] {
+        let fx = with_feeds();
+        let mut pty = fx.dashboard(80, 24, &["--mouse"], &[]);
+        pty.wait_text("mouse on", DEADLINE);
+        pty.signal(sig);
+        assert!(pty.wait_exit(DEADLINE).success(), "signal {sig}");
+        assert_restored(&pty);
+    }
+}
+
+#[test]
+fn a_terminal_that_goes_away_ends_the_program_even_without_sighup() {
+    let fx = with_feeds();
+    let bin = env!("CARGO_BIN_EXE_watchfloor");
+    let config = fx.config.display().to_string();
+    // The shell is the session leader and ignores SIGHUP, as in `ssh -t host 'trap "" HUP; ...'`: when the
+    // terminal closes nobody signals watchfloor, so it has to notice by itself. The shell ends only after it.
+    let script = format!("trap '' HUP; '{bin}' --config '{config}' --log /dev/null; true");
+    let mut pty = common::pty::Pty::spawn("sh", &["-c", &script], fx.dir.path(), &[], 80, 24);
+    pty.wait_text("Sanctions", DEADLINE);
+    pty.hang_up();
+    pty.wait_exit(DEADLINE);
+}
+
+#[test]
+fn escape_sequences_in_feed_text_never_reach_the_terminal() {
+    let fx = with_feeds();
+    // A title change (OSC 0), clear screen (CSI 2J), a C1 CSI, a clipboard write (OSC 52), a right-to-left
+    // override, and a line break that would fake a row.
+    let evil = r#"{"id":"evil","ts":"2024-06-01T00:00:00Z","target":"AA\u001b]0;pwned\u0007BB\u001b[2JCC\u009b31mDD\u001b]52;c;ZXZpbA==\u0007EE\u202eFF\nGG","authority":"X\u001b[5mY"}"#;
+    fx.append("sanctions.jsonl", format!("{evil}\n"));
+    let mut pty = fx.dashboard(120, 40, &[], &[]);
+    pty.wait_text("AABBCCDDEEFF GG", DEADLINE);
+    pty.send(b"\r");
+    pty.wait_text("Fields", DEADLINE);
+    pty.send(b"q");
+    pty.wait_exit(DEADLINE);
+    let raw = pty.raw_bytes();
+    let has = |needle: &[u8]| raw.windows(needle.len()).any(|w| w == needle);
+    assert!(!has(b"pwned"), "OSC title text reached the terminal");
+    assert!(!has(b"\x1b]0;") && !has(b"\x1b]52;"), "an OSC sequence reached the terminal");
+    assert!(!has("\u{9b}".as_bytes()), "a C1 CSI reached the terminal");
+    assert!(!has("\u{202e}".as_bytes()), "a bidi override reached the terminal");
+    assert!(!has(b"\x1b[5m"), "blink from a feed reached the terminal");
+    let parser = pty.parser.lock().expect("parser");
+    assert!(parser.callbacks().titles.is_empty(), "the window title was changed");
+    assert_eq!(parser.callbacks().clipboard_writes, 0, "the clipboard was written");
+}
+
+#[test]
+fn no_color_keeps_markers_and_reverse_video_but_drops_colour() {
+    let fx = with_feeds();
+    let mut pty = fx.dashboard(120, 40, &[], &[("NO_COLOR", "1")]);
+    pty.wait_text("Alpha Ltd", DEADLINE);
+    fx.append("sanctions.jsonl", sanction("s2", "2024-06-01T15:00:00Z", "Grey Co"));
+    pty.wait_text("Grey Co", DEADLINE);
+    {
+        let parser = pty.parser.lock().expect("parser");
+        let screen = parser.screen();
+        let (rows, cols) = screen.size();
+        let mut inverse = false;
+        for r in 0..rows.get() {
+            for c in 0..cols.get() {
+                let cell = screen.cell(r, c).expect("cell");
+                assert_eq!(cell.fgcolor(), vt100::Color::Default, "colour at {r},{c}");
+                assert_eq!(cell.bgcolor(), vt100::Color::Default, "background at {r},{c}");
+                inverse |= cell.inverse();
+            }
+        }
+        assert!(inverse, "the selected row is shown in reverse video");
+    }
+    pty.send(b"q");
+    pty.wait_exit(DEADLINE);
+}
+
+#[test]
+fn keys_move_between_panels_and_open_windows() {
+    let fx = with_feeds();
+    let mut pty = fx.dashboard(80, 24, &[], &[]);
+    pty.wait_text("Alpha Ltd", DEADLINE);
+    pty.send(b"3");
+    pty.wait_text("United States", DEADLINE);
+    pty.send(b"\r");
+    pty.wait_text("History  1 version", DEADLINE);
+    pty.send(b"?");
+    pty.wait_text("next panel", DEADLINE);
+    pty.send(b"\x1b");
+    pty.wait_screen("the help closed", DEADLINE, |s| !s.contents().contains("next panel"));
+    pty.send(b"e");
+    pty.wait_text("No feed errors.", DEADLINE);
+    pty.send(b"q");
+    assert!(pty.wait_exit(DEADLINE).success());
+}
+
+#[test]
+fn a_tiny_terminal_says_so() {
+    let fx = with_feeds();
+    let mut pty = fx.dashboard(40, 10, &[], &[]);
+    pty.wait_text("terminal too small", DEADLINE);
+    pty.resize(80, 24);
+    pty.wait_text("Alpha Ltd", DEADLINE);
+    pty.send(b"q");
+    pty.wait_exit(DEADLINE);
+}
