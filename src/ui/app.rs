@@ -174,13 +174,17 @@ impl App {
         }
     }
 
-    /// Rebuilds a panel's order, keeping the selection on the same record. The first row shown stays, so
-    /// rows that arrive at the top are seen; drawing scrolls only if the selection would leave the view.
+    /// Rebuilds a panel's order. On the first row, the panel follows the newest record, like `tail -f`;
+    /// anywhere else the selection stays on its record. The first row shown stays, so rows that arrive at
+    /// the top are seen; drawing scrolls only if the selection would leave the view.
     fn reorder(&mut self, kind: Kind, store: &Store) {
         let view = &mut self.panels[index(kind)];
+        let following = view.selected == 0 && view.offset == 0;
         let keep = view.selected_id().map(str::to_owned);
         view.order = store.panel(kind).newest_first().iter().map(|e| e.current().record.id.clone()).collect();
-        if let Some(i) = keep.and_then(|id| view.order.iter().position(|x| *x == id)) {
+        if following {
+            view.selected = 0;
+        } else if let Some(i) = keep.and_then(|id| view.order.iter().position(|x| *x == id)) {
             view.selected = i;
         }
         view.selected = view.selected.min(view.order.len().saturating_sub(1));
@@ -341,6 +345,17 @@ mod tests {
         assert_eq!(app.panel(Kind::Sanctions).selected_id(), Some("b"));
         assert_eq!(app.panel(Kind::Sanctions).marks.get("d"), Some(&Mark::New));
         assert_eq!(app.new_count(), 2);
+    }
+
+    #[test]
+    fn on_the_first_row_the_panel_follows_the_newest() {
+        let mut store = Store::new();
+        let mut app = App::new(t0(), false);
+        let c = add(&mut store, &[("a", "2024-01-01T00:00:00Z")]);
+        app.apply(&c, &store, true);
+        let c = add(&mut store, &[("b", "2024-02-01T00:00:00Z")]);
+        app.apply(&c, &store, false);
+        assert_eq!(app.panel(Kind::Sanctions).selected_id(), Some("b"));
     }
 
     #[test]
