@@ -162,3 +162,44 @@ fn a_tiny_terminal_says_so() {
     pty.send(b"q");
     pty.wait_exit(DEADLINE);
 }
+
+#[test]
+fn a_panic_gives_the_terminal_back_before_its_message() {
+    let fx = with_feeds();
+    let mut pty = fx.dashboard(80, 24, &["--mouse"], &[("WATCHFLOOR_DEBUG_PANIC", "1")]);
+    pty.wait_exit(DEADLINE);
+    assert_restored(&pty);
+    let raw = String::from_utf8_lossy(&pty.raw_bytes()).into_owned();
+    let left_alt = raw.rfind("\u{1b}[?1049l").expect("left the alternate screen");
+    let message = raw.find("WATCHFLOOR_DEBUG_PANIC was set").expect("the panic message is shown");
+    assert!(message > left_alt, "the message was printed before the terminal was restored");
+}
+
+#[test]
+fn with_the_mouse_on_a_click_selects_and_the_wheel_scrolls() {
+    let fx = Fixture::new();
+    let lines: String = (0..40)
+        .map(|i| sanction(&format!("s{i:02}"), &format!("2024-01-01T00:{i:02}:00Z"), &format!("Firm {i:02}")))
+        .collect();
+    fx.append("sanctions.jsonl", lines);
+    let mut pty = fx.dashboard(80, 24, &["--mouse"], &[]);
+    pty.wait_text("Firm 39", DEADLINE);
+    pty.wait_screen("mouse reporting on", DEADLINE, |s| s.mouse_protocol_mode() != vt100::MouseProtocolMode::None);
+    // Rows: header 2, tab bar 1, panel border 1, table header 1; the third record is on screen row 7
+    // (1-based, as SGR mouse reports count).
+    pty.send(b"\x1b[<0;20;8M\x1b[<0;20;8m");
+    pty.wait_text(" 3/40 ", DEADLINE);
+    pty.send(b"\r");
+    pty.wait_text("Firm 37", DEADLINE);
+    pty.wait_text("History", DEADLINE);
+    pty.send(b"\x1b");
+    pty.wait_screen("the detail closed", DEADLINE, |s| !s.contents().contains("History"));
+    // Wheel down over the panel: three rows.
+    pty.send(b"\x1b[<65;20;10M");
+    pty.wait_text(" 6/40 ", DEADLINE);
+    // `m` turns the mouse off again.
+    pty.send(b"m");
+    pty.wait_screen("mouse reporting off", DEADLINE, |s| s.mouse_protocol_mode() == vt100::MouseProtocolMode::None);
+    pty.send(b"q");
+    assert!(pty.wait_exit(DEADLINE).success());
+}

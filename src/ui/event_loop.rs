@@ -62,6 +62,10 @@ pub async fn run(
     app.know_feeds(engine.feeds().files().map(|(p, _, _)| p));
     app.apply(&changes, engine.store(), true);
     draw(guard, engine, app, theme)?;
+    if cfg!(debug_assertions) && std::env::var_os("WATCHFLOOR_DEBUG_PANIC").is_some() {
+        // For the test that a panic gives the terminal back before its message (debug builds only).
+        panic!("WATCHFLOOR_DEBUG_PANIC was set");
+    }
     let mut last_draw = Instant::now();
     let mut frame_due: Option<Instant> = None;
     let mut safety = tokio::time::interval(SAFETY_CHECK);
