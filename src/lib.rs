@@ -9,5 +9,6 @@ pub mod engine;
 pub mod feed;
 pub mod logging;
 pub mod model;
+pub mod present;
 pub mod text;
 pub mod ui;

@@ -47,7 +47,7 @@ fn to_text(engine: &Engine, limit: usize) -> String {
         if shown > 0 {
             let rows: Vec<Vec<String>> =
                 panel.newest_first().into_iter().take(shown).map(|e| table::cells(&e.current().record)).collect();
-            for line in table::render(table::headers(kind), &rows).lines() {
+            for line in table::render(&table::headers(kind), &rows).lines() {
                 out.push_str("  ");
                 out.push_str(line);
                 out.push('\n');

@@ -95,7 +95,7 @@ impl Store {
     }
 
     pub fn panel(&self, kind: Kind) -> &Panel {
-        &self.panels[index(kind)]
+        &self.panels[kind.index()]
     }
 
     /// Total records across kinds.
@@ -112,7 +112,7 @@ impl Store {
     pub fn apply(&mut self, record: Record, origin: Origin) -> Applied {
         self.seq += 1;
         let seq = self.seq;
-        let panel = &mut self.panels[index(record.kind)];
+        let panel = &mut self.panels[record.kind.index()];
         match panel.entries.get_mut(&record.id) {
             None => {
                 let id = record.id.clone();
@@ -130,15 +130,6 @@ impl Store {
                 Applied::Updated { versions: entry.versions.len() }
             }
         }
-    }
-}
-
-fn index(kind: Kind) -> usize {
-    match kind {
-        Kind::Sanctions => 0,
-        Kind::Suppliers => 1,
-        Kind::Aid => 2,
-        Kind::Shortages => 3,
     }
 }
 

@@ -57,6 +57,13 @@ vocabulary! {
     }
 }
 
+impl Kind {
+    /// The kind's place in [`Kind::ALL`] (its panel's number minus one).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
 vocabulary! {
     /// Risk of a supplier, severity of a shortage.
     Level {

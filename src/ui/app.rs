@@ -110,11 +110,11 @@ impl App {
     }
 
     pub fn panel(&self, kind: Kind) -> &PanelView {
-        &self.panels[index(kind)]
+        &self.panels[kind.index()]
     }
 
     pub fn panel_mut(&mut self, kind: Kind) -> &mut PanelView {
-        &mut self.panels[index(kind)]
+        &mut self.panels[kind.index()]
     }
 
     /// Where keys go now.
@@ -137,13 +137,13 @@ impl App {
         for c in changes {
             match c {
                 Change::RecordAdded { kind, id, origin } | Change::RecordUpdated { kind, id, origin, .. } => {
-                    touched[index(*kind)] = true;
+                    touched[kind.index()] = true;
                     let health = self.feeds.entry(origin.file.clone()).or_default();
                     health.missing = false;
                     if !initial {
                         health.last_change = Some(self.now);
                         let mark = if matches!(c, Change::RecordAdded { .. }) { Mark::New } else { Mark::Updated };
-                        let marks = &mut self.panels[index(*kind)].marks;
+                        let marks = &mut self.panels[kind.index()].marks;
                         // A record that arrived since start stays "new" when it is updated again.
                         marks.entry(id.clone()).or_insert(mark);
                     }
@@ -158,7 +158,7 @@ impl App {
             }
         }
         for &kind in Kind::ALL {
-            if touched[index(kind)] {
+            if touched[kind.index()] {
                 self.reorder(kind, store);
             }
         }
@@ -178,7 +178,7 @@ impl App {
     /// anywhere else the selection stays on its record. The first row shown stays, so rows that arrive at
     /// the top are seen; drawing scrolls only if the selection would leave the view.
     fn reorder(&mut self, kind: Kind, store: &Store) {
-        let view = &mut self.panels[index(kind)];
+        let view = &mut self.panels[kind.index()];
         let following = view.selected == 0 && view.offset == 0;
         let keep = view.selected_id().map(str::to_owned);
         view.order = store.panel(kind).newest_first().iter().map(|e| e.current().record.id.clone()).collect();
@@ -285,17 +285,8 @@ impl App {
 }
 
 fn cycle(kind: Kind, step: isize) -> Kind {
-    let i = (index(kind) as isize + step).rem_euclid(4) as usize;
+    let i = (kind.index() as isize + step).rem_euclid(4) as usize;
     Kind::ALL[i]
-}
-
-pub fn index(kind: Kind) -> usize {
-    match kind {
-        Kind::Sanctions => 0,
-        Kind::Suppliers => 1,
-        Kind::Aid => 2,
-        Kind::Shortages => 3,
-    }
 }
 
 #[cfg(test)]

@@ -3,9 +3,9 @@
 
 use super::overlays::window;
 use super::{centered, Data};
-use crate::cli::table::money;
 use crate::model::record::Body;
 use crate::model::{Kind, Record};
+use crate::present::money;
 use crate::text::{clean_path, width, wrap};
 use crate::ui::app::{App, Mark};
 use ratatui::layout::Rect;

@@ -1,8 +1,9 @@
 //! One panel: a table of records, newest first, only the visible rows drawn; and the tab bar.
 
-use super::columns::{allocate, bar, cells, columns};
+use super::columns::{allocate, style, MARK};
 use super::Data;
 use crate::model::Kind;
+use crate::present::{self, bar, AID_DELIVERED};
 use crate::text::{fit, width};
 use crate::ui::app::{App, Mark};
 use ratatui::layout::{Constraint, Rect};
@@ -22,7 +23,7 @@ pub fn title(kind: Kind) -> &'static str {
 }
 
 fn number(kind: Kind) -> usize {
-    Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0) + 1
+    kind.index() + 1
 }
 
 /// The tab bar shown when only one panel fits.
@@ -81,7 +82,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
         return;
     }
 
-    let cols = columns(kind);
+    let mut cols = vec![MARK];
+    cols.extend_from_slice(present::columns(kind));
     // The visible rows only: what a million-record panel costs to draw does not depend on its length.
     let visible: Vec<VisibleRow> = view
         .order
@@ -97,7 +99,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
                 None => (String::new(), Style::new()),
             };
             let mut all = vec![mark];
-            all.extend(cells(&entry.current().record, theme));
+            all.extend(present::cells(&entry.current().record).into_iter().map(|(t, tone)| (t, style(tone, theme))));
             Some((i, all, entry))
         })
         .collect();
@@ -111,7 +113,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
         // The progress bar is as wide as its column allows.
         wanted[AID_BAR] = u16::MAX;
     }
-    let widths = allocate(cols, inner.width, &wanted);
+    let widths = allocate(&cols, inner.width, &wanted);
     let shown: Vec<usize> = (0..cols.len()).filter(|&i| widths[i].is_some()).collect();
     let header =
         Row::new(shown.iter().map(|&i| Cell::from(fit(cols[i].title, widths[i].unwrap_or(0) as usize, false))))
@@ -148,4 +150,4 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
 type VisibleRow<'a> = (usize, Vec<(String, Style)>, &'a crate::model::Entry);
 
 /// The aid panel's delivered column, counting the marker column.
-const AID_BAR: usize = 5;
+const AID_BAR: usize = AID_DELIVERED + 1;
