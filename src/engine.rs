@@ -5,8 +5,11 @@
 
 use crate::config::Config;
 use crate::feed::formats::{jsonl, Format};
+use crate::feed::snapshot::{SnapEvent, SnapshotFeed};
 use crate::feed::{FeedEvent, Feeds};
+use crate::model::record::{Body, Record, Timestamp};
 use crate::model::store::{Applied, Origin, Store};
+use crate::model::vocab::Action;
 use crate::model::vocab::Kind;
 use crate::text::clean_path;
 use std::path::PathBuf;
@@ -31,18 +34,24 @@ impl std::fmt::Display for FeedError {
 }
 
 /// Something that changed, as the engine saw it.
+///
+/// `news` on a record says whether an analyst has not seen it yet: false for what the feeds held at start
+/// (and for a published list's unchanged records), true for what arrived since, and for the differences a
+/// published list shows against its previous download, even when they are found at start.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Change {
     RecordAdded {
         kind: Kind,
         id: String,
         origin: Origin,
+        news: bool,
     },
     RecordUpdated {
         kind: Kind,
         id: String,
         origin: Origin,
         versions: usize,
+        news: bool,
     },
     FeedError(FeedError),
     FileAppeared {
@@ -68,19 +77,45 @@ const MAX_ERRORS_KEPT: usize = 10_000;
 
 pub struct Engine {
     feeds: Feeds,
+    snapshots: Vec<SnapshotFeed>,
     store: Store,
     errors: Vec<FeedError>,
     errors_dropped: u64,
+    /// Whether the first read is done: after it, every arrival is news.
+    started: bool,
 }
 
 impl Engine {
+    /// An engine that remembers nothing between runs: published lists are read as new each time.
     pub fn new(config: &Config) -> Self {
+        Self::with_state(config, None, false)
+    }
+
+    /// An engine that compares published lists with what `state_dir` remembers of their last run, and
+    /// with `persist` keeps that up to date (the dashboard and `follow` do; `check` and `snapshot` only
+    /// look, so a cron job does not use up the news).
+    pub fn with_state(config: &Config, state_dir: Option<&std::path::Path>, persist: bool) -> Self {
+        let snapshots = config
+            .feeds
+            .iter()
+            .filter(|f| f.format.is_snapshot())
+            .map(|f| SnapshotFeed::new(f.path.clone(), f.format, state_dir, persist))
+            .collect();
         Engine {
             feeds: Feeds::new(config.feeds.clone(), config.limits.max_line_bytes),
+            snapshots,
             store: Store::new(),
             errors: Vec::new(),
             errors_dropped: 0,
+            started: false,
         }
+    }
+
+    /// Every file read now, with whether it is there.
+    pub fn files(&self) -> Vec<(PathBuf, bool)> {
+        let mut out: Vec<(PathBuf, bool)> = self.feeds.files().map(|(p, _, open)| (p.to_path_buf(), open)).collect();
+        out.extend(self.snapshots.iter().map(|s| (s.file.to_path_buf(), s.file.exists())));
+        out
     }
 
     pub fn store(&self) -> &Store {
@@ -103,22 +138,35 @@ impl Engine {
 
     /// Reads whatever is new in every feed and applies it. The first call reads everything.
     pub fn poll(&mut self) -> Vec<Change> {
-        let mut changes = Vec::new();
-        let store = &mut self.store;
-        self.feeds.poll(&mut |e| on_event(store, e, &mut changes));
-        self.keep_errors(&changes);
-        changes
+        self.read(false)
     }
 
     /// Reads everything once, taking the end of each file as the end of its last line: for commands that
     /// look at the feeds as they are and exit.
     pub fn load_once(&mut self) -> Vec<Change> {
+        self.read(true)
+    }
+
+    fn read(&mut self, once: bool) -> Vec<Change> {
         let mut changes = Vec::new();
         let store = &mut self.store;
-        self.feeds.poll(&mut |e| on_event(store, e, &mut changes));
-        self.feeds.finish(&mut |e| on_event(store, e, &mut changes));
+        let news = self.started;
+        self.feeds.poll(&mut |e| on_event(store, e, news, &mut changes));
+        if once {
+            self.feeds.finish(&mut |e| on_event(store, e, news, &mut changes));
+        }
+        for snap in &mut self.snapshots {
+            let file = snap.file.clone();
+            snap.poll(once, &mut |e| on_snapshot(store, &file, e, &mut changes));
+        }
+        self.started = true;
         self.keep_errors(&changes);
         changes
+    }
+
+    /// Says whether a path is one of the files the feeds read (for filtering watcher events).
+    pub fn matcher(&self) -> crate::feed::PathMatcher {
+        self.feeds.matcher()
     }
 
     fn keep_errors(&mut self, changes: &[Change]) {
@@ -141,27 +189,18 @@ impl Engine {
     }
 }
 
-fn on_event(store: &mut Store, e: FeedEvent<'_>, out: &mut Vec<Change>) {
+fn on_event(store: &mut Store, e: FeedEvent<'_>, news: bool, out: &mut Vec<Change>) {
     let error = |file: &Arc<PathBuf>, line: Option<u64>, message: String| {
         tracing::debug!("{}:{}: {message}", file.display(), line.unwrap_or(0));
         Change::FeedError(FeedError { file: file.clone(), line, message })
     };
     match e {
         FeedEvent::Line { file, line, bytes, kind, format } => {
-            let parsed = match format {
-                Format::Jsonl => jsonl::parse_line(bytes, kind),
-            };
-            match parsed {
+            // Published lists are read whole by their snapshot feeds, never line by line.
+            debug_assert_eq!(format, Format::Jsonl);
+            match jsonl::parse_line(bytes, kind) {
                 Ok(None) => {}
-                Ok(Some(record)) => {
-                    let (kind, id) = (record.kind, record.id.clone());
-                    let origin = Origin { file: file.clone(), line };
-                    match store.apply(record, origin.clone()) {
-                        Applied::Added => out.push(Change::RecordAdded { kind, id, origin }),
-                        Applied::Updated { versions } => out.push(Change::RecordUpdated { kind, id, origin, versions }),
-                        Applied::Duplicate => {}
-                    }
-                }
+                Ok(Some(record)) => apply(store, record, Origin { file: file.clone(), line }, news, out),
                 Err(message) => out.push(error(file, Some(line), message)),
             }
         }
@@ -176,5 +215,53 @@ fn on_event(store: &mut Store, e: FeedEvent<'_>, out: &mut Vec<Change>) {
         FeedEvent::Truncated { file } => out.push(Change::FileTruncated { file: file.clone() }),
         FeedEvent::Replaced { file } => out.push(Change::FileReplaced { file: file.clone() }),
         FeedEvent::Missing { file } => out.push(Change::FeedMissing { file: file.clone() }),
+    }
+}
+
+/// Puts a version in the store and says what changed.
+fn apply(store: &mut Store, record: Record, origin: Origin, news: bool, out: &mut Vec<Change>) {
+    let (kind, id) = (record.kind, record.id.clone());
+    match store.apply(record, origin.clone()) {
+        Applied::Added => out.push(Change::RecordAdded { kind, id, origin, news }),
+        Applied::Updated { versions } => out.push(Change::RecordUpdated { kind, id, origin, versions, news }),
+        Applied::Duplicate => {}
+    }
+}
+
+/// Turns what a published list's new contents show into versions: an amendment says which fields changed,
+/// a removal becomes a delisting of the record as it was last seen.
+fn on_snapshot(store: &mut Store, file: &Arc<PathBuf>, e: SnapEvent, out: &mut Vec<Change>) {
+    let at = |line: u64| Origin { file: file.clone(), line };
+    match e {
+        SnapEvent::Baseline(r, line) => apply(store, r, at(line), false, out),
+        SnapEvent::Added(r, line) => apply(store, r, at(line), true, out),
+        SnapEvent::Amended(mut r, line, fields) => {
+            if let Body::Sanction(s) = &mut r.body {
+                s.action = Some(Action::Amended);
+            }
+            r.extra.insert("changed_fields".into(), serde_json::json!(fields));
+            apply(store, r, at(line), true, out)
+        }
+        SnapEvent::Removed { kind, id, title } => {
+            let mut r = match store.panel(kind).get(&id) {
+                Some(entry) => entry.current().record.clone(),
+                None => Record::named(kind, &id, &title),
+            };
+            r.ts = Timestamp::from_utc(chrono::Utc::now());
+            match &mut r.body {
+                Body::Sanction(s) => s.action = Some(Action::Delisted),
+                Body::Supplier(s) => s.status = Some("no longer listed".into()),
+                _ => {}
+            }
+            r.extra.remove("changed_fields");
+            r.extra.insert("removed_from".into(), serde_json::json!(clean_path(file)));
+            apply(store, r, at(0), true, out)
+        }
+        SnapEvent::Problem(message) => {
+            out.push(Change::FeedError(FeedError { file: file.clone(), line: None, message }))
+        }
+        SnapEvent::Missing => out.push(Change::FeedMissing { file: file.clone() }),
+        SnapEvent::Appeared => out.push(Change::FileAppeared { file: file.clone() }),
+        SnapEvent::Vanished => out.push(Change::FileVanished { file: file.clone() }),
     }
 }

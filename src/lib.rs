@@ -10,5 +10,6 @@ pub mod feed;
 pub mod logging;
 pub mod model;
 pub mod present;
+pub mod state;
 pub mod text;
 pub mod ui;

@@ -23,8 +23,8 @@ fn load(config: &str) -> (Engine, App) {
     let mut engine = Engine::new(&config);
     let changes = engine.poll();
     let mut app = App::new(clock(), false);
-    app.know_feeds(engine.feeds().files().map(|(p, _, _)| p));
-    app.apply(&changes, engine.store(), true);
+    app.know_feeds(engine.files().iter().map(|(p, _)| p.as_path()));
+    app.apply(&changes, engine.store());
     (engine, app)
 }
 

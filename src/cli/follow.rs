@@ -18,7 +18,7 @@ use tokio::signal::unix::{signal, SignalKind};
 /// folders that appear after start.
 const SAFETY_CHECK: Duration = Duration::from_secs(1);
 
-pub fn run(config: &Config, as_json: bool) -> i32 {
+pub fn run(config: &Config, as_json: bool, state_dir: Option<&std::path::Path>) -> i32 {
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -26,14 +26,15 @@ pub fn run(config: &Config, as_json: bool) -> i32 {
             return EXIT_PROBLEMS;
         }
     };
-    rt.block_on(follow(config, as_json))
+    rt.block_on(follow(config, as_json, state_dir))
 }
 
-async fn follow(config: &Config, as_json: bool) -> i32 {
-    let mut engine = Engine::new(config);
+async fn follow(config: &Config, as_json: bool, state_dir: Option<&std::path::Path>) -> i32 {
+    let default_state = crate::state::default_dir();
+    let mut engine = Engine::with_state(config, state_dir.or(default_state.as_deref()), true);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
     // Watch before the first read, so nothing written in between is missed.
-    let mut watcher = DirWatcher::new(engine.feeds().matcher(), move || {
+    let mut watcher = DirWatcher::new(engine.matcher(), move || {
         let _ = tx.send(());
     });
     let dirs = engine.feeds().watch_dirs();
@@ -41,9 +42,9 @@ async fn follow(config: &Config, as_json: bool) -> i32 {
 
     let mut out = std::io::stdout().lock();
     let initial = engine.poll();
-    // At start only problems are printed, not every record; then a `ready` line with the counts.
-    let problems: Vec<&Change> =
-        initial.iter().filter(|c| matches!(c, Change::FeedError(_) | Change::FeedMissing { .. })).collect();
+    // At start only problems and news are printed (a published list's differences from its last run), not
+    // every record; then a `ready` line with the counts.
+    let problems: Vec<&Change> = initial.iter().filter(|c| is_news(c)).collect();
     if !print(&mut out, &problems, &engine, as_json) {
         return EXIT_OK;
     }
@@ -93,6 +94,15 @@ async fn follow(config: &Config, as_json: bool) -> i32 {
     EXIT_OK
 }
 
+/// A change worth printing at start: a problem, or news.
+fn is_news(c: &Change) -> bool {
+    match c {
+        Change::RecordAdded { news, .. } | Change::RecordUpdated { news, .. } => *news,
+        Change::FeedError(_) | Change::FeedMissing { .. } => true,
+        _ => false,
+    }
+}
+
 /// Prints changes; false when stdout is gone.
 fn print(out: &mut impl Write, changes: &[&Change], engine: &Engine, as_json: bool) -> bool {
     for c in changes {
@@ -106,10 +116,10 @@ fn print(out: &mut impl Write, changes: &[&Change], engine: &Engine, as_json: bo
 
 fn text_line(c: &Change) -> String {
     match c {
-        Change::RecordAdded { kind, id, origin } => {
+        Change::RecordAdded { kind, id, origin, .. } => {
             format!("added    {kind} {id} ({}:{})\n", clean_path(&origin.file), origin.line)
         }
-        Change::RecordUpdated { kind, id, origin, versions } => {
+        Change::RecordUpdated { kind, id, origin, versions, .. } => {
             format!("updated  {kind} {id} v{versions} ({}:{})\n", clean_path(&origin.file), origin.line)
         }
         Change::FeedError(e) => format!("error    {e}\n"),

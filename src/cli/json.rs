@@ -47,10 +47,11 @@ pub fn counts(store: &Store) -> Value {
 pub fn change(c: &Change, store: &Store) -> Value {
     let file_event = |event: &str, file: &Path| json!({ "event": event, "file": path_text(file) });
     match c {
-        Change::RecordAdded { kind, id, origin } | Change::RecordUpdated { kind, id, origin, .. } => {
+        Change::RecordAdded { kind, id, origin, news } | Change::RecordUpdated { kind, id, origin, news, .. } => {
             let event = if matches!(c, Change::RecordAdded { .. }) { "record_added" } else { "record_updated" };
             let mut v = json!({
                 "event": event, "kind": kind, "id": id, "file": path_text(&origin.file), "line": origin.line,
+                "news": news,
             });
             if let Some(entry) = store.panel(*kind).get(id) {
                 v["versions"] = json!(entry.history().len());

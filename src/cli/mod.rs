@@ -33,6 +33,10 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub log: Option<PathBuf>,
 
+    /// Folder where watchfloor remembers what it saw between runs [default: $XDG_STATE_HOME/watchfloor]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub state: Option<PathBuf>,
+
     /// Colours in the dashboard [default: `color` in the config, else auto: on unless NO_COLOR is set]
     #[arg(long, value_name = "WHEN")]
     pub color: Option<crate::config::ColorMode>,
@@ -90,8 +94,10 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Some(Command::Check) => check::run(&config),
         Some(Command::Snapshot { json, limit }) => snapshot::run(&config, json, limit),
-        Some(Command::Follow { json }) => follow::run(&config, json),
-        None => crate::ui::run(&config, crate::ui::Options { color: cli.color, mouse: cli.mouse }),
+        Some(Command::Follow { json }) => follow::run(&config, json, cli.state.as_deref()),
+        None => {
+            crate::ui::run(&config, crate::ui::Options { color: cli.color, mouse: cli.mouse, state: cli.state.clone() })
+        }
     }
 }
 

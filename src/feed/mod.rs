@@ -4,6 +4,7 @@
 //! knows nothing of records: it hands out lines with their file, line number, kind and format.
 
 pub mod formats;
+pub mod snapshot;
 pub mod tail;
 pub mod watch;
 
@@ -105,6 +106,10 @@ impl Feeds {
     /// Adds a tail for each configured file and each new glob match.
     fn discover(&mut self, first: bool, on: &mut dyn FnMut(FeedEvent<'_>)) {
         for (i, spec) in self.specs.iter().enumerate() {
+            if spec.format.is_snapshot() {
+                // Published lists are read whole by `snapshot::SnapshotFeed`.
+                continue;
+            }
             if spec.is_glob() {
                 let pattern = spec.path.to_string_lossy();
                 let matches: Vec<PathBuf> = match glob::glob(&pattern) {
@@ -140,8 +145,15 @@ impl Feeds {
     /// A matcher that says whether a path is one of the feeds, for filtering watcher events. It works on
     /// absolute paths, as the watcher reports them.
     pub fn matcher(&self) -> PathMatcher {
+        let companions = self
+            .specs
+            .iter()
+            .filter(|s| s.format == Format::OfacCsv)
+            .filter_map(|s| formats::ofac::companions(&s.path))
+            .flatten()
+            .map(|p| absolute(&p));
         PathMatcher {
-            exact: self.specs.iter().filter(|s| !s.is_glob()).map(|s| absolute(&s.path)).collect(),
+            exact: self.specs.iter().filter(|s| !s.is_glob()).map(|s| absolute(&s.path)).chain(companions).collect(),
             globs: self
                 .specs
                 .iter()

@@ -231,6 +231,26 @@ impl Record {
         t.unwrap_or(&self.id)
     }
 
+    /// A record of `kind` that is known only by its id and name (a published list's entry that is gone
+    /// before this run saw it).
+    pub fn named(kind: Kind, id: &str, name: &str) -> Record {
+        let mut fields = Map::new();
+        let field = match kind {
+            Kind::Sanctions => "target",
+            Kind::Suppliers => "name",
+            Kind::Aid => "title",
+            Kind::Shortages => "item",
+        };
+        fields.insert(field.into(), Value::String(name.to_owned()));
+        let body = Body::take_from(kind, &mut fields).unwrap_or(match kind {
+            Kind::Sanctions => Body::Sanction(Sanction::default()),
+            Kind::Suppliers => Body::Supplier(Supplier::default()),
+            Kind::Aid => Body::Aid(Aid::default()),
+            Kind::Shortages => Body::Shortage(Shortage::default()),
+        });
+        Record { kind, id: id.to_owned(), ts: Timestamp::from_utc(chrono::Utc::now()), body, extra: Map::new() }
+    }
+
     /// Every field of this version, declared and undeclared, as one JSON object (without id, kind and ts).
     pub fn fields_json(&self) -> Map<String, Value> {
         let mut map = match serde_json::to_value(&self.body) {

@@ -131,16 +131,17 @@ impl App {
         self.panels.iter().map(|p| p.marks.len()).sum()
     }
 
-    /// Takes in what the engine saw. `initial` is the first load: records then are not marked new.
-    pub fn apply(&mut self, changes: &[Change], store: &Store, initial: bool) {
+    /// Takes in what the engine saw; records that are news are marked.
+    pub fn apply(&mut self, changes: &[Change], store: &Store) {
         let mut touched = [false; 4];
         for c in changes {
             match c {
-                Change::RecordAdded { kind, id, origin } | Change::RecordUpdated { kind, id, origin, .. } => {
+                Change::RecordAdded { kind, id, origin, news }
+                | Change::RecordUpdated { kind, id, origin, news, .. } => {
                     touched[kind.index()] = true;
                     let health = self.feeds.entry(origin.file.clone()).or_default();
                     health.missing = false;
-                    if !initial {
+                    if *news {
                         health.last_change = Some(self.now);
                         let mark = if matches!(c, Change::RecordAdded { .. }) { Mark::New } else { Mark::Updated };
                         let marks = &mut self.panels[kind.index()].marks;
@@ -300,7 +301,7 @@ mod tests {
     }
 
     /// Applies sanctions lines to a store and returns the changes.
-    fn add(store: &mut Store, lines: &[(&str, &str)]) -> Vec<Change> {
+    fn add(store: &mut Store, lines: &[(&str, &str)], news: bool) -> Vec<Change> {
         let file = Arc::new(PathBuf::from("s.jsonl"));
         lines
             .iter()
@@ -311,9 +312,9 @@ mod tests {
                 let origin = Origin { file: file.clone(), line: n as u64 + 1 };
                 match store.apply(rec, origin.clone()) {
                     crate::model::Applied::Added => {
-                        Change::RecordAdded { kind: Kind::Sanctions, id: id.to_string(), origin }
+                        Change::RecordAdded { kind: Kind::Sanctions, id: id.to_string(), origin, news }
                     }
-                    _ => Change::RecordUpdated { kind: Kind::Sanctions, id: id.to_string(), origin, versions: 2 },
+                    _ => Change::RecordUpdated { kind: Kind::Sanctions, id: id.to_string(), origin, versions: 2, news },
                 }
             })
             .collect()
@@ -326,13 +327,14 @@ mod tests {
         let c = add(
             &mut store,
             &[("a", "2024-01-01T00:00:00Z"), ("b", "2024-01-02T00:00:00Z"), ("c", "2024-01-03T00:00:00Z")],
+            false,
         );
-        app.apply(&c, &store, true);
+        app.apply(&c, &store);
         assert_eq!(app.panel(Kind::Sanctions).order, ["c", "b", "a"]);
         app.update(Action::Down);
         assert_eq!(app.panel(Kind::Sanctions).selected_id(), Some("b"));
-        let c = add(&mut store, &[("d", "2024-02-01T00:00:00Z"), ("e", "2024-02-02T00:00:00Z")]);
-        app.apply(&c, &store, false);
+        let c = add(&mut store, &[("d", "2024-02-01T00:00:00Z"), ("e", "2024-02-02T00:00:00Z")], true);
+        app.apply(&c, &store);
         assert_eq!(app.panel(Kind::Sanctions).selected_id(), Some("b"));
         assert_eq!(app.panel(Kind::Sanctions).marks.get("d"), Some(&Mark::New));
         assert_eq!(app.new_count(), 2);
@@ -342,10 +344,10 @@ mod tests {
     fn on_the_first_row_the_panel_follows_the_newest() {
         let mut store = Store::new();
         let mut app = App::new(t0(), false);
-        let c = add(&mut store, &[("a", "2024-01-01T00:00:00Z")]);
-        app.apply(&c, &store, true);
-        let c = add(&mut store, &[("b", "2024-02-01T00:00:00Z")]);
-        app.apply(&c, &store, false);
+        let c = add(&mut store, &[("a", "2024-01-01T00:00:00Z")], false);
+        app.apply(&c, &store);
+        let c = add(&mut store, &[("b", "2024-02-01T00:00:00Z")], true);
+        app.apply(&c, &store);
         assert_eq!(app.panel(Kind::Sanctions).selected_id(), Some("b"));
     }
 
@@ -353,8 +355,8 @@ mod tests {
     fn the_initial_load_marks_nothing_new() {
         let mut store = Store::new();
         let mut app = App::new(t0(), false);
-        let c = add(&mut store, &[("a", "2024-01-01T00:00:00Z")]);
-        app.apply(&c, &store, true);
+        let c = add(&mut store, &[("a", "2024-01-01T00:00:00Z")], false);
+        app.apply(&c, &store);
         assert_eq!(app.new_count(), 0);
         assert_eq!(app.feeds.values().next().and_then(|h| h.last_change), None);
     }
@@ -366,8 +368,8 @@ mod tests {
         let lines: Vec<(String, String)> =
             (0..30).map(|i| (format!("r{i:02}"), format!("2024-01-01T00:{i:02}:00Z"))).collect();
         let refs: Vec<(&str, &str)> = lines.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        let c = add(&mut store, &refs);
-        app.apply(&c, &store, true);
+        let c = add(&mut store, &refs, false);
+        app.apply(&c, &store);
         app.page = 10;
         app.update(Action::Up);
         assert_eq!(app.panel(Kind::Sanctions).selected, 0);
@@ -415,9 +417,9 @@ mod tests {
     fn errors_and_missing_feeds_show_in_health() {
         let mut app = App::new(t0(), false);
         let file = Arc::new(PathBuf::from("aid.jsonl"));
-        app.apply(&[Change::FeedMissing { file: file.clone() }], &Store::new(), true);
+        app.apply(&[Change::FeedMissing { file: file.clone() }], &Store::new());
         assert!(app.feeds[&file].missing);
-        app.apply(&[Change::FileAppeared { file: file.clone() }], &Store::new(), false);
+        app.apply(&[Change::FileAppeared { file: file.clone() }], &Store::new());
         assert!(!app.feeds[&file].missing);
     }
 

@@ -47,7 +47,7 @@ pub async fn run(
         let _ = hup_tx.send(());
     });
     let (wake_tx, mut wake) = unbounded_channel::<()>();
-    let mut watcher = DirWatcher::new(engine.feeds().matcher(), move || {
+    let mut watcher = DirWatcher::new(engine.matcher(), move || {
         let _ = wake_tx.send(());
     });
     let dirs = engine.feeds().watch_dirs();
@@ -59,8 +59,8 @@ pub async fn run(
 
     // Load after the watch is set, so nothing written in between is missed.
     let changes = engine.poll();
-    app.know_feeds(engine.feeds().files().map(|(p, _, _)| p));
-    app.apply(&changes, engine.store(), true);
+    app.know_feeds(engine.files().iter().map(|(p, _)| p.as_path()));
+    app.apply(&changes, engine.store());
     draw(guard, engine, app, theme)?;
     if cfg!(debug_assertions) && std::env::var_os("WATCHFLOOR_DEBUG_PANIC").is_some() {
         // For the test that a panic gives the terminal back before its message (debug builds only).
@@ -87,12 +87,12 @@ pub async fn run(
             Some(()) = wake.recv() => {
                 while wake.try_recv().is_ok() {}
                 let changes = engine.poll();
-                app.apply(&changes, engine.store(), false);
+                app.apply(&changes, engine.store());
             }
             _ = safety.tick() => {
                 watcher.refresh(&dirs);
                 let changes = engine.poll();
-                app.apply(&changes, engine.store(), false);
+                app.apply(&changes, engine.store());
             }
             _ = tokio::time::sleep_until(next_minute) => {
                 app.tick(now());

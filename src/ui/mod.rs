@@ -18,6 +18,8 @@ use std::io::IsTerminal;
 pub struct Options {
     pub color: Option<ColorMode>,
     pub mouse: bool,
+    /// `--state DIR`, else the default state folder.
+    pub state: Option<std::path::PathBuf>,
 }
 
 /// Runs the dashboard until the analyst quits; returns the exit status.
@@ -37,7 +39,8 @@ pub fn run(config: &Config, options: Options) -> i32 {
         }
     };
     let mouse = options.mouse || config.ui.mouse;
-    let mut engine = Engine::new(config);
+    let state = options.state.clone().or_else(crate::state::default_dir);
+    let mut engine = Engine::with_state(config, state.as_deref(), true);
     let mut app = app::App::new(event_loop::now(), mouse);
     let result = match terminal::TerminalGuard::enter(mouse, config.ui.synchronized_output) {
         Ok(mut guard) => rt.block_on(event_loop::run(&mut guard, &mut engine, &mut app, &theme)),

@@ -1,6 +1,8 @@
 //! Input formats: bytes of one line in, a record (or the reason it cannot be used) out.
 
+pub mod ftm;
 pub mod jsonl;
+pub mod ofac;
 
 use serde::{Deserialize, Serialize};
 
@@ -11,4 +13,15 @@ pub enum Format {
     /// JSON Lines in watchfloor's own shape (`docs/feeds.md`).
     #[default]
     Jsonl,
+    /// OpenSanctions FollowTheMoney entities, or their delta files.
+    Ftm,
+    /// The US Treasury's legacy OFAC CSV files (`sdn.csv` or `cons_prim.csv`, with their companions).
+    OfacCsv,
+}
+
+impl Format {
+    /// Formats whose files are published whole: read entire, and compared with the previous contents.
+    pub fn is_snapshot(self) -> bool {
+        matches!(self, Format::Ftm | Format::OfacCsv)
+    }
 }

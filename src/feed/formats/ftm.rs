@@ -1,0 +1,471 @@
+//! OpenSanctions FollowTheMoney entities (`entities.ftm.json`) and their delta files, read as published.
+//!
+//! Each line is an entity (`id`, `schema`, `properties` of string arrays, `datasets`, `first_seen`, ...) or,
+//! in a delta file, `{"op": "ADD"|"MOD"|"DEL", "entity": {...}}`. Entities point at each other by id: a
+//! `Sanction` names its party in `properties.entity`, and the two may come in either order, so rows are
+//! derived from the whole set of entities once it is read:
+//! - each `Sanction` is a sanctions row, joined with its party (name, aliases, country, type);
+//! - a party whose topics say `sanction` and that no `Sanction` points to is a sanctions row of its own;
+//! - a firm whose topics mark export control, export risk or sanction links is a flagged supplier.
+//!
+//! Other schemata (addresses, ownerships, ones this code does not know) are kept with the set, not rejected.
+
+use crate::model::record::{Body, Record, Sanction, Supplier, Timestamp};
+use crate::model::vocab::{Action, Kind, Level, TargetType};
+use crate::text::clean;
+use chrono::{NaiveDate, NaiveDateTime};
+use serde_json::{json, Map, Value};
+use std::collections::{HashMap, HashSet};
+
+/// Schemata that are not parties: they never become rows themselves.
+const NOT_PARTIES: &[&str] = &[
+    "Sanction",
+    "Address",
+    "Ownership",
+    "Directorship",
+    "Family",
+    "Associate",
+    "Membership",
+    "Employment",
+    "Representation",
+    "UnknownLink",
+    "Identification",
+    "Passport",
+    "Position",
+    "Occupancy",
+    "Note",
+    "Succession",
+];
+const FIRMS: &[&str] = &["Company", "Organization", "LegalEntity"];
+/// Topics that make a firm a flagged supplier, with the risk they imply.
+const FLAG_TOPICS: &[(&str, Level)] = &[
+    ("export.control", Level::High),
+    ("sanction.control", Level::High),
+    ("export.control.linked", Level::Medium),
+    ("export.risk", Level::Medium),
+    ("sanction.linked", Level::Medium),
+];
+/// Properties shown in a row's own fields; the others are kept as extra fields.
+const MAPPED: &[&str] = &["name", "alias", "country", "nationality", "jurisdiction", "topics", "sourceUrl", "notes"];
+
+/// The entities of one feed, the latest version of each, with the line it was read from.
+#[derive(Default)]
+pub struct Entities {
+    map: HashMap<String, (Value, u64)>,
+}
+
+impl Entities {
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// Applies one line: an entity, or a delta operation.
+    pub fn apply_line(&mut self, bytes: &[u8], line: u64) -> Result<(), String> {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|e| format!("not UTF-8: invalid byte at column {}", e.valid_up_to() + 1))?;
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        if text.trim().is_empty() {
+            return Ok(());
+        }
+        let value: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+        let Value::Object(mut obj) = value else { return Err("not a JSON object".into()) };
+        if let Some(op) = obj.get("op").and_then(Value::as_str).map(str::to_owned) {
+            let entity = obj.remove("entity").ok_or("a delta line without `entity`")?;
+            let id = entity_id(&entity)?;
+            return match op.as_str() {
+                "ADD" | "MOD" => {
+                    check_entity(&entity)?;
+                    self.map.insert(id, (entity, line));
+                    Ok(())
+                }
+                "DEL" => {
+                    self.map.remove(&id);
+                    Ok(())
+                }
+                other => Err(format!("unknown delta `op` {:?}: expected ADD, MOD or DEL", clean(other))),
+            };
+        }
+        let entity = Value::Object(obj);
+        let id = entity_id(&entity)?;
+        check_entity(&entity)?;
+        self.map.insert(id, (entity, line));
+        Ok(())
+    }
+
+    /// The rows the entities make, each with the line of the entity it mainly comes from. `fallback` dates
+    /// rows whose entities carry no date.
+    pub fn derive(&self, fallback: &Timestamp) -> Vec<(Record, u64)> {
+        let mut out = Vec::new();
+        let mut pointed: HashSet<&str> = HashSet::new();
+        for (id, (e, line)) in &self.map {
+            if schema(e) != "Sanction" {
+                continue;
+            }
+            let party_id = props(e, "entity").into_iter().next().unwrap_or_default();
+            let party = self.map.get(&party_id).map(|(p, _)| p);
+            if let Some((key, _)) = self.map.get_key_value(&party_id) {
+                pointed.insert(key.as_str());
+            }
+            out.push((sanction_row(id, e, party, &party_id, fallback), *line));
+        }
+        for (id, (e, line)) in &self.map {
+            let s = schema(e);
+            if NOT_PARTIES.contains(&s.as_str()) || props(e, "name").is_empty() && caption(e).is_none() {
+                continue;
+            }
+            let topics = props(e, "topics");
+            if topics.iter().any(|t| t == "sanction") && !pointed.contains(id.as_str()) {
+                out.push((party_row(id, e, fallback), *line));
+            }
+            if FIRMS.contains(&s.as_str()) {
+                if let Some(risk) = flag_risk(&topics) {
+                    out.push((supplier_row(id, e, risk, fallback), *line));
+                }
+            }
+        }
+        out
+    }
+}
+
+fn entity_id(e: &Value) -> Result<String, String> {
+    match e.get("id") {
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(clean(s)),
+        _ => Err("an entity without a string `id`".into()),
+    }
+}
+
+fn check_entity(e: &Value) -> Result<(), String> {
+    if !e.get("schema").is_some_and(Value::is_string) {
+        return Err("an entity without a string `schema`".into());
+    }
+    match e.get("properties") {
+        None | Some(Value::Object(_)) => Ok(()),
+        Some(_) => Err("`properties` is not an object".into()),
+    }
+}
+
+fn schema(e: &Value) -> String {
+    e.get("schema").and_then(Value::as_str).map(clean).unwrap_or_default()
+}
+
+fn caption(e: &Value) -> Option<String> {
+    e.get("caption").and_then(Value::as_str).map(clean).filter(|s| !s.is_empty())
+}
+
+/// A property's values, cleaned (a lone string is one value).
+fn props(e: &Value, key: &str) -> Vec<String> {
+    match e.get("properties").and_then(|p| p.get(key)) {
+        Some(Value::Array(items)) => {
+            items.iter().filter_map(Value::as_str).map(clean).filter(|s| !s.is_empty()).collect()
+        }
+        Some(Value::String(s)) => vec![clean(s)],
+        _ => Vec::new(),
+    }
+}
+
+fn first(e: &Value, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| props(e, k).into_iter().next())
+}
+
+fn string_list(e: &Value, key: &str) -> Vec<String> {
+    match e.get(key) {
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(clean).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A date as FollowTheMoney writes it: `2022`, `2022-06`, `2022-06-03`, or `2023-04-20T18:00:25` (UTC).
+pub fn partial_date(s: &str) -> Option<Timestamp> {
+    let s = s.trim();
+    let full = match s.len() {
+        4 => format!("{s}-01-01"),
+        7 => format!("{s}-01"),
+        _ => s.get(..10)?.to_owned(),
+    };
+    let date = NaiveDate::parse_from_str(&full, "%Y-%m-%d").ok()?;
+    let time = NaiveDateTime::parse_from_str(s.get(..19).unwrap_or(""), "%Y-%m-%dT%H:%M:%S")
+        .unwrap_or(date.and_hms_opt(0, 0, 0)?);
+    Some(Timestamp::from_utc(time.and_utc()))
+}
+
+/// The first date found among properties and top-level fields, in order of preference.
+fn date_of(entities: &[&Value], keys: &[&str], fallback: &Timestamp) -> Timestamp {
+    for e in entities {
+        for k in keys {
+            let v = props(e, k).into_iter().next().or_else(|| e.get(*k).and_then(Value::as_str).map(str::to_owned));
+            if let Some(t) = v.as_deref().and_then(partial_date) {
+                return t;
+            }
+        }
+    }
+    fallback.clone()
+}
+
+fn names(e: &Value) -> (Option<String>, Vec<String>) {
+    let mut all = props(e, "name");
+    let main = caption(e).or_else(|| all.first().cloned());
+    all.extend(props(e, "alias"));
+    let aliases = all.into_iter().filter(|n| Some(n) != main.as_ref()).fold(Vec::new(), |mut v, n| {
+        if !v.contains(&n) {
+            v.push(n);
+        }
+        v
+    });
+    (main, aliases)
+}
+
+fn target_type(e: &Value) -> TargetType {
+    let topics = props(e, "topics");
+    let name_says_bank = props(e, "name").iter().any(|n| n.to_uppercase().contains("BANK"));
+    match schema(e).as_str() {
+        "Person" => TargetType::Individual,
+        "Vessel" => TargetType::Vessel,
+        "Airplane" => TargetType::Aircraft,
+        _ if topics.iter().any(|t| t == "fin.bank") || name_says_bank => TargetType::Bank,
+        _ => TargetType::Entity,
+    }
+}
+
+/// An authority's name for the datasets that list an entity.
+fn authority(datasets: &[String]) -> Option<String> {
+    let named: Vec<String> = datasets
+        .iter()
+        .map(|d| {
+            match d.as_str() {
+                "eu_fsf" => "EU",
+                "us_ofac_sdn" | "us_ofac_cons" => "OFAC",
+                "gb_hmt_sanctions" | "gb_fcdo_sanctions" => "UK",
+                "un_sc_sanctions" => "UN Security Council",
+                "ch_seco_sanctions" => "Switzerland (SECO)",
+                "ca_dfatd_sema_sanctions" => "Canada",
+                "au_dfat_sanctions" => "Australia (DFAT)",
+                "jp_mof_sanctions" => "Japan (MOF)",
+                other => return other.to_owned(),
+            }
+            .to_owned()
+        })
+        .collect();
+    (!named.is_empty()).then(|| named.join(", "))
+}
+
+/// The source's ids, datasets, dates and the properties a row does not show, for the detail view.
+fn extra_of(e: &Value, prefix: &str, extra: &mut Map<String, Value>) {
+    if let Some(Value::Object(p)) = e.get("properties") {
+        for k in p.keys() {
+            if MAPPED.contains(&k.as_str()) || k == "entity" {
+                continue;
+            }
+            let values = props(e, k);
+            let key = format!("{prefix}{}", clean(k));
+            match values.len() {
+                0 => {}
+                1 => {
+                    extra.insert(key, json!(values[0]));
+                }
+                _ => {
+                    extra.insert(key, json!(values));
+                }
+            }
+        }
+    }
+}
+
+fn common_extra(e: &Value, id: &str) -> Map<String, Value> {
+    let mut extra = Map::new();
+    extra.insert("ftm_id".into(), json!(id));
+    extra.insert("ftm_schema".into(), json!(schema(e)));
+    let datasets = string_list(e, "datasets");
+    if !datasets.is_empty() {
+        extra.insert("datasets".into(), json!(datasets));
+    }
+    let topics = props(e, "topics");
+    if !topics.is_empty() {
+        extra.insert("topics".into(), json!(topics));
+    }
+    for k in ["first_seen", "last_seen", "last_change"] {
+        if let Some(v) = e.get(k).and_then(Value::as_str) {
+            extra.insert(k.into(), json!(clean(v)));
+        }
+    }
+    let referents = string_list(e, "referents");
+    if !referents.is_empty() {
+        extra.insert("referents".into(), json!(referents));
+    }
+    extra
+}
+
+fn source(e: &Value) -> Option<String> {
+    first(e, &["sourceUrl"]).or_else(|| {
+        let d = string_list(e, "datasets");
+        (!d.is_empty()).then(|| format!("OpenSanctions: {}", d.join(", ")))
+    })
+}
+
+fn sanction_row(id: &str, s: &Value, party: Option<&Value>, party_id: &str, fallback: &Timestamp) -> Record {
+    let (target, aliases) = party.map(names).unwrap_or((None, Vec::new()));
+    let mut extra = common_extra(s, id);
+    extra.insert("party_id".into(), json!(party_id));
+    extra_of(s, "", &mut extra);
+    if let Some(p) = party {
+        extra.insert("party_schema".into(), json!(schema(p)));
+        extra_of(p, "party.", &mut extra);
+    }
+    let mut entities = vec![s];
+    entities.extend(party);
+    Record {
+        kind: Kind::Sanctions,
+        id: id.to_owned(),
+        ts: date_of(&entities, &["listingDate", "startDate", "modifiedAt", "createdAt", "first_seen"], fallback),
+        body: Body::Sanction(Sanction {
+            authority: first(s, &["authority"]).or_else(|| authority(&string_list(s, "datasets"))),
+            program: first(s, &["programId", "program"]),
+            action: Some(Action::Designated),
+            target: target.or_else(|| Some(format!("(party {party_id} not in the file)"))),
+            aliases,
+            target_type: party.map(target_type),
+            country: party.and_then(|p| first(p, &["country", "nationality", "jurisdiction"])),
+            reason: first(s, &["reason", "summary"]),
+            source: source(s).or_else(|| party.and_then(source)),
+        }),
+        extra,
+    }
+}
+
+fn party_row(id: &str, e: &Value, fallback: &Timestamp) -> Record {
+    let (target, aliases) = names(e);
+    let mut extra = common_extra(e, id);
+    extra_of(e, "", &mut extra);
+    Record {
+        kind: Kind::Sanctions,
+        id: id.to_owned(),
+        ts: date_of(&[e], &["listingDate", "createdAt", "modifiedAt", "first_seen"], fallback),
+        body: Body::Sanction(Sanction {
+            authority: authority(&string_list(e, "datasets")),
+            program: first(e, &["program", "programId"]),
+            action: Some(Action::Designated),
+            target,
+            aliases,
+            target_type: Some(target_type(e)),
+            country: first(e, &["country", "nationality", "jurisdiction"]),
+            reason: first(e, &["notes", "summary"]),
+            source: source(e),
+        }),
+        extra,
+    }
+}
+
+fn flag_risk(topics: &[String]) -> Option<Level> {
+    FLAG_TOPICS.iter().filter(|(t, _)| topics.iter().any(|x| x == t)).map(|(_, l)| *l).max()
+}
+
+fn supplier_row(id: &str, e: &Value, risk: Level, fallback: &Timestamp) -> Record {
+    let (name, aliases) = names(e);
+    let topics = props(e, "topics");
+    let mut extra = common_extra(e, id);
+    extra_of(e, "", &mut extra);
+    Record {
+        kind: Kind::Suppliers,
+        id: id.to_owned(),
+        ts: date_of(&[e], &["modifiedAt", "createdAt", "first_seen"], fallback),
+        body: Body::Supplier(Supplier {
+            name,
+            aliases,
+            country: first(e, &["country", "jurisdiction", "mainCountry"]),
+            goods: props(e, "sector"),
+            risk: Some(if topics.iter().any(|t| t == "sanction") { Level::Critical } else { risk }),
+            customers: Vec::new(),
+            status: Some(topics.join(", ")),
+            source: source(e),
+        }),
+        extra,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fallback() -> Timestamp {
+        Timestamp::parse("2024-06-01T00:00:00Z").expect("ts")
+    }
+
+    fn load(lines: &[&str]) -> Entities {
+        let mut e = Entities::default();
+        for (i, l) in lines.iter().enumerate() {
+            e.apply_line(l.as_bytes(), i as u64 + 1).expect("valid line");
+        }
+        e
+    }
+
+    const PARTY: &str = r#"{"id":"co-1","schema":"Company","caption":"Example Machine Tools Co., Ltd.","properties":{"name":["Example Machine Tools Co., Ltd.","示例机床有限公司"],"country":["cn"],"topics":["export.control","sanction"],"sector":["machine tools"],"registrationNumber":["91440300"]},"datasets":["us_ofac_sdn"],"first_seen":"2024-05-01T15:00:00"}"#;
+    const SANCTION: &str = r#"{"id": "san-1", "schema": "Sanction", "properties": {"entity": ["co-1"], "authority": ["Office of Foreign Assets Control"], "programId": ["RUSSIA-EO14024"], "reason": ["Machine tools for Russia's defence industry"], "listingDate": ["2024-05"]}, "datasets": ["us_ofac_sdn"]}"#;
+
+    fn sanction_of(r: &Record) -> &Sanction {
+        match &r.body {
+            Body::Sanction(s) => s,
+            other => panic!("not a sanction: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_sanction_joins_its_party_in_either_order() {
+        for lines in [[PARTY, SANCTION], [SANCTION, PARTY]] {
+            let rows = load(&lines).derive(&fallback());
+            let sanctions: Vec<&Record> = rows.iter().map(|(r, _)| r).filter(|r| r.kind == Kind::Sanctions).collect();
+            assert_eq!(sanctions.len(), 1, "the party is not listed twice");
+            let s = sanction_of(sanctions[0]);
+            assert_eq!(sanctions[0].id, "san-1");
+            assert_eq!(s.target.as_deref(), Some("Example Machine Tools Co., Ltd."));
+            assert_eq!(s.aliases, ["示例机床有限公司"]);
+            assert_eq!(s.country.as_deref(), Some("cn"));
+            assert_eq!(s.program.as_deref(), Some("RUSSIA-EO14024"));
+            assert_eq!(s.authority.as_deref(), Some("Office of Foreign Assets Control"));
+            assert_eq!(sanctions[0].ts.text, "2024-05-01T00:00:00Z", "partial listing date");
+            assert_eq!(sanctions[0].extra["party.registrationNumber"], "91440300");
+        }
+    }
+
+    #[test]
+    fn export_control_firms_are_flagged_suppliers() {
+        let rows = load(&[PARTY]).derive(&fallback());
+        let sup = rows.iter().map(|(r, _)| r).find(|r| r.kind == Kind::Suppliers).expect("a supplier");
+        match &sup.body {
+            Body::Supplier(s) => {
+                assert_eq!(s.goods, ["machine tools"]);
+                assert_eq!(s.risk, Some(Level::Critical), "also sanctioned");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn delta_operations_add_modify_and_delete() {
+        let mut e = load(&[PARTY]);
+        e.apply_line(br#"{"op":"DEL","entity":{"id":"co-1"}}"#, 2).expect("del");
+        assert!(e.is_empty());
+        e.apply_line(format!(r#"{{"op":"ADD","entity":{PARTY}}}"#).as_bytes(), 3).expect("add");
+        assert_eq!(e.len(), 1);
+        assert!(e.apply_line(br#"{"op":"MERGE","entity":{"id":"x"}}"#, 4).is_err());
+    }
+
+    #[test]
+    fn unknown_schemata_are_kept_and_bad_lines_say_why() {
+        let mut e = Entities::default();
+        e.apply_line(br#"{"id":"x1","schema":"CryptoWallet","properties":{"publicKey":["bc1q"]}}"#, 1).expect("kept");
+        assert_eq!(e.len(), 1);
+        assert!(e.apply_line(b"{\"id\":\"x\"", 2).unwrap_err().starts_with("not JSON"));
+        assert!(e.apply_line(br#"{"id":"x"}"#, 3).unwrap_err().contains("schema"));
+    }
+
+    #[test]
+    fn partial_dates() {
+        assert_eq!(partial_date("1988").map(|t| t.text), Some("1988-01-01T00:00:00Z".into()));
+        assert_eq!(partial_date("1988-02").map(|t| t.text), Some("1988-02-01T00:00:00Z".into()));
+        assert_eq!(partial_date("2023-04-20T18:00:25").map(|t| t.text), Some("2023-04-20T18:00:25Z".into()));
+        assert_eq!(partial_date("soon"), None);
+    }
+}

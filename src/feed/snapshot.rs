@@ -1,0 +1,463 @@
+//! Feeds published as whole files (OpenSanctions entities, OFAC CSV): what changed between two downloads.
+//!
+//! A snapshot feed is read entire when its file (or a companion file) changes and has been still since the
+//! last look, then compared by id with what it held before: a new id is a designation, a missing one a
+//! delisting, a changed one an amendment with the fields that changed. The comparison survives restarts: a
+//! compact fingerprint per id (its name and a hash per field) is kept in the state folder, never a copy of
+//! the file. The first time a feed is seen its records are the baseline, not news. A file that is empty, cut
+//! short or does not parse changes nothing: the problem is reported and the previous contents stay.
+
+use super::formats::{ftm, ofac, Format};
+use crate::model::record::{Record, Timestamp};
+use crate::model::Kind;
+use crate::text::clean_path;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Below this many records a shrink is not suspicious.
+const SHRINK_FLOOR: usize = 20;
+
+/// What reading a snapshot feed found.
+#[derive(Debug)]
+pub enum SnapEvent {
+    /// A record of the first contents seen, or one unchanged since the last run: not news.
+    Baseline(Record, u64),
+    /// A new id since the previous contents.
+    Added(Record, u64),
+    /// An id whose fields changed; the names of the fields that did.
+    Amended(Record, u64, Vec<String>),
+    /// An id that is gone; its kind, id and name.
+    Removed {
+        kind: Kind,
+        id: String,
+        title: String,
+    },
+    /// The file cannot be used as it is; the previous contents stay.
+    Problem(String),
+    Missing,
+    Appeared,
+    Vanished,
+}
+
+/// What is remembered of a record between reads and runs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fingerprint {
+    pub title: String,
+    /// A hash of each field's value.
+    pub fields: BTreeMap<String, u64>,
+}
+
+impl Fingerprint {
+    pub fn of(r: &Record) -> Self {
+        let fields = r
+            .fields_json()
+            .into_iter()
+            .filter(|(k, _)| k != "action")
+            .map(|(k, v)| (k, crate::state::fnv1a(v.to_string().as_bytes())))
+            .collect();
+        Fingerprint { title: r.title().to_owned(), fields }
+    }
+
+    /// The fields whose values differ, were added or were removed.
+    pub fn changed(&self, newer: &Fingerprint) -> Vec<String> {
+        let mut out: Vec<String> =
+            newer.fields.iter().filter(|(k, v)| self.fields.get(*k) != Some(v)).map(|(k, _)| k.clone()).collect();
+        out.extend(self.fields.keys().filter(|k| !newer.fields.contains_key(*k)).cloned());
+        out.sort();
+        out
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Saved {
+    feed: String,
+    /// `kind/id` → fingerprint.
+    records: BTreeMap<String, Fingerprint>,
+}
+
+/// (device, inode, size, modification time in ns) of each file read, `None` where it is missing.
+type Signature = Vec<Option<(u64, u64, u64, i128)>>;
+
+pub struct SnapshotFeed {
+    pub file: Arc<PathBuf>,
+    format: Format,
+    companions: Vec<PathBuf>,
+    /// The signature seen at the last look, and the one last read (well or not).
+    seen: Option<Signature>,
+    read: Option<Signature>,
+    /// What the feed held at its last good read (or as remembered from the last run).
+    known: Option<HashMap<(Kind, String), Fingerprint>>,
+    /// Whether this run has handed out its records yet.
+    loaded: bool,
+    present: Option<bool>,
+    state_file: Option<PathBuf>,
+    persist: bool,
+    /// A problem with the remembered state, reported at the first look.
+    state_problem: Option<String>,
+}
+
+impl SnapshotFeed {
+    /// A feed reading `file`; with a state folder, what it held in the last run is looked up there (and,
+    /// when `persist`, kept up to date).
+    pub fn new(file: PathBuf, format: Format, state_dir: Option<&Path>, persist: bool) -> Self {
+        let companions = match format {
+            Format::OfacCsv => ofac::companions(&file).map(Vec::from).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let key = super::absolute(&file).display().to_string();
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let state_file = state_dir.map(|d| d.join("snapshots").join(crate::state::file_name_for(&key, &name)));
+        let mut feed = SnapshotFeed {
+            file: Arc::new(file),
+            format,
+            companions,
+            seen: None,
+            read: None,
+            known: None,
+            loaded: false,
+            present: None,
+            state_file,
+            persist,
+            state_problem: None,
+        };
+        feed.load_state();
+        feed
+    }
+
+    fn load_state(&mut self) {
+        let Some(path) = &self.state_file else { return };
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+            Err(e) => {
+                self.state_problem = Some(format!("cannot read the remembered state {}: {e}", clean_path(path)));
+                return;
+            }
+        };
+        match serde_json::from_slice::<Saved>(&bytes) {
+            Ok(saved) => {
+                let known = saved
+                    .records
+                    .into_iter()
+                    .filter_map(|(key, fp)| {
+                        let (kind, id) = key.split_once('/')?;
+                        Some(((Kind::parse(kind)?, id.to_owned()), fp))
+                    })
+                    .collect();
+                self.known = Some(known);
+            }
+            Err(e) => {
+                let aside = crate::state::set_aside(path);
+                self.state_problem = Some(format!(
+                    "the remembered state {} is damaged ({e}); set aside as {}, this file is read as new",
+                    clean_path(path),
+                    aside.map(|p| clean_path(&p)).unwrap_or_else(|| "(could not move it)".into())
+                ));
+            }
+        }
+    }
+
+    fn save_state(&self) {
+        let (Some(path), Some(known), true) = (&self.state_file, &self.known, self.persist) else { return };
+        let saved = Saved {
+            feed: self.file.display().to_string(),
+            records: known.iter().map(|((k, id), fp)| (format!("{k}/{id}"), fp.clone())).collect(),
+        };
+        match serde_json::to_vec(&saved) {
+            Ok(bytes) => {
+                if let Err(e) = crate::state::write_atomic(path, &bytes) {
+                    tracing::warn!("cannot save {}: {e}", path.display());
+                }
+            }
+            Err(e) => tracing::warn!("cannot encode snapshot state: {e}"),
+        }
+    }
+
+    fn signature(&self) -> Signature {
+        std::iter::once(self.file.as_path())
+            .chain(self.companions.iter().map(PathBuf::as_path))
+            .map(|p| {
+                let m = std::fs::metadata(p).ok()?;
+                let mtime = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos() as i128;
+                Some((m.dev(), m.ino(), m.size(), mtime))
+            })
+            .collect()
+    }
+
+    /// Looks at the files. A change is read once the files have been still since the previous look (a
+    /// download in progress is not read half-way), or at once on the first look or when `now` is set.
+    pub fn poll(&mut self, now: bool, on: &mut dyn FnMut(SnapEvent)) {
+        let first = self.present.is_none();
+        if let Some(problem) = self.state_problem.take() {
+            on(SnapEvent::Problem(problem));
+        }
+        let sig = self.signature();
+        let exists = sig.first().is_some_and(Option::is_some);
+        match (self.present, exists) {
+            (None, false) => on(SnapEvent::Missing),
+            (Some(true), false) => on(SnapEvent::Vanished),
+            (Some(false), true) => on(SnapEvent::Appeared),
+            _ => {}
+        }
+        self.present = Some(exists);
+        if !exists || self.read.as_ref() == Some(&sig) {
+            self.seen = Some(sig);
+            return;
+        }
+        let still = self.seen.as_ref() == Some(&sig);
+        self.seen = Some(sig.clone());
+        if !(first || now || still) {
+            return;
+        }
+        self.read = Some(sig);
+        match self.parse() {
+            Ok(rows) => self.compare(rows, on),
+            Err(problem) => {
+                let held = self.known.as_ref().map(HashMap::len).unwrap_or(0);
+                on(SnapEvent::Problem(format!(
+                    "{problem}; keeping the previous {held} records until a good file arrives"
+                )))
+            }
+        }
+    }
+
+    fn parse(&self) -> Result<Vec<(Record, u64)>, String> {
+        let main = std::fs::read(self.file.as_path()).map_err(|e| super::tail::describe_io(&e))?;
+        let mtime = std::fs::metadata(self.file.as_path()).and_then(|m| m.modified()).ok();
+        let ts = Timestamp::from_utc(mtime.map(chrono::DateTime::<chrono::Utc>::from).unwrap_or_else(chrono::Utc::now));
+        match self.format {
+            Format::OfacCsv => {
+                let read = |p: &PathBuf| std::fs::read(p).ok();
+                let files = ofac::Files {
+                    main,
+                    alt: self.companions.first().and_then(read),
+                    add: self.companions.get(1).and_then(read),
+                    comments: self.companions.get(2).and_then(read),
+                };
+                let consolidated =
+                    self.file.file_name().is_some_and(|n| n.to_string_lossy().to_ascii_lowercase().starts_with("cons"));
+                ofac::parse(&files, &ts, consolidated)
+            }
+            _ => {
+                if main.iter().all(u8::is_ascii_whitespace) {
+                    return Err("the file is empty".into());
+                }
+                let mut entities = ftm::Entities::default();
+                let mut errors = Vec::new();
+                let lines: Vec<&[u8]> = main.split(|&b| b == b'\n').collect();
+                for (i, line) in lines.iter().enumerate() {
+                    if let Err(e) = entities.apply_line(line, i as u64 + 1) {
+                        let cut = i + 1 == lines.len() && !main.ends_with(b"\n");
+                        errors.push(if cut {
+                            format!("line {}: cut short ({e})", i + 1)
+                        } else {
+                            format!("line {}: {e}", i + 1)
+                        });
+                    }
+                }
+                if !errors.is_empty() {
+                    let more = if errors.len() > 3 { format!(" and {} more", errors.len() - 3) } else { String::new() };
+                    return Err(format!("{}{more}", errors[..errors.len().min(3)].join("; ")));
+                }
+                Ok(entities.derive(&ts))
+            }
+        }
+    }
+
+    /// Hands out what changed since the previous contents, and remembers the new ones.
+    fn compare(&mut self, rows: Vec<(Record, u64)>, on: &mut dyn FnMut(SnapEvent)) {
+        let mut next: HashMap<(Kind, String), Fingerprint> = HashMap::with_capacity(rows.len());
+        for (r, _) in &rows {
+            next.insert((r.kind, r.id.clone()), Fingerprint::of(r));
+        }
+        if let Some(known) = &self.known {
+            if known.len() >= SHRINK_FLOOR && next.len() < known.len() / 2 {
+                on(SnapEvent::Problem(format!(
+                    "the file looks cut short: {} records where there were {}; keeping the previous ones until a \
+                     complete file arrives",
+                    next.len(),
+                    known.len()
+                )));
+                return;
+            }
+        }
+        let first_of_run = !self.loaded;
+        match &self.known {
+            None => {
+                for (r, line) in rows {
+                    on(SnapEvent::Baseline(r, line));
+                }
+            }
+            Some(known) => {
+                for (r, line) in rows {
+                    let key = (r.kind, r.id.clone());
+                    match known.get(&key) {
+                        None => on(SnapEvent::Added(r, line)),
+                        Some(old) => {
+                            let changed = old.changed(&next[&key]);
+                            if !changed.is_empty() {
+                                on(SnapEvent::Amended(r, line, changed));
+                            } else if first_of_run {
+                                on(SnapEvent::Baseline(r, line));
+                            }
+                        }
+                    }
+                }
+                let mut gone: Vec<(&(Kind, String), &Fingerprint)> =
+                    known.iter().filter(|(k, _)| !next.contains_key(*k)).collect();
+                gone.sort_by(|a, b| a.0.cmp(b.0));
+                for ((kind, id), fp) in gone {
+                    on(SnapEvent::Removed { kind: *kind, id: id.clone(), title: fp.title.clone() });
+                }
+            }
+        }
+        self.known = Some(next);
+        self.loaded = true;
+        self.save_state();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROW_A: &str = "1,\"ALPHA TRADING LTD\",-0- ,\"RUSSIA-EO14024\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
+    const ROW_B: &str = "2,\"BETA BANK\",-0- ,\"UKRAINE-EO13662\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
+    const ROW_B2: &str = "2,\"BETA BANK\",-0- ,\"RUSSIA-EO14024\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
+    const ROW_C: &str = "3,\"GAMMA LLC\",-0- ,\"RUSSIA-EO14024\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
+
+    fn events(feed: &mut SnapshotFeed) -> Vec<String> {
+        let mut out = Vec::new();
+        feed.poll(true, &mut |e| {
+            out.push(match e {
+                SnapEvent::Baseline(r, _) => format!("baseline {}", r.id),
+                SnapEvent::Added(r, _) => format!("added {}", r.id),
+                SnapEvent::Amended(r, _, f) => format!("amended {} {}", r.id, f.join(",")),
+                SnapEvent::Removed { id, title, .. } => format!("removed {id} {title}"),
+                SnapEvent::Problem(p) => format!("problem {p}"),
+                other => format!("{other:?}"),
+            })
+        });
+        out
+    }
+
+    fn write(path: &Path, text: &str) {
+        // A different size or time each write, as a new download would have.
+        std::fs::write(path, text).expect("write");
+        let t = std::time::SystemTime::now() + std::time::Duration::from_secs(rand_secs(text));
+        let f = std::fs::File::options().write(true).open(path).expect("open");
+        f.set_modified(t).expect("mtime");
+    }
+
+    fn rand_secs(text: &str) -> u64 {
+        text.len() as u64 % 97 + 1
+    }
+
+    #[test]
+    fn a_replacement_gives_exactly_its_addition_removal_and_recode() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let sdn = dir.path().join("sdn.csv");
+        write(&sdn, &format!("{ROW_A}{ROW_B}"));
+        let state = dir.path().join("state");
+        let mut feed = SnapshotFeed::new(sdn.clone(), Format::OfacCsv, Some(&state), true);
+        assert_eq!(events(&mut feed), ["baseline ofac-1", "baseline ofac-2"]);
+        write(&sdn, &format!("{ROW_B2}{ROW_C}"));
+        assert_eq!(
+            events(&mut feed),
+            ["amended ofac-2 program,programs", "added ofac-3", "removed ofac-1 ALPHA TRADING LTD"]
+        );
+        assert!(events(&mut feed).is_empty(), "nothing new without a change");
+    }
+
+    #[test]
+    fn empty_or_cut_short_files_change_nothing() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let sdn = dir.path().join("sdn.csv");
+        write(&sdn, &format!("{ROW_A}{ROW_B}"));
+        let mut feed = SnapshotFeed::new(sdn.clone(), Format::OfacCsv, None, false);
+        events(&mut feed);
+        write(&sdn, "");
+        let ev = events(&mut feed);
+        assert_eq!(ev.len(), 1);
+        assert!(ev[0].starts_with("problem the file is empty; keeping the previous 2 records"), "{ev:?}");
+        write(&sdn, &format!("{ROW_A}2,\"BETA"));
+        let ev = events(&mut feed);
+        assert!(ev.len() == 1 && ev[0].contains("cut short"), "{ev:?}");
+        // The good file again: nothing was lost, so nothing to say.
+        write(&sdn, &format!("{ROW_B}{ROW_A}"));
+        assert!(events(&mut feed).is_empty());
+    }
+
+    #[test]
+    fn the_comparison_survives_a_restart() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let sdn = dir.path().join("sdn.csv");
+        let state = dir.path().join("state");
+        write(&sdn, &format!("{ROW_A}{ROW_B}"));
+        let mut feed = SnapshotFeed::new(sdn.clone(), Format::OfacCsv, Some(&state), true);
+        events(&mut feed);
+        drop(feed);
+        write(&sdn, &format!("{ROW_B2}{ROW_C}"));
+        let mut feed = SnapshotFeed::new(sdn.clone(), Format::OfacCsv, Some(&state), true);
+        assert_eq!(
+            events(&mut feed),
+            ["amended ofac-2 program,programs", "added ofac-3", "removed ofac-1 ALPHA TRADING LTD"]
+        );
+        // Restarted again with no change: the records load as the baseline, no news.
+        let mut feed = SnapshotFeed::new(sdn.clone(), Format::OfacCsv, Some(&state), true);
+        assert_eq!(events(&mut feed), ["baseline ofac-2", "baseline ofac-3"]);
+    }
+
+    #[test]
+    fn a_damaged_state_file_is_set_aside_and_reported() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let sdn = dir.path().join("sdn.csv");
+        let state = dir.path().join("state");
+        write(&sdn, ROW_A);
+        let mut feed = SnapshotFeed::new(sdn.clone(), Format::OfacCsv, Some(&state), true);
+        events(&mut feed);
+        let saved =
+            std::fs::read_dir(state.join("snapshots")).expect("dir").next().expect("a file").expect("entry").path();
+        std::fs::write(&saved, b"{not json").expect("damage");
+        let mut feed = SnapshotFeed::new(sdn.clone(), Format::OfacCsv, Some(&state), true);
+        let ev = events(&mut feed);
+        assert!(ev[0].starts_with("problem the remembered state") && ev[0].contains("damaged"), "{ev:?}");
+        assert_eq!(&ev[1..], ["baseline ofac-1"]);
+        assert!(saved.with_extension("damaged").exists());
+    }
+
+    #[test]
+    fn a_large_list_that_shrinks_by_half_is_held() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let sdn = dir.path().join("sdn.csv");
+        let rows = |n: usize| -> String {
+            (1..=n)
+                .map(|i| format!("{i},\"FIRM {i}\",-0- ,\"X\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"))
+                .collect()
+        };
+        write(&sdn, &rows(40));
+        let mut feed = SnapshotFeed::new(sdn.clone(), Format::OfacCsv, None, false);
+        events(&mut feed);
+        write(&sdn, &rows(10));
+        let ev = events(&mut feed);
+        assert!(ev.len() == 1 && ev[0].contains("10 records where there were 40"), "{ev:?}");
+    }
+
+    #[test]
+    fn a_download_in_progress_is_read_once_it_is_still() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let sdn = dir.path().join("sdn.csv");
+        write(&sdn, ROW_A);
+        let mut feed = SnapshotFeed::new(sdn.clone(), Format::OfacCsv, None, false);
+        events(&mut feed);
+        write(&sdn, &format!("{ROW_A}{ROW_C}"));
+        let mut out = 0;
+        feed.poll(false, &mut |_| out += 1);
+        assert_eq!(out, 0, "changed since the last look: wait");
+        feed.poll(false, &mut |_| out += 1);
+        assert_eq!(out, 1, "still since the last look: read");
+    }
+}
