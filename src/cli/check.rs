@@ -15,7 +15,7 @@ pub fn run(config: &Config) -> i32 {
         }
     }
     let problems = engine.error_count();
-    let files = engine.feeds().files().filter(|(_, _, open)| *open).count();
+    let files = engine.files().iter().filter(|(_, present)| *present).count();
     let records = engine.store().len();
     let summary = if problems == 0 {
         format!("ok: {files} files, {records} records, no problems")

@@ -237,6 +237,15 @@ pub fn parse(text: &str, file: Option<&Path>) -> Result<Config, ConfigError> {
         if let Err(e) = glob::Pattern::new(p) {
             return Err(err_at(feed.path.span(), format!("`path` is not a valid glob: {}", e.msg)));
         }
+        if feed.format.is_snapshot() && p.contains(['*', '?', '[']) {
+            return Err(err_at(
+                feed.path.span(),
+                format!(
+                    "`path` is a glob, but a published list (format {}) is one file: name the file",
+                    feed.format.name()
+                ),
+            ));
+        }
         let spec = FeedSpec { given: PathBuf::from(p), path: feeds_dir.join(p), kind: feed.kind, format: feed.format };
         if feeds.iter().any(|f| f.path == spec.path) {
             return Err(err_at(span, format!("feed `{p}` is listed twice")));
@@ -302,6 +311,8 @@ mod tests {
         assert_eq!(e.at, Some((2, 18)));
         let e = parse("[[feed]]\npath = \"a[\"\n", None).expect_err("glob");
         assert!(e.message.contains("not a valid glob"), "{e}");
+        let e = parse("[[feed]]\npath = \"*.csv\"\nformat = \"ofac-csv\"\n", None).expect_err("glob");
+        assert!(e.message.contains("name the file"), "{e}");
         let e = parse("feeds_dir = \"x\"\n", None).expect_err("no feeds");
         assert!(e.message.contains("no [[feed]]"), "{e}");
     }

@@ -148,6 +148,18 @@ impl Follower {
         }
     }
 
+    /// Waits until everything received so far satisfies `pred`; fails after [`DEADLINE`].
+    pub fn wait_until(&mut self, what: &str, pred: impl Fn(&[Value]) -> bool) {
+        let end = Instant::now() + DEADLINE;
+        while !pred(&self.seen) {
+            let left = end.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(left) {
+                Ok(v) => self.seen.push(v),
+                Err(_) => panic!("not {what} within {DEADLINE:?}; events: {:#?}", self.seen),
+            }
+        }
+    }
+
     /// Waits for a record event of `event` for `id`.
     pub fn wait_record(&mut self, event: &str, id: &str) -> Value {
         self.wait_for(&format!("{event} {id}"), |v| v["event"] == event && v["id"] == id)

@@ -24,4 +24,13 @@ impl Format {
     pub fn is_snapshot(self) -> bool {
         matches!(self, Format::Ftm | Format::OfacCsv)
     }
+
+    /// The name used in `config.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jsonl => "jsonl",
+            Format::Ftm => "ftm",
+            Format::OfacCsv => "ofac-csv",
+        }
+    }
 }
