@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::feed::formats::{jsonl, Format};
 use crate::feed::snapshot::{SnapEvent, SnapshotFeed};
 use crate::feed::{FeedEvent, Feeds};
+use crate::model::links::Links;
 use crate::model::record::{Body, Record, Timestamp};
 use crate::model::store::{Applied, Origin, Store};
 use crate::model::vocab::Action;
@@ -83,6 +84,7 @@ pub struct Engine {
     errors_dropped: u64,
     /// Whether the first read is done: after it, every arrival is news.
     started: bool,
+    links: Links,
 }
 
 impl Engine {
@@ -108,6 +110,7 @@ impl Engine {
             errors: Vec::new(),
             errors_dropped: 0,
             started: false,
+            links: Links::new(config.categories.clone()),
         }
     }
 
@@ -161,7 +164,17 @@ impl Engine {
         }
         self.started = true;
         self.keep_errors(&changes);
+        for c in &changes {
+            if let Change::RecordAdded { kind, id, .. } | Change::RecordUpdated { kind, id, .. } = c {
+                self.links.update(&self.store, *kind, id);
+            }
+        }
         changes
+    }
+
+    /// The links between records (suppliers and sanctions, shortages and aid).
+    pub fn links(&self) -> &Links {
+        &self.links
     }
 
     /// Says whether a path is one of the files the feeds read (for filtering watcher events).

@@ -2,7 +2,9 @@
 //! what the text means (alert, muted, ...). Shared by `snapshot`'s text tables and the dashboard, so the two
 //! show the same thing; neither colours nor terminals here.
 
+use crate::model::links::{Badge, Cover, LinkInfo};
 use crate::model::record::{Body, Record};
+use crate::model::store::Store;
 use crate::model::vocab::{Kind, Level, Stage};
 
 /// What a cell's text means, for the theme to colour.
@@ -60,11 +62,12 @@ const AID: &[Col] = &[
     col("changed", 10, 10, 3),
 ];
 const SHORTAGES: &[Col] = &[
-    col("date", 10, 10, 2),
+    col("date", 10, 10, 3),
     col("category / item", 16, FLEX, 0),
-    col("region", 10, 30, 1),
+    col("region", 10, 30, 2),
     col("severity", 8, 8, 0),
-    col("status", 8, 8, 3),
+    col("cover", 9, 30, 1),
+    col("status", 8, 8, 4),
 ];
 
 /// The aid panel's delivered column: its cell holds the percentage, which the dashboard draws as a bar.
@@ -80,8 +83,8 @@ pub fn columns(kind: Kind) -> &'static [Col] {
     }
 }
 
-/// The cells of a record, in the order of [`columns`].
-pub fn cells(r: &Record) -> Vec<(String, Tone)> {
+/// The cells of a record, in the order of [`columns`], with what it is linked to (badges, cover).
+pub fn cells(r: &Record, links: &LinkInfo, store: &Store) -> Vec<(String, Tone)> {
     let text = |v: &Option<String>| (v.clone().unwrap_or_default(), Tone::Plain);
     let word = |v: Option<String>| (v.unwrap_or_default(), Tone::Plain);
     match &r.body {
@@ -89,7 +92,7 @@ pub fn cells(r: &Record) -> Vec<(String, Tone)> {
             (r.ts.date(), Tone::Muted),
             text(&x.authority),
             word(x.action.map(|a| a.to_string())),
-            (r.title().to_owned(), Tone::Plain),
+            target(r, links),
             text(&x.country),
             text(&x.program),
         ],
@@ -98,7 +101,11 @@ pub fn cells(r: &Record) -> Vec<(String, Tone)> {
             text(&x.country),
             (x.goods.join(", "), Tone::Plain),
             level(x.risk),
-            text(&x.status),
+            match &links.badge {
+                Some(Badge::Sanctioned { authority, date }) => (format!("SANCTIONED {authority} {date}"), Tone::Alert),
+                Some(Badge::Delisted { authority, date }) => (format!("DELISTED {authority} {date}"), Tone::Warn),
+                None => text(&x.status),
+            },
         ],
         Body::Aid(x) => vec![
             text(&x.donor),
@@ -119,8 +126,48 @@ pub fn cells(r: &Record) -> Vec<(String, Tone)> {
             ),
             text(&x.region),
             level(x.severity),
+            cover(links, store),
             word(x.status.map(|s| s.to_string())),
         ],
+    }
+}
+
+/// A sanctions target, flagged `⚑` when it is also a flagged supplier.
+fn target(r: &Record, links: &LinkInfo) -> (String, Tone) {
+    if links.parties.is_empty() {
+        (r.title().to_owned(), Tone::Plain)
+    } else {
+        (format!("⚑ {}", r.title()), Tone::Warn)
+    }
+}
+
+/// What covers a shortage: the most advanced package and its stage, AT RISK when all are stalled,
+/// UNCOVERED when none.
+fn cover(links: &LinkInfo, store: &Store) -> (String, Tone) {
+    let package = |id: &str| {
+        store
+            .panel(Kind::Aid)
+            .get(id)
+            .map(|e| {
+                let r = &e.current().record;
+                let stage = match &r.body {
+                    Body::Aid(a) => a.stage.map(|s| s.as_str().replace('_', " ")).unwrap_or_default(),
+                    _ => String::new(),
+                };
+                format!("{} · {stage}", r.title())
+            })
+            .unwrap_or_else(|| id.to_owned())
+    };
+    match &links.cover {
+        Some(Cover::Uncovered) => ("UNCOVERED".into(), Tone::Alert),
+        Some(Cover::AtRisk(ids)) => {
+            (format!("AT RISK {}", ids.first().map(|i| package(i)).unwrap_or_default()), Tone::Warn)
+        }
+        Some(Cover::Covered(ids)) => {
+            let more = if ids.len() > 1 { format!(" +{}", ids.len() - 1) } else { String::new() };
+            (format!("{}{more}", ids.first().map(|i| package(i)).unwrap_or_default()), Tone::Ok)
+        }
+        Some(Cover::Resolved) | None => (String::new(), Tone::Muted),
     }
 }
 
@@ -215,7 +262,8 @@ mod tests {
         use crate::feed::formats::jsonl::parse_line;
         for &kind in Kind::ALL {
             let rec = parse_line(br#"{"id":"a","ts":"2024-01-01T00:00:00Z"}"#, Some(kind)).expect("ok").expect("rec");
-            assert_eq!(cells(&rec).len(), columns(kind).len(), "{kind}");
+            let cells = cells(&rec, &LinkInfo::default(), &Store::new());
+            assert_eq!(cells.len(), columns(kind).len(), "{kind}");
         }
     }
 }

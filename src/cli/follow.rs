@@ -106,7 +106,8 @@ fn is_news(c: &Change) -> bool {
 /// Prints changes; false when stdout is gone.
 fn print(out: &mut impl Write, changes: &[&Change], engine: &Engine, as_json: bool) -> bool {
     for c in changes {
-        let line = if as_json { format!("{}\n", json::change(c, engine.store())) } else { text_line(c) };
+        let line =
+            if as_json { format!("{}\n", json::change(c, engine.store(), engine.links())) } else { text_line(c) };
         if !emit(out, &line) {
             return false;
         }

@@ -1,6 +1,7 @@
 //! The JSON shapes of records, errors and changes: an interface scripts build on (see `docs/feeds.md`).
 
 use crate::engine::{Change, FeedError};
+use crate::model::links::{Badge, Cover, LinkInfo, Links};
 use crate::model::store::{Entry, Origin, Store, Version};
 use crate::model::vocab::Kind;
 use serde_json::{json, Map, Value};
@@ -16,10 +17,44 @@ fn version(v: &Version) -> Value {
     json!({ "ts": v.record.ts.text, "origin": origin(&v.origin), "fields": v.record.fields_json() })
 }
 
-/// A record: its current version's fields (declared and unknown), where it was read, and every version.
-pub fn record(entry: &Entry) -> Value {
+/// What a record is linked to: the same party in the other party panel, a supplier's sanctions standing,
+/// a shortage's cover, the shortages a package addresses.
+pub fn links(info: &LinkInfo) -> Value {
+    let mut m = Map::new();
+    if !info.parties.is_empty() {
+        let parties: Vec<Value> = info.parties.iter().map(|(k, id)| json!({"kind": k, "id": id})).collect();
+        m.insert("parties".into(), json!(parties));
+    }
+    match &info.badge {
+        Some(Badge::Sanctioned { authority, date }) => {
+            m.insert("sanctions".into(), json!({"status": "sanctioned", "authority": authority, "date": date}));
+        }
+        Some(Badge::Delisted { authority, date }) => {
+            m.insert("sanctions".into(), json!({"status": "delisted", "authority": authority, "date": date}));
+        }
+        None => {}
+    }
+    if let Some(cover) = &info.cover {
+        let (status, packages): (&str, &[String]) = match cover {
+            Cover::Resolved => ("resolved", &[]),
+            Cover::Uncovered => ("uncovered", &[]),
+            Cover::AtRisk(p) => ("at_risk", p),
+            Cover::Covered(p) => ("covered", p),
+        };
+        m.insert("cover".into(), json!({"status": status, "packages": packages}));
+    }
+    if !info.addresses.is_empty() {
+        m.insert("addresses".into(), json!(info.addresses));
+    }
+    Value::Object(m)
+}
+
+/// A record: its current version's fields (declared and unknown), where it was read, every version, and
+/// what it is linked to.
+pub fn record(entry: &Entry, info: &LinkInfo) -> Value {
     let cur = entry.current();
     json!({
+        "links": links(info),
         "id": cur.record.id,
         "kind": cur.record.kind,
         "ts": cur.record.ts.text,
@@ -44,7 +79,7 @@ pub fn counts(store: &Store) -> Value {
 }
 
 /// One line of `follow --json`.
-pub fn change(c: &Change, store: &Store) -> Value {
+pub fn change(c: &Change, store: &Store, all_links: &Links) -> Value {
     let file_event = |event: &str, file: &Path| json!({ "event": event, "file": path_text(file) });
     match c {
         Change::RecordAdded { kind, id, origin, news } | Change::RecordUpdated { kind, id, origin, news, .. } => {
@@ -55,7 +90,7 @@ pub fn change(c: &Change, store: &Store) -> Value {
             });
             if let Some(entry) = store.panel(*kind).get(id) {
                 v["versions"] = json!(entry.history().len());
-                v["record"] = record(entry);
+                v["record"] = record(entry, &all_links.info(store, *kind, id));
             }
             v
         }

@@ -24,8 +24,12 @@ fn to_json(engine: &Engine, limit: Option<usize>) -> String {
     let mut panels = Map::new();
     for &kind in Kind::ALL {
         let panel = store.panel(kind);
-        let records: Vec<Value> =
-            panel.newest_first().into_iter().take(limit.unwrap_or(usize::MAX)).map(json::record).collect();
+        let records: Vec<Value> = panel
+            .newest_first()
+            .into_iter()
+            .take(limit.unwrap_or(usize::MAX))
+            .map(|e| json::record(e, &engine.links().info(store, kind, &e.current().record.id)))
+            .collect();
         panels.insert(kind.as_str().into(), json!({ "count": panel.len(), "records": records }));
     }
     let errors: Vec<Value> = engine.errors().iter().map(json::error).collect();
@@ -45,8 +49,15 @@ fn to_text(engine: &Engine, limit: usize) -> String {
         }
         out.push('\n');
         if shown > 0 {
-            let rows: Vec<Vec<String>> =
-                panel.newest_first().into_iter().take(shown).map(|e| table::cells(&e.current().record)).collect();
+            let rows: Vec<Vec<String>> = panel
+                .newest_first()
+                .into_iter()
+                .take(shown)
+                .map(|e| {
+                    let r = &e.current().record;
+                    table::cells(r, &engine.links().info(store, kind, &r.id), store)
+                })
+                .collect();
             for line in table::render(&table::headers(kind), &rows).lines() {
                 out.push_str("  ");
                 out.push_str(line);

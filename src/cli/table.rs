@@ -1,6 +1,8 @@
 //! Plain-text tables for `snapshot`: columns sized to their content, wide characters counted right.
 
+use crate::model::links::LinkInfo;
 use crate::model::record::Record;
+use crate::model::store::Store;
 use crate::model::vocab::Kind;
 use crate::present;
 use crate::text::{fit, width};
@@ -14,8 +16,8 @@ pub fn headers(kind: Kind) -> Vec<&'static str> {
 }
 
 /// The cells of one record, in the order of [`headers`].
-pub fn cells(r: &Record) -> Vec<String> {
-    present::cells(r).into_iter().map(|(text, _)| text).collect()
+pub fn cells(r: &Record, links: &LinkInfo, store: &Store) -> Vec<String> {
+    present::cells(r, links, store).into_iter().map(|(text, _)| text).collect()
 }
 
 /// Lays rows out in aligned columns, two spaces apart, each column as wide as its widest cell (capped).

@@ -23,6 +23,8 @@ pub struct Config {
     pub feeds: Vec<FeedSpec>,
     pub limits: Limits,
     pub ui: UiConfig,
+    /// `[categories]`: category → keywords that put a shortage or an aid item in it (for coverage).
+    pub categories: crate::model::links::Vocabulary,
 }
 
 /// `[ui]`: how the dashboard talks to the terminal.
@@ -112,6 +114,7 @@ struct RawConfig {
     feeds: Vec<Spanned<RawFeed>>,
     #[serde(default)]
     ui: UiConfig,
+    categories: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -252,7 +255,8 @@ pub fn parse(text: &str, file: Option<&Path>) -> Result<Config, ConfigError> {
         }
         feeds.push(spec);
     }
-    Ok(Config { file: file.map(Path::to_path_buf), feeds_dir, feeds, limits, ui: raw.ui })
+    let categories = raw.categories.unwrap_or_else(crate::model::links::default_vocabulary);
+    Ok(Config { file: file.map(Path::to_path_buf), feeds_dir, feeds, limits, ui: raw.ui, categories })
 }
 
 /// 1-based line and column (in characters) of a byte offset.

@@ -60,9 +60,20 @@ impl PanelView {
 /// A window over the panels.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Overlay {
-    Detail { kind: Kind, id: String, scroll: u16 },
-    Errors { scroll: u16 },
-    Help { scroll: u16 },
+    /// A record's details; `link` is the selected linked record among `targets` (filled in when drawn).
+    Detail {
+        kind: Kind,
+        id: String,
+        scroll: u16,
+        link: usize,
+        targets: Vec<(Kind, String)>,
+    },
+    Errors {
+        scroll: u16,
+    },
+    Help {
+        scroll: u16,
+    },
 }
 
 /// How one feed file is doing.
@@ -119,10 +130,10 @@ impl App {
 
     /// Where keys go now.
     pub fn context(&self) -> Context {
-        if self.overlay.is_some() {
-            Context::Overlay
-        } else {
-            Context::Panels
+        match self.overlay {
+            Some(Overlay::Detail { .. }) => Context::Detail,
+            Some(_) => Context::Overlay,
+            None => Context::Panels,
         }
     }
 
@@ -203,6 +214,20 @@ impl App {
     pub fn update(&mut self, action: Action) {
         self.dirty = true;
         let page = self.page.max(1) as isize;
+        if let Some(Overlay::Detail { link, targets, .. }) = self.overlay.as_mut() {
+            let n = targets.len().max(1);
+            match action {
+                Action::NextPanel => return *link = (*link + 1) % n,
+                Action::PrevPanel => return *link = (*link + n - 1) % n,
+                Action::Open => {
+                    if let Some((kind, id)) = targets.get(*link).cloned() {
+                        self.jump(kind, &id);
+                    }
+                    return;
+                }
+                _ => {}
+            }
+        }
         if let Some(overlay) = self.overlay.as_mut() {
             let scroll = match overlay {
                 Overlay::Detail { scroll, .. } | Overlay::Errors { scroll } | Overlay::Help { scroll } => scroll,
@@ -235,7 +260,13 @@ impl App {
             Action::Focus(kind) => self.focus = kind,
             Action::Open => {
                 if let Some(id) = view.selected_id() {
-                    self.overlay = Some(Overlay::Detail { kind: focus, id: id.to_owned(), scroll: 0 });
+                    self.overlay = Some(Overlay::Detail {
+                        kind: focus,
+                        id: id.to_owned(),
+                        scroll: 0,
+                        link: 0,
+                        targets: Vec::new(),
+                    });
                 }
             }
             Action::Close => self.zoom = false,
@@ -243,6 +274,17 @@ impl App {
             Action::Errors => self.overlay = Some(Overlay::Errors { scroll: 0 }),
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
             _ => self.common(action),
+        }
+    }
+
+    /// Shows a record in its panel: focus the panel, select the record, close the window.
+    pub fn jump(&mut self, kind: Kind, id: &str) {
+        self.overlay = None;
+        self.zoom = false;
+        self.focus = kind;
+        let view = self.panel_mut(kind);
+        if let Some(i) = view.order.iter().position(|x| x == id) {
+            view.selected = i;
         }
     }
 

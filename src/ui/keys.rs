@@ -32,8 +32,10 @@ pub enum Action {
 pub enum Context {
     /// The panels.
     Panels,
-    /// A window over the panels: detail, errors, help.
+    /// A window over the panels: errors, help.
     Overlay,
+    /// A record's details, whose linked records can be selected and gone to.
+    Detail,
 }
 
 /// One line of the key table.
@@ -65,8 +67,9 @@ const fn code(c: KeyCode) -> Key {
     Key(c, false)
 }
 
-const BOTH: &[Context] = &[Context::Panels, Context::Overlay];
+const BOTH: &[Context] = &[Context::Panels, Context::Overlay, Context::Detail];
 const PANELS: &[Context] = &[Context::Panels];
+const DETAIL: &[Context] = &[Context::Detail];
 
 /// Every key watchfloor knows, in the order help shows them.
 pub const KEYS: &[Binding] = &[
@@ -173,6 +176,30 @@ pub const KEYS: &[Binding] = &[
         help: "details of the selected record: every field, history, source",
         footer: Some("detail"),
         contexts: PANELS,
+    },
+    Binding {
+        keys: &[code(KeyCode::Tab)],
+        label: "Tab",
+        action: Action::NextPanel,
+        help: "in a record's details: select the next linked record",
+        footer: Some("link"),
+        contexts: DETAIL,
+    },
+    Binding {
+        keys: &[code(KeyCode::BackTab)],
+        label: "Shift-Tab",
+        action: Action::PrevPanel,
+        help: "in a record's details: select the previous linked record",
+        footer: None,
+        contexts: DETAIL,
+    },
+    Binding {
+        keys: &[code(KeyCode::Enter)],
+        label: "Enter",
+        action: Action::Open,
+        help: "in a record's details: go to the selected linked record in its panel",
+        footer: Some("go to link"),
+        contexts: DETAIL,
     },
     Binding {
         keys: &[code(KeyCode::Esc)],
@@ -292,6 +319,7 @@ mod tests {
         let o = Context::Overlay;
         assert_eq!(action_for(&press(KeyCode::Esc, KeyModifiers::NONE), o), Some(Action::Close));
         assert_eq!(action_for(&press(KeyCode::Tab, KeyModifiers::NONE), o), None);
+        assert_eq!(action_for(&press(KeyCode::Tab, KeyModifiers::NONE), Context::Detail), Some(Action::NextPanel));
         assert_eq!(action_for(&press(KeyCode::Char('z'), KeyModifiers::NONE), o), None);
         assert_eq!(action_for(&press(KeyCode::Char('q'), KeyModifiers::NONE), o), Some(Action::Quit));
     }
@@ -305,7 +333,7 @@ mod tests {
 
     #[test]
     fn no_key_is_bound_twice_in_a_context() {
-        for ctx in [Context::Panels, Context::Overlay] {
+        for ctx in [Context::Panels, Context::Overlay, Context::Detail] {
             let mut seen = Vec::new();
             for b in KEYS.iter().filter(|b| b.contexts.contains(&ctx)) {
                 for key in b.keys {

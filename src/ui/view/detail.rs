@@ -3,17 +3,28 @@
 
 use super::overlays::window;
 use super::{centered, Data};
+use crate::model::links::{Badge, Cover};
 use crate::model::record::Body;
 use crate::model::{Kind, Record};
 use crate::present::money;
 use crate::text::{clean_path, width, wrap};
-use crate::ui::app::{App, Mark};
+use crate::ui::app::{App, Mark, Overlay};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 use serde_json::Value;
 
-pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: Kind, id: &str, scroll: u16) {
+#[allow(clippy::too_many_arguments)]
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    app: &mut App,
+    data: &Data,
+    kind: Kind,
+    id: &str,
+    scroll: u16,
+    link: usize,
+) {
     let rect = centered(area, 90, 90);
     let theme = data.theme;
     let text_width = rect.width.saturating_sub(2) as usize;
@@ -44,6 +55,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
         lines.push(Line::raw(""));
         lines.push(Line::styled("Other fields (not in the feed format; kept as they came)", theme.header));
         push_fields(&mut lines, &other, key_width, value_width, theme.warn);
+    }
+    let targets = links_section(&mut lines, data, kind, id, link);
+    if let Some(Overlay::Detail { targets: t, .. }) = app.overlay.as_mut() {
+        *t = targets;
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
@@ -87,6 +102,112 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
 
 fn file_name(p: &std::path::Path) -> String {
     p.file_name().map(|n| crate::text::clean(&n.to_string_lossy())).unwrap_or_default()
+}
+
+/// The records linked to this one, one line each, the selected one highlighted; returns them in order.
+fn links_section(
+    lines: &mut Vec<Line<'static>>,
+    data: &Data,
+    kind: Kind,
+    id: &str,
+    selected: usize,
+) -> Vec<(Kind, String)> {
+    let theme = data.theme;
+    let info = data.links.info(data.store, kind, id);
+    let mut targets: Vec<(Kind, String)> = info.parties.clone();
+    let mut heading = None;
+    match &info.badge {
+        Some(Badge::Sanctioned { authority, date }) => {
+            heading = Some(Line::styled(format!("SANCTIONED by {authority} on {date}"), theme.alert))
+        }
+        Some(Badge::Delisted { authority, date }) => {
+            heading = Some(Line::styled(format!("DELISTED by {authority} on {date}"), theme.warn))
+        }
+        None => {}
+    }
+    let categories = data.links.categories_of(kind, id).join(", ");
+    match &info.cover {
+        Some(Cover::Uncovered) => {
+            heading = Some(Line::styled(
+                format!(
+                    "UNCOVERED: no package in the pipeline lists {}",
+                    if categories.is_empty() { "this item".into() } else { categories.clone() }
+                ),
+                theme.alert,
+            ))
+        }
+        Some(Cover::AtRisk(p)) => {
+            heading = Some(Line::styled("AT RISK: every package that would cover it is stalled", theme.warn));
+            targets.extend(p.iter().map(|i| (Kind::Aid, i.clone())));
+        }
+        Some(Cover::Covered(p)) => {
+            heading = Some(Line::styled(
+                format!("Covered by {} package{} ({categories})", p.len(), if p.len() == 1 { "" } else { "s" }),
+                theme.ok,
+            ));
+            targets.extend(p.iter().map(|i| (Kind::Aid, i.clone())));
+        }
+        Some(Cover::Resolved) | None => {}
+    }
+    if kind == Kind::Aid && !info.addresses.is_empty() {
+        heading = Some(Line::raw(format!(
+            "Addresses {} open shortage{} ({categories})",
+            info.addresses.len(),
+            if info.addresses.len() == 1 { "" } else { "s" }
+        )));
+        targets.extend(info.addresses.iter().map(|i| (Kind::Shortages, i.clone())));
+    }
+    if heading.is_none() && targets.is_empty() {
+        return targets;
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled("Links", theme.header),
+        Span::styled(if targets.is_empty() { "" } else { "  Tab selects, Enter goes to it" }, theme.muted),
+    ]));
+    if let Some(h) = heading {
+        lines.push(h);
+    }
+    for (i, (k, tid)) in targets.iter().enumerate() {
+        let (title, note) = match data.store.panel(*k).get(tid) {
+            Some(e) => {
+                let r = &e.current().record;
+                let note = match &r.body {
+                    Body::Sanction(s) => format!(
+                        "{} {} {}",
+                        s.authority.clone().unwrap_or_default(),
+                        s.action.map(|a| a.to_string()).unwrap_or_default(),
+                        r.ts.date()
+                    ),
+                    Body::Aid(a) => format!(
+                        "{} · {} · {} delivered",
+                        a.donor.clone().unwrap_or_default(),
+                        a.stage.map(|s| s.as_str().replace('_', " ")).unwrap_or_default(),
+                        crate::present::share(a.delivered, a.amount)
+                    ),
+                    Body::Shortage(s) => format!(
+                        "{} · {}",
+                        s.region.clone().unwrap_or_default(),
+                        s.severity.map(|l| l.to_string()).unwrap_or_default()
+                    ),
+                    Body::Supplier(s) => format!(
+                        "{} · {}",
+                        s.country.clone().unwrap_or_default(),
+                        s.risk.map(|l| l.to_string()).unwrap_or_default()
+                    ),
+                };
+                (r.title().to_owned(), note)
+            }
+            None => (tid.clone(), String::new()),
+        };
+        let text = format!("  → {k}  {title} · {note}");
+        lines.push(if i == selected % targets.len().max(1) {
+            Line::styled(text, theme.selected)
+        } else {
+            Line::raw(text)
+        });
+    }
+    targets
 }
 
 fn push_fields(

@@ -42,6 +42,7 @@ const GRID_MIN_BODY_HEIGHT: u16 = 16;
 /// What the screen shows besides the app state.
 pub struct Data<'a> {
     pub store: &'a Store,
+    pub links: &'a crate::model::links::Links,
     pub errors: &'a [FeedError],
     pub error_count: u64,
     pub theme: &'a Theme,
@@ -93,7 +94,9 @@ pub fn render(frame: &mut Frame, app: &mut App, data: &Data) {
     }
     footer(frame, screen.footer, app, data.theme);
     match app.overlay.clone() {
-        Some(Overlay::Detail { kind, id, scroll }) => detail::render(frame, area, app, data, kind, &id, scroll),
+        Some(Overlay::Detail { kind, id, scroll, link, .. }) => {
+            detail::render(frame, area, app, data, kind, &id, scroll, link)
+        }
         Some(Overlay::Errors { scroll }) => overlays::errors(frame, area, app, data, scroll),
         Some(Overlay::Help { scroll }) => overlays::help(frame, area, app, data, scroll),
         None => {}

@@ -99,7 +99,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
                 None => (String::new(), Style::new()),
             };
             let mut all = vec![mark];
-            all.extend(present::cells(&entry.current().record).into_iter().map(|(t, tone)| (t, style(tone, theme))));
+            let info = data.links.info(data.store, kind, id);
+            all.extend(
+                present::cells(&entry.current().record, &info, data.store)
+                    .into_iter()
+                    .map(|(t, tone)| (t, style(tone, theme))),
+            );
             Some((i, all, entry))
         })
         .collect();
