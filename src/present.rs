@@ -51,7 +51,7 @@ const SUPPLIERS: &[Col] = &[
     col("country", 7, 7, 2),
     col("goods", 12, 36, 1),
     col("risk", 8, 8, 0),
-    col("status", 8, 14, 3),
+    col("status", 8, 28, 3),
 ];
 const AID: &[Col] = &[
     col("donor", 8, 22, 1),

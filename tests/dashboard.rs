@@ -203,3 +203,25 @@ fn with_the_mouse_on_a_click_selects_and_the_wheel_scrolls() {
     pty.send(b"q");
     assert!(pty.wait_exit(DEADLINE).success());
 }
+
+#[test]
+fn a_sanctioned_supplier_shows_its_badge_and_enter_goes_to_the_designation() {
+    let fx = with_feeds();
+    fx.append(
+        "suppliers.jsonl",
+        "{\"id\":\"sup-alpha\",\"ts\":\"2024-03-01T00:00:00Z\",\"name\":\"Alpha Co., Ltd.\",\"country\":\"CN\"}\n",
+    );
+    let mut pty = fx.dashboard(80, 24, &[], &[]);
+    pty.wait_text("Alpha Ltd", DEADLINE);
+    pty.send(b"2");
+    pty.wait_text("SANCTIONED OFAC", DEADLINE);
+    pty.send(b"\r");
+    pty.wait_text("SANCTIONED by OFAC on 2024-05-01", DEADLINE);
+    // Enter on the selected link: the designation, in its panel.
+    pty.send(b"\r");
+    pty.wait_screen("the details closed", DEADLINE, |s| !s.contents().contains("SANCTIONED by"));
+    pty.send(b"\r");
+    pty.wait_text("sanctions · s1", DEADLINE);
+    pty.send(b"q");
+    assert!(pty.wait_exit(DEADLINE).success());
+}

@@ -289,6 +289,11 @@ mod tests {
         assert_eq!(c.feeds.len(), 4);
         assert!(c.feeds.iter().all(|f| f.path.starts_with("feeds")));
         assert_eq!(c.limits.max_line_bytes, 1024 * 1024);
+        assert_eq!(
+            c.categories,
+            crate::model::links::default_vocabulary(),
+            "the shipped vocabulary is the built-in one"
+        );
     }
 
     #[test]
