@@ -9,10 +9,12 @@ use crate::feed::snapshot::{SnapEvent, SnapshotFeed};
 use crate::feed::{FeedEvent, Feeds};
 use crate::model::links::Links;
 use crate::model::record::{Body, Record, Timestamp};
+use crate::model::rules::Rule;
 use crate::model::store::{Applied, Origin, Store};
 use crate::model::vocab::Action;
 use crate::model::vocab::Kind;
 use crate::text::clean_path;
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -71,7 +73,24 @@ pub enum Change {
     FeedMissing {
         file: Arc<PathBuf>,
     },
+    /// A watch rule matched a new or updated record (or a record whose links changed).
+    Alert(Alert),
 }
+
+/// What a watch rule raised.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alert {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub rule: String,
+    pub kind: Kind,
+    pub id: String,
+    pub title: String,
+    /// The rule asks for the terminal bell.
+    pub bell: bool,
+}
+
+/// How many alerts are kept for the alert list.
+const MAX_ALERTS_KEPT: usize = 1_000;
 
 /// How many feed errors are kept for `check`, `snapshot` and the error list; older ones are dropped.
 const MAX_ERRORS_KEPT: usize = 10_000;
@@ -85,6 +104,11 @@ pub struct Engine {
     /// Whether the first read is done: after it, every arrival is news.
     started: bool,
     links: Links,
+    rules: Vec<Rule>,
+    /// (rule, record) pairs that match now, to tell when a link makes a rule start matching.
+    matched: HashSet<(usize, Kind, String)>,
+    highlighted: HashSet<(Kind, String)>,
+    alerts: Vec<Alert>,
 }
 
 impl Engine {
@@ -111,6 +135,10 @@ impl Engine {
             errors_dropped: 0,
             started: false,
             links: Links::new(config.categories.clone()),
+            rules: config.rules.clone(),
+            matched: HashSet::new(),
+            highlighted: HashSet::new(),
+            alerts: Vec::new(),
         }
     }
 
@@ -162,6 +190,7 @@ impl Engine {
             let file = snap.file.clone();
             snap.poll(once, &mut |e| on_snapshot(store, &file, e, &mut changes));
         }
+        let was_started = self.started;
         self.started = true;
         self.keep_errors(&changes);
         for c in &changes {
@@ -169,7 +198,77 @@ impl Engine {
                 self.links.update(&self.store, *kind, id);
             }
         }
+        let alerts = self.watch(&changes, was_started);
+        changes.extend(alerts);
         changes
+    }
+
+    /// Runs the watch rules over the records that changed and those linked to them.
+    fn watch(&mut self, changes: &[Change], was_started: bool) -> Vec<Change> {
+        if self.rules.is_empty() {
+            return Vec::new();
+        }
+        // (kind, id, whether the record itself is news)
+        let mut affected: Vec<(Kind, String, bool)> = Vec::new();
+        for c in changes {
+            if let Change::RecordAdded { kind, id, news, .. } | Change::RecordUpdated { kind, id, news, .. } = c {
+                affected.push((*kind, id.clone(), *news));
+                let info = self.links.info(&self.store, *kind, id);
+                affected.extend(info.parties.into_iter().map(|(k, i)| (k, i, false)));
+                affected.extend(info.addresses.into_iter().map(|i| (Kind::Shortages, i, false)));
+            }
+        }
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        for (kind, id, news) in affected {
+            if !seen.insert((kind, id.clone(), news)) {
+                continue;
+            }
+            let Some(entry) = self.store.panel(kind).get(&id) else { continue };
+            let record = &entry.current().record;
+            let info = self.links.info(&self.store, kind, &id);
+            let mut highlight = false;
+            for (i, rule) in self.rules.iter().enumerate() {
+                let key = (i, kind, id.clone());
+                let now = rule.matches(record, &info);
+                let before = if now { !self.matched.insert(key) } else { self.matched.remove(&key) };
+                highlight |= now && rule.effects.highlight;
+                let fire = now && (news || (!before && was_started));
+                if fire && (rule.effects.alert || rule.effects.bell) {
+                    let alert = Alert {
+                        at: chrono::Utc::now(),
+                        rule: rule.name.clone(),
+                        kind,
+                        id: id.clone(),
+                        title: record.title().to_owned(),
+                        bell: rule.effects.bell,
+                    };
+                    tracing::info!("alert: {} on {kind} {id}", rule.name);
+                    self.alerts.push(alert.clone());
+                    out.push(Change::Alert(alert));
+                }
+            }
+            if highlight {
+                self.highlighted.insert((kind, id));
+            } else {
+                self.highlighted.remove(&(kind, id));
+            }
+        }
+        if self.alerts.len() > MAX_ALERTS_KEPT {
+            let extra = self.alerts.len() - MAX_ALERTS_KEPT;
+            self.alerts.drain(..extra);
+        }
+        out
+    }
+
+    /// The alerts raised so far (the most recent thousand), oldest first.
+    pub fn alerts(&self) -> &[Alert] {
+        &self.alerts
+    }
+
+    /// Whether a highlighting rule matches a record.
+    pub fn is_highlighted(&self, kind: Kind, id: &str) -> bool {
+        self.highlighted.contains(&(kind, id.to_owned()))
     }
 
     /// The links between records (suppliers and sanctions, shortages and aid).

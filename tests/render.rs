@@ -31,13 +31,7 @@ fn load(config: &str) -> (Engine, App) {
 fn screen(engine: &Engine, app: &mut App, width: u16, height: u16) -> TestBackend {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     let theme = Theme::sixteen();
-    let data = Data {
-        store: engine.store(),
-        links: engine.links(),
-        errors: engine.errors(),
-        error_count: engine.error_count(),
-        theme: &theme,
-    };
+    let data = Data::new(engine, &theme);
     terminal.draw(|f| render(f, app, &data)).expect("draw");
     terminal.backend().clone()
 }

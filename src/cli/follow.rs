@@ -98,7 +98,7 @@ async fn follow(config: &Config, as_json: bool, state_dir: Option<&std::path::Pa
 fn is_news(c: &Change) -> bool {
     match c {
         Change::RecordAdded { news, .. } | Change::RecordUpdated { news, .. } => *news,
-        Change::FeedError(_) | Change::FeedMissing { .. } => true,
+        Change::FeedError(_) | Change::FeedMissing { .. } | Change::Alert(_) => true,
         _ => false,
     }
 }
@@ -129,5 +129,6 @@ fn text_line(c: &Change) -> String {
         Change::FileTruncated { file } => format!("truncated {}\n", clean_path(file)),
         Change::FileReplaced { file } => format!("replaced {}\n", clean_path(file)),
         Change::FeedMissing { file } => format!("missing  {}\n", clean_path(file)),
+        Change::Alert(a) => format!("alert    {}: {} {} ({})\n", a.rule, a.kind, a.title, a.id),
     }
 }

@@ -1,6 +1,6 @@
 //! The JSON shapes of records, errors and changes: an interface scripts build on (see `docs/feeds.md`).
 
-use crate::engine::{Change, FeedError};
+use crate::engine::{Alert, Change, FeedError};
 use crate::model::links::{Badge, Cover, LinkInfo, Links};
 use crate::model::store::{Entry, Origin, Store, Version};
 use crate::model::vocab::Kind;
@@ -104,5 +104,14 @@ pub fn change(c: &Change, store: &Store, all_links: &Links) -> Value {
         Change::FileTruncated { file } => file_event("file_truncated", file),
         Change::FileReplaced { file } => file_event("file_replaced", file),
         Change::FeedMissing { file } => file_event("feed_missing", file),
+        Change::Alert(a) => alert(a),
     }
+}
+
+/// An alert: when, which rule, which record.
+pub fn alert(a: &Alert) -> Value {
+    json!({
+        "event": "alert", "at": a.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), "rule": a.rule,
+        "kind": a.kind, "id": a.id, "title": a.title, "bell": a.bell,
+    })
 }

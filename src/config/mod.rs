@@ -5,7 +5,9 @@
 //! folder. Every error names the file, line and column and what was expected.
 
 use crate::feed::formats::Format;
-use crate::model::vocab::Kind;
+use crate::model::record::Body;
+use crate::model::rules::{Condition, Effects, Rule, Test, LEVEL_FIELDS, PSEUDO_FIELDS};
+use crate::model::vocab::{Kind, Level};
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -25,6 +27,8 @@ pub struct Config {
     pub ui: UiConfig,
     /// `[categories]`: category → keywords that put a shortage or an aid item in it (for coverage).
     pub categories: crate::model::links::Vocabulary,
+    /// `[[rule]]`: watch rules.
+    pub rules: Vec<Rule>,
 }
 
 /// `[ui]`: how the dashboard talks to the terminal.
@@ -115,6 +119,18 @@ struct RawConfig {
     #[serde(default)]
     ui: UiConfig,
     categories: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    #[serde(default, rename = "rule")]
+    rules: Vec<RawRule>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    name: Spanned<String>,
+    kind: Option<Spanned<String>>,
+    when: Option<Spanned<std::collections::BTreeMap<Spanned<String>, Spanned<toml::Value>>>>,
+    #[serde(rename = "do")]
+    effects: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -256,7 +272,121 @@ pub fn parse(text: &str, file: Option<&Path>) -> Result<Config, ConfigError> {
         feeds.push(spec);
     }
     let categories = raw.categories.unwrap_or_else(crate::model::links::default_vocabulary);
-    Ok(Config { file: file.map(Path::to_path_buf), feeds_dir, feeds, limits, ui: raw.ui, categories })
+    let mut rules = Vec::new();
+    for r in raw.rules {
+        rules.push(rule(r).map_err(|(span, message)| err_at(span, message))?);
+    }
+    Ok(Config { file: file.map(Path::to_path_buf), feeds_dir, feeds, limits, ui: raw.ui, categories, rules })
+}
+
+type Span = std::ops::Range<usize>;
+
+/// Checks a `[[rule]]` against the kinds and their fields.
+fn rule(raw: RawRule) -> Result<Rule, (Span, String)> {
+    let kind = match &raw.kind {
+        None => None,
+        Some(k) => Some(Kind::parse(k.get_ref()).ok_or_else(|| {
+            (
+                k.span(),
+                format!(
+                    "rule {:?}: unknown kind {:?}, expected one of {}",
+                    raw.name.get_ref(),
+                    k.get_ref(),
+                    Kind::expected()
+                ),
+            )
+        })?),
+    };
+    let name = raw.name.get_ref().clone();
+    let mut conditions = Vec::new();
+    for (field, value) in raw.when.map(Spanned::into_inner).unwrap_or_default() {
+        let f = field.get_ref().as_str();
+        let known = PSEUDO_FIELDS.contains(&f)
+            || match kind {
+                Some(k) => Body::declared(k).contains(&f),
+                None => Kind::ALL.iter().any(|k| Body::declared(*k).contains(&f)),
+            };
+        if !known {
+            let fields = match kind {
+                Some(k) => Body::declared(k).join(", "),
+                None => "the fields of any kind".into(),
+            };
+            return Err((
+                field.span(),
+                format!("rule {name:?}: unknown field `{f}`; expected {fields}, or {}", PSEUDO_FIELDS.join(", ")),
+            ));
+        }
+        let test = condition(&name, f, &value)?;
+        conditions.push(Condition { field: f.to_owned(), test });
+    }
+    let mut effects = Effects { alert: false, highlight: false, bell: false };
+    match &raw.effects {
+        None => effects.alert = true,
+        Some(list) => {
+            for e in list.get_ref() {
+                match e.get_ref().as_str() {
+                    "alert" => effects.alert = true,
+                    "highlight" => effects.highlight = true,
+                    "bell" => effects.bell = true,
+                    other => {
+                        return Err((
+                            e.span(),
+                            format!("rule {name:?}: unknown effect {other:?}; expected alert, highlight, bell"),
+                        ))
+                    }
+                }
+            }
+            if list.get_ref().is_empty() {
+                return Err((list.span(), format!("rule {name:?}: `do` is empty; expected alert, highlight, bell")));
+            }
+        }
+    }
+    Ok(Rule { name, kind, conditions, effects })
+}
+
+/// One condition: `"value"`, `true`, `["a", "b"]`, or `{ equals | one_of | contains | min = ... }`.
+fn condition(name: &str, field: &str, value: &Spanned<toml::Value>) -> Result<Test, (Span, String)> {
+    let bad = |what: &str| (value.span(), format!("rule {name:?}, field `{field}`: {what}"));
+    let strings = |v: &toml::Value| -> Option<Vec<String>> {
+        match v {
+            toml::Value::String(s) => Some(vec![s.clone()]),
+            toml::Value::Boolean(b) => Some(vec![b.to_string()]),
+            toml::Value::Array(items) => items
+                .iter()
+                .map(|i| match i {
+                    toml::Value::String(s) => Some(s.clone()),
+                    toml::Value::Boolean(b) => Some(b.to_string()),
+                    _ => None,
+                })
+                .collect(),
+            _ => None,
+        }
+    };
+    match value.get_ref() {
+        toml::Value::Table(t) if t.len() == 1 => {
+            let (op, v) = t.iter().next().ok_or_else(|| bad("an empty condition"))?;
+            match op.as_str() {
+                "equals" | "one_of" => {
+                    strings(v).map(Test::OneOf).ok_or_else(|| bad("expected a string, a boolean or a list of strings"))
+                }
+                "contains" => {
+                    strings(v).map(Test::Contains).ok_or_else(|| bad("expected a string or a list of strings"))
+                }
+                "min" => {
+                    if !LEVEL_FIELDS.contains(&field) {
+                        return Err(bad("`min` applies to risk and severity only"));
+                    }
+                    v.as_str()
+                        .and_then(Level::parse)
+                        .map(Test::AtLeast)
+                        .ok_or_else(|| bad(&format!("`min` expects one of {}", Level::expected())))
+                }
+                other => Err(bad(&format!("unknown test `{other}`; expected equals, one_of, contains or min"))),
+            }
+        }
+        toml::Value::Table(_) => Err(bad("expected one test: equals, one_of, contains or min")),
+        v => strings(v).map(Test::OneOf).ok_or_else(|| bad("expected a string, a boolean, a list or a test table")),
+    }
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -281,6 +411,26 @@ mod tests {
         assert!(!c.ui.synchronized_output);
         let e = parse("[ui]\ncolor = \"sometimes\"\n[[feed]]\npath = \"a\"\n", None).expect_err("bad");
         assert_eq!(e.at, Some((2, 9)));
+    }
+
+    #[test]
+    fn rules_are_checked_against_kinds_and_fields() {
+        let ok = "[[feed]]\npath = \"a\"\n[[rule]]\nname = \"r\"\nkind = \"shortages\"\nwhen = { severity = { min = \"high\" }, region = [\"Kharkiv\", \"Sumy\"] }\ndo = [\"alert\", \"bell\"]\n";
+        let c = parse(ok, None).expect("valid");
+        assert_eq!(c.rules.len(), 1);
+        assert!(c.rules[0].effects.bell && c.rules[0].effects.alert && !c.rules[0].effects.highlight);
+        let bad_field =
+            "[[feed]]\npath = \"a\"\n[[rule]]\nname = \"r\"\nkind = \"aid\"\nwhen = { severity = \"critical\" }\n";
+        let e = parse(bad_field, Some(Path::new("c.toml"))).expect_err("severity is not an aid field");
+        assert_eq!(e.at, Some((6, 10)));
+        assert!(e.message.contains("unknown field `severity`"), "{e}");
+        let bad_kind = "[[feed]]\npath = \"a\"\n[[rule]]\nname = \"r\"\nkind = \"weather\"\n";
+        let e = parse(bad_kind, None).expect_err("unknown kind");
+        assert_eq!(e.at, Some((5, 8)));
+        let bad_min = "[[feed]]\npath = \"a\"\n[[rule]]\nname = \"r\"\nwhen = { region = { min = \"high\" } }\n";
+        assert!(parse(bad_min, None).expect_err("min on text").message.contains("risk and severity only"));
+        let bad_do = "[[feed]]\npath = \"a\"\n[[rule]]\nname = \"r\"\ndo = [\"email\"]\n";
+        assert!(parse(bad_do, None).expect_err("effect").message.contains("unknown effect"));
     }
 
     #[test]

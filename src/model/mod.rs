@@ -3,6 +3,7 @@
 pub mod links;
 pub mod names;
 pub mod record;
+pub mod rules;
 pub mod store;
 pub mod vocab;
 

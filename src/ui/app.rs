@@ -71,6 +71,9 @@ pub enum Overlay {
     Errors {
         scroll: u16,
     },
+    Alerts {
+        scroll: u16,
+    },
     Help {
         scroll: u16,
     },
@@ -101,6 +104,10 @@ pub struct App {
     pub dirty: bool,
     /// Ask the terminal for a full redraw (Ctrl-L).
     pub full_redraw: bool,
+    /// Alerts raised since the alert list was last opened.
+    pub unseen_alerts: usize,
+    /// Ring the terminal bell at the next frame.
+    pub bell: bool,
 }
 
 impl App {
@@ -117,6 +124,8 @@ impl App {
             page: 10,
             dirty: true,
             full_redraw: false,
+            unseen_alerts: 0,
+            bell: false,
         }
     }
 
@@ -166,6 +175,10 @@ impl App {
                 }
                 Change::FileAppeared { file } | Change::FileTruncated { file } | Change::FileReplaced { file } => {
                     self.feeds.entry(file.clone()).or_default().missing = false
+                }
+                Change::Alert(a) => {
+                    self.unseen_alerts += 1;
+                    self.bell |= a.bell;
                 }
             }
         }
@@ -230,7 +243,10 @@ impl App {
         }
         if let Some(overlay) = self.overlay.as_mut() {
             let scroll = match overlay {
-                Overlay::Detail { scroll, .. } | Overlay::Errors { scroll } | Overlay::Help { scroll } => scroll,
+                Overlay::Detail { scroll, .. }
+                | Overlay::Errors { scroll }
+                | Overlay::Alerts { scroll }
+                | Overlay::Help { scroll } => scroll,
             };
             match action {
                 Action::Up => *scroll = scroll.saturating_sub(1),
@@ -242,6 +258,7 @@ impl App {
                 Action::Close => self.overlay = None,
                 Action::Errors => self.overlay = Some(Overlay::Errors { scroll: 0 }),
                 Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+                Action::Alerts => self.open_alerts(),
                 _ => self.common(action),
             }
             return;
@@ -273,8 +290,14 @@ impl App {
             Action::Zoom => self.zoom = !self.zoom,
             Action::Errors => self.overlay = Some(Overlay::Errors { scroll: 0 }),
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
+            Action::Alerts => self.open_alerts(),
             _ => self.common(action),
         }
+    }
+
+    fn open_alerts(&mut self) {
+        self.unseen_alerts = 0;
+        self.overlay = Some(Overlay::Alerts { scroll: 0 });
     }
 
     /// Shows a record in its panel: focus the panel, select the record, close the window.

@@ -127,13 +127,10 @@ pub async fn run(
 }
 
 fn draw(guard: &mut TerminalGuard, engine: &Engine, app: &mut App, theme: &Theme) -> std::io::Result<()> {
-    let data = Data {
-        store: engine.store(),
-        links: engine.links(),
-        errors: engine.errors(),
-        error_count: engine.error_count(),
-        theme,
-    };
+    let data = Data::new(engine, theme);
+    if std::mem::take(&mut app.bell) {
+        guard.bell()?;
+    }
     guard.draw(|f| view::render(f, app, &data))?;
     app.dirty = false;
     Ok(())

@@ -22,6 +22,7 @@ pub enum Action {
     Close,
     Zoom,
     Errors,
+    Alerts,
     Help,
     ToggleMouse,
     Redraw,
@@ -223,6 +224,14 @@ pub const KEYS: &[Binding] = &[
         action: Action::Errors,
         help: "feed errors, as file:line: reason",
         footer: Some("errors"),
+        contexts: BOTH,
+    },
+    Binding {
+        keys: &[k('!')],
+        label: "!",
+        action: Action::Alerts,
+        help: "alerts raised by the watch rules, newest first",
+        footer: Some("alerts"),
         contexts: BOTH,
     },
     Binding {

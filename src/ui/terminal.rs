@@ -58,6 +58,13 @@ impl TerminalGuard {
         self.terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
     }
 
+    /// Rings the terminal bell (BEL), for alerts whose rule asks for it.
+    pub fn bell(&mut self) -> io::Result<()> {
+        let out = self.terminal.backend_mut();
+        out.write_all(b"\x07")?;
+        out.flush()
+    }
+
     pub fn set_mouse(&mut self, on: bool) -> io::Result<()> {
         if on != self.mouse {
             if on {

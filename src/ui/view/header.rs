@@ -19,6 +19,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Data) {
             top.push(Span::styled(format!(" +{new}"), theme.new));
         }
     }
+    if !data.alerts.is_empty() {
+        top.push(Span::raw("  "));
+        let style = if app.unseen_alerts > 0 { theme.alert } else { theme.muted };
+        let unseen = if app.unseen_alerts > 0 { format!(", {} unseen", app.unseen_alerts) } else { String::new() };
+        top.push(Span::styled(format!("{} alerts{unseen} (!)", data.alerts.len()), style));
+    }
     if data.error_count > 0 {
         top.push(Span::raw("  "));
         top.push(Span::styled(format!("{} errors (e)", data.error_count), theme.alert));

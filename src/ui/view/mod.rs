@@ -43,9 +43,30 @@ const GRID_MIN_BODY_HEIGHT: u16 = 16;
 pub struct Data<'a> {
     pub store: &'a Store,
     pub links: &'a crate::model::links::Links,
+    pub alerts: &'a [crate::engine::Alert],
+    engine: &'a crate::engine::Engine,
     pub errors: &'a [FeedError],
     pub error_count: u64,
     pub theme: &'a Theme,
+}
+
+impl<'a> Data<'a> {
+    pub fn new(engine: &'a crate::engine::Engine, theme: &'a Theme) -> Self {
+        Data {
+            store: engine.store(),
+            links: engine.links(),
+            errors: engine.errors(),
+            error_count: engine.error_count(),
+            alerts: engine.alerts(),
+            engine,
+            theme,
+        }
+    }
+
+    /// Whether a highlighting watch rule matches a record.
+    pub fn highlighted(&self, kind: Kind, id: &str) -> bool {
+        self.engine.is_highlighted(kind, id)
+    }
 }
 
 /// Where things go on a screen of a given size.
@@ -98,6 +119,7 @@ pub fn render(frame: &mut Frame, app: &mut App, data: &Data) {
             detail::render(frame, area, app, data, kind, &id, scroll, link)
         }
         Some(Overlay::Errors { scroll }) => overlays::errors(frame, area, app, data, scroll),
+        Some(Overlay::Alerts { scroll }) => overlays::alerts(frame, area, app, data, scroll),
         Some(Overlay::Help { scroll }) => overlays::help(frame, area, app, data, scroll),
         None => {}
     }
@@ -113,8 +135,14 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 fn footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let mut hints = keys::footer(app.context());
+    let width = |h: &[(&str, &str)]| 1 + h.iter().map(|(k, w)| crate::text::width(k) + w.len() + 3).sum::<usize>();
+    // When the hints do not fit, the ones before the last two (help and quit) give way, rightmost first.
+    while width(&hints) > area.width as usize && hints.len() > 2 {
+        hints.remove(hints.len() - 3);
+    }
     let mut spans = vec![Span::raw(" ")];
-    for (key, words) in keys::footer(app.context()) {
+    for (key, words) in hints {
         spans.push(Span::styled(key, theme.key));
         spans.push(Span::raw(format!(" {words}  ")));
     }

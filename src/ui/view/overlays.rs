@@ -16,8 +16,12 @@ pub fn window(frame: &mut Frame, area: Rect, app: &mut App, title: Line, lines: 
     let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false });
     let height = paragraph.line_count(inner.width) as u16;
     let scroll = scroll.min(height.saturating_sub(inner.height));
-    if let Some(Overlay::Detail { scroll: s, .. } | Overlay::Errors { scroll: s } | Overlay::Help { scroll: s }) =
-        app.overlay.as_mut()
+    if let Some(
+        Overlay::Detail { scroll: s, .. }
+        | Overlay::Errors { scroll: s }
+        | Overlay::Alerts { scroll: s }
+        | Overlay::Help { scroll: s },
+    ) = app.overlay.as_mut()
     {
         *s = scroll;
     }
@@ -48,6 +52,28 @@ pub fn errors(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, scroll:
     }
     let title = Line::from(vec![
         Span::styled(format!(" Feed errors: {} ", data.error_count), theme.title),
+        Span::styled("newest first · Esc closes ", theme.muted),
+    ]);
+    window(frame, rect, app, title, lines, scroll);
+}
+
+pub fn alerts(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, scroll: u16) {
+    let rect = centered(area, 90, 80);
+    let theme = data.theme;
+    let mut lines = Vec::new();
+    if data.alerts.is_empty() {
+        lines.push(Line::styled("No alerts. Watch rules are [[rule]] tables in config.toml.", theme.muted));
+    }
+    for a in data.alerts.iter().rev() {
+        let when = a.at.with_timezone(&chrono::Local).format("%m-%d %H:%M").to_string();
+        lines.push(Line::from(vec![
+            Span::styled(format!("{when}  "), theme.muted),
+            Span::styled(a.rule.clone(), theme.alert),
+            Span::raw(format!("  {} · {}", a.kind, a.title)),
+        ]));
+    }
+    let title = Line::from(vec![
+        Span::styled(format!(" Alerts: {} ", data.alerts.len()), theme.title),
         Span::styled("newest first · Esc closes ", theme.muted),
     ]);
     window(frame, rect, app, title, lines, scroll);

@@ -136,7 +136,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
                 let w = widths[c].unwrap_or(0) as usize;
                 Cell::from(Span::styled(fit(text, w, false), *style))
             });
-            let row = Row::new(row_cells.collect::<Vec<_>>());
+            let mut row = Row::new(row_cells.collect::<Vec<_>>());
+            if data.highlighted(kind, &view.order[i]) {
+                row = row.style(theme.warn.add_modifier(Modifier::BOLD));
+            }
             if i == selected && focused {
                 row.style(theme.selected)
             } else if i == selected {

@@ -1,0 +1,161 @@
+//! Watch rules: what an analyst wants to be told about. A rule names a kind (or none for every kind),
+//! conditions on fields (all must hold) and what to do when a new or updated record matches: highlight it,
+//! list it as an alert, ring the terminal bell.
+//!
+//! Conditions read the record's declared fields, plus `id`, `text` (every text field at once), `sanctioned`
+//! (a supplier linked to a designation in force, or a designation of a flagged supplier) and `cover`
+//! (a shortage's cover: uncovered, at_risk, covered, resolved), so rules can fire on links, not only fields.
+
+use super::links::{Badge, Cover, LinkInfo};
+use super::record::{Body, Record};
+use super::vocab::{Kind, Level};
+use serde_json::Value;
+
+/// What a matching rule does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Effects {
+    pub alert: bool,
+    pub highlight: bool,
+    pub bell: bool,
+}
+
+/// One test on one field.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Test {
+    /// Equal to one of these (case-insensitive).
+    OneOf(Vec<String>),
+    /// Contains one of these (case-insensitive); for a list field, any item does.
+    Contains(Vec<String>),
+    /// A level at least this (risk, severity).
+    AtLeast(Level),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Condition {
+    pub field: String,
+    pub test: Test,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rule {
+    pub name: String,
+    pub kind: Option<Kind>,
+    pub conditions: Vec<Condition>,
+    pub effects: Effects,
+}
+
+/// Fields any rule may name besides a kind's declared ones.
+pub const PSEUDO_FIELDS: &[&str] = &["id", "text", "sanctioned", "cover"];
+/// Fields holding a level, the only ones `min` applies to.
+pub const LEVEL_FIELDS: &[&str] = &["risk", "severity"];
+
+impl Rule {
+    /// Whether a record (its current version, and what it is linked to) matches.
+    pub fn matches(&self, r: &Record, links: &LinkInfo) -> bool {
+        if self.kind.is_some_and(|k| k != r.kind) {
+            return false;
+        }
+        let fields = r.fields_json();
+        self.conditions.iter().all(|c| {
+            let values = values_of(&c.field, r, &fields, links);
+            match &c.test {
+                Test::OneOf(options) => values.iter().any(|v| options.iter().any(|o| o.eq_ignore_ascii_case(v))),
+                Test::Contains(parts) => values.iter().any(|v| {
+                    let v = v.to_lowercase();
+                    parts.iter().any(|p| v.contains(&p.to_lowercase()))
+                }),
+                Test::AtLeast(min) => values.iter().filter_map(|v| Level::parse(v)).any(|l| l >= *min),
+            }
+        })
+    }
+}
+
+/// The text values of a field for testing: a list's items, a string, a number, or a pseudo field.
+fn values_of(field: &str, r: &Record, fields: &serde_json::Map<String, Value>, links: &LinkInfo) -> Vec<String> {
+    match field {
+        "id" => vec![r.id.clone()],
+        "text" => fields.values().flat_map(texts).collect(),
+        "sanctioned" => {
+            let yes = match (&r.body, &links.badge) {
+                (Body::Supplier(_), Some(Badge::Sanctioned { .. })) => true,
+                (Body::Sanction(_), _) => !links.parties.is_empty(),
+                _ => false,
+            };
+            vec![yes.to_string()]
+        }
+        "cover" => match &links.cover {
+            Some(Cover::Uncovered) => vec!["uncovered".into()],
+            Some(Cover::AtRisk(_)) => vec!["at_risk".into()],
+            Some(Cover::Covered(_)) => vec!["covered".into()],
+            Some(Cover::Resolved) => vec!["resolved".into()],
+            None => vec![],
+        },
+        _ => fields.get(field).map(texts).unwrap_or_default(),
+    }
+}
+
+fn texts(v: &Value) -> Vec<String> {
+    match v {
+        Value::String(s) => vec![s.clone()],
+        Value::Array(items) => items.iter().flat_map(texts).collect(),
+        Value::Number(n) => vec![n.to_string()],
+        Value::Bool(b) => vec![b.to_string()],
+        _ => vec![],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feed::formats::jsonl::parse_line;
+
+    fn rec(kind: Kind, line: &str) -> Record {
+        parse_line(line.as_bytes(), Some(kind)).expect("valid").expect("record")
+    }
+
+    fn rule(kind: Option<Kind>, conditions: Vec<(&str, Test)>) -> Rule {
+        Rule {
+            name: "r".into(),
+            kind,
+            conditions: conditions.into_iter().map(|(f, t)| Condition { field: f.into(), test: t }).collect(),
+            effects: Effects { alert: true, highlight: false, bell: false },
+        }
+    }
+
+    #[test]
+    fn field_conditions_all_must_hold() {
+        let sup = rec(
+            Kind::Suppliers,
+            r#"{"id":"s","ts":"2024-01-01T00:00:00Z","country":"HK","goods":["Microelectronics"],"risk":"high"}"#,
+        );
+        let r = rule(
+            Some(Kind::Suppliers),
+            vec![
+                ("country", Test::OneOf(vec!["cn".into(), "hk".into()])),
+                ("goods", Test::Contains(vec!["microelectronics".into(), "engine".into()])),
+                ("risk", Test::AtLeast(Level::High)),
+            ],
+        );
+        assert!(r.matches(&sup, &LinkInfo::default()));
+        let r2 = rule(Some(Kind::Suppliers), vec![("risk", Test::AtLeast(Level::Critical))]);
+        assert!(!r2.matches(&sup, &LinkInfo::default()));
+        let other_kind = rule(Some(Kind::Sanctions), vec![]);
+        assert!(!other_kind.matches(&sup, &LinkInfo::default()));
+    }
+
+    #[test]
+    fn text_and_link_conditions() {
+        let s = rec(Kind::Sanctions, r#"{"id":"x","ts":"2024-01-01T00:00:00Z","reason":"supplies NITROCELLULOSE"}"#);
+        assert!(
+            rule(None, vec![("text", Test::Contains(vec!["nitrocellulose".into()]))]).matches(&s, &LinkInfo::default())
+        );
+        let sup = rec(Kind::Suppliers, r#"{"id":"s","ts":"2024-01-01T00:00:00Z"}"#);
+        let sanctioned = rule(Some(Kind::Suppliers), vec![("sanctioned", Test::OneOf(vec!["true".into()]))]);
+        assert!(!sanctioned.matches(&sup, &LinkInfo::default()));
+        let linked = LinkInfo {
+            badge: Some(Badge::Sanctioned { authority: "OFAC".into(), date: "2024-05-01".into() }),
+            ..LinkInfo::default()
+        };
+        assert!(sanctioned.matches(&sup, &linked));
+    }
+}
