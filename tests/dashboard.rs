@@ -75,7 +75,8 @@ fn a_terminal_that_goes_away_ends_the_program_even_without_sighup() {
     let config = fx.config.display().to_string();
     // The shell is the session leader and ignores SIGHUP, as in `ssh -t host 'trap "" HUP; ...'`: when the
     // terminal closes nobody signals watchfloor, so it has to notice by itself. The shell ends only after it.
-    let script = format!("trap '' HUP; '{bin}' --config '{config}' --log /dev/null; true");
+    let state = fx.dir.path().join("state").display().to_string();
+    let script = format!("trap '' HUP; '{bin}' --config '{config}' --log /dev/null --state '{state}'; true");
     let mut pty = common::pty::Pty::spawn("sh", &["-c", &script], fx.dir.path(), &[], 80, 24);
     pty.wait_text("Sanctions", DEADLINE);
     pty.hang_up();
@@ -224,4 +225,38 @@ fn a_sanctioned_supplier_shows_its_badge_and_enter_goes_to_the_designation() {
     pty.wait_text("sanctions · s1", DEADLINE);
     pty.send(b"q");
     assert!(pty.wait_exit(DEADLINE).success());
+}
+
+/// Whether a row holding `text` carries the `+` marker.
+fn marked(s: &vt100::Screen, text: &str) -> bool {
+    s.contents().lines().any(|l| l.contains(text) && l.contains("│+ "))
+}
+
+#[test]
+fn new_records_stay_marked_across_restarts_until_acknowledged() {
+    let fx = with_feeds();
+    // First run: what is there is the baseline.
+    let mut pty = fx.dashboard(80, 24, &[], &[]);
+    pty.wait_text("Alpha Ltd", DEADLINE);
+    assert!(!marked(pty.parser.lock().expect("parser").screen(), "Alpha Ltd"));
+    fx.append("sanctions.jsonl", sanction("s2", "2024-06-01T15:00:00Z", "Nova Ltd"));
+    pty.wait_screen("Nova Ltd marked new", DEADLINE, |s| marked(s, "Nova Ltd"));
+    pty.send(b"q");
+    pty.wait_exit(DEADLINE);
+
+    // Second run: still new, since nobody acknowledged it; `a` does.
+    let mut pty = fx.dashboard(80, 24, &[], &[]);
+    pty.wait_screen("Nova Ltd still marked", DEADLINE, |s| marked(s, "Nova Ltd"));
+    assert!(!marked(pty.parser.lock().expect("parser").screen(), "Alpha Ltd"));
+    pty.send(b"a");
+    pty.wait_screen("the mark gone", DEADLINE, |s| s.contents().contains("Nova Ltd") && !marked(s, "Nova Ltd"));
+    pty.send(b"q");
+    pty.wait_exit(DEADLINE);
+
+    // Third run: acknowledged for good.
+    let mut pty = fx.dashboard(80, 24, &[], &[]);
+    pty.wait_text("Nova Ltd", DEADLINE);
+    assert!(!marked(pty.parser.lock().expect("parser").screen(), "Nova Ltd"));
+    pty.send(b"q");
+    pty.wait_exit(DEADLINE);
 }

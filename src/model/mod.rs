@@ -4,6 +4,7 @@ pub mod links;
 pub mod names;
 pub mod record;
 pub mod rules;
+pub mod seen;
 pub mod store;
 pub mod vocab;
 

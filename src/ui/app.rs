@@ -3,6 +3,7 @@
 
 use super::keys::{Action, Context};
 use crate::engine::Change;
+use crate::model::seen::{Seen, Unseen};
 use crate::model::{Kind, Store};
 use chrono::NaiveDateTime;
 use std::collections::{BTreeMap, HashMap};
@@ -108,6 +109,12 @@ pub struct App {
     pub unseen_alerts: usize,
     /// Ring the terminal bell at the next frame.
     pub bell: bool,
+    /// What the analyst has acknowledged, across restarts.
+    pub seen: Seen,
+    /// Panels to acknowledge (`None`: all), done by [`App::settle`] where the store is at hand.
+    pending_ack: Vec<Option<Kind>>,
+    /// A message for the analyst that is not about a feed (a damaged state file, ...).
+    pub notice: Option<String>,
 }
 
 impl App {
@@ -126,6 +133,9 @@ impl App {
             full_redraw: false,
             unseen_alerts: 0,
             bell: false,
+            seen: Seen::default(),
+            pending_ack: Vec::new(),
+            notice: None,
         }
     }
 
@@ -189,6 +199,62 @@ impl App {
         }
         if !changes.is_empty() {
             self.dirty = true;
+        }
+    }
+
+    /// After the first load: marks what changed since the analyst last acknowledged it. With nothing
+    /// remembered (the first run), what is there now is taken as acknowledged.
+    pub fn init_marks(&mut self, store: &Store) {
+        if let Some(problem) = self.seen.problem.take() {
+            tracing::warn!("{problem}");
+            self.notice = Some(problem);
+        }
+        let fresh = self.seen.is_fresh();
+        for &kind in Kind::ALL {
+            for entry in store.panel(kind).newest_first() {
+                let r = &entry.current().record;
+                if fresh {
+                    self.seen.acknowledge(r);
+                } else if let Some(status) = self.seen.status(r) {
+                    let mark = if status == Unseen::New { Mark::New } else { Mark::Updated };
+                    self.panels[kind.index()].marks.insert(r.id.clone(), mark);
+                }
+            }
+        }
+        if fresh {
+            self.save_seen();
+        }
+        self.dirty = true;
+    }
+
+    /// Carries out what needs the store: acknowledgements.
+    pub fn settle(&mut self, store: &Store) {
+        let pending = std::mem::take(&mut self.pending_ack);
+        if pending.is_empty() {
+            return;
+        }
+        for which in pending {
+            let kinds: Vec<Kind> = match which {
+                Some(k) => vec![k],
+                None => Kind::ALL.to_vec(),
+            };
+            for kind in kinds {
+                let marks = std::mem::take(&mut self.panels[kind.index()].marks);
+                for id in marks.keys() {
+                    if let Some(entry) = store.panel(kind).get(id) {
+                        self.seen.acknowledge(&entry.current().record);
+                    }
+                }
+            }
+        }
+        self.save_seen();
+        self.dirty = true;
+    }
+
+    fn save_seen(&mut self) {
+        if let Err(e) = self.seen.save() {
+            tracing::warn!("{e}");
+            self.notice = Some(e);
         }
     }
 
@@ -288,6 +354,8 @@ impl App {
             }
             Action::Close => self.zoom = false,
             Action::Zoom => self.zoom = !self.zoom,
+            Action::Acknowledge => self.pending_ack.push(Some(focus)),
+            Action::AcknowledgeAll => self.pending_ack.push(None),
             Action::Errors => self.overlay = Some(Overlay::Errors { scroll: 0 }),
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
             Action::Alerts => self.open_alerts(),

@@ -61,6 +61,7 @@ pub async fn run(
     let changes = engine.poll();
     app.know_feeds(engine.files().iter().map(|(p, _)| p.as_path()));
     app.apply(&changes, engine.store());
+    app.init_marks(engine.store());
     draw(guard, engine, app, theme)?;
     if cfg!(debug_assertions) && std::env::var_os("WATCHFLOOR_DEBUG_PANIC").is_some() {
         // For the test that a panic gives the terminal back before its message (debug builds only).
@@ -107,6 +108,7 @@ pub async fn run(
         if app.quit {
             return Ok(Exit::Quit);
         }
+        app.settle(engine.store());
         guard.set_mouse(app.mouse)?;
         if app.full_redraw {
             app.full_redraw = false;

@@ -42,6 +42,7 @@ pub fn run(config: &Config, options: Options) -> i32 {
     let state = options.state.clone().or_else(crate::state::default_dir);
     let mut engine = Engine::with_state(config, state.as_deref(), true);
     let mut app = app::App::new(event_loop::now(), mouse);
+    app.seen = crate::model::seen::Seen::load(state.as_deref());
     let result = match terminal::TerminalGuard::enter(mouse, config.ui.synchronized_output) {
         Ok(mut guard) => rt.block_on(event_loop::run(&mut guard, &mut engine, &mut app, &theme)),
         Err(e) => Err(e),

@@ -68,7 +68,8 @@ impl Fixture {
     pub fn dashboard(&self, cols: u16, rows: u16, extra: &[&str], env: &[(&str, &str)]) -> pty::Pty {
         let config = self.config.display().to_string();
         let log = self.dir.path().join("watchfloor.log").display().to_string();
-        let mut args = vec!["--config", config.as_str(), "--log", log.as_str()];
+        let state = self.dir.path().join("state").display().to_string();
+        let mut args = vec!["--config", config.as_str(), "--log", log.as_str(), "--state", state.as_str()];
         args.extend_from_slice(extra);
         pty::Pty::spawn(env!("CARGO_BIN_EXE_watchfloor"), &args, self.dir.path(), env, cols, rows)
     }

@@ -29,6 +29,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Data) {
         top.push(Span::raw("  "));
         top.push(Span::styled(format!("{} errors (e)", data.error_count), theme.alert));
     }
+    if let Some(n) = &app.notice {
+        top.push(Span::raw("  "));
+        top.push(Span::styled(n.clone(), theme.warn));
+    }
     let clock = app.now.format("%H:%M ").to_string();
     let line = area.height.min(1);
     let first = Rect { height: line, ..area };

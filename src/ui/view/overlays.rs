@@ -92,7 +92,8 @@ pub fn help(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, scroll: u
     }
     lines.push(Line::raw(""));
     lines.push(Line::styled("Marks", theme.header));
-    lines.push(Line::raw("  +  new since start     ~  updated since start"));
+    lines.push(Line::raw("  +  new since last acknowledged (a, A)     ~  changed since then"));
+    lines.push(Line::raw("  ⚑  a sanctions target that is a flagged supplier"));
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         format!("Mouse is {} · NO_COLOR and --color never turn colours off", if app.mouse { "on" } else { "off" }),
