@@ -260,3 +260,39 @@ fn new_records_stay_marked_across_restarts_until_acknowledged() {
     pty.send(b"q");
     pty.wait_exit(DEADLINE);
 }
+
+#[test]
+fn filter_pause_and_copy() {
+    let fx = with_feeds();
+    fx.append("sanctions.jsonl", sanction("s2", "2024-05-02T15:00:00Z", "Beta Bank"));
+    let mut pty = fx.dashboard(80, 24, &[], &[]);
+    pty.wait_text("Beta Bank", DEADLINE);
+    // Filter as you type.
+    pty.send(b"/bank");
+    pty.wait_screen("only the bank", DEADLINE, |s| {
+        s.contents().contains("1 of 2") && !s.contents().contains("Alpha Ltd")
+    });
+    pty.send(b"\x1b");
+    pty.wait_text("Alpha Ltd", DEADLINE);
+    // Pause: arrivals are counted, not shown, until resumed.
+    pty.send(b"p");
+    pty.wait_text("PAUSED", DEADLINE);
+    fx.append("sanctions.jsonl", sanction("s3", "2024-06-01T15:00:00Z", "Gamma Ltd"));
+    pty.wait_text("PAUSED +1 (p)", DEADLINE);
+    assert!(!pty.contents().contains("Gamma Ltd"));
+    pty.send(b"p");
+    pty.wait_text("Gamma Ltd", DEADLINE);
+    // Copy the selected record (the newest) as JSON with OSC 52.
+    pty.send(b"y");
+    pty.wait_text("copied sanctions s3 as JSON", DEADLINE);
+    pty.send(b"q");
+    pty.wait_exit(DEADLINE);
+    let raw = String::from_utf8_lossy(&pty.raw_bytes()).into_owned();
+    let start = raw.find("\u{1b}]52;c;").expect("an OSC 52 sequence") + 7;
+    let end = start + raw[start..].find('\u{7}').expect("the end of the sequence");
+    use base64::Engine as _;
+    let json = base64::engine::general_purpose::STANDARD.decode(&raw[start..end]).expect("base64");
+    let v: serde_json::Value = serde_json::from_slice(&json).expect("JSON");
+    assert_eq!(v["id"], "s3");
+    assert_eq!(v["fields"]["target"], "Gamma Ltd");
+}

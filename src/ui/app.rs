@@ -29,6 +29,10 @@ pub struct PanelView {
     /// The first row shown.
     pub offset: usize,
     pub marks: HashMap<String, Mark>,
+    /// Rows shown only when they contain this (case-insensitive); empty shows all.
+    pub filter: String,
+    /// How many records the panel holds, filtered or not.
+    pub total: usize,
 }
 
 impl PanelView {
@@ -115,6 +119,19 @@ pub struct App {
     pending_ack: Vec<Option<Kind>>,
     /// A message for the analyst that is not about a feed (a damaged state file, ...).
     pub notice: Option<String>,
+    /// A short confirmation in the footer until the next key (a copy, ...).
+    pub flash: Option<String>,
+    /// Typing goes into the focused panel's filter.
+    pub editing_filter: bool,
+    /// Live updates of the view are paused; record changes wait in `held`.
+    pub paused: bool,
+    held: Vec<Change>,
+    /// Panels whose rows must be recomputed (a filter changed), done by [`App::settle`].
+    refilter: Vec<Kind>,
+    resume: bool,
+    copy: bool,
+    /// Text to put on the clipboard (OSC 52), taken by the event loop.
+    pub clipboard: Option<String>,
 }
 
 impl App {
@@ -136,6 +153,14 @@ impl App {
             seen: Seen::default(),
             pending_ack: Vec::new(),
             notice: None,
+            flash: None,
+            editing_filter: false,
+            paused: false,
+            held: Vec::new(),
+            refilter: Vec::new(),
+            resume: false,
+            copy: false,
+            clipboard: None,
         }
     }
 
@@ -149,6 +174,9 @@ impl App {
 
     /// Where keys go now.
     pub fn context(&self) -> Context {
+        if self.editing_filter {
+            return Context::Filter;
+        }
         match self.overlay {
             Some(Overlay::Detail { .. }) => Context::Detail,
             Some(_) => Context::Overlay,
@@ -161,10 +189,20 @@ impl App {
         self.panels.iter().map(|p| p.marks.len()).sum()
     }
 
-    /// Takes in what the engine saw; records that are news are marked.
+    /// Records that arrived while the view is paused.
+    pub fn held_count(&self) -> usize {
+        self.held.len()
+    }
+
+    /// Takes in what the engine saw; records that are news are marked. While paused, record changes wait.
     pub fn apply(&mut self, changes: &[Change], store: &Store) {
         let mut touched = [false; 4];
         for c in changes {
+            if self.paused && matches!(c, Change::RecordAdded { .. } | Change::RecordUpdated { .. }) {
+                self.held.push(c.clone());
+                self.dirty = true;
+                continue;
+            }
             match c {
                 Change::RecordAdded { kind, id, origin, news }
                 | Change::RecordUpdated { kind, id, origin, news, .. } => {
@@ -228,7 +266,30 @@ impl App {
     }
 
     /// Carries out what needs the store: acknowledgements.
-    pub fn settle(&mut self, store: &Store) {
+    pub fn settle(&mut self, store: &Store, links: &crate::model::links::Links) {
+        if std::mem::take(&mut self.resume) {
+            let held = std::mem::take(&mut self.held);
+            self.apply(&held, store);
+        }
+        for kind in std::mem::take(&mut self.refilter) {
+            self.reorder(kind, store);
+            self.dirty = true;
+        }
+        if std::mem::take(&mut self.copy) {
+            let view = self.panel(self.focus);
+            let id = match &self.overlay {
+                Some(Overlay::Detail { kind, id, .. }) => Some((*kind, id.clone())),
+                _ => view.selected_id().map(|id| (self.focus, id.to_owned())),
+            };
+            if let Some(entry) = id.as_ref().and_then(|(k, id)| store.panel(*k).get(id)) {
+                let (kind, id) = id.clone().unwrap_or((self.focus, String::new()));
+                let json = crate::cli::json::record(entry, &links.info(store, kind, &id));
+                let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+                self.flash = Some(format!("copied {kind} {id} as JSON ({} bytes) to the clipboard", text.len()));
+                self.clipboard = Some(text);
+                self.dirty = true;
+            }
+        }
         let pending = std::mem::take(&mut self.pending_ack);
         if pending.is_empty() {
             return;
@@ -272,7 +333,14 @@ impl App {
         let view = &mut self.panels[kind.index()];
         let following = view.selected == 0 && view.offset == 0;
         let keep = view.selected_id().map(str::to_owned);
-        view.order = store.panel(kind).newest_first().iter().map(|e| e.current().record.id.clone()).collect();
+        let needle = view.filter.to_lowercase();
+        let all = store.panel(kind).newest_first();
+        view.total = all.len();
+        view.order = all
+            .iter()
+            .filter(|e| needle.is_empty() || contains_text(&e.current().record, &needle))
+            .map(|e| e.current().record.id.clone())
+            .collect();
         if following {
             view.selected = 0;
         } else if let Some(i) = keep.and_then(|id| view.order.iter().position(|x| *x == id)) {
@@ -352,9 +420,19 @@ impl App {
                     });
                 }
             }
+            Action::Close if !view.filter.is_empty() => {
+                view.filter.clear();
+                self.refilter.push(focus);
+            }
             Action::Close => self.zoom = false,
             Action::Zoom => self.zoom = !self.zoom,
             Action::Acknowledge => self.pending_ack.push(Some(focus)),
+            Action::Filter => self.editing_filter = true,
+            Action::Pause => {
+                self.paused = !self.paused;
+                self.resume = !self.paused;
+            }
+            Action::Copy => self.copy = true,
             Action::AcknowledgeAll => self.pending_ack.push(None),
             Action::Errors => self.overlay = Some(Overlay::Errors { scroll: 0 }),
             Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
@@ -366,6 +444,28 @@ impl App {
     fn open_alerts(&mut self) {
         self.unseen_alerts = 0;
         self.overlay = Some(Overlay::Alerts { scroll: 0 });
+    }
+
+    /// Typing into the focused panel's filter: a character, Backspace, Enter (keep) or Esc (clear).
+    pub fn filter_key(&mut self, key: FilterKey) {
+        let focus = self.focus;
+        let view = self.panel_mut(focus);
+        match key {
+            FilterKey::Char(c) => view.filter.push(c),
+            FilterKey::Backspace => {
+                view.filter.pop();
+            }
+            FilterKey::Keep => self.editing_filter = false,
+            FilterKey::Clear => {
+                view.filter.clear();
+                self.editing_filter = false;
+            }
+        }
+        let view = self.panel_mut(focus);
+        view.selected = 0;
+        view.offset = 0;
+        self.refilter.push(focus);
+        self.dirty = true;
     }
 
     /// Shows a record in its panel: focus the panel, select the record, close the window.
@@ -416,6 +516,29 @@ impl App {
             }
         }
     }
+}
+
+/// A key typed while editing a filter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FilterKey {
+    Char(char),
+    Backspace,
+    Keep,
+    Clear,
+}
+
+/// Whether any of a record's fields (declared or not), or its id, contains `needle` (lower case).
+fn contains_text(r: &crate::model::Record, needle: &str) -> bool {
+    fn any(v: &serde_json::Value, needle: &str) -> bool {
+        match v {
+            serde_json::Value::String(s) => s.to_lowercase().contains(needle),
+            serde_json::Value::Array(items) => items.iter().any(|i| any(i, needle)),
+            serde_json::Value::Object(m) => m.values().any(|i| any(i, needle)),
+            serde_json::Value::Number(n) => n.to_string().contains(needle),
+            _ => false,
+        }
+    }
+    r.id.to_lowercase().contains(needle) || r.fields_json().values().any(|v| any(v, needle))
 }
 
 fn cycle(kind: Kind, step: isize) -> Kind {
@@ -482,6 +605,46 @@ mod tests {
         let c = add(&mut store, &[("b", "2024-02-01T00:00:00Z")], true);
         app.apply(&c, &store);
         assert_eq!(app.panel(Kind::Sanctions).selected_id(), Some("b"));
+    }
+
+    #[test]
+    fn a_filter_narrows_the_panel_and_esc_clears_it() {
+        let mut store = Store::new();
+        let mut app = App::new(t0(), false);
+        let c = add(&mut store, &[("alpha", "2024-01-01T00:00:00Z"), ("beta", "2024-01-02T00:00:00Z")], false);
+        app.apply(&c, &store);
+        let links = crate::model::links::Links::default();
+        app.update(Action::Filter);
+        assert_eq!(app.context(), Context::Filter);
+        for ch in "T AL".chars() {
+            app.filter_key(FilterKey::Char(ch));
+        }
+        app.settle(&store, &links);
+        assert_eq!(app.panel(Kind::Sanctions).order, ["alpha"], "case-insensitive, over the target field");
+        app.filter_key(FilterKey::Keep);
+        assert_eq!(app.context(), Context::Panels);
+        app.update(Action::Close);
+        app.settle(&store, &links);
+        assert_eq!(app.panel(Kind::Sanctions).order.len(), 2);
+    }
+
+    #[test]
+    fn paused_arrivals_wait_and_are_applied_on_resume() {
+        let mut store = Store::new();
+        let mut app = App::new(t0(), false);
+        let links = crate::model::links::Links::default();
+        let c = add(&mut store, &[("a", "2024-01-01T00:00:00Z")], false);
+        app.apply(&c, &store);
+        app.update(Action::Pause);
+        let c = add(&mut store, &[("b", "2024-02-01T00:00:00Z")], true);
+        app.apply(&c, &store);
+        assert_eq!(app.panel(Kind::Sanctions).order, ["a"], "the list does not move");
+        assert_eq!(app.held_count(), 1);
+        app.update(Action::Pause);
+        app.settle(&store, &links);
+        assert_eq!(app.panel(Kind::Sanctions).order, ["b", "a"]);
+        assert_eq!(app.held_count(), 0);
+        assert_eq!(app.panel(Kind::Sanctions).marks.get("b"), Some(&Mark::New));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! coalesced into at most one frame every [`FRAME_INTERVAL`]. Idle, the loop sleeps: it wakes once a second
 //! to look at the feed files (a safety net for missed events) and once a minute for the clock.
 
-use super::app::App;
+use super::app::{App, FilterKey};
 use super::terminal::{watch_hangup, TerminalGuard};
 use super::theme::Theme;
 use super::view::{self, Data};
@@ -108,7 +108,10 @@ pub async fn run(
         if app.quit {
             return Ok(Exit::Quit);
         }
-        app.settle(engine.store());
+        app.settle(engine.store(), engine.links());
+        if let Some(text) = app.clipboard.take() {
+            guard.copy(&text)?;
+        }
         guard.set_mouse(app.mouse)?;
         if app.full_redraw {
             app.full_redraw = false;
@@ -141,7 +144,27 @@ fn draw(guard: &mut TerminalGuard, engine: &Engine, app: &mut App, theme: &Theme
 fn on_input(ev: Event, app: &mut App) -> std::io::Result<()> {
     match ev {
         Event::Key(key) => {
-            if let Some(action) = super::keys::action_for(&key, app.context()) {
+            app.flash = None;
+            if app.context() == super::keys::Context::Filter {
+                use ratatui::crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+                if key.kind == KeyEventKind::Release {
+                    return Ok(());
+                }
+                let fk = match key.code {
+                    KeyCode::Enter => Some(FilterKey::Keep),
+                    KeyCode::Esc => Some(FilterKey::Clear),
+                    KeyCode::Backspace => Some(FilterKey::Backspace),
+                    KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                        app.update(super::keys::Action::Quit);
+                        None
+                    }
+                    KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => Some(FilterKey::Char(c)),
+                    _ => None,
+                };
+                if let Some(fk) = fk {
+                    app.filter_key(fk);
+                }
+            } else if let Some(action) = super::keys::action_for(&key, app.context()) {
                 app.update(action);
             }
         }

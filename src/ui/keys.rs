@@ -25,6 +25,9 @@ pub enum Action {
     Alerts,
     Acknowledge,
     AcknowledgeAll,
+    Filter,
+    Pause,
+    Copy,
     Help,
     ToggleMouse,
     Redraw,
@@ -39,6 +42,8 @@ pub enum Context {
     Overlay,
     /// A record's details, whose linked records can be selected and gone to.
     Detail,
+    /// Typing a filter: keys are text, but for Enter, Esc and Backspace.
+    Filter,
 }
 
 /// One line of the key table.
@@ -243,6 +248,31 @@ pub const KEYS: &[Binding] = &[
         help: "acknowledge every panel",
         footer: None,
         contexts: PANELS,
+    },
+    Binding {
+        keys: &[k('/')],
+        label: "/",
+        action: Action::Filter,
+        help: "filter the focused panel as you type (Enter keeps it, Esc clears it)",
+        footer: Some("filter"),
+        contexts: PANELS,
+    },
+    Binding {
+        keys: &[k('p')],
+        label: "p",
+        action: Action::Pause,
+        help: "pause live updates of the view (arrivals are counted and applied on resume)",
+        footer: None,
+        contexts: PANELS,
+    },
+    Binding {
+        keys: &[k('y')],
+        label: "y",
+        action: Action::Copy,
+        help:
+            "copy the selected record as JSON to the clipboard (OSC 52: works over SSH, and in tmux with set-clipboard)",
+        footer: None,
+        contexts: &[Context::Panels, Context::Detail],
     },
     Binding {
         keys: &[k('!')],

@@ -29,6 +29,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Data) {
         top.push(Span::raw("  "));
         top.push(Span::styled(format!("{} errors (e)", data.error_count), theme.alert));
     }
+    if app.paused {
+        top.push(Span::raw("  "));
+        top.push(Span::styled(format!("PAUSED +{} (p)", app.held_count()), theme.alert));
+    }
     if let Some(n) = &app.notice {
         top.push(Span::raw("  "));
         top.push(Span::styled(n.clone(), theme.warn));

@@ -135,6 +135,24 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
 }
 
 fn footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    if let Some(flash) = &app.flash {
+        frame.render_widget(Paragraph::new(Line::styled(format!(" {flash}"), theme.ok)), area);
+        return;
+    }
+    if app.context() == keys::Context::Filter {
+        let spans = vec![
+            Span::styled(" type", theme.key),
+            Span::raw(" to filter  "),
+            Span::styled("Enter", theme.key),
+            Span::raw(" keep  "),
+            Span::styled("Esc", theme.key),
+            Span::raw(" clear  "),
+            Span::styled("Backspace", theme.key),
+            Span::raw(" delete"),
+        ];
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        return;
+    }
     let mut hints = keys::footer(app.context());
     let width = |h: &[(&str, &str)]| 1 + h.iter().map(|(k, w)| crate::text::width(k) + w.len() + 3).sum::<usize>();
     // When the hints do not fit, the ones before the last two (help and quit) give way, rightmost first.

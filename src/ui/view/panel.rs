@@ -48,7 +48,14 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
     let panel = data.store.panel(kind);
     let view_marks = app.panel(kind).marks.len();
     let mut title_spans = vec![Span::styled(format!(" {} {} ", number(kind), title(kind)), theme.title)];
-    title_spans.push(Span::raw(format!("{} ", panel.len())));
+    let view = app.panel(kind);
+    if view.filter.is_empty() && !(focused && app.editing_filter) {
+        title_spans.push(Span::raw(format!("{} ", panel.len())));
+    } else {
+        let cursor = if focused && app.editing_filter { "▏" } else { "" };
+        title_spans.push(Span::raw(format!("{} of {} ", view.order.len(), panel.len())));
+        title_spans.push(Span::styled(format!("/{}{cursor} ", view.filter), theme.key));
+    }
     if view_marks > 0 {
         title_spans.push(Span::styled(format!("+{view_marks} new "), theme.new));
     }
@@ -77,7 +84,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
     }
     let view = app.panel(kind);
     if total == 0 {
-        let msg = Paragraph::new(Line::styled("no records yet", theme.muted)).centered();
+        let text = if app.panel(kind).filter.is_empty() {
+            "no records yet"
+        } else {
+            "nothing matches the filter (Esc clears it)"
+        };
+        let msg = Paragraph::new(Line::styled(text, theme.muted)).centered();
         frame.render_widget(msg, Rect { y: inner.y + inner.height / 2, height: 1, ..inner });
         return;
     }
