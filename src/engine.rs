@@ -261,6 +261,14 @@ impl Engine {
         out
     }
 
+    /// The watch rules that match now, with the records they match: (rule, kind, id), sorted.
+    pub fn rule_matches(&self) -> Vec<(String, Kind, String)> {
+        let mut out: Vec<(String, Kind, String)> =
+            self.matched.iter().map(|(i, k, id)| (self.rules[*i].name.clone(), *k, id.clone())).collect();
+        out.sort();
+        out
+    }
+
     /// The alerts raised so far (the most recent thousand), oldest first.
     pub fn alerts(&self) -> &[Alert] {
         &self.alerts

@@ -296,3 +296,26 @@ fn filter_pause_and_copy() {
     assert_eq!(v["id"], "s3");
     assert_eq!(v["fields"]["target"], "Gamma Ltd");
 }
+
+#[test]
+fn the_markdown_brief_lists_what_is_new_since_the_dashboard_acknowledged() {
+    let fx = with_feeds();
+    fx.append(
+        "shortages.jsonl",
+        "{\"id\":\"sh-ew\",\"ts\":\"2024-05-20T07:00:00Z\",\"category\":\"electronic warfare\",\"item\":\"EW [jamming] systems\",\"region\":\"Kharkiv oblast\",\"severity\":\"critical\"}\n",
+    );
+    // The first run of the dashboard takes what is there as acknowledged.
+    let mut pty = fx.dashboard(80, 24, &[], &[]);
+    pty.wait_text("Alpha Ltd", DEADLINE);
+    pty.send(b"q");
+    pty.wait_exit(DEADLINE);
+    fx.append("sanctions.jsonl", sanction("s9", "2024-06-01T15:00:00Z", "Omega *Trading* Ltd"));
+    let state = fx.dir.path().join("state").display().to_string();
+    let out = fx.run(&["--state", &state, "snapshot", "--markdown"]);
+    assert!(out.status.success());
+    let md = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(md.contains("## New since last acknowledged (1)"), "{md}");
+    assert!(md.contains("new · sanctions · 2024-06-01 · OFAC designated Omega \\*Trading\\* Ltd"), "{md}");
+    assert!(md.contains("## Shortages no aid in the pipeline covers (1)"), "{md}");
+    assert!(md.contains("EW \\[jamming\\] systems"), "feed text is escaped: {md}");
+}

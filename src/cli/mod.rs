@@ -3,6 +3,7 @@
 pub mod check;
 pub mod follow;
 pub mod json;
+pub mod markdown;
 pub mod snapshot;
 pub mod table;
 
@@ -59,8 +60,12 @@ pub enum Command {
     /// Load every feed and print the state: per kind, the count and the newest records
     Snapshot {
         /// One JSON document: {"panels": {KIND: {"count", "records"}}, "errors": [...]}
-        #[arg(long)]
+        #[arg(long, conflicts_with = "markdown")]
         json: bool,
+        /// A short brief to paste into a report: new since the last acknowledgement, rule matches,
+        /// uncovered and at-risk shortages, stalled packages
+        #[arg(long)]
+        markdown: bool,
         /// Newest records shown per kind (all of them with --json when not given)
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
@@ -93,7 +98,10 @@ pub fn run(cli: Cli) -> i32 {
     );
     match cli.command {
         Some(Command::Check) => check::run(&config),
-        Some(Command::Snapshot { json, limit }) => snapshot::run(&config, json, limit),
+        Some(Command::Snapshot { json, markdown, limit }) => {
+            let state = cli.state.clone().or_else(crate::state::default_dir);
+            snapshot::run(&config, snapshot::Style::pick(json, markdown), limit, state.as_deref())
+        }
         Some(Command::Follow { json }) => follow::run(&config, json, cli.state.as_deref()),
         None => {
             crate::ui::run(&config, crate::ui::Options { color: cli.color, mouse: cli.mouse, state: cli.state.clone() })

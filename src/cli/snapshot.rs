@@ -11,10 +11,36 @@ use serde_json::{json, Map, Value};
 /// Records shown per kind in text when `--limit` is not given.
 const TEXT_LIMIT: usize = 10;
 
-pub fn run(config: &Config, as_json: bool, limit: Option<usize>) -> i32 {
+/// How the state is printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    Text,
+    Json,
+    Markdown,
+}
+
+impl Style {
+    pub fn pick(json: bool, markdown: bool) -> Style {
+        match (json, markdown) {
+            (true, _) => Style::Json,
+            (_, true) => Style::Markdown,
+            _ => Style::Text,
+        }
+    }
+}
+
+pub fn run(config: &Config, style: Style, limit: Option<usize>, state_dir: Option<&std::path::Path>) -> i32 {
+    // Only looks: the state folder is read (for the brief's "new since acknowledged"), never written.
     let mut engine = Engine::new(config);
     engine.load_once();
-    let text = if as_json { to_json(&engine, limit) } else { to_text(&engine, limit.unwrap_or(TEXT_LIMIT)) };
+    let text = match style {
+        Style::Json => to_json(&engine, limit),
+        Style::Text => to_text(&engine, limit.unwrap_or(TEXT_LIMIT)),
+        Style::Markdown => {
+            let seen = crate::model::seen::Seen::load(state_dir);
+            super::markdown::brief(&engine, &seen, chrono::Utc::now())
+        }
+    };
     emit(&mut std::io::stdout().lock(), &text);
     EXIT_OK
 }
@@ -33,7 +59,13 @@ fn to_json(engine: &Engine, limit: Option<usize>) -> String {
         panels.insert(kind.as_str().into(), json!({ "count": panel.len(), "records": records }));
     }
     let errors: Vec<Value> = engine.errors().iter().map(json::error).collect();
-    let doc = json!({ "panels": panels, "errors": errors, "error_count": engine.error_count() });
+    let matches: Vec<Value> = engine
+        .rule_matches()
+        .into_iter()
+        .map(|(rule, kind, id)| json!({"rule": rule, "kind": kind, "id": id}))
+        .collect();
+    let doc =
+        json!({ "panels": panels, "errors": errors, "error_count": engine.error_count(), "rule_matches": matches });
     format!("{doc}\n")
 }
 

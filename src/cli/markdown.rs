@@ -1,0 +1,142 @@
+//! `watchfloor snapshot --markdown`: a short brief an analyst can paste into a report.
+
+use crate::engine::Engine;
+use crate::model::links::Cover;
+use crate::model::record::{Body, Record};
+use crate::model::seen::{Seen, Unseen};
+use crate::model::vocab::{Kind, Stage};
+use crate::present::money;
+use chrono::{DateTime, Utc};
+
+/// At most this many lines per section; the rest are counted.
+const PER_SECTION: usize = 25;
+
+pub fn brief(engine: &Engine, seen: &Seen, now: DateTime<Utc>) -> String {
+    let store = engine.store();
+    let links = engine.links();
+    let mut out = format!("# watchfloor brief, {}\n\n", now.format("%Y-%m-%d %H:%M UTC"));
+
+    let mut fresh: Vec<(&Record, Unseen)> = Vec::new();
+    if !seen.is_fresh() {
+        for &kind in Kind::ALL {
+            for e in store.panel(kind).newest_first() {
+                if let Some(u) = seen.status(&e.current().record) {
+                    fresh.push((&e.current().record, u));
+                }
+            }
+        }
+    }
+    section(
+        &mut out,
+        "New since last acknowledged",
+        fresh.len(),
+        fresh.iter().map(|(r, u)| {
+            let tag = if *u == Unseen::New { "new" } else { "changed" };
+            format!("{tag} · {} · {}", r.kind, line(r))
+        }),
+    );
+    if seen.is_fresh() {
+        out.push_str("_No acknowledgement recorded yet: open the dashboard and press `a` or `A`._\n\n");
+    }
+
+    let matches = engine.rule_matches();
+    section(
+        &mut out,
+        "Watch rules matching",
+        matches.len(),
+        matches.iter().filter_map(|(rule, kind, id)| {
+            let r = &store.panel(*kind).get(id)?.current().record;
+            Some(format!("**{}** · {kind} · {}", esc(rule), line(r)))
+        }),
+    );
+
+    let mut uncovered = Vec::new();
+    let mut at_risk = Vec::new();
+    for e in store.panel(Kind::Shortages).newest_first() {
+        let r = &e.current().record;
+        match links.info(store, Kind::Shortages, &r.id).cover {
+            Some(Cover::Uncovered) => uncovered.push(line(r)),
+            Some(Cover::AtRisk(p)) => at_risk.push(format!("{} (only {}, stalled)", line(r), esc(&p.join(", ")))),
+            _ => {}
+        }
+    }
+    section(&mut out, "Shortages no aid in the pipeline covers", uncovered.len(), uncovered.into_iter());
+    section(&mut out, "Shortages whose covering aid has stalled", at_risk.len(), at_risk.into_iter());
+
+    let stalled: Vec<String> = store
+        .panel(Kind::Aid)
+        .newest_first()
+        .into_iter()
+        .map(|e| &e.current().record)
+        .filter(|r| matches!(&r.body, Body::Aid(a) if a.stage == Some(Stage::Stalled)))
+        .map(line)
+        .collect();
+    section(&mut out, "Stalled aid packages", stalled.len(), stalled.into_iter());
+    out
+}
+
+fn section(out: &mut String, title: &str, count: usize, items: impl Iterator<Item = String>) {
+    out.push_str(&format!("## {title} ({count})\n\n"));
+    if count == 0 {
+        out.push_str("None.\n\n");
+        return;
+    }
+    for item in items.take(PER_SECTION) {
+        out.push_str(&format!("- {item}\n"));
+    }
+    if count > PER_SECTION {
+        out.push_str(&format!("- … and {} more\n", count - PER_SECTION));
+    }
+    out.push('\n');
+}
+
+/// One record in a line: date, what, who, where.
+fn line(r: &Record) -> String {
+    let date = r.ts.date();
+    let text = match &r.body {
+        Body::Sanction(s) => format!(
+            "{} {} {}{}",
+            s.authority.as_deref().unwrap_or("?"),
+            s.action.map(|a| a.to_string()).unwrap_or_default(),
+            r.title(),
+            s.program.as_deref().map(|p| format!(" ({p})")).unwrap_or_default()
+        ),
+        Body::Supplier(s) => format!("{} ({}), {}", r.title(), s.country.as_deref().unwrap_or("?"), s.goods.join(", ")),
+        Body::Aid(a) => format!(
+            "{}: {}, {}, {}",
+            a.donor.as_deref().unwrap_or("?"),
+            r.title(),
+            a.amount.map(|x| money(x, a.currency.as_deref())).unwrap_or_default(),
+            a.stage.map(|s| s.as_str().replace('_', " ")).unwrap_or_default()
+        ),
+        Body::Shortage(s) => format!(
+            "{} {}, {}",
+            s.severity.map(|l| l.to_string()).unwrap_or_default(),
+            r.title(),
+            s.region.as_deref().unwrap_or("?")
+        ),
+    };
+    format!("{date} · {}", esc(&text))
+}
+
+/// Feed text with Markdown's special characters escaped, so it cannot turn into links, emphasis or HTML.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn feed_text_cannot_become_markdown() {
+        assert_eq!(esc("[click](http://x) *bold* <b>"), "\\[click\\](http://x) \\*bold\\* \\<b\\>");
+    }
+}
