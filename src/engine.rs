@@ -203,6 +203,34 @@ impl Engine {
         changes
     }
 
+    /// Takes new watch rules and a new category vocabulary (config.toml was edited): the links are rebuilt
+    /// and the rules matched afresh, without raising alerts for what is already there.
+    pub fn reconfigure(&mut self, rules: Vec<Rule>, vocabulary: crate::model::links::Vocabulary) {
+        self.links = Links::new(vocabulary);
+        let all: Vec<(Kind, String)> = Kind::ALL
+            .iter()
+            .flat_map(|&k| {
+                self.store.panel(k).newest_first().into_iter().map(move |e| (k, e.current().record.id.clone()))
+            })
+            .collect();
+        for (kind, id) in &all {
+            self.links.update(&self.store, *kind, id);
+        }
+        self.rules = rules;
+        self.matched.clear();
+        self.highlighted.clear();
+        let baseline: Vec<Change> = all
+            .into_iter()
+            .map(|(kind, id)| Change::RecordAdded {
+                kind,
+                id,
+                origin: Origin { file: Arc::new(PathBuf::new()), line: 0 },
+                news: false,
+            })
+            .collect();
+        self.watch(&baseline, false);
+    }
+
     /// Runs the watch rules over the records that changed and those linked to them.
     fn watch(&mut self, changes: &[Change], was_started: bool) -> Vec<Change> {
         if self.rules.is_empty() {

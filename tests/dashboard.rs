@@ -319,3 +319,30 @@ fn the_markdown_brief_lists_what_is_new_since_the_dashboard_acknowledged() {
     assert!(md.contains("## Shortages no aid in the pipeline covers (1)"), "{md}");
     assert!(md.contains("EW \\[jamming\\] systems"), "feed text is escaped: {md}");
 }
+
+#[test]
+fn an_edited_config_applies_its_rules_at_once_and_a_broken_one_is_shown_and_ignored() {
+    let fx = with_feeds();
+    let mut pty = fx.dashboard(200, 40, &[], &[]);
+    pty.wait_text("Alpha Ltd", DEADLINE);
+    let rule = "\n[[rule]]\nname = \"Critical shortage\"\nkind = \"shortages\"\nwhen = { severity = \"critical\" }\n";
+    std::fs::write(&fx.config, format!("{}{rule}", common::CONFIG)).expect("edit config");
+    pty.wait_text("config.toml reloaded", DEADLINE);
+    fx.append(
+        "shortages.jsonl",
+        "{\"id\":\"c1\",\"ts\":\"2024-06-01T00:00:00Z\",\"item\":\"shells\",\"severity\":\"critical\"}\n",
+    );
+    pty.wait_text("1 alerts", DEADLINE);
+    // A broken edit: reported with its line, and the rules in force stay.
+    std::fs::write(&fx.config, format!("{}{rule}\n[[rule]]\nname = \"bad\"\nkind = \"weather\"\n", common::CONFIG))
+        .expect("break config");
+    pty.wait_text("config not reloaded", DEADLINE);
+    pty.wait_text("config.toml:23:8", DEADLINE);
+    fx.append(
+        "shortages.jsonl",
+        "{\"id\":\"c2\",\"ts\":\"2024-06-02T00:00:00Z\",\"item\":\"shells\",\"severity\":\"critical\"}\n",
+    );
+    pty.wait_text("2 alerts", DEADLINE);
+    pty.send(b"q");
+    assert!(pty.wait_exit(DEADLINE).success());
+}

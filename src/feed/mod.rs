@@ -193,6 +193,12 @@ pub struct PathMatcher {
 }
 
 impl PathMatcher {
+    /// The same matcher, also matching `path` (made absolute).
+    pub fn with(mut self, path: &Path) -> Self {
+        self.exact.push(absolute(path));
+        self
+    }
+
     pub fn matches(&self, path: &Path) -> bool {
         self.exact.iter().any(|p| p == path) || self.globs.iter().any(|g| g.matches_path(path))
     }

@@ -349,6 +349,13 @@ impl App {
         view.selected = view.selected.min(view.order.len().saturating_sub(1));
     }
 
+    /// Recomputes every panel's rows (after the configuration changed what is shown).
+    pub fn reorder_all(&mut self, store: &Store) {
+        for &kind in Kind::ALL {
+            self.reorder(kind, store);
+        }
+    }
+
     /// Sets the clock; marks the screen dirty when the minute shown changes.
     pub fn tick(&mut self, now: NaiveDateTime) {
         if now.format("%H:%M").to_string() != self.now.format("%H:%M").to_string() {

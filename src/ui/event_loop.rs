@@ -40,17 +40,26 @@ pub async fn run(
     engine: &mut Engine,
     app: &mut App,
     theme: &Theme,
+    config_file: Option<&std::path::Path>,
 ) -> std::io::Result<Exit> {
+    let mut config_watch = config_file.map(ConfigWatch::new);
     let mut input = spawn_input_reader();
     let (hup_tx, mut hangup) = unbounded_channel::<()>();
     watch_hangup(move || {
         let _ = hup_tx.send(());
     });
     let (wake_tx, mut wake) = unbounded_channel::<()>();
-    let mut watcher = DirWatcher::new(engine.matcher(), move || {
+    let matcher = match config_file {
+        Some(f) => engine.matcher().with(f),
+        None => engine.matcher(),
+    };
+    let mut watcher = DirWatcher::new(matcher, move || {
         let _ = wake_tx.send(());
     });
-    let dirs = engine.feeds().watch_dirs();
+    let mut dirs = engine.feeds().watch_dirs();
+    if let Some(dir) = config_file.and_then(|f| crate::feed::absolute(f).parent().map(std::path::Path::to_path_buf)) {
+        dirs.push((dir, false));
+    }
     watcher.refresh(&dirs);
 
     let mut term = signal(SignalKind::terminate())?;
@@ -89,11 +98,13 @@ pub async fn run(
                 while wake.try_recv().is_ok() {}
                 let changes = engine.poll();
                 app.apply(&changes, engine.store());
+                reload_config(config_watch.as_mut(), engine, app);
             }
             _ = safety.tick() => {
                 watcher.refresh(&dirs);
                 let changes = engine.poll();
                 app.apply(&changes, engine.store());
+                reload_config(config_watch.as_mut(), engine, app);
             }
             _ = tokio::time::sleep_until(next_minute) => {
                 app.tick(now());
@@ -129,6 +140,52 @@ pub async fn run(
             }
         }
     }
+}
+
+/// Follows config.toml like a feed: an edit to the rules or the vocabulary applies at once; one that does
+/// not parse is shown in the header with its line, and the last good configuration stays.
+struct ConfigWatch {
+    path: std::path::PathBuf,
+    seen: Option<(u64, std::time::SystemTime)>,
+}
+
+impl ConfigWatch {
+    fn new(path: &std::path::Path) -> Self {
+        let mut w = ConfigWatch { path: path.to_path_buf(), seen: None };
+        w.seen = w.stat();
+        w
+    }
+
+    fn stat(&self) -> Option<(u64, std::time::SystemTime)> {
+        let m = std::fs::metadata(&self.path).ok()?;
+        Some((m.len(), m.modified().ok()?))
+    }
+}
+
+fn reload_config(watch: Option<&mut ConfigWatch>, engine: &mut Engine, app: &mut App) {
+    let Some(watch) = watch else { return };
+    let now = watch.stat();
+    if now == watch.seen || now.is_none() {
+        return;
+    }
+    watch.seen = now;
+    let result = std::fs::read_to_string(&watch.path)
+        .map_err(|e| format!("{}: {e}", crate::text::clean_path(&watch.path)))
+        .and_then(|text| crate::config::parse(&text, Some(&watch.path)).map_err(|e| e.to_string()));
+    match result {
+        Ok(config) => {
+            tracing::info!("config reloaded: {} rules", config.rules.len());
+            engine.reconfigure(config.rules, config.categories);
+            app.notice = None;
+            app.flash = Some("config.toml reloaded: rules and categories apply now".into());
+            app.reorder_all(engine.store());
+        }
+        Err(e) => {
+            tracing::warn!("config not reloaded: {e}");
+            app.notice = Some(format!("config not reloaded, the last good one stays: {e}"));
+        }
+    }
+    app.dirty = true;
 }
 
 fn draw(guard: &mut TerminalGuard, engine: &Engine, app: &mut App, theme: &Theme) -> std::io::Result<()> {

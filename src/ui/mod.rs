@@ -44,7 +44,9 @@ pub fn run(config: &Config, options: Options) -> i32 {
     let mut app = app::App::new(event_loop::now(), mouse);
     app.seen = crate::model::seen::Seen::load(state.as_deref());
     let result = match terminal::TerminalGuard::enter(mouse, config.ui.synchronized_output) {
-        Ok(mut guard) => rt.block_on(event_loop::run(&mut guard, &mut engine, &mut app, &theme)),
+        Ok(mut guard) => {
+            rt.block_on(event_loop::run(&mut guard, &mut engine, &mut app, &theme, config.file.as_deref()))
+        }
         Err(e) => Err(e),
     };
     // The guard has dropped: the terminal is back to normal before anything is printed.
