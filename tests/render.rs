@@ -29,9 +29,22 @@ fn load(config: &str) -> (Engine, App) {
 }
 
 fn screen(engine: &Engine, app: &mut App, width: u16, height: u16) -> TestBackend {
+    screen_with(engine, app, width, height, None)
+}
+
+fn screen_with(
+    engine: &Engine,
+    app: &mut App,
+    width: u16,
+    height: u16,
+    alerts: Option<&[watchfloor::engine::Alert]>,
+) -> TestBackend {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     let theme = Theme::sixteen();
-    let data = Data::new(engine, &theme);
+    let mut data = Data::new(engine, &theme);
+    if let Some(a) = alerts {
+        data.alerts = a;
+    }
     terminal.draw(|f| render(f, app, &data)).expect("draw");
     terminal.backend().clone()
 }
@@ -119,4 +132,41 @@ fn a_tiny_terminal_is_told_so_and_nothing_panics_at_any_size() {
             }
         }
     }
+}
+
+#[test]
+fn a_filter_narrows_the_focused_panel() {
+    let (engine, mut app) = load("config.toml");
+    app.update(Action::Filter);
+    for c in "bank".chars() {
+        app.filter_key(watchfloor::ui::app::FilterKey::Char(c));
+    }
+    app.settle(engine.store(), engine.links());
+    insta::assert_snapshot!(screen(&engine, &mut app, 80, 24));
+}
+
+#[test]
+fn the_alert_list() {
+    let (engine, mut app) = load("config.toml");
+    let at = chrono::DateTime::parse_from_rfc3339("2024-06-25T09:29:00Z").expect("time").to_utc();
+    let alerts = vec![
+        watchfloor::engine::Alert {
+            at,
+            rule: "Flagged supplier sanctioned".into(),
+            kind: Kind::Suppliers,
+            id: "sup-qingyun-starforge".into(),
+            title: "Qingyun Starforge CNC Co., Ltd.".into(),
+            bell: true,
+        },
+        watchfloor::engine::Alert {
+            at,
+            rule: "Critical shortage".into(),
+            kind: Kind::Shortages,
+            id: "sh-ew-kharkiv".into(),
+            title: "EW jamming systems".into(),
+            bell: false,
+        },
+    ];
+    app.update(Action::Alerts);
+    insta::assert_snapshot!(screen_with(&engine, &mut app, 100, 20, Some(&alerts)));
 }

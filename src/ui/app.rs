@@ -33,6 +33,11 @@ pub struct PanelView {
     pub filter: String,
     /// How many records the panel holds, filtered or not.
     pub total: usize,
+    /// Records per day over the 30 days up to the newest record (oldest day first), and that last day.
+    pub trend: Vec<u32>,
+    pub trend_end: Option<chrono::NaiveDate>,
+    /// Records at each level (low, medium, high, critical): risk for suppliers, severity for shortages.
+    pub levels: [usize; 4],
 }
 
 impl PanelView {
@@ -336,6 +341,7 @@ impl App {
         let needle = view.filter.to_lowercase();
         let all = store.panel(kind).newest_first();
         view.total = all.len();
+        trends(view, &all);
         view.order = all
             .iter()
             .filter(|e| needle.is_empty() || contains_text(&e.current().record, &needle))
@@ -521,6 +527,32 @@ impl App {
                     self.update(action);
                 }
             }
+        }
+    }
+}
+
+/// Days in a panel's trend.
+pub const TREND_DAYS: usize = 30;
+
+/// Records per day over the 30 days up to the newest one, and counts by level.
+fn trends(view: &mut PanelView, all: &[&crate::model::Entry]) {
+    view.trend = vec![0; TREND_DAYS];
+    view.levels = [0; 4];
+    view.trend_end = all.first().map(|e| e.current().record.ts.utc.date_naive());
+    let Some(end) = view.trend_end else { return };
+    for e in all {
+        let r = &e.current().record;
+        let age = (end - r.ts.utc.date_naive()).num_days();
+        if (0..TREND_DAYS as i64).contains(&age) {
+            view.trend[TREND_DAYS - 1 - age as usize] += 1;
+        }
+        let level = match &r.body {
+            crate::model::Body::Supplier(s) => s.risk,
+            crate::model::Body::Shortage(s) => s.severity,
+            _ => None,
+        };
+        if let Some(l) = level {
+            view.levels[l as usize] += 1;
         }
     }
 }

@@ -65,7 +65,7 @@ pub fn alerts(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, scroll:
         lines.push(Line::styled("No alerts. Watch rules are [[rule]] tables in config.toml.", theme.muted));
     }
     for a in data.alerts.iter().rev() {
-        let when = a.at.with_timezone(&chrono::Local).format("%m-%d %H:%M").to_string();
+        let when = a.at.format("%m-%d %H:%MZ").to_string();
         lines.push(Line::from(vec![
             Span::styled(format!("{when}  "), theme.muted),
             Span::styled(a.rule.clone(), theme.alert),

@@ -78,6 +78,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
     } else {
         block
     };
+    let block = match trend_line(app.panel(kind), kind, theme) {
+        Some(line) if area.width > 50 => block.title_bottom(line),
+        _ => block,
+    };
     frame.render_widget(block, area);
     if inner.width == 0 || inner.height == 0 {
         return;
@@ -164,6 +168,31 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
     let constraints: Vec<Constraint> = widths.iter().flatten().map(|w| Constraint::Length(*w)).collect();
     let table = Table::new(rows, constraints).header(header).column_spacing(1);
     frame.render_widget(table, inner);
+}
+
+/// The panel's trend for its bottom border: records per day over 30 days as a sparkline, and for
+/// suppliers and shortages the counts by level.
+fn trend_line(view: &crate::ui::app::PanelView, kind: Kind, theme: &crate::ui::theme::Theme) -> Option<Line<'static>> {
+    let end = view.trend_end?;
+    let max = view.trend.iter().copied().max().unwrap_or(0).max(1);
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let spark: String = view
+        .trend
+        .iter()
+        .map(|&n| if n == 0 { ' ' } else { BARS[((n as usize * 8).div_ceil(max as usize)).clamp(1, 8) - 1] })
+        .collect();
+    let mut spans = vec![
+        Span::raw(" "),
+        Span::styled(spark, theme.ok),
+        Span::styled(format!(" 30d to {} ", end.format("%m-%d")), theme.muted),
+    ];
+    if matches!(kind, Kind::Suppliers | Kind::Shortages) {
+        let [low, med, high, crit] = view.levels;
+        spans.push(Span::styled(format!("crit {crit}"), theme.alert));
+        spans.push(Span::styled(format!(" high {high}"), theme.warn));
+        spans.push(Span::raw(format!(" med {med} low {low} ")));
+    }
+    Some(Line::from(spans))
 }
 
 /// A row to draw: its index in the panel, its cells with their styles, and its record.
