@@ -1,6 +1,5 @@
 //! Logging to a file, never to the terminal: the terminal belongs to the dashboard and to scripts' output.
 
-use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tracing_subscriber::EnvFilter;
@@ -17,13 +16,10 @@ pub fn default_path() -> Option<PathBuf> {
 /// Sends `tracing` output to `path` (appending), at the level given by `WATCHFLOOR_LOG` (default `info`).
 /// Returns why logging is off when the file cannot be opened; the program goes on without it.
 pub fn init(path: &Path) -> Result<(), String> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+        crate::state::create_private_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
-    let file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
+    let file = crate::state::open_private(path, true)
         .map_err(|e| format!("cannot open log file {}: {e}", path.display()))?;
     let filter = EnvFilter::try_from_env("WATCHFLOOR_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()

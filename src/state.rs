@@ -14,13 +14,37 @@ pub fn default_dir() -> Option<PathBuf> {
     Some(state.join("watchfloor"))
 }
 
-/// Writes `bytes` to `path` so that a reader sees the old file or the new one, never half of one.
+/// Creates a folder (and its parents) readable by its owner only.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
+}
+
+/// Opens a file for appending, creating it readable and writable by its owner only.
+pub fn open_private(path: &Path, append: bool) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut o = std::fs::OpenOptions::new();
+    o.create(true).mode(0o600);
+    if append {
+        o.append(true);
+    } else {
+        o.write(true).truncate(true);
+    }
+    o.open(path)
+}
+
+/// Writes `bytes` to `path` so that a reader sees the old file or the new one, never half of one. The file
+/// and its folder are readable by their owner only.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+        create_private_dir(dir)?;
     }
     let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
-    std::fs::write(&tmp, bytes)?;
+    let mut f = open_private(&tmp, false)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    drop(f);
     std::fs::rename(&tmp, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
@@ -70,6 +94,10 @@ mod tests {
         write_atomic(&p, b"one").expect("write");
         write_atomic(&p, b"two").expect("write");
         assert_eq!(std::fs::read(&p).expect("read"), b"two");
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&p).expect("meta").permissions().mode() & 0o777, 0o600, "owner only");
+        let dir_mode = std::fs::metadata(p.parent().expect("dir")).expect("meta").permissions().mode();
+        assert_eq!(dir_mode & 0o777, 0o700);
         let aside = set_aside(&p).expect("moved");
         assert!(!p.exists() && aside.exists());
         assert_eq!(std::fs::read_dir(p.parent().expect("dir")).expect("ls").count(), 1, "no temporary file left");
