@@ -1,0 +1,88 @@
+//! A catalogue of bad input: each is reported clearly and the rest still loads.
+
+mod common;
+
+use common::{sanction, Fixture};
+use std::fs;
+
+const T: &str = "2024-05-01T00:00:00Z";
+
+fn check(fx: &Fixture) -> (Option<i32>, String) {
+    let out = fx.run(&["check"]);
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn with_only_sanctions() -> Fixture {
+    Fixture::with_config("feeds_dir = \"feeds\"\n[[feed]]\npath = \"s.jsonl\"\nkind = \"sanctions\"\n")
+}
+
+#[test]
+fn nul_bytes_huge_numbers_duplicate_keys_and_an_empty_file() {
+    let fx = with_only_sanctions();
+    let mut text = Vec::new();
+    text.extend(sanction("ok1", T, "Before").bytes());
+    text.extend(b"{\"id\":\"n\0ul\",\"ts\":\"2024-05-01T00:00:00Z\"}\n"); // 2: a raw NUL in a string
+    text.extend(b"\0\0\0\n"); // 3
+    text.extend(format!("{{\"id\":\"big\",\"ts\":\"{T}\",\"kind\":\"aid\",\"amount\":1e400}}\n").as_bytes()); // 4
+    text.extend(format!("{{\"id\":\"first\",\"id\":\"second\",\"ts\":\"{T}\"}}\n").as_bytes()); // 5: last key wins
+    text.extend(b"{\"id\":\"feb30\",\"ts\":\"2024-02-30T00:00:00Z\"}\n"); // 6
+    text.extend(sanction("ok2", T, "After").bytes());
+    fx.write("s.jsonl", &text);
+    let (code, out) = check(&fx);
+    assert_eq!(code, Some(1), "{out}");
+    for (line, what) in
+        [(2, "not JSON"), (3, "not JSON"), (4, "not JSON: number out of range"), (6, "`ts` is not an RFC 3339 time")]
+    {
+        assert!(out.contains(&format!("s.jsonl:{line}: {what}")), "line {line}: {out}");
+    }
+    let snap = fx.snapshot();
+    let ids: Vec<&str> = snap["panels"]["sanctions"]["records"]
+        .as_array()
+        .expect("records")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert!(ids.contains(&"ok1") && ids.contains(&"ok2") && ids.contains(&"second"), "{ids:?}");
+
+    fx.write("s.jsonl", b"");
+    let (code, out) = check(&fx);
+    assert_eq!(code, Some(0), "an empty file is fine: {out}");
+}
+
+#[test]
+fn a_symlink_loop_is_reported() {
+    let fx = with_only_sanctions();
+    std::os::unix::fs::symlink(fx.feed("s.jsonl"), fx.feed("s.jsonl")).expect("symlink to itself");
+    let (code, out) = check(&fx);
+    assert_eq!(code, Some(1));
+    assert!(out.contains("s.jsonl: cannot open: too many levels of symbolic links"), "{out}");
+}
+
+#[test]
+fn a_config_naming_a_missing_folder_reports_and_follows_it_once_it_exists() {
+    let fx = Fixture::with_config("feeds_dir = \"later\"\n[[feed]]\npath = \"s.jsonl\"\nkind = \"sanctions\"\n");
+    let (code, out) = check(&fx);
+    assert_eq!(code, Some(1));
+    assert!(out.contains("later/s.jsonl: missing"), "{out}");
+    let mut f = fx.follow();
+    let dir = fx.dir.path().join("later");
+    fs::create_dir(&dir).expect("mkdir");
+    fs::write(dir.join("s.jsonl"), sanction("late", T, "Late Ltd")).expect("write");
+    f.wait_record("record_added", "late");
+}
+
+#[test]
+fn a_feed_folder_that_disappears_and_comes_back_is_followed() {
+    let fx = with_only_sanctions();
+    fx.append("s.jsonl", sanction("a", T, "A Ltd"));
+    let mut f = fx.follow();
+    let dir = fx.dir.path().join("feeds");
+    fs::remove_dir_all(&dir).expect("rm -r");
+    f.wait_for("file_vanished", |v| v["event"] == "file_vanished");
+    fs::create_dir(&dir).expect("mkdir again");
+    fs::write(dir.join("s.jsonl"), sanction("b", T, "B Ltd")).expect("write");
+    f.wait_record("record_added", "b");
+    // And it is watched again, not only looked at: a later append arrives too.
+    fx.append("s.jsonl", sanction("c", T, "C Ltd"));
+    f.wait_record("record_added", "c");
+}
