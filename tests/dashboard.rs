@@ -346,3 +346,14 @@ fn an_edited_config_applies_its_rules_at_once_and_a_broken_one_is_shown_and_igno
     pty.send(b"q");
     assert!(pty.wait_exit(DEADLINE).success());
 }
+
+#[test]
+fn with_polling_the_dashboard_still_shows_appends() {
+    let fx = with_feeds();
+    let mut pty = fx.dashboard(80, 24, &["--poll=100"], &[]);
+    pty.wait_text("Alpha Ltd", DEADLINE);
+    fx.append("sanctions.jsonl", sanction("s2", "2024-06-01T15:00:00Z", "Polled Ltd"));
+    pty.wait_text("Polled Ltd", DEADLINE);
+    pty.send(b"q");
+    assert!(pty.wait_exit(DEADLINE).success());
+}

@@ -156,3 +156,17 @@ fn an_update_reports_the_new_version() {
     assert_eq!(history[0]["fields"]["stage"], "passed_one_chamber");
     assert_eq!(history[1]["fields"]["stage"], "signed");
 }
+
+#[test]
+fn with_polling_instead_of_file_events_changes_still_arrive() {
+    let fx = Fixture::new();
+    fx.append("sanctions.jsonl", sanction("s1", T1, "Alpha Ltd"));
+    let mut f = fx.follow_with(&["--poll=100"]);
+    fx.append("sanctions.jsonl", sanction("s2", T2, "Beta Ltd"));
+    f.wait_record("record_added", "s2");
+    let tmp = fx.dir.path().join("feeds").join("s.part");
+    fs::write(&tmp, sanction("s1", T1, "Alpha Ltd") + &sanction("s3", T2, "Gamma Ltd")).expect("tmp");
+    fs::rename(&tmp, fx.feed("sanctions.jsonl")).expect("rename");
+    f.wait_for("file_replaced", |v| v["event"] == "file_replaced");
+    f.wait_record("record_added", "s3");
+}

@@ -14,11 +14,7 @@ use std::io::Write;
 use std::time::Duration;
 use tokio::signal::unix::{signal, SignalKind};
 
-/// How often files are looked at even without a watcher event: a safety net for missed events and for
-/// folders that appear after start.
-const SAFETY_CHECK: Duration = Duration::from_secs(1);
-
-pub fn run(config: &Config, as_json: bool, state_dir: Option<&std::path::Path>) -> i32 {
+pub fn run(config: &Config, as_json: bool, state_dir: Option<&std::path::Path>, poll_ms: Option<u64>) -> i32 {
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
@@ -26,15 +22,15 @@ pub fn run(config: &Config, as_json: bool, state_dir: Option<&std::path::Path>) 
             return EXIT_PROBLEMS;
         }
     };
-    rt.block_on(follow(config, as_json, state_dir))
+    rt.block_on(follow(config, as_json, state_dir, poll_ms))
 }
 
-async fn follow(config: &Config, as_json: bool, state_dir: Option<&std::path::Path>) -> i32 {
+async fn follow(config: &Config, as_json: bool, state_dir: Option<&std::path::Path>, poll_ms: Option<u64>) -> i32 {
     let default_state = crate::state::default_dir();
     let mut engine = Engine::with_state(config, state_dir.or(default_state.as_deref()), true);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
     // Watch before the first read, so nothing written in between is missed.
-    let mut watcher = DirWatcher::new(engine.matcher(), move || {
+    let (mut watcher, every) = DirWatcher::start(engine.matcher(), poll_ms.map(Duration::from_millis), move || {
         let _ = tx.send(());
     });
     let dirs = engine.feeds().watch_dirs();
@@ -68,14 +64,12 @@ async fn follow(config: &Config, as_json: bool, state_dir: Option<&std::path::Pa
                 return EXIT_PROBLEMS;
             }
         };
-    let mut safety = tokio::time::interval(SAFETY_CHECK);
+    let mut safety = tokio::time::interval(every);
     safety.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
-            woke = rx.recv() => {
-                if woke.is_none() {
-                    break;
-                }
+            // Without native watching (--poll) the sender is gone and this branch is simply off.
+            Some(()) = rx.recv() => {
                 // A burst of events is one read.
                 while rx.try_recv().is_ok() {}
             }

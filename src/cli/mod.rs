@@ -38,6 +38,12 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     pub state: Option<PathBuf>,
 
+    /// Look at the feed files every MS milliseconds (default 500) instead of waiting for file-system events:
+    /// for feeds on NFS, SSHFS and other mounts that send none
+    #[arg(long, global = true, value_name = "MS", num_args = 0..=1, default_missing_value = "500",
+          value_parser = clap::value_parser!(u64).range(50..=60_000))]
+    pub poll: Option<u64>,
+
     /// Colours in the dashboard [default: `color` in the config, else auto: on unless NO_COLOR is set]
     #[arg(long, value_name = "WHEN")]
     pub color: Option<crate::config::ColorMode>,
@@ -102,10 +108,16 @@ pub fn run(cli: Cli) -> i32 {
             let state = cli.state.clone().or_else(crate::state::default_dir);
             snapshot::run(&config, snapshot::Style::pick(json, markdown), limit, state.as_deref())
         }
-        Some(Command::Follow { json }) => follow::run(&config, json, cli.state.as_deref()),
-        None => {
-            crate::ui::run(&config, crate::ui::Options { color: cli.color, mouse: cli.mouse, state: cli.state.clone() })
-        }
+        Some(Command::Follow { json }) => follow::run(&config, json, cli.state.as_deref(), cli.poll.or(config.poll_ms)),
+        None => crate::ui::run(
+            &config,
+            crate::ui::Options {
+                color: cli.color,
+                mouse: cli.mouse,
+                state: cli.state.clone(),
+                poll_ms: cli.poll.or(config.poll_ms),
+            },
+        ),
     }
 }
 

@@ -29,6 +29,8 @@ pub struct Config {
     pub categories: crate::model::links::Vocabulary,
     /// `[[rule]]`: watch rules.
     pub rules: Vec<Rule>,
+    /// `poll_ms`: look at the feed files on this timer instead of waiting for file-system events.
+    pub poll_ms: Option<u64>,
 }
 
 /// `[ui]`: how the dashboard talks to the terminal.
@@ -121,6 +123,7 @@ struct RawConfig {
     categories: Option<std::collections::BTreeMap<String, Vec<String>>>,
     #[serde(default, rename = "rule")]
     rules: Vec<RawRule>,
+    poll_ms: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -276,7 +279,14 @@ pub fn parse(text: &str, file: Option<&Path>) -> Result<Config, ConfigError> {
     for r in raw.rules {
         rules.push(rule(r).map_err(|(span, message)| err_at(span, message))?);
     }
-    Ok(Config { file: file.map(Path::to_path_buf), feeds_dir, feeds, limits, ui: raw.ui, categories, rules })
+    let poll_ms = match raw.poll_ms {
+        None => None,
+        Some(v) => match u64::try_from(*v.get_ref()) {
+            Ok(ms) if (50..=60_000).contains(&ms) => Some(ms),
+            _ => return Err(err_at(v.span(), format!("`poll_ms` is {}: expected 50 to 60000", v.get_ref()))),
+        },
+    };
+    Ok(Config { file: file.map(Path::to_path_buf), feeds_dir, feeds, limits, ui: raw.ui, categories, rules, poll_ms })
 }
 
 type Span = std::ops::Range<usize>;
@@ -472,6 +482,8 @@ mod tests {
         assert!(e.message.contains("not a valid glob"), "{e}");
         let e = parse("[[feed]]\npath = \"*.csv\"\nformat = \"ofac-csv\"\n", None).expect_err("glob");
         assert!(e.message.contains("name the file"), "{e}");
+        let e = parse("poll_ms = 5\n[[feed]]\npath = \"a\"\n", None).expect_err("too fast");
+        assert!(e.message.contains("`poll_ms` is 5"), "{e}");
         let e = parse("feeds_dir = \"x\"\n", None).expect_err("no feeds");
         assert!(e.message.contains("no [[feed]]"), "{e}");
     }

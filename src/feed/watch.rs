@@ -23,6 +23,24 @@ pub struct DirWatcher {
 }
 
 impl DirWatcher {
+    /// No native watching: the caller looks at the files on its own timer (`--poll`, for file systems
+    /// that send no events: NFS, SSHFS, some FUSE and overlay mounts).
+    pub fn polling() -> Self {
+        DirWatcher { inner: None, watched: HashMap::new(), problem: None }
+    }
+
+    /// Native watching when `poll` is `None`, else none; with the interval at which files must be looked at.
+    pub fn start(
+        matcher: PathMatcher,
+        poll: Option<std::time::Duration>,
+        wake: impl Fn() + Send + 'static,
+    ) -> (Self, std::time::Duration) {
+        match poll {
+            Some(every) => (Self::polling(), every),
+            None => (Self::new(matcher, wake), std::time::Duration::from_secs(1)),
+        }
+    }
+
     pub fn new(matcher: PathMatcher, wake: impl Fn() + Send + 'static) -> Self {
         let handler = move |res: notify::Result<Event>| match res {
             Ok(event) => {

@@ -19,8 +19,6 @@ use tokio::time::Instant;
 
 /// At most ~30 frames a second.
 const FRAME_INTERVAL: Duration = Duration::from_millis(33);
-/// How often feed files are looked at without a watcher event.
-const SAFETY_CHECK: Duration = Duration::from_secs(1);
 
 /// Why the loop ended.
 #[derive(Debug, PartialEq, Eq)]
@@ -41,6 +39,7 @@ pub async fn run(
     app: &mut App,
     theme: &Theme,
     config_file: Option<&std::path::Path>,
+    poll_ms: Option<u64>,
 ) -> std::io::Result<Exit> {
     let mut config_watch = config_file.map(ConfigWatch::new);
     let mut input = spawn_input_reader();
@@ -53,9 +52,12 @@ pub async fn run(
         Some(f) => engine.matcher().with(f),
         None => engine.matcher(),
     };
-    let mut watcher = DirWatcher::new(matcher, move || {
+    let (mut watcher, every) = DirWatcher::start(matcher, poll_ms.map(Duration::from_millis), move || {
         let _ = wake_tx.send(());
     });
+    if let Some(problem) = &watcher.problem {
+        app.notice = Some(format!("no file events ({problem}): checking files every second"));
+    }
     let mut dirs = engine.feeds().watch_dirs();
     if let Some(dir) = config_file.and_then(|f| crate::feed::absolute(f).parent().map(std::path::Path::to_path_buf)) {
         dirs.push((dir, false));
@@ -78,7 +80,7 @@ pub async fn run(
     }
     let mut last_draw = Instant::now();
     let mut frame_due: Option<Instant> = None;
-    let mut safety = tokio::time::interval(SAFETY_CHECK);
+    let mut safety = tokio::time::interval(every);
     safety.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut next_minute = Instant::now() + until_next_minute(now());
 

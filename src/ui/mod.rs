@@ -20,6 +20,8 @@ pub struct Options {
     pub mouse: bool,
     /// `--state DIR`, else the default state folder.
     pub state: Option<std::path::PathBuf>,
+    /// `--poll[=MS]` or `poll_ms`: look at the files on a timer instead of waiting for events.
+    pub poll_ms: Option<u64>,
 }
 
 /// Runs the dashboard until the analyst quits; returns the exit status.
@@ -44,9 +46,14 @@ pub fn run(config: &Config, options: Options) -> i32 {
     let mut app = app::App::new(event_loop::now(), mouse);
     app.seen = crate::model::seen::Seen::load(state.as_deref());
     let result = match terminal::TerminalGuard::enter(mouse, config.ui.synchronized_output) {
-        Ok(mut guard) => {
-            rt.block_on(event_loop::run(&mut guard, &mut engine, &mut app, &theme, config.file.as_deref()))
-        }
+        Ok(mut guard) => rt.block_on(event_loop::run(
+            &mut guard,
+            &mut engine,
+            &mut app,
+            &theme,
+            config.file.as_deref(),
+            options.poll_ms,
+        )),
         Err(e) => Err(e),
     };
     // The guard has dropped: the terminal is back to normal before anything is printed.

@@ -96,12 +96,15 @@ impl Fixture {
 
     /// Starts `follow --json` and waits for its `ready` line.
     pub fn follow(&self) -> Follower {
-        let mut child = self
-            .command(&["follow", "--json"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn follow");
+        self.follow_with(&[])
+    }
+
+    /// `follow --json` with more arguments.
+    pub fn follow_with(&self, extra: &[&str]) -> Follower {
+        let mut args = vec!["follow", "--json"];
+        args.extend_from_slice(extra);
+        let mut child =
+            self.command(&args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn follow");
         let stdout = child.stdout.take().expect("stdout");
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
