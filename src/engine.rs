@@ -75,6 +75,11 @@ pub enum Change {
     },
     /// A watch rule matched a new or updated record (or a record whose links changed).
     Alert(Alert),
+    /// Records forgotten under the panel's retention setting.
+    Evicted {
+        kind: Kind,
+        ids: Vec<String>,
+    },
 }
 
 /// What a watch rule raised.
@@ -109,6 +114,9 @@ pub struct Engine {
     matched: HashSet<(usize, Kind, String)>,
     highlighted: HashSet<(Kind, String)>,
     alerts: Vec<Alert>,
+    retention: std::collections::BTreeMap<Kind, crate::config::Retention>,
+    /// When records were last checked for their age.
+    aged_at: Option<std::time::Instant>,
 }
 
 impl Engine {
@@ -139,6 +147,8 @@ impl Engine {
             matched: HashSet::new(),
             highlighted: HashSet::new(),
             alerts: Vec::new(),
+            retention: config.retention.clone(),
+            aged_at: None,
         }
     }
 
@@ -200,7 +210,53 @@ impl Engine {
         }
         let alerts = self.watch(&changes, was_started);
         changes.extend(alerts);
+        changes.extend(self.evict());
         changes
+    }
+
+    /// Forgets the records a panel's retention no longer keeps: beyond the newest `keep` (once 10% over,
+    /// so the sort is rare), or older than `days` (looked at once a minute).
+    fn evict(&mut self) -> Vec<Change> {
+        let mut out = Vec::new();
+        let age_due = self.aged_at.is_none_or(|t| t.elapsed() >= std::time::Duration::from_secs(60));
+        if age_due {
+            self.aged_at = Some(std::time::Instant::now());
+        }
+        for (&kind, r) in &self.retention {
+            let panel = self.store.panel(kind);
+            let mut gone: Vec<String> = Vec::new();
+            if let (Some(days), true) = (r.days, age_due) {
+                let cutoff = chrono::Utc::now() - chrono::Duration::days(days as i64);
+                gone.extend(
+                    panel
+                        .newest_first()
+                        .into_iter()
+                        .map(|e| &e.current().record)
+                        .filter(|rec| rec.ts.utc < cutoff)
+                        .map(|rec| rec.id.clone()),
+                );
+            }
+            if let Some(keep) = r.keep {
+                if panel.len() > keep + keep / 10 {
+                    gone.extend(panel.newest_first().into_iter().skip(keep).map(|e| e.current().record.id.clone()));
+                }
+            }
+            gone.sort();
+            gone.dedup();
+            if gone.is_empty() {
+                continue;
+            }
+            for id in &gone {
+                self.store.panel_mut(kind).remove(id);
+                self.links.update(&self.store, kind, id);
+                self.highlighted.remove(&(kind, id.clone()));
+            }
+            let dropped: HashSet<&String> = gone.iter().collect();
+            self.matched.retain(|(_, k, id)| *k != kind || !dropped.contains(id));
+            tracing::info!("retention: forgot {} {kind} records", gone.len());
+            out.push(Change::Evicted { kind, ids: gone });
+        }
+        out
     }
 
     /// Takes new watch rules and a new category vocabulary (config.toml was edited): the links are rebuilt
@@ -339,7 +395,7 @@ impl Engine {
 
 fn on_event(store: &mut Store, e: FeedEvent<'_>, news: bool, out: &mut Vec<Change>) {
     let error = |file: &Arc<PathBuf>, line: Option<u64>, message: String| {
-        tracing::debug!("{}:{}: {message}", file.display(), line.unwrap_or(0));
+        tracing::warn!("{}:{}: {message}", clean_path(file), line.unwrap_or(0));
         Change::FeedError(FeedError { file: file.clone(), line, message })
     };
     match e {

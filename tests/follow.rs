@@ -170,3 +170,16 @@ fn with_polling_instead_of_file_events_changes_still_arrive() {
     f.wait_for("file_replaced", |v| v["event"] == "file_replaced");
     f.wait_record("record_added", "s3");
 }
+
+#[test]
+fn retention_forgets_the_oldest_records_beyond_keep() {
+    let fx = Fixture::with_config(&format!("{}\n[retention]\nsanctions = {{ keep = 5 }}\n", common::CONFIG));
+    let lines: String =
+        (0..5).map(|i| sanction(&format!("s{i}"), &format!("2024-05-0{}T00:00:00Z", i + 1), "Firm")).collect();
+    fx.append("sanctions.jsonl", lines);
+    let mut f = fx.follow();
+    fx.append("sanctions.jsonl", sanction("s5", "2024-05-08T00:00:00Z", "Newest"));
+    let ev = f.wait_for("records_evicted", |v| v["event"] == "records_evicted");
+    assert_eq!(ev["kind"], "sanctions");
+    assert_eq!(ev["ids"], serde_json::json!(["s0"]), "the oldest goes");
+}

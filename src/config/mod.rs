@@ -9,6 +9,7 @@ use crate::model::record::Body;
 use crate::model::rules::{Condition, Effects, Rule, Test, LEVEL_FIELDS, PSEUDO_FIELDS};
 use crate::model::vocab::{Kind, Level};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
@@ -31,6 +32,17 @@ pub struct Config {
     pub rules: Vec<Rule>,
     /// `poll_ms`: look at the feed files on this timer instead of waiting for file-system events.
     pub poll_ms: Option<u64>,
+    /// `[retention]`: per panel, how many records (or how many days of them) are kept in memory.
+    pub retention: BTreeMap<Kind, Retention>,
+}
+
+/// How long a panel keeps its records: the newest `keep` (trimmed when 10% over), and/or those whose
+/// latest version is at most `days` old. Off by default: everything is kept.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retention {
+    pub keep: Option<usize>,
+    pub days: Option<u32>,
 }
 
 /// `[ui]`: how the dashboard talks to the terminal.
@@ -124,6 +136,7 @@ struct RawConfig {
     #[serde(default, rename = "rule")]
     rules: Vec<RawRule>,
     poll_ms: Option<Spanned<i64>>,
+    retention: Option<BTreeMap<Spanned<String>, Spanned<Retention>>>,
 }
 
 #[derive(Deserialize)]
@@ -286,7 +299,30 @@ pub fn parse(text: &str, file: Option<&Path>) -> Result<Config, ConfigError> {
             _ => return Err(err_at(v.span(), format!("`poll_ms` is {}: expected 50 to 60000", v.get_ref()))),
         },
     };
-    Ok(Config { file: file.map(Path::to_path_buf), feeds_dir, feeds, limits, ui: raw.ui, categories, rules, poll_ms })
+    let mut retention = BTreeMap::new();
+    for (kind, r) in raw.retention.unwrap_or_default() {
+        let k = Kind::parse(kind.get_ref()).ok_or_else(|| {
+            err_at(
+                kind.span(),
+                format!("[retention]: unknown kind {:?}, expected one of {}", kind.get_ref(), Kind::expected()),
+            )
+        })?;
+        if r.get_ref().keep == Some(0) || r.get_ref().days == Some(0) {
+            return Err(err_at(r.span(), "[retention]: `keep` and `days` must be at least 1".into()));
+        }
+        retention.insert(k, r.into_inner());
+    }
+    Ok(Config {
+        file: file.map(Path::to_path_buf),
+        feeds_dir,
+        feeds,
+        limits,
+        ui: raw.ui,
+        categories,
+        rules,
+        poll_ms,
+        retention,
+    })
 }
 
 type Span = std::ops::Range<usize>;
@@ -482,6 +518,10 @@ mod tests {
         assert!(e.message.contains("not a valid glob"), "{e}");
         let e = parse("[[feed]]\npath = \"*.csv\"\nformat = \"ofac-csv\"\n", None).expect_err("glob");
         assert!(e.message.contains("name the file"), "{e}");
+        let c = parse("[[feed]]\npath = \"a\"\n[retention]\nsanctions = { keep = 1000 }\naid = { days = 90 }\n", None)
+            .expect("retention");
+        assert_eq!(c.retention[&Kind::Sanctions].keep, Some(1000));
+        assert!(parse("[[feed]]\npath = \"a\"\n[retention]\nweather = { keep = 1 }\n", None).is_err());
         let e = parse("poll_ms = 5\n[[feed]]\npath = \"a\"\n", None).expect_err("too fast");
         assert!(e.message.contains("`poll_ms` is 5"), "{e}");
         let e = parse("feeds_dir = \"x\"\n", None).expect_err("no feeds");

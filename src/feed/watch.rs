@@ -68,6 +68,7 @@ impl DirWatcher {
                 (Some(now), Some(&was)) if now == was => {}
                 (None, None) => {}
                 (None, Some(_)) => {
+                    tracing::info!("{} is gone; it is watched again when it comes back", dir.display());
                     let _ = inner.unwatch(dir);
                     self.watched.remove(dir);
                 }
@@ -76,6 +77,7 @@ impl DirWatcher {
                     let mode = if *recursive { RecursiveMode::Recursive } else { RecursiveMode::NonRecursive };
                     match inner.watch(dir, mode) {
                         Ok(()) => {
+                            tracing::info!("watching {}", dir.display());
                             self.watched.insert(dir.clone(), now);
                             self.problem = None;
                         }

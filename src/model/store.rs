@@ -62,6 +62,11 @@ pub struct Panel {
 }
 
 impl Panel {
+    /// Forgets a record and its history.
+    pub fn remove(&mut self, id: &str) -> Option<Entry> {
+        self.entries.remove(id)
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -96,6 +101,10 @@ impl Store {
 
     pub fn panel(&self, kind: Kind) -> &Panel {
         &self.panels[kind.index()]
+    }
+
+    pub fn panel_mut(&mut self, kind: Kind) -> &mut Panel {
+        &mut self.panels[kind.index()]
     }
 
     /// Total records across kinds.

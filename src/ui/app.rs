@@ -229,6 +229,13 @@ impl App {
                 Change::FileAppeared { file } | Change::FileTruncated { file } | Change::FileReplaced { file } => {
                     self.feeds.entry(file.clone()).or_default().missing = false
                 }
+                Change::Evicted { kind, ids } => {
+                    touched[kind.index()] = true;
+                    let marks = &mut self.panels[kind.index()].marks;
+                    for id in ids {
+                        marks.remove(id);
+                    }
+                }
                 Change::Alert(a) => {
                     self.unseen_alerts += 1;
                     self.bell |= a.bell;
