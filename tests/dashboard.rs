@@ -357,3 +357,15 @@ fn with_polling_the_dashboard_still_shows_appends() {
     pty.send(b"q");
     assert!(pty.wait_exit(DEADLINE).success());
 }
+
+#[test]
+fn the_demo_shows_arrivals_without_a_key() {
+    let fx = Fixture::new();
+    let mut pty = fx.dashboard(120, 40, &["demo"], &[]);
+    pty.wait_text("Sanctions 31", DEADLINE);
+    // The first scripted arrival: a flagged supplier gets designated.
+    pty.wait_text("Sanctions 32", DEADLINE);
+    pty.wait_text("+1 new", DEADLINE);
+    pty.send(b"q");
+    assert!(pty.wait_exit(DEADLINE).success());
+}

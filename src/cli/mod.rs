@@ -1,7 +1,9 @@
 //! The command line: options, and the headless commands that answer without the dashboard.
 
 pub mod check;
+pub mod demo;
 pub mod follow;
+pub mod gen;
 pub mod json;
 pub mod markdown;
 pub mod snapshot;
@@ -76,6 +78,20 @@ pub enum Command {
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
     },
+    /// Write realistic, deterministic feeds of every kind and their config.toml (the same seed gives the
+    /// same bytes), for benchmarks and for trying watchfloor at scale
+    Gen {
+        /// How many lines to write in all (70% sanctions, 15% suppliers, 5% aid, 10% shortages)
+        #[arg(long, value_name = "N")]
+        records: usize,
+        /// Folder to write to (created if needed)
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        #[arg(long, value_name = "S", default_value_t = 1)]
+        seed: u64,
+    },
+    /// Open the dashboard on a copy of the sample feeds that keeps growing, to see it live at once
+    Demo,
     /// Load every feed, then print one line per change as it happens, until interrupted
     Follow {
         /// JSON lines: {"event", "kind", "id", "file", "line", ...}; see docs/feeds.md
@@ -89,6 +105,27 @@ pub fn run(cli: Cli) -> i32 {
     if let Some(path) = cli.log.clone().or_else(crate::logging::default_path) {
         // Logging is a help, not a requirement: without a writable log file the program still works.
         let _ = crate::logging::init(&path);
+    }
+    // Commands that need no configuration.
+    match &cli.command {
+        Some(Command::Gen { records, out, seed }) => {
+            return match gen::write(out, *records, *seed) {
+                Ok(()) => EXIT_OK,
+                Err(e) => {
+                    complain(&format!("watchfloor gen: cannot write to {}: {e}", out.display()));
+                    EXIT_PROBLEMS
+                }
+            };
+        }
+        Some(Command::Demo) => {
+            return demo::run(crate::ui::Options {
+                color: cli.color,
+                mouse: cli.mouse,
+                state: None,
+                poll_ms: cli.poll,
+            });
+        }
+        _ => {}
     }
     let config = match load_config(&cli) {
         Ok(c) => c,
@@ -109,6 +146,8 @@ pub fn run(cli: Cli) -> i32 {
             snapshot::run(&config, snapshot::Style::pick(json, markdown), limit, state.as_deref())
         }
         Some(Command::Follow { json }) => follow::run(&config, json, cli.state.as_deref(), cli.poll.or(config.poll_ms)),
+        // Handled above, before the configuration is read.
+        Some(Command::Gen { .. } | Command::Demo) => EXIT_OK,
         None => crate::ui::run(
             &config,
             crate::ui::Options {
