@@ -72,26 +72,28 @@ const CJK_FORMS: &[&str] = &["股份有限公司", "有限责任公司", "有限
 
 /// The form names are compared in. Empty when nothing but legal-form words and punctuation remains.
 pub fn normalize(name: &str) -> String {
-    let mut text = name.to_owned();
-    for form in CJK_FORMS {
-        text = text.replace(form, " ");
-    }
-    // Compatibility decomposition folds full-width letters and splits accents from their letters.
-    let mut flat = String::with_capacity(text.len());
-    for c in text.nfkd() {
-        if unicode_normalization::char::is_combining_mark(c) {
-            continue;
+    let mut flat = String::with_capacity(name.len());
+    if name.is_ascii() {
+        // Most names: no scripts to fold, no decomposition needed.
+        for c in name.chars() {
+            push_folded(&mut flat, c);
         }
-        match transliterate(c) {
-            Some(latin) => flat.push_str(latin),
-            None if c.is_alphanumeric() => flat.extend(c.to_lowercase()),
-            // Apostrophes join (Xi'an, O'Brien); everything else separates words.
-            None if matches!(c, '\'' | '’' | 'ʼ') => {}
-            None => flat.push(' '),
+    } else {
+        let mut text = name.to_owned();
+        for form in CJK_FORMS {
+            if text.contains(form) {
+                text = text.replace(form, " ");
+            }
+        }
+        // Compatibility decomposition folds full-width letters and splits accents from their letters.
+        for c in text.nfkd() {
+            if !unicode_normalization::char::is_combining_mark(c) {
+                push_folded(&mut flat, c);
+            }
         }
     }
     let mut words: Vec<&str> = flat.split_whitespace().collect();
-    words.retain(|w| !LEGAL_WORDS.contains(w));
+    words.retain(|w| !is_legal_word(w));
     let mut i = 0;
     while i < words.len() {
         match LEGAL_LETTERS.iter().find(|form| words[i..].starts_with(form)) {
@@ -104,8 +106,27 @@ pub fn normalize(name: &str) -> String {
     words.join(" ")
 }
 
+/// One character of a name, lower case and in Latin letters; punctuation becomes a space.
+fn push_folded(out: &mut String, c: char) {
+    match transliterate(c) {
+        Some(latin) => out.push_str(latin),
+        None if c.is_ascii_alphanumeric() => out.push(c.to_ascii_lowercase()),
+        None if c.is_alphanumeric() => out.extend(c.to_lowercase()),
+        // Apostrophes join (Xi'an, O'Brien); everything else separates words.
+        None if matches!(c, '\'' | '’' | 'ʼ') => {}
+        None => out.push(' '),
+    }
+}
+
+fn is_legal_word(w: &str) -> bool {
+    w.len() <= 12 && LEGAL_WORDS.contains(&w)
+}
+
 /// Russian, Ukrainian and Belarusian Cyrillic letters in a simple Latin form (lower case).
 fn transliterate(c: char) -> Option<&'static str> {
+    if c.is_ascii() {
+        return None;
+    }
     let lower = c.to_lowercase().next().unwrap_or(c);
     Some(match lower {
         'а' => "a",
