@@ -53,6 +53,15 @@ pub fn clean(s: &str) -> String {
     out
 }
 
+/// [`clean`] for a string already owned: returned as it is (no copy) when there is nothing to clean.
+pub fn clean_owned(s: String) -> String {
+    if s.chars().all(is_plain) {
+        s
+    } else {
+        clean(&s)
+    }
+}
+
 /// True for a character that can be shown as it is.
 fn is_plain(c: char) -> bool {
     !(c.is_control()

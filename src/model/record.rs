@@ -1,7 +1,7 @@
 //! A record of one of the four kinds: its id, time, typed fields and the fields nobody declared.
 
 use super::vocab::{Action, Kind, Level, ShortageStatus, Stage, TargetType};
-use crate::text::clean;
+use crate::text::{clean, clean_owned};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -279,7 +279,7 @@ impl Taker<'_> {
     fn text(&mut self, name: &str) -> Result<Option<String>, FieldError> {
         match self.take(name) {
             None => Ok(None),
-            Some(Value::String(s)) => Ok(non_empty(clean(&s))),
+            Some(Value::String(s)) => Ok(non_empty(clean_owned(s))),
             Some(v) => Err(wrong(name, "a string", &v)),
         }
     }
@@ -288,12 +288,12 @@ impl Taker<'_> {
     fn list(&mut self, name: &str) -> Result<Vec<String>, FieldError> {
         match self.take(name) {
             None => Ok(Vec::new()),
-            Some(Value::String(s)) => Ok(non_empty(clean(&s)).into_iter().collect()),
+            Some(Value::String(s)) => Ok(non_empty(clean_owned(s)).into_iter().collect()),
             Some(Value::Array(items)) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
                     match item {
-                        Value::String(s) => out.extend(non_empty(clean(&s))),
+                        Value::String(s) => out.extend(non_empty(clean_owned(s))),
                         Value::Null => {}
                         other => return Err(wrong(name, "a list of strings", &other)),
                     }
@@ -367,9 +367,9 @@ pub fn describe(v: &Value) -> String {
 /// `v` with every string in it, and every key, cleaned for display.
 pub fn clean_value(v: Value) -> Value {
     match v {
-        Value::String(s) => Value::String(clean(&s)),
+        Value::String(s) => Value::String(clean_owned(s)),
         Value::Array(items) => Value::Array(items.into_iter().map(clean_value).collect()),
-        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (clean(&k), clean_value(v))).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (clean_owned(k), clean_value(v))).collect()),
         other => other,
     }
 }

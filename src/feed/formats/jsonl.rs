@@ -43,7 +43,7 @@ pub fn parse_line(bytes: &[u8], feed_kind: Option<Kind>) -> Result<Option<Record
         Some(other) => return Err(format!("`kind` must be a string, found {}", describe(&other))),
     };
     let body = Body::take_from(kind, &mut fields).map_err(|e| e.to_string())?;
-    let extra = fields.into_iter().map(|(k, v)| (clean(&k), clean_value(v))).collect();
+    let extra = fields.into_iter().map(|(k, v)| (crate::text::clean_owned(k), clean_value(v))).collect();
     Ok(Some(Record { kind, id, ts, body, extra }))
 }
 
