@@ -137,6 +137,8 @@ pub struct App {
     copy: bool,
     /// Text to put on the clipboard (OSC 52), taken by the event loop.
     pub clipboard: Option<String>,
+    /// The feeds are being read for the first time.
+    pub loading: bool,
 }
 
 impl App {
@@ -166,6 +168,7 @@ impl App {
             resume: false,
             copy: false,
             clipboard: None,
+            loading: false,
         }
     }
 

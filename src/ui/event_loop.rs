@@ -68,6 +68,10 @@ pub async fn run(
     let mut hup = signal(SignalKind::hangup())?;
     let mut int = signal(SignalKind::interrupt())?;
 
+    // A first frame at once, so a large load does not leave a blank terminal.
+    app.loading = true;
+    draw(guard, engine, app, theme)?;
+    app.loading = false;
     // Load after the watch is set, so nothing written in between is missed.
     let changes = engine.poll();
     app.know_feeds(engine.files().iter().map(|(p, _)| p.as_path()));
