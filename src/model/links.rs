@@ -72,17 +72,27 @@ impl Links {
     /// Re-indexes one record from its current version (call after every change to it).
     pub fn update(&mut self, store: &Store, kind: Kind, id: &str) {
         let key = (kind, id.to_owned());
+        // Forget the record's old forms; a form nobody carries any more goes too (memory stays flat when
+        // retention forgets records).
         for form in self.forms_of.remove(&key).unwrap_or_default() {
             if let Some(set) = self.names.get_mut(&form) {
                 set.remove(&key);
+                if set.is_empty() {
+                    self.names.remove(&form);
+                }
             }
         }
         for cat in self.categories_of.remove(&key).unwrap_or_default() {
             if let Some(set) = self.categories.get_mut(&cat) {
                 set.remove(&key);
+                if set.is_empty() {
+                    self.categories.remove(&cat);
+                }
             }
         }
-        let Some(entry) = store.panel(kind).get(id) else { return };
+        let Some(entry) = store.panel(kind).get(id) else {
+            return;
+        };
         let rec = &entry.current().record;
         let (names, texts): (Vec<&str>, Vec<&str>) = match &rec.body {
             Body::Sanction(s) => (s.target.iter().chain(&s.aliases).map(String::as_str).collect(), vec![]),
@@ -331,6 +341,25 @@ mod tests {
             r#"{"id":"s","ts":"2024-05-02T00:00:00Z","target":"Vostok Components"}"#,
         );
         assert!(links.info(&store, Kind::Suppliers, "sup").parties.is_empty(), "the old alias no longer links");
+    }
+
+    #[test]
+    fn a_forgotten_record_leaves_nothing_in_the_indexes() {
+        let (mut store, mut links) = (Store::new(), Links::new(default_vocabulary()));
+        add(
+            &mut store,
+            &mut links,
+            Kind::Sanctions,
+            r#"{"id":"s","ts":"2024-05-01T00:00:00Z","target":"Unique Firm Ltd"}"#,
+        );
+        add(&mut store, &mut links, Kind::Shortages, r#"{"id":"h","ts":"2024-05-01T00:00:00Z","item":"155mm shells"}"#);
+        assert!(!links.names.is_empty() && !links.categories.is_empty());
+        store.panel_mut(Kind::Sanctions).remove("s");
+        links.update(&store, Kind::Sanctions, "s");
+        store.panel_mut(Kind::Shortages).remove("h");
+        links.update(&store, Kind::Shortages, "h");
+        assert!(links.names.is_empty(), "found by the soak test: forms of forgotten records piled up");
+        assert!(links.categories.is_empty() && links.forms_of.is_empty() && links.categories_of.is_empty());
     }
 
     #[test]
