@@ -16,7 +16,8 @@ const BEL: char = '\u{07}';
 ///   `DCS`, ...) are removed whole, so no fragment of them is shown either.
 /// - Line breaks and tabs become a single space; other C0 characters, DEL and C1 characters are removed.
 /// - Bidirectional embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069), the marks
-///   U+200E/U+200F/U+061C, zero-width space and the byte-order mark are removed.
+///   U+200E/U+200F/U+061C, zero-width characters (space, joiners, word joiner, invisible operators), the
+///   soft hyphen and the byte-order mark are removed.
 pub fn clean(s: &str) -> String {
     if s.chars().all(is_plain) {
         return s.to_owned();
@@ -67,7 +68,11 @@ fn is_plain(c: char) -> bool {
     !(c.is_control()
         || matches!(
             c,
-            '\u{200b}'
+            // Zero-width space, non-joiner and joiner, word joiner, invisible operators and the soft hyphen
+            // can hide or split text in a name without showing anything.
+            '\u{200b}'..='\u{200d}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{00ad}'
                 | '\u{200e}'
                 | '\u{200f}'
                 | '\u{061c}'
@@ -213,6 +218,7 @@ mod tests {
         assert_eq!(clean("abc\u{202e}fed\u{202c}"), "abcfed");
         assert_eq!(clean("\u{2067}x\u{2069}"), "x");
         assert_eq!(clean("\u{feff}id"), "id");
+        assert_eq!(clean("Qing\u{200d}yun\u{200c} Star\u{2060}forge\u{ad}"), "Qingyun Starforge");
     }
 
     #[test]
