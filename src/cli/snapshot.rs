@@ -87,7 +87,7 @@ fn to_text(engine: &Engine, limit: usize) -> String {
                 .take(shown)
                 .map(|e| {
                     let r = &e.current().record;
-                    table::cells(r, &engine.links().info(store, kind, &r.id), store)
+                    table::cells(r, &engine.links().row_info(store, kind, &r.id), store)
                 })
                 .collect();
             for line in table::render(&table::headers(kind), &rows).lines() {

@@ -132,6 +132,25 @@ impl Links {
 
     /// Everything linked to one record.
     pub fn info(&self, store: &Store, kind: Kind, id: &str) -> LinkInfo {
+        let mut info = self.row_info(store, kind, id);
+        if kind == Kind::Aid {
+            let key = (kind, id.to_owned());
+            let mut addressed = BTreeSet::new();
+            for cat in self.categories_of.get(&key).into_iter().flatten() {
+                for k in self.categories.get(cat).into_iter().flatten() {
+                    if k.0 == Kind::Shortages && !is_resolved(store, &k.1) {
+                        addressed.insert(k.1.clone());
+                    }
+                }
+            }
+            info.addresses = addressed.into_iter().collect();
+        }
+        info
+    }
+
+    /// What a table row shows of a record's links: everything but the shortages a package addresses, which
+    /// only the detail view lists (and which costs a walk over every shortage of its categories).
+    pub fn row_info(&self, store: &Store, kind: Kind, id: &str) -> LinkInfo {
         let key = (kind, id.to_owned());
         let mut info = LinkInfo::default();
         if matches!(kind, Kind::Sanctions | Kind::Suppliers) {
@@ -151,17 +170,6 @@ impl Links {
         }
         if kind == Kind::Shortages {
             info.cover = Some(self.cover(store, &key));
-        }
-        if kind == Kind::Aid {
-            let mut addressed = BTreeSet::new();
-            for cat in self.categories_of.get(&key).into_iter().flatten() {
-                for k in self.categories.get(cat).into_iter().flatten() {
-                    if k.0 == Kind::Shortages && !is_resolved(store, &k.1) {
-                        addressed.insert(k.1.clone());
-                    }
-                }
-            }
-            info.addresses = addressed.into_iter().collect();
         }
         info
     }

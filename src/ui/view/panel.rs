@@ -115,7 +115,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
                 None => (String::new(), Style::new()),
             };
             let mut all = vec![mark];
-            let info = data.links.info(data.store, kind, id);
+            let info = data.links.row_info(data.store, kind, id);
             all.extend(
                 present::cells(&entry.current().record, &info, data.store)
                     .into_iter()
