@@ -154,7 +154,7 @@ impl Engine {
 
     /// Every file read now, with whether it is there.
     pub fn files(&self) -> Vec<(PathBuf, bool)> {
-        let mut out: Vec<(PathBuf, bool)> = self.feeds.files().map(|(p, _, open)| (p.to_path_buf(), open)).collect();
+        let mut out: Vec<(PathBuf, bool)> = self.feeds.files().map(|(p, open)| (p.to_path_buf(), open)).collect();
         out.extend(self.snapshots.iter().map(|s| (s.file.to_path_buf(), s.file.exists())));
         out
     }
@@ -311,10 +311,11 @@ impl Engine {
             let Some(entry) = self.store.panel(kind).get(&id) else { continue };
             let record = &entry.current().record;
             let info = self.links.info(&self.store, kind, &id);
+            let fields = record.fields_json();
             let mut highlight = false;
             for (i, rule) in self.rules.iter().enumerate() {
                 let key = (i, kind, id.clone());
-                let now = rule.matches(record, &info);
+                let now = rule.matches_fields(record, &fields, &info);
                 let before = if now { !self.matched.insert(key) } else { self.matched.remove(&key) };
                 highlight |= now && rule.effects.highlight;
                 let fire = now && (news || (!before && was_started));

@@ -76,9 +76,9 @@ impl Feeds {
         &self.specs
     }
 
-    /// The files followed now, with the kind they feed.
-    pub fn files(&self) -> impl Iterator<Item = (&Path, Option<Kind>, bool)> {
-        self.files.values().map(|f| (f.file.as_path(), self.specs[f.spec].kind, f.tail.is_open()))
+    /// The files followed now, with whether each is open.
+    pub fn files(&self) -> impl Iterator<Item = (&Path, bool)> {
+        self.files.values().map(|f| (f.file.as_path(), f.tail.is_open()))
     }
 
     /// Looks for new files matching a glob, then reads what is new in every file. The first call reads

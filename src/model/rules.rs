@@ -52,12 +52,17 @@ pub const LEVEL_FIELDS: &[&str] = &["risk", "severity"];
 impl Rule {
     /// Whether a record (its current version, and what it is linked to) matches.
     pub fn matches(&self, r: &Record, links: &LinkInfo) -> bool {
+        self.matches_fields(r, &r.fields_json(), links)
+    }
+
+    /// [`Rule::matches`] with the record's fields already laid out (`Record::fields_json`), so that several
+    /// rules over one record build them once.
+    pub fn matches_fields(&self, r: &Record, fields: &serde_json::Map<String, Value>, links: &LinkInfo) -> bool {
         if self.kind.is_some_and(|k| k != r.kind) {
             return false;
         }
-        let fields = r.fields_json();
         self.conditions.iter().all(|c| {
-            let values = values_of(&c.field, r, &fields, links);
+            let values = values_of(&c.field, r, fields, links);
             match &c.test {
                 Test::OneOf(options) => values.iter().any(|v| options.iter().any(|o| o.eq_ignore_ascii_case(v))),
                 Test::Contains(parts) => values.iter().any(|v| {

@@ -291,13 +291,13 @@ impl App {
             self.dirty = true;
         }
         if std::mem::take(&mut self.copy) {
-            let view = self.panel(self.focus);
-            let id = match &self.overlay {
+            let target = match &self.overlay {
                 Some(Overlay::Detail { kind, id, .. }) => Some((*kind, id.clone())),
-                _ => view.selected_id().map(|id| (self.focus, id.to_owned())),
+                _ => self.panel(self.focus).selected_id().map(|id| (self.focus, id.to_owned())),
             };
-            if let Some(entry) = id.as_ref().and_then(|(k, id)| store.panel(*k).get(id)) {
-                let (kind, id) = id.clone().unwrap_or((self.focus, String::new()));
+            if let Some(((kind, id), entry)) =
+                target.and_then(|(k, id)| store.panel(k).get(&id).map(|e| ((k, id.clone()), e)))
+            {
                 let json = crate::cli::json::record(entry, &links.info(store, kind, &id));
                 let text = serde_json::to_string_pretty(&json).unwrap_or_default();
                 self.flash = Some(format!("copied {kind} {id} as JSON ({} bytes) to the clipboard", text.len()));
