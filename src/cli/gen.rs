@@ -46,6 +46,28 @@ const TRADES: &[&str] = &[
     "Optoelectronics",
     "Logistics",
 ];
+const CITIES: &[&str] = &[
+    "Shenzhen",
+    "Ningbo",
+    "Xiamen",
+    "Hong Kong",
+    "Guangzhou",
+    "Dongguan",
+    "Yiwu",
+    "Tianjin",
+    "Suzhou",
+    "Hangzhou",
+    "Qingdao",
+    "Dalian",
+    "Chengdu",
+    "Wuhan",
+    "Harbin",
+    "Urumqi",
+    "Moscow",
+    "St Petersburg",
+    "Bishkek",
+    "Almaty",
+];
 const FORMS: &[&str] = &["Co., Ltd.", "Limited", "(HK) Limited", "LLC", "Trading Co.", "JSC", "OOO"];
 const AUTHORITIES: &[(&str, &str)] = &[
     ("OFAC", "RUSSIA-EO14024"),
@@ -109,15 +131,24 @@ const STAGES: &[&str] = &[
 const ITEMS: &[&str] =
     &["artillery ammunition", "air defence interceptors", "drones", "armoured vehicles", "demining", "medical"];
 
-/// A made-up firm name (the generator never produces real firms on purpose, but names are random).
+/// A made-up firm name (the generator never produces real firms on purpose, but names are random): a city,
+/// two two-syllable words, a trade and a legal form, so that names rarely repeat at a million records
+/// (about 90 million forms once legal forms are set aside), as in a real list.
 pub fn firm(rng: &mut Rng) -> String {
-    let a = rng.pick(SYLLABLES);
-    let b = rng.pick(SYLLABLES);
-    let mut name = format!("{a}{b}");
-    if let Some(first) = name.get_mut(0..1) {
-        first.make_ascii_uppercase();
-    }
-    format!("{name} {} {}", rng.pick(TRADES), rng.pick(FORMS))
+    let word = |rng: &mut Rng| {
+        let mut w = format!("{}{}", rng.pick(SYLLABLES), rng.pick(SYLLABLES));
+        if let Some(first) = w.get_mut(0..1) {
+            first.make_ascii_uppercase();
+        }
+        w
+    };
+    let (a, b) = (word(rng), word(rng));
+    format!("{} {a} {b} {} {}", rng.pick(CITIES), rng.pick(TRADES), rng.pick(FORMS))
+}
+
+/// A firm's name without its legal form: everything before the last of [`FORMS`] it ends with.
+fn trade_name(name: &str) -> &str {
+    FORMS.iter().find_map(|f| name.strip_suffix(f)).map(str::trim_end).unwrap_or(name)
 }
 
 fn ts(rng: &mut Rng, day: usize) -> String {
@@ -127,9 +158,13 @@ fn ts(rng: &mut Rng, day: usize) -> String {
 }
 
 pub fn sanction(rng: &mut Rng, i: usize, day: usize) -> Value {
-    let (authority, program) = AUTHORITIES[rng.below(AUTHORITIES.len())];
     let bank = rng.below(20) == 0;
     let target = if bank { format!("{} Bank", firm(rng)) } else { firm(rng) };
+    sanction_of(rng, i, day, target, bank)
+}
+
+fn sanction_of(rng: &mut Rng, i: usize, day: usize, target: String, bank: bool) -> Value {
+    let (authority, program) = AUTHORITIES[rng.below(AUTHORITIES.len())];
     json!({
         "id": format!("gen-s{i}"), "ts": ts(rng, day), "authority": authority, "program": program,
         "action": if rng.below(25) == 0 { "delisted" } else { "designated" },
@@ -140,8 +175,13 @@ pub fn sanction(rng: &mut Rng, i: usize, day: usize) -> Value {
 }
 
 pub fn supplier(rng: &mut Rng, i: usize, day: usize) -> Value {
+    let name = firm(rng);
+    supplier_of(rng, i, day, name)
+}
+
+fn supplier_of(rng: &mut Rng, i: usize, day: usize, name: String) -> Value {
     json!({
-        "id": format!("gen-p{i}"), "ts": ts(rng, day), "name": firm(rng), "country": rng.pick(COUNTRIES),
+        "id": format!("gen-p{i}"), "ts": ts(rng, day), "name": name, "country": rng.pick(COUNTRIES),
         "goods": [rng.pick(GOODS), rng.pick(GOODS)], "risk": rng.pick(LEVELS), "customers": [firm(rng)],
         "status": "flagged", "source": "generated", "aliases": [firm(rng)],
     })
@@ -166,7 +206,9 @@ pub fn shortage(rng: &mut Rng, i: usize, day: usize) -> Value {
     })
 }
 
-/// Writes `records` records (70% sanctions, 15% suppliers, 5% aid lines, 10% shortages) and a config.
+/// Writes `records` records (70% sanctions, 15% suppliers, 5% aid lines, 10% shortages) and a config. One
+/// supplier in twenty is a firm that a sanctions record designates too (written in another legal form), so
+/// that links appear at every size; aid lines move packages through their eight stages one line at a time.
 pub fn write(out: &Path, records: usize, seed: u64) -> std::io::Result<()> {
     std::fs::create_dir_all(out)?;
     let mut rng = Rng::new(seed);
@@ -174,14 +216,36 @@ pub fn write(out: &Path, records: usize, seed: u64) -> std::io::Result<()> {
     let (mut s, mut p, mut a, mut h) =
         (open("sanctions.jsonl")?, open("suppliers.jsonl")?, open("aid.jsonl")?, open("shortages.jsonl")?);
     let days = 730;
+    let mut aid_lines = 0;
+    // Recent designations' names (trade words only), for the suppliers that are the same firm.
+    let mut recent: Vec<String> = Vec::new();
     for i in 0..records {
         let day = i * days / records.max(1);
         let roll = rng.below(100);
         let (w, v) = match roll {
-            0..=69 => (&mut s, sanction(&mut rng, i, day)),
-            70..=84 => (&mut p, supplier(&mut rng, i, day)),
-            // A package moves through its stages: several lines with one id.
-            85..=89 => (&mut a, aid(&mut rng, i / 8, day, i % 8)),
+            0..=69 => {
+                let v = sanction(&mut rng, i, day);
+                let target = v["target"].as_str().unwrap_or_default().to_owned();
+                if recent.len() < 64 {
+                    recent.push(target);
+                } else {
+                    let at = rng.below(64);
+                    recent[at] = target;
+                }
+                (&mut s, v)
+            }
+            70..=84 => {
+                let name = match recent.get(rng.below(recent.len())) {
+                    Some(target) if rng.below(20) == 0 => format!("{} {}", trade_name(target), rng.pick(FORMS)),
+                    _ => firm(&mut rng),
+                };
+                (&mut p, supplier_of(&mut rng, i, day, name))
+            }
+            // A package moves through its stages: eight lines with one id.
+            85..=89 => {
+                aid_lines += 1;
+                (&mut a, aid(&mut rng, (aid_lines - 1) / 8, day, (aid_lines - 1) % 8))
+            }
             _ => (&mut h, shortage(&mut rng, i, day)),
         };
         writeln!(w, "{v}")?;

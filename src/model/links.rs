@@ -5,10 +5,12 @@
 //! - name forms (see [`super::names`]) of every sanctions target and supplier, with their aliases;
 //! - categories (from the vocabulary in config.toml: category → keywords) of every shortage and package.
 
-use super::record::Body;
+use super::record::{Body, Record};
 use super::store::Store;
 use super::vocab::{Action, Kind, ShortageStatus, Stage};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// category → keywords (lower case) that put a shortage or an aid item in it.
 pub type Vocabulary = BTreeMap<String, Vec<String>>;
@@ -38,6 +40,47 @@ pub enum Cover {
     Covered(Vec<String>),
 }
 
+/// What the indexes need of one record, worked out away from them (see [`Links::prepare`]).
+#[derive(Clone, Debug, Default)]
+pub struct Prepared {
+    forms: Vec<u64>,
+    categories: Vec<Category>,
+}
+
+/// Works out what the indexes need of a record: needs nothing but the vocabulary, so lines are prepared on
+/// every core while they are parsed.
+#[derive(Clone, Default)]
+pub struct Preparer {
+    vocabulary: Arc<Vec<(String, Vec<String>)>>,
+}
+
+impl Preparer {
+    /// What the indexes need of a record: its name forms and categories.
+    pub fn prepare(&self, rec: &Record) -> Prepared {
+        let (names, texts): (Vec<&str>, Vec<&str>) = match &rec.body {
+            Body::Sanction(s) => (s.target.iter().chain(&s.aliases).map(String::as_str).collect(), vec![]),
+            Body::Supplier(s) => (s.name.iter().chain(&s.aliases).map(String::as_str).collect(), vec![]),
+            Body::Shortage(s) => (vec![], s.category.iter().chain(&s.item).map(String::as_str).collect()),
+            Body::Aid(a) => (vec![], a.items.iter().map(String::as_str).collect()),
+        };
+        let mut forms = form_hashes(&names);
+        forms.sort_unstable();
+        forms.dedup();
+        let categories = if texts.is_empty() { Vec::new() } else { self.category_indexes(&texts) };
+        Prepared { forms, categories }
+    }
+
+    fn category_indexes(&self, texts: &[&str]) -> Vec<Category> {
+        let lower: Vec<String> = texts.iter().map(|t| t.to_lowercase()).collect();
+        self.vocabulary
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, words))| words.iter().any(|w| lower.iter().any(|t| t.contains(w.as_str()))))
+            .map(|(i, _)| i as Category)
+            .collect()
+    }
+}
+
 /// What is linked to one record.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LinkInfo {
@@ -51,13 +94,28 @@ pub struct LinkInfo {
     pub addresses: Vec<String>,
 }
 
+/// A record in the indexes: its kind and id, the id shared by every index entry of the record.
+type Holder = (Kind, Arc<str>);
+
+/// A category, by its place in the vocabulary.
+type Category = u16;
+
+/// The indexes. Name forms are kept as 64-bit hashes of the form (FNV-1a): a million records carry about
+/// two million forms, and the chance that two different forms share a hash is about one in ten million.
 #[derive(Default)]
 pub struct Links {
-    vocabulary: Vocabulary,
-    names: HashMap<String, BTreeSet<Key>>,
-    forms_of: HashMap<Key, Vec<String>>,
-    categories: HashMap<String, BTreeSet<Key>>,
-    categories_of: HashMap<Key, Vec<String>>,
+    preparer: Preparer,
+    /// form hash → the sanctions records and suppliers that carry the form.
+    names: FxHashMap<u64, Vec<Holder>>,
+    forms_of: FxHashMap<Holder, Box<[u64]>>,
+    /// category → packages (index 0) or shortages (index 1) in it.
+    categories: [FxHashMap<Category, FxHashSet<Arc<str>>>; 2],
+    categories_of: FxHashMap<Holder, Box<[Category]>>,
+}
+
+/// Which of [`Links::categories`] holds a kind.
+fn side(kind: Kind) -> usize {
+    usize::from(kind == Kind::Shortages)
 }
 
 impl Links {
@@ -66,80 +124,103 @@ impl Links {
             .into_iter()
             .map(|(c, words)| (c, words.into_iter().map(|w| w.to_lowercase()).filter(|w| !w.is_empty()).collect()))
             .collect();
-        Links { vocabulary, ..Links::default() }
+        Links { preparer: Preparer { vocabulary: Arc::new(vocabulary) }, ..Links::default() }
     }
 
-    /// Re-indexes one record from its current version (call after every change to it).
+    fn holder(kind: Kind, id: &str) -> Holder {
+        (kind, Arc::from(id))
+    }
+
+    /// Re-indexes one record from its current version (after a change the engine did not index itself:
+    /// a record forgotten, or a new vocabulary).
     pub fn update(&mut self, store: &Store, kind: Kind, id: &str) {
-        let key = (kind, id.to_owned());
-        // Forget the record's old forms; a form nobody carries any more goes too (memory stays flat when
-        // retention forgets records).
-        for form in self.forms_of.remove(&key).unwrap_or_default() {
-            if let Some(set) = self.names.get_mut(&form) {
-                set.remove(&key);
-                if set.is_empty() {
-                    self.names.remove(&form);
+        self.unindex(kind, id);
+        if let Some(entry) = store.panel(kind).get(id) {
+            let prepared = self.prepare(&entry.current().record);
+            self.index(kind, id, prepared, true);
+        }
+    }
+
+    /// What the indexes need of a record (see [`Preparer::prepare`]).
+    pub fn prepare(&self, rec: &Record) -> Prepared {
+        self.preparer.prepare(rec)
+    }
+
+    /// What prepares records for these indexes, to hand to other threads.
+    pub fn preparer(&self) -> Preparer {
+        self.preparer.clone()
+    }
+
+    /// Indexes the current version of a record, prepared by [`Links::prepare`]. `fresh` says the record is
+    /// new, so there is nothing of it to forget first.
+    pub fn index(&mut self, kind: Kind, id: &str, prepared: Prepared, fresh: bool) {
+        if !fresh {
+            self.unindex(kind, id);
+        }
+        let key = Self::holder(kind, id);
+        let Prepared { forms, categories } = prepared;
+        if !forms.is_empty() {
+            for f in &forms {
+                self.names.entry(*f).or_default().push(key.clone());
+            }
+            self.forms_of.insert(key.clone(), forms.into_boxed_slice());
+        }
+        if !categories.is_empty() {
+            let index = &mut self.categories[side(kind)];
+            for c in &categories {
+                index.entry(*c).or_default().insert(key.1.clone());
+            }
+            self.categories_of.insert(key, categories.into_boxed_slice());
+        }
+    }
+
+    /// Forgets what the indexes hold of a record; a form or category nobody is in any more goes too (memory
+    /// stays flat when retention forgets records).
+    fn unindex(&mut self, kind: Kind, id: &str) {
+        let key = Self::holder(kind, id);
+        for form in self.forms_of.remove(&key).unwrap_or_default().iter() {
+            if let Some(list) = self.names.get_mut(form) {
+                list.retain(|h| *h != key);
+                if list.is_empty() {
+                    self.names.remove(form);
                 }
             }
         }
-        for cat in self.categories_of.remove(&key).unwrap_or_default() {
-            if let Some(set) = self.categories.get_mut(&cat) {
-                set.remove(&key);
-                if set.is_empty() {
-                    self.categories.remove(&cat);
+        if matches!(kind, Kind::Aid | Kind::Shortages) {
+            let index = &mut self.categories[side(kind)];
+            for cat in self.categories_of.remove(&key).unwrap_or_default().iter() {
+                if let Some(set) = index.get_mut(cat) {
+                    set.remove(&key.1);
+                    if set.is_empty() {
+                        index.remove(cat);
+                    }
                 }
             }
         }
-        let Some(entry) = store.panel(kind).get(id) else {
-            return;
-        };
-        let rec = &entry.current().record;
-        let (names, texts): (Vec<&str>, Vec<&str>) = match &rec.body {
-            Body::Sanction(s) => (s.target.iter().chain(&s.aliases).map(String::as_str).collect(), vec![]),
-            Body::Supplier(s) => (s.name.iter().chain(&s.aliases).map(String::as_str).collect(), vec![]),
-            Body::Shortage(s) => (vec![], s.category.iter().chain(&s.item).map(String::as_str).collect()),
-            Body::Aid(a) => (vec![], a.items.iter().map(String::as_str).collect()),
-        };
-        let mut forms: Vec<String> =
-            names.iter().map(|n| super::names::normalize(n)).filter(|f| !f.is_empty()).collect();
-        forms.sort();
-        forms.dedup();
-        for f in &forms {
-            self.names.entry(f.clone()).or_default().insert(key.clone());
-        }
-        self.forms_of.insert(key.clone(), forms);
-        let cats = self.categorize(&texts);
-        for c in &cats {
-            self.categories.entry(c.clone()).or_default().insert(key.clone());
-        }
-        self.categories_of.insert(key, cats);
     }
 
     /// The vocabulary's categories that `texts` fall in.
     pub fn categorize(&self, texts: &[&str]) -> Vec<String> {
-        let lower: Vec<String> = texts.iter().map(|t| t.to_lowercase()).collect();
-        self.vocabulary
-            .iter()
-            .filter(|(_, words)| words.iter().any(|w| lower.iter().any(|t| t.contains(w.as_str()))))
-            .map(|(c, _)| c.clone())
-            .collect()
+        let vocabulary = &self.preparer.vocabulary;
+        self.preparer.category_indexes(texts).into_iter().map(|c| vocabulary[c as usize].0.clone()).collect()
     }
 
     /// Categories a record was indexed under.
-    pub fn categories_of(&self, kind: Kind, id: &str) -> &[String] {
-        self.categories_of.get(&(kind, id.to_owned())).map(Vec::as_slice).unwrap_or(&[])
+    pub fn categories_of(&self, kind: Kind, id: &str) -> Vec<&str> {
+        let cats = self.categories_of.get(&Self::holder(kind, id));
+        cats.into_iter().flatten().map(|&c| self.preparer.vocabulary[c as usize].0.as_str()).collect()
     }
 
     /// Everything linked to one record.
     pub fn info(&self, store: &Store, kind: Kind, id: &str) -> LinkInfo {
         let mut info = self.row_info(store, kind, id);
         if kind == Kind::Aid {
-            let key = (kind, id.to_owned());
+            let key = Self::holder(kind, id);
             let mut addressed = BTreeSet::new();
             for cat in self.categories_of.get(&key).into_iter().flatten() {
-                for k in self.categories.get(cat).into_iter().flatten() {
-                    if k.0 == Kind::Shortages && !is_resolved(store, &k.1) {
-                        addressed.insert(k.1.clone());
+                for shortage in self.categories[1].get(cat).into_iter().flatten() {
+                    if !is_resolved(store, shortage) {
+                        addressed.insert(shortage.to_string());
                     }
                 }
             }
@@ -151,7 +232,7 @@ impl Links {
     /// What a table row shows of a record's links: everything but the shortages a package addresses, which
     /// only the detail view lists (and which costs a walk over every shortage of its categories).
     pub fn row_info(&self, store: &Store, kind: Kind, id: &str) -> LinkInfo {
-        let key = (kind, id.to_owned());
+        let key = Self::holder(kind, id);
         let mut info = LinkInfo::default();
         if matches!(kind, Kind::Sanctions | Kind::Suppliers) {
             let other = if kind == Kind::Sanctions { Kind::Suppliers } else { Kind::Sanctions };
@@ -159,7 +240,7 @@ impl Links {
             for form in self.forms_of.get(&key).into_iter().flatten() {
                 for k in self.names.get(form).into_iter().flatten() {
                     if k.0 == other {
-                        parties.insert(k.clone());
+                        parties.insert((k.0, k.1.to_string()));
                     }
                 }
             }
@@ -174,28 +255,33 @@ impl Links {
         info
     }
 
-    fn cover(&self, store: &Store, key: &Key) -> Cover {
+    fn cover(&self, store: &Store, key: &Holder) -> Cover {
         if is_resolved(store, &key.1) {
             return Cover::Resolved;
         }
-        let mut packages: Vec<(u8, String)> = Vec::new();
-        for cat in self.categories_of.get(key).into_iter().flatten() {
-            for k in self.categories.get(cat).into_iter().flatten() {
-                if k.0 != Kind::Aid || packages.iter().any(|(_, id)| *id == k.1) {
+        let mut packages: Vec<(u8, &str)> = Vec::new();
+        let cats = self.categories_of.get(key).map(|c| &c[..]).unwrap_or_default();
+        for (i, cat) in cats.iter().enumerate() {
+            for package in self.categories[0].get(cat).into_iter().flatten() {
+                // A package in two of the shortage's categories counts once.
+                if cats[..i]
+                    .iter()
+                    .any(|c| self.categories_of.get(&(Kind::Aid, package.clone())).is_some_and(|pc| pc.contains(c)))
+                {
                     continue;
                 }
-                match stage_of(store, &k.1) {
+                match stage_of(store, package) {
                     Some(Stage::Cancelled) => {}
-                    stage => packages.push((progress(stage), k.1.clone())),
+                    stage => packages.push((progress(stage), package)),
                 }
             }
         }
         if packages.is_empty() {
             return Cover::Uncovered;
         }
-        packages.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        packages.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
         let all_stalled = packages.iter().all(|(p, _)| *p == 0);
-        let ids = packages.into_iter().map(|(_, id)| id).collect();
+        let ids = packages.into_iter().map(|(_, id)| id.to_owned()).collect();
         if all_stalled {
             Cover::AtRisk(ids)
         } else {
@@ -253,6 +339,11 @@ fn badge(store: &Store, parties: &[Key]) -> Option<Badge> {
         (None, Some((_, authority, date))) => Some(Badge::Delisted { authority, date }),
         (None, None) => None,
     }
+}
+
+/// The hashes of the name forms of `names` (forms that reduce to nothing are left out).
+pub fn form_hashes(names: &[&str]) -> Vec<u64> {
+    names.iter().filter_map(|n| super::names::form_hash(n)).collect()
 }
 
 /// The vocabulary used when the config names none: the categories of the brief's shortages and aid.
@@ -361,13 +452,14 @@ mod tests {
             r#"{"id":"s","ts":"2024-05-01T00:00:00Z","target":"Unique Firm Ltd"}"#,
         );
         add(&mut store, &mut links, Kind::Shortages, r#"{"id":"h","ts":"2024-05-01T00:00:00Z","item":"155mm shells"}"#);
-        assert!(!links.names.is_empty() && !links.categories.is_empty());
+        assert!(!links.names.is_empty() && !links.categories[1].is_empty());
         store.panel_mut(Kind::Sanctions).remove("s");
         links.update(&store, Kind::Sanctions, "s");
         store.panel_mut(Kind::Shortages).remove("h");
         links.update(&store, Kind::Shortages, "h");
         assert!(links.names.is_empty(), "found by the soak test: forms of forgotten records piled up");
-        assert!(links.categories.is_empty() && links.forms_of.is_empty() && links.categories_of.is_empty());
+        assert!(links.categories.iter().all(|c| c.is_empty()));
+        assert!(links.forms_of.is_empty() && links.categories_of.is_empty());
     }
 
     #[test]

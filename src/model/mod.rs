@@ -1,6 +1,7 @@
 //! The records and what is known about them, free of files and terminals.
 
 pub mod links;
+pub mod loose;
 pub mod names;
 pub mod record;
 pub mod rules;

@@ -5,54 +5,6 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-/// Legal-form words, compared after the rest of the reduction (so in lower case and Latin letters).
-const LEGAL_WORDS: &[&str] = &[
-    "co",
-    "company",
-    "corp",
-    "corporation",
-    "inc",
-    "incorporated",
-    "ltd",
-    "limited",
-    "llc",
-    "llp",
-    "lp",
-    "plc",
-    "gmbh",
-    "ag",
-    "kg",
-    "bv",
-    "nv",
-    "sa",
-    "sas",
-    "sarl",
-    "srl",
-    "spa",
-    "sro",
-    "as",
-    "ab",
-    "oy",
-    "jsc",
-    "ojsc",
-    "cjsc",
-    "pjsc",
-    "ooo",
-    "oao",
-    "zao",
-    "pao",
-    "ao",
-    "tov",
-    "fze",
-    "fzco",
-    "fzc",
-    "dmcc",
-    "pte",
-    "pty",
-    "bhd",
-    "sdn",
-    "kk",
-];
 /// Legal forms written as several one-letter words once punctuation is gone (`S.A.` → `s a`).
 const LEGAL_LETTERS: &[&[&str]] = &[
     &["s", "a"],
@@ -106,6 +58,79 @@ pub fn normalize(name: &str) -> String {
     words.join(" ")
 }
 
+/// The hash (FNV-1a) of [`normalize`]`(name)`, or `None` when that is empty; without building the form for
+/// the common case of a name in ASCII letters.
+pub fn form_hash(name: &str) -> Option<u64> {
+    if !name.is_ascii() {
+        let form = normalize(name);
+        return (!form.is_empty()).then(|| crate::state::fnv1a(form.as_bytes()));
+    }
+    // Words as lower-case ASCII in one buffer; apostrophes join, anything else not alphanumeric separates.
+    let mut buf = [0u8; 256];
+    let mut words: [(u16, u16); 48] = [(0, 0); 48];
+    let (mut len, mut count, mut start) = (0usize, 0usize, 0usize);
+    let bytes = name.as_bytes();
+    if bytes.len() > buf.len() {
+        let form = normalize(name);
+        return (!form.is_empty()).then(|| crate::state::fnv1a(form.as_bytes()));
+    }
+    for &b in bytes.iter().chain(std::iter::once(&b' ')) {
+        if b.is_ascii_alphanumeric() {
+            buf[len] = b.to_ascii_lowercase();
+            len += 1;
+        } else if b != b'\'' {
+            if len > start {
+                if count == words.len() {
+                    let form = normalize(name);
+                    return (!form.is_empty()).then(|| crate::state::fnv1a(form.as_bytes()));
+                }
+                words[count] = (start as u16, len as u16);
+                count += 1;
+            }
+            start = len;
+        }
+    }
+    let word = |i: usize| -> &[u8] { &buf[words[i].0 as usize..words[i].1 as usize] };
+    let mut kept: [bool; 48] = [true; 48];
+    for (i, k) in kept.iter_mut().enumerate().take(count) {
+        // Only ASCII bytes were written, so a word is always a str.
+        *k = !std::str::from_utf8(word(i)).is_ok_and(is_legal_word);
+    }
+    // Runs of one-letter words that spell a legal form (`s a`, `l l c`), among the words kept.
+    let left: Vec<usize> = (0..count).filter(|&i| kept[i]).collect();
+    let mut i = 0;
+    while i < left.len() {
+        let found = LEGAL_LETTERS.iter().find(|form| {
+            form.len() <= left.len() - i && form.iter().enumerate().all(|(j, l)| word(left[i + j]) == l.as_bytes())
+        });
+        match found {
+            Some(form) => {
+                for j in 0..form.len() {
+                    kept[left[i + j]] = false;
+                }
+                i += form.len();
+            }
+            None => i += 1,
+        }
+    }
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut any = false;
+    for i in (0..count).filter(|&i| kept[i]) {
+        if any {
+            h = fnv_step(h, b' ');
+        }
+        any = true;
+        for &b in word(i) {
+            h = fnv_step(h, b);
+        }
+    }
+    any.then_some(h)
+}
+
+fn fnv_step(h: u64, b: u8) -> u64 {
+    (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+}
+
 /// One character of a name, lower case and in Latin letters; punctuation becomes a space.
 fn push_folded(out: &mut String, c: char) {
     match transliterate(c) {
@@ -118,8 +143,55 @@ fn push_folded(out: &mut String, c: char) {
     }
 }
 
+/// Legal-form words, compared after the rest of the reduction (so in lower case and Latin letters).
 fn is_legal_word(w: &str) -> bool {
-    w.len() <= 12 && LEGAL_WORDS.contains(&w)
+    matches!(
+        w,
+        "co" | "company"
+            | "corp"
+            | "corporation"
+            | "inc"
+            | "incorporated"
+            | "ltd"
+            | "limited"
+            | "llc"
+            | "llp"
+            | "lp"
+            | "plc"
+            | "gmbh"
+            | "ag"
+            | "kg"
+            | "bv"
+            | "nv"
+            | "sa"
+            | "sas"
+            | "sarl"
+            | "srl"
+            | "spa"
+            | "sro"
+            | "as"
+            | "ab"
+            | "oy"
+            | "jsc"
+            | "ojsc"
+            | "cjsc"
+            | "pjsc"
+            | "ooo"
+            | "oao"
+            | "zao"
+            | "pao"
+            | "ao"
+            | "tov"
+            | "fze"
+            | "fzco"
+            | "fzc"
+            | "dmcc"
+            | "pte"
+            | "pty"
+            | "bhd"
+            | "sdn"
+            | "kk"
+    )
 }
 
 /// Russian, Ukrainian and Belarusian Cyrillic letters in a simple Latin form (lower case).
@@ -205,6 +277,26 @@ mod tests {
         differ("Gulf Horizon Commercial Bank", "Gulf Horizon Bank");
         differ("Arcwell Components Trading Limited", "Arcwell Component Trading Limited");
         differ("青云星锻数控有限公司", "青云星锻有限公司");
+    }
+
+    #[test]
+    fn the_quick_hash_is_the_hash_of_the_form() {
+        for name in [
+            "Qingyun Starforge CNC Co., Ltd.",
+            "STEPPELINE LOGISTICS L.L.P.",
+            "TNK Trading International S.A.",
+            "Xi'an Skyloom Aero-Engine Parts Co., Ltd.",
+            "SUEX OTC, S.R.O.",
+            "s a s a b",
+            "Co., Ltd.",
+            "",
+            "ООО «Восток-Компонент»",
+            "Société Générale Équipement",
+        ] {
+            let form = normalize(name);
+            let want = (!form.is_empty()).then(|| crate::state::fnv1a(form.as_bytes()));
+            assert_eq!(form_hash(name), want, "{name:?} ({form:?})");
+        }
     }
 
     #[test]

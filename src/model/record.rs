@@ -1,5 +1,6 @@
 //! A record of one of the four kinds: its id, time, typed fields and the fields nobody declared.
 
+use super::loose::{Fields, Loose};
 use super::vocab::{Action, Kind, Level, ShortageStatus, Stage, TargetType};
 use crate::text::{clean, clean_owned};
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -150,7 +151,7 @@ impl fmt::Display for FieldError {
 
 /// Takes the declared fields of `kind` out of `fields`, leaving the undeclared ones behind.
 impl Body {
-    pub fn take_from(kind: Kind, fields: &mut Map<String, Value>) -> Result<Body, FieldError> {
+    pub fn take_from(kind: Kind, fields: &mut Fields<'_>) -> Result<Body, FieldError> {
         let mut t = Taker(fields);
         Ok(match kind {
             Kind::Sanctions => Body::Sanction(Sanction {
@@ -234,14 +235,13 @@ impl Record {
     /// A record of `kind` that is known only by its id and name (a published list's entry that is gone
     /// before this run saw it).
     pub fn named(kind: Kind, id: &str, name: &str) -> Record {
-        let mut fields = Map::new();
         let field = match kind {
             Kind::Sanctions => "target",
             Kind::Suppliers => "name",
             Kind::Aid => "title",
             Kind::Shortages => "item",
         };
-        fields.insert(field.into(), Value::String(name.to_owned()));
+        let mut fields = Fields(vec![(field.into(), Loose::Str(name.to_owned().into()))]);
         let body = Body::take_from(kind, &mut fields).unwrap_or(match kind {
             Kind::Sanctions => Body::Sanction(Sanction::default()),
             Kind::Suppliers => Body::Supplier(Supplier::default()),
@@ -264,14 +264,14 @@ impl Record {
     }
 }
 
-/// Removes typed fields from a JSON object, with errors that name the field.
-struct Taker<'a>(&'a mut Map<String, Value>);
+/// Removes typed fields from a line's fields, with errors that name the field.
+struct Taker<'f, 'a>(&'f mut Fields<'a>);
 
-impl Taker<'_> {
+impl<'a> Taker<'_, 'a> {
     /// A field, absent when missing or null.
-    fn take(&mut self, name: &str) -> Option<Value> {
-        match self.0.remove(name) {
-            None | Some(Value::Null) => None,
+    fn take(&mut self, name: &str) -> Option<Loose<'a>> {
+        match self.0.take(name) {
+            None | Some(Loose::Null) => None,
             Some(v) => Some(v),
         }
     }
@@ -279,7 +279,7 @@ impl Taker<'_> {
     fn text(&mut self, name: &str) -> Result<Option<String>, FieldError> {
         match self.take(name) {
             None => Ok(None),
-            Some(Value::String(s)) => Ok(non_empty(clean_owned(s))),
+            Some(Loose::Str(s)) => Ok(text_of(s)),
             Some(v) => Err(wrong(name, "a string", &v)),
         }
     }
@@ -288,13 +288,13 @@ impl Taker<'_> {
     fn list(&mut self, name: &str) -> Result<Vec<String>, FieldError> {
         match self.take(name) {
             None => Ok(Vec::new()),
-            Some(Value::String(s)) => Ok(non_empty(clean_owned(s)).into_iter().collect()),
-            Some(Value::Array(items)) => {
+            Some(Loose::Str(s)) => Ok(text_of(s).into_iter().collect()),
+            Some(Loose::List(items)) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
                     match item {
-                        Value::String(s) => out.extend(non_empty(clean_owned(s))),
-                        Value::Null => {}
+                        Loose::Str(s) => out.extend(text_of(s)),
+                        Loose::Null => {}
                         other => return Err(wrong(name, "a list of strings", &other)),
                     }
                 }
@@ -307,9 +307,9 @@ impl Taker<'_> {
     fn number(&mut self, name: &str) -> Result<Option<f64>, FieldError> {
         match self.take(name) {
             None => Ok(None),
-            Some(Value::Number(n)) => match n.as_f64() {
+            Some(Loose::Num(n)) => match n.as_f64() {
                 Some(f) if f.is_finite() && f >= 0.0 => Ok(Some(f)),
-                _ => Err(wrong(name, "a finite number, zero or more", &Value::Number(n))),
+                _ => Err(wrong(name, "a finite number, zero or more", &Loose::Num(n))),
             },
             Some(v) => Err(wrong(name, "a number", &v)),
         }
@@ -323,7 +323,7 @@ impl Taker<'_> {
     ) -> Result<Option<T>, FieldError> {
         match self.take(name) {
             None => Ok(None),
-            Some(Value::String(s)) => match parse(&s) {
+            Some(Loose::Str(s)) => match parse(&s) {
                 Some(v) => Ok(Some(v)),
                 None => Err(FieldError {
                     field: name.to_owned(),
@@ -333,6 +333,18 @@ impl Taker<'_> {
             },
             Some(v) => Err(wrong(name, &format!("one of {}", expected()), &v)),
         }
+    }
+}
+
+/// A string field's text, cleaned and trimmed; none when empty. Copies only what is kept.
+fn text_of(s: std::borrow::Cow<'_, str>) -> Option<String> {
+    let t = s.trim();
+    if t.is_empty() {
+        None
+    } else if t.len() == s.len() {
+        Some(clean_owned(s.into_owned()))
+    } else {
+        non_empty(clean(t))
     }
 }
 
@@ -347,8 +359,8 @@ fn non_empty(s: String) -> Option<String> {
     }
 }
 
-fn wrong(name: &str, expected: &str, found: &Value) -> FieldError {
-    FieldError { field: name.to_owned(), expected: expected.to_owned(), found: describe(found) }
+fn wrong(name: &str, expected: &str, found: &Loose<'_>) -> FieldError {
+    FieldError { field: name.to_owned(), expected: expected.to_owned(), found: found.describe() }
 }
 
 /// A short description of a JSON value for error messages: its type, and the value when it is short.
@@ -379,9 +391,9 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn fields(v: Value) -> Map<String, Value> {
+    fn fields(v: Value) -> Fields<'static> {
         match v {
-            Value::Object(m) => m,
+            Value::Object(m) => Fields::from_map(m),
             _ => panic!("not an object"),
         }
     }
@@ -399,8 +411,7 @@ mod tests {
             }
             other => panic!("wrong body {other:?}"),
         }
-        assert_eq!(f.len(), 1);
-        assert_eq!(f["vote"], json!(311));
+        assert_eq!(Value::Object(f.into_map()), json!({"vote": 311}));
     }
 
     #[test]

@@ -49,8 +49,9 @@ impl Entry {
 pub enum Applied {
     /// A new id.
     Added,
-    /// A new version of a known id; `versions` is how many it has now.
-    Updated { versions: usize },
+    /// A new version of a known id; `versions` is how many it has now; `current` says whether it is the
+    /// version in force now (an older version arriving late is not).
+    Updated { versions: usize, current: bool },
     /// This exact version was already known (the same bytes read again): nothing changed.
     Duplicate,
 }
@@ -134,9 +135,10 @@ impl Store {
                     return Applied::Duplicate;
                 }
                 let at = entry.versions.partition_point(|v| v.record.ts.utc <= record.ts.utc);
+                let current = at == entry.versions.len();
                 entry.versions.insert(at, Version { record, origin, seq });
                 entry.last_seq = seq;
-                Applied::Updated { versions: entry.versions.len() }
+                Applied::Updated { versions: entry.versions.len(), current }
             }
         }
     }
@@ -169,7 +171,7 @@ mod tests {
         assert_eq!(store.apply(aid("us-supp", "2024-02-13T00:00:00Z", Stage::PassedOneChamber), at(1)), Applied::Added);
         assert_eq!(
             store.apply(aid("us-supp", "2024-04-24T00:00:00Z", Stage::Signed), at(2)),
-            Applied::Updated { versions: 2 }
+            Applied::Updated { versions: 2, current: true }
         );
         let entry = store.panel(Kind::Aid).get("us-supp").expect("present");
         assert_eq!(store.panel(Kind::Aid).len(), 1);

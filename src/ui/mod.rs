@@ -58,6 +58,10 @@ pub fn run(config: &Config, options: Options) -> i32 {
     };
     // The guard has dropped: the terminal is back to normal before anything is printed.
     terminal::restore();
+    // Quitting is instant even with a million records held: the process ends next, so they are not freed
+    // one allocation at a time.
+    std::mem::forget(engine);
+    std::mem::forget(app);
     match result {
         Ok(exit) => {
             tracing::info!("dashboard ended: {exit:?}");

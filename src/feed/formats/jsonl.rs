@@ -3,10 +3,10 @@
 //! Every line is an object with `id` (string) and `ts` (RFC 3339); `kind` is optional when the feed names
 //! one. The kind's declared fields are typed (see `docs/feeds.md`); any other field is kept as it is.
 
-use crate::model::record::{clean_value, describe, Body, Record, Timestamp};
+use crate::model::loose::{parse_object, Loose, NotAnObject};
+use crate::model::record::{Body, Record, Timestamp};
 use crate::model::vocab::Kind;
 use crate::text::clean;
-use serde_json::Value;
 
 /// Parses one line (without its newline). `Ok(None)` for a blank line; `Err` says why the line cannot be used.
 pub fn parse_line(bytes: &[u8], feed_kind: Option<Kind>) -> Result<Option<Record>, String> {
@@ -18,32 +18,32 @@ pub fn parse_line(bytes: &[u8], feed_kind: Option<Kind>) -> Result<Option<Record
     if text.trim().is_empty() {
         return Ok(None);
     }
-    let value: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-    let mut fields = match value {
-        Value::Object(map) => map,
-        other => return Err(format!("not a JSON object: found {}", describe(&other))),
+    let mut fields = match parse_object(text) {
+        Ok(fields) => fields,
+        Err(NotAnObject::Invalid(e)) => return Err(format!("not JSON: {e}")),
+        Err(NotAnObject::Other(v)) => return Err(format!("not a JSON object: found {}", v.describe())),
     };
-    let id = match fields.remove("id") {
-        Some(Value::String(s)) if !s.trim().is_empty() => clean(s.trim()),
-        Some(Value::String(_)) => return Err("`id` is empty".into()),
-        None | Some(Value::Null) => return Err("no `id`: every record needs a string `id`".into()),
-        Some(other) => return Err(format!("`id` must be a string, found {}", describe(&other))),
+    let id = match fields.take("id") {
+        Some(Loose::Str(s)) if !s.trim().is_empty() => clean(s.trim()),
+        Some(Loose::Str(_)) => return Err("`id` is empty".into()),
+        None | Some(Loose::Null) => return Err("no `id`: every record needs a string `id`".into()),
+        Some(other) => return Err(format!("`id` must be a string, found {}", other.describe())),
     };
-    let ts = match fields.remove("ts") {
-        Some(Value::String(s)) => Timestamp::parse(&s)?,
-        None | Some(Value::Null) => return Err("no `ts`: every record needs an RFC 3339 `ts`".into()),
-        Some(other) => return Err(format!("`ts` must be an RFC 3339 string, found {}", describe(&other))),
+    let ts = match fields.take("ts") {
+        Some(Loose::Str(s)) => Timestamp::parse(&s)?,
+        None | Some(Loose::Null) => return Err("no `ts`: every record needs an RFC 3339 `ts`".into()),
+        Some(other) => return Err(format!("`ts` must be an RFC 3339 string, found {}", other.describe())),
     };
-    let kind = match fields.remove("kind") {
-        None | Some(Value::Null) => {
+    let kind = match fields.take("kind") {
+        None | Some(Loose::Null) => {
             feed_kind.ok_or_else(|| "no `kind`: the feed names no kind, so each record must carry one".to_string())?
         }
-        Some(Value::String(s)) => Kind::parse(&s)
+        Some(Loose::Str(s)) => Kind::parse(&s)
             .ok_or_else(|| format!("`kind` must be one of {}, found {:?}", Kind::expected(), clean(&s)))?,
-        Some(other) => return Err(format!("`kind` must be a string, found {}", describe(&other))),
+        Some(other) => return Err(format!("`kind` must be a string, found {}", other.describe())),
     };
     let body = Body::take_from(kind, &mut fields).map_err(|e| e.to_string())?;
-    let extra = fields.into_iter().map(|(k, v)| (crate::text::clean_owned(k), clean_value(v))).collect();
+    let extra = fields.into_map();
     Ok(Some(Record { kind, id, ts, body, extra }))
 }
 

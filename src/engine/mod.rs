@@ -3,17 +3,20 @@
 //! The engine does no waiting of its own: a caller (the `follow` command, the dashboard) decides when to
 //! [`Engine::poll`], usually when the watcher wakes it. Headless commands and the UI consume the same changes.
 
+mod batch;
+
 use crate::config::Config;
-use crate::feed::formats::{jsonl, Format};
+use crate::feed::formats::Format;
 use crate::feed::snapshot::{SnapEvent, SnapshotFeed};
 use crate::feed::{FeedEvent, Feeds};
-use crate::model::links::Links;
+use crate::model::links::{Links, Prepared};
 use crate::model::record::{Body, Record, Timestamp};
 use crate::model::rules::Rule;
 use crate::model::store::{Applied, Origin, Store};
 use crate::model::vocab::Action;
 use crate::model::vocab::Kind;
 use crate::text::clean_path;
+use batch::{Batch, Out, Parsed, Pipeline};
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -117,6 +120,8 @@ pub struct Engine {
     retention: std::collections::BTreeMap<Kind, crate::config::Retention>,
     /// When records were last checked for their age.
     aged_at: Option<std::time::Instant>,
+    /// Parser threads for long reads.
+    pipeline: Pipeline<Change>,
 }
 
 impl Engine {
@@ -149,6 +154,7 @@ impl Engine {
             alerts: Vec::new(),
             retention: config.retention.clone(),
             aged_at: None,
+            pipeline: Pipeline::default(),
         }
     }
 
@@ -190,24 +196,40 @@ impl Engine {
 
     fn read(&mut self, once: bool) -> Vec<Change> {
         let mut changes = Vec::new();
-        let store = &mut self.store;
+        let (store, links, pipeline) = (&mut self.store, &mut self.links, &mut self.pipeline);
         let news = self.started;
-        self.feeds.poll(&mut |e| on_event(store, e, news, &mut changes));
+        let mut batch = Batch::default();
+        let mut on = |e: FeedEvent<'_>| {
+            match e {
+                FeedEvent::Line { file, line, bytes, kind, format } => {
+                    // Published lists are read whole by their snapshot feeds, never line by line.
+                    debug_assert_eq!(format, Format::Jsonl);
+                    batch.push_line(file, line, kind, bytes);
+                }
+                other => batch.push_event(feed_change(other)),
+            }
+            if batch.is_full() {
+                pipeline.submit(std::mem::take(&mut batch), links.preparer());
+                while let Some(parsed) = pipeline.next(false) {
+                    apply_parsed(parsed, store, links, news, &mut changes);
+                }
+            }
+        };
+        self.feeds.poll(&mut on);
         if once {
-            self.feeds.finish(&mut |e| on_event(store, e, news, &mut changes));
+            self.feeds.finish(&mut on);
+        }
+        pipeline.submit(batch, links.preparer());
+        while let Some(parsed) = pipeline.next(true) {
+            apply_parsed(parsed, store, links, news, &mut changes);
         }
         for snap in &mut self.snapshots {
             let file = snap.file.clone();
-            snap.poll(once, &mut |e| on_snapshot(store, &file, e, &mut changes));
+            snap.poll(once, &mut |e| on_snapshot(store, links, &file, e, &mut changes));
         }
         let was_started = self.started;
         self.started = true;
         self.keep_errors(&changes);
-        for c in &changes {
-            if let Change::RecordAdded { kind, id, .. } | Change::RecordUpdated { kind, id, .. } = c {
-                self.links.update(&self.store, *kind, id);
-            }
-        }
         let alerts = self.watch(&changes, was_started);
         changes.extend(alerts);
         changes.extend(self.evict());
@@ -394,58 +416,85 @@ impl Engine {
     }
 }
 
-fn on_event(store: &mut Store, e: FeedEvent<'_>, news: bool, out: &mut Vec<Change>) {
+/// What a feed event other than a line means.
+fn feed_change(e: FeedEvent<'_>) -> Change {
     let error = |file: &Arc<PathBuf>, line: Option<u64>, message: String| {
         tracing::warn!("{}:{}: {message}", clean_path(file), line.unwrap_or(0));
         Change::FeedError(FeedError { file: file.clone(), line, message })
     };
     match e {
-        FeedEvent::Line { file, line, bytes, kind, format } => {
-            // Published lists are read whole by their snapshot feeds, never line by line.
-            debug_assert_eq!(format, Format::Jsonl);
-            match jsonl::parse_line(bytes, kind) {
-                Ok(None) => {}
-                Ok(Some(record)) => apply(store, record, Origin { file: file.clone(), line }, news, out),
-                Err(message) => out.push(error(file, Some(line), message)),
-            }
-        }
-        FeedEvent::TooLong { file, line, len } => out.push(error(
+        FeedEvent::Line { file, line, .. } => error(file, Some(line), "line read out of turn".into()),
+        FeedEvent::TooLong { file, line, len } => error(
             file,
             Some(line),
             format!("line is {len} bytes, longer than the limit (limits.max_line_bytes): skipped"),
-        )),
-        FeedEvent::Unreadable { file, reason } => out.push(error(file, None, reason)),
-        FeedEvent::Appeared { file } => out.push(Change::FileAppeared { file: file.clone() }),
-        FeedEvent::Vanished { file } => out.push(Change::FileVanished { file: file.clone() }),
-        FeedEvent::Truncated { file } => out.push(Change::FileTruncated { file: file.clone() }),
-        FeedEvent::Replaced { file } => out.push(Change::FileReplaced { file: file.clone() }),
-        FeedEvent::Missing { file } => out.push(Change::FeedMissing { file: file.clone() }),
+        ),
+        FeedEvent::Unreadable { file, reason } => error(file, None, reason),
+        FeedEvent::Appeared { file } => Change::FileAppeared { file: file.clone() },
+        FeedEvent::Vanished { file } => Change::FileVanished { file: file.clone() },
+        FeedEvent::Truncated { file } => Change::FileTruncated { file: file.clone() },
+        FeedEvent::Replaced { file } => Change::FileReplaced { file: file.clone() },
+        FeedEvent::Missing { file } => Change::FeedMissing { file: file.clone() },
     }
 }
 
-/// Puts a version in the store and says what changed.
-fn apply(store: &mut Store, record: Record, origin: Origin, news: bool, out: &mut Vec<Change>) {
+/// Applies a parsed batch in the order it was read.
+fn apply_parsed(parsed: Vec<Out<Change>>, store: &mut Store, links: &mut Links, news: bool, out: &mut Vec<Change>) {
+    for item in parsed {
+        match item {
+            Out::Line(Parsed::Blank) => {}
+            Out::Line(Parsed::Record(record, prepared, origin)) => {
+                apply(store, links, record, Some(prepared), origin, news, out)
+            }
+            Out::Line(Parsed::Bad { file, line, message }) => {
+                tracing::warn!("{}:{line}: {message}", clean_path(&file));
+                out.push(Change::FeedError(FeedError { file, line: Some(line), message }))
+            }
+            Out::Event(change) => out.push(change),
+        }
+    }
+}
+
+/// Puts a version in the store, indexes its links when it is the version in force, and says what changed.
+fn apply(
+    store: &mut Store,
+    links: &mut Links,
+    record: Record,
+    prepared: Option<Prepared>,
+    origin: Origin,
+    news: bool,
+    out: &mut Vec<Change>,
+) {
     let (kind, id) = (record.kind, record.id.clone());
+    let prepared = prepared.unwrap_or_else(|| links.prepare(&record));
     match store.apply(record, origin.clone()) {
-        Applied::Added => out.push(Change::RecordAdded { kind, id, origin, news }),
-        Applied::Updated { versions } => out.push(Change::RecordUpdated { kind, id, origin, versions, news }),
+        Applied::Added => {
+            links.index(kind, &id, prepared, true);
+            out.push(Change::RecordAdded { kind, id, origin, news })
+        }
+        Applied::Updated { versions, current } => {
+            if current {
+                links.index(kind, &id, prepared, false);
+            }
+            out.push(Change::RecordUpdated { kind, id, origin, versions, news })
+        }
         Applied::Duplicate => {}
     }
 }
 
 /// Turns what a published list's new contents show into versions: an amendment says which fields changed,
 /// a removal becomes a delisting of the record as it was last seen.
-fn on_snapshot(store: &mut Store, file: &Arc<PathBuf>, e: SnapEvent, out: &mut Vec<Change>) {
+fn on_snapshot(store: &mut Store, links: &mut Links, file: &Arc<PathBuf>, e: SnapEvent, out: &mut Vec<Change>) {
     let at = |line: u64| Origin { file: file.clone(), line };
     match e {
-        SnapEvent::Baseline(r, line) => apply(store, r, at(line), false, out),
-        SnapEvent::Added(r, line) => apply(store, r, at(line), true, out),
+        SnapEvent::Baseline(r, line) => apply(store, links, r, None, at(line), false, out),
+        SnapEvent::Added(r, line) => apply(store, links, r, None, at(line), true, out),
         SnapEvent::Amended(mut r, line, fields) => {
             if let Body::Sanction(s) = &mut r.body {
                 s.action = Some(Action::Amended);
             }
             r.extra.insert("changed_fields".into(), serde_json::json!(fields));
-            apply(store, r, at(line), true, out)
+            apply(store, links, r, None, at(line), true, out)
         }
         SnapEvent::Removed { kind, id, title } => {
             let mut r = match store.panel(kind).get(&id) {
@@ -460,7 +509,7 @@ fn on_snapshot(store: &mut Store, file: &Arc<PathBuf>, e: SnapEvent, out: &mut V
             }
             r.extra.remove("changed_fields");
             r.extra.insert("removed_from".into(), serde_json::json!(clean_path(file)));
-            apply(store, r, at(0), true, out)
+            apply(store, links, r, None, at(0), true, out)
         }
         SnapEvent::Problem(message) => {
             out.push(Change::FeedError(FeedError { file: file.clone(), line: None, message }))

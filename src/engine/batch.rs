@@ -1,0 +1,225 @@
+//! Lines read in one look at the feeds, parsed on other threads while the main thread applies what was
+//! parsed before, in the order it was read.
+//!
+//! Parsing a line and reducing its names to the forms the links compare are the costly part of a load, and
+//! neither needs the store: lines go in batches to parser threads, and the main thread keeps reading and
+//! applies the parsed records one by one, in order, with the other events between them. A handful of lines
+//! (the usual append) is parsed on the spot: no thread hop in the way of a new record reaching the screen.
+
+use crate::feed::formats::jsonl;
+use crate::model::links::{Prepared, Preparer};
+use crate::model::record::Record;
+use crate::model::store::Origin;
+use crate::model::vocab::Kind;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+
+/// Lines held before they are parsed and applied: enough to keep every core busy, small enough that the
+/// batch's memory (a few MB) does not matter.
+pub const BATCH_LINES: usize = 16_384;
+
+/// Below this many lines a batch is parsed on the calling thread: the hop to another would cost more.
+const PARALLEL_FROM: usize = 512;
+
+/// Batches handed out and not yet applied, at most: bounds the memory of a load to a few batches.
+const MAX_IN_FLIGHT: u64 = 8;
+
+/// One line of a batch: where it was read and its bytes in [`Batch::bytes`].
+struct Line {
+    file: Arc<PathBuf>,
+    line: u64,
+    kind: Option<Kind>,
+    bytes: Range<usize>,
+}
+
+/// What a batch holds, in the order it was read: lines, and the events around them.
+enum Item<E> {
+    Line,
+    Event(E),
+}
+
+/// What a batch gives back, in the same order: each line parsed, and the events.
+// Records are moved once, from the parser thread into the store: boxing them would cost an allocation each.
+#[allow(clippy::large_enum_variant)]
+pub enum Out<E> {
+    Line(Parsed),
+    Event(E),
+}
+
+/// A parsed line, ready to apply.
+#[allow(clippy::large_enum_variant)]
+pub enum Parsed {
+    Blank,
+    Record(Record, Prepared, Origin),
+    Bad { file: Arc<PathBuf>, line: u64, message: String },
+}
+
+pub struct Batch<E> {
+    bytes: Vec<u8>,
+    lines: Vec<Line>,
+    items: Vec<Item<E>>,
+}
+
+impl<E> Default for Batch<E> {
+    fn default() -> Self {
+        Batch { bytes: Vec::new(), lines: Vec::new(), items: Vec::new() }
+    }
+}
+
+impl<E> Batch<E> {
+    pub fn push_line(&mut self, file: &Arc<PathBuf>, line: u64, kind: Option<Kind>, bytes: &[u8]) {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(bytes);
+        self.items.push(Item::Line);
+        self.lines.push(Line { file: file.clone(), line, kind, bytes: start..self.bytes.len() });
+    }
+
+    pub fn push_event(&mut self, e: E) {
+        self.items.push(Item::Event(e));
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.lines.len() >= BATCH_LINES
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Parses every line and gives the items in order, each line replaced by what it parsed to.
+    fn parse(self, preparer: &Preparer) -> Vec<Out<E>> {
+        let Batch { bytes, lines, items } = self;
+        let mut parsed = lines.iter().map(|l| parse(&bytes, l, preparer));
+        items
+            .into_iter()
+            .map(|item| match item {
+                Item::Line => Out::Line(parsed.next().unwrap_or(Parsed::Blank)),
+                Item::Event(e) => Out::Event(e),
+            })
+            .collect()
+    }
+}
+
+type Job<E> = (u64, Batch<E>, Preparer);
+type Done<E> = (u64, std::thread::Result<Vec<Out<E>>>);
+
+/// Parser threads and the batches they hold, given back in the order they were handed out.
+pub struct Pipeline<E> {
+    jobs: Option<mpsc::Sender<Job<E>>>,
+    done: Option<mpsc::Receiver<Done<E>>>,
+    next_out: u64,
+    next_in: u64,
+    ready: BTreeMap<u64, Vec<Out<E>>>,
+}
+
+impl<E> Default for Pipeline<E> {
+    fn default() -> Self {
+        Pipeline { jobs: None, done: None, next_out: 0, next_in: 0, ready: BTreeMap::new() }
+    }
+}
+
+impl<E: Send + 'static> Pipeline<E> {
+    /// Starts the parser threads (one per core) the first time a batch needs them. `None` when no thread
+    /// can be started: the batch is then parsed on this thread.
+    fn start(&mut self) -> Option<&mpsc::Sender<Job<E>>> {
+        if self.jobs.is_none() {
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+            let (job_tx, job_rx) = mpsc::channel::<Job<E>>();
+            let (done_tx, done_rx) = mpsc::channel::<Done<E>>();
+            let job_rx = Arc::new(Mutex::new(job_rx));
+            for i in 0..threads {
+                let (jobs, done) = (job_rx.clone(), done_tx.clone());
+                let spawned = std::thread::Builder::new().name(format!("parse-{i}")).spawn(move || loop {
+                    let job = match jobs.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok((seq, batch, preparer)) = job else { return };
+                    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| batch.parse(&preparer)));
+                    if done.send((seq, out)).is_err() {
+                        return;
+                    }
+                });
+                if let Err(e) = spawned {
+                    tracing::warn!("cannot start a parser thread: {e}");
+                    if i == 0 {
+                        return None;
+                    }
+                    break;
+                }
+            }
+            self.jobs = Some(job_tx);
+            self.done = Some(done_rx);
+        }
+        self.jobs.as_ref()
+    }
+
+    /// Hands a batch to the parser threads, or parses it here when it is small and nothing is in flight
+    /// (so that order is kept), or when no thread could be started.
+    pub fn submit(&mut self, batch: Batch<E>, preparer: Preparer) {
+        if batch.is_empty() {
+            return;
+        }
+        let seq = self.next_in;
+        self.next_in += 1;
+        if batch.lines.len() < PARALLEL_FROM && self.in_flight() == 1 {
+            let out = batch.parse(&preparer);
+            self.ready.insert(seq, out);
+            return;
+        }
+        match self.start() {
+            Some(jobs) => {
+                if let Err(mpsc::SendError((seq, batch, preparer))) = jobs.send((seq, batch, preparer)) {
+                    self.ready.insert(seq, batch.parse(&preparer));
+                }
+            }
+            None => {
+                self.ready.insert(seq, batch.parse(&preparer));
+            }
+        }
+    }
+
+    /// Batches handed out and not yet taken back.
+    fn in_flight(&self) -> u64 {
+        self.next_in - self.next_out
+    }
+
+    /// The next batch in order: waits for it when `wait` is set, or when too many batches are out.
+    pub fn next(&mut self, wait: bool) -> Option<Vec<Out<E>>> {
+        if self.in_flight() == 0 {
+            return None;
+        }
+        let wait = wait || self.in_flight() > MAX_IN_FLIGHT;
+        loop {
+            if let Some(out) = self.ready.remove(&self.next_out) {
+                self.next_out += 1;
+                return Some(out);
+            }
+            let done = self.done.as_ref()?;
+            let (seq, out) = if wait { done.recv().ok()? } else { done.try_recv().ok()? };
+            match out {
+                Ok(out) => {
+                    self.ready.insert(seq, out);
+                }
+                // A panic in a parser thread is a bug: carry it to this thread as it was.
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    }
+}
+
+fn parse(bytes: &[u8], l: &Line, preparer: &Preparer) -> Parsed {
+    {
+        match jsonl::parse_line(&bytes[l.bytes.clone()], l.kind) {
+            Ok(None) => Parsed::Blank,
+            Ok(Some(record)) => {
+                let prepared = preparer.prepare(&record);
+                Parsed::Record(record, prepared, Origin { file: l.file.clone(), line: l.line })
+            }
+            Err(message) => Parsed::Bad { file: l.file.clone(), line: l.line, message },
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! A JSON object as read from one line, before its fields are typed: keys and strings borrow from the line
+//! when they hold no escapes, so a line is parsed once, straight into what the record keeps (never through
+//! a `serde_json::Value` of the whole line).
+
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::{Map, Number, Value};
+use std::borrow::Cow;
+use std::fmt;
+
+/// A JSON value as read. Objects below the top level are rare in feeds and kept as `Value`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Loose<'a> {
+    Null,
+    Bool(bool),
+    Num(Number),
+    Str(Cow<'a, str>),
+    List(Vec<Loose<'a>>),
+    Object(Map<String, Value>),
+}
+
+/// The fields of one object, in the order written (a key written twice appears twice; the last one counts).
+#[derive(Debug, Default)]
+pub struct Fields<'a>(pub Vec<(Cow<'a, str>, Loose<'a>)>);
+
+impl<'a> Fields<'a> {
+    /// Removes every field called `name` and gives the value of the last one.
+    pub fn take(&mut self, name: &str) -> Option<Loose<'a>> {
+        let mut found = None;
+        let mut i = 0;
+        while i < self.0.len() {
+            if self.0[i].0 == name {
+                found = Some(self.0.remove(i).1);
+            } else {
+                i += 1;
+            }
+        }
+        found
+    }
+
+    /// What is left, as a JSON object (the last of a repeated key wins), every key and string cleaned.
+    pub fn into_map(self) -> Map<String, Value> {
+        let mut map = Map::new();
+        for (k, v) in self.0 {
+            map.insert(crate::text::clean_owned(k.into_owned()), super::record::clean_value(v.into_value()));
+        }
+        map
+    }
+
+    /// The fields of a JSON object.
+    pub fn from_map(map: Map<String, Value>) -> Fields<'static> {
+        Fields(map.into_iter().map(|(k, v)| (Cow::Owned(k), Loose::from_value(v))).collect())
+    }
+}
+
+impl<'a> Loose<'a> {
+    pub fn into_value(self) -> Value {
+        match self {
+            Loose::Null => Value::Null,
+            Loose::Bool(b) => Value::Bool(b),
+            Loose::Num(n) => Value::Number(n),
+            Loose::Str(s) => Value::String(s.into_owned()),
+            Loose::List(items) => Value::Array(items.into_iter().map(Loose::into_value).collect()),
+            Loose::Object(m) => Value::Object(m),
+        }
+    }
+
+    pub fn from_value(v: Value) -> Loose<'static> {
+        match v {
+            Value::Null => Loose::Null,
+            Value::Bool(b) => Loose::Bool(b),
+            Value::Number(n) => Loose::Num(n),
+            Value::String(s) => Loose::Str(Cow::Owned(s)),
+            Value::Array(items) => Loose::List(items.into_iter().map(Loose::from_value).collect()),
+            Value::Object(m) => Loose::Object(m),
+        }
+    }
+
+    /// A short description for error messages: the type, and the value when it is short.
+    pub fn describe(&self) -> String {
+        match self {
+            Loose::Null => "null".into(),
+            Loose::Bool(b) => format!("a boolean ({b})"),
+            Loose::Num(n) => format!("a number ({n})"),
+            Loose::Str(s) if s.chars().count() <= 40 => format!("a string ({:?})", crate::text::clean(s)),
+            Loose::Str(_) => "a string".into(),
+            Loose::List(_) => "a list".into(),
+            Loose::Object(_) => "an object".into(),
+        }
+    }
+}
+
+/// Parses one JSON text into the fields of its top-level object; `Err(Some(v))` when it is valid JSON but
+/// not an object, `Err(None)` with the parser's message otherwise.
+pub fn parse_object(text: &str) -> Result<Fields<'_>, NotAnObject<'_>> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let top = TopLevel::deserialize(&mut de).map_err(|e| NotAnObject::Invalid(e.to_string()))?;
+    de.end().map_err(|e| NotAnObject::Invalid(e.to_string()))?;
+    match top {
+        TopLevel::Object(fields) => Ok(fields),
+        TopLevel::Other(v) => Err(NotAnObject::Other(v)),
+    }
+}
+
+/// Why [`parse_object`] gave no object.
+#[derive(Debug)]
+pub enum NotAnObject<'a> {
+    Invalid(String),
+    Other(Loose<'a>),
+}
+
+enum TopLevel<'a> {
+    Object(Fields<'a>),
+    Other(Loose<'a>),
+}
+
+impl<'de> Deserialize<'de> for TopLevel<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(LooseVisitor { top: true }).map(|v| match v {
+            Either::Fields(f) => TopLevel::Object(f),
+            Either::Value(v) => TopLevel::Other(v),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Loose<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(LooseVisitor { top: false }).map(|v| match v {
+            Either::Fields(f) => Loose::Object(f.into_raw_map()),
+            Either::Value(v) => v,
+        })
+    }
+}
+
+impl Fields<'_> {
+    /// As a JSON object without cleaning (for objects nested in a field).
+    fn into_raw_map(self) -> Map<String, Value> {
+        self.0.into_iter().map(|(k, v)| (k.into_owned(), v.into_value())).collect()
+    }
+}
+
+enum Either<'a> {
+    Fields(Fields<'a>),
+    Value(Loose<'a>),
+}
+
+struct LooseVisitor {
+    /// At the top level an object becomes [`Fields`]; below, a JSON object.
+    top: bool,
+}
+
+/// A key, borrowed from the line when it has no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+impl<'de> Visitor<'de> for LooseVisitor {
+    type Value = Either<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Either::Value(Loose::Null))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Either::Value(Loose::Null))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Either::Value(Loose::Bool(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Either::Value(Loose::Num(v.into())))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Either::Value(Loose::Num(v.into())))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Number::from_f64(v).map(|n| Either::Value(Loose::Num(n))).ok_or_else(|| E::custom("number out of range"))
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Either::Value(Loose::Str(Cow::Borrowed(v))))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Either::Value(Loose::Str(Cow::Owned(v.to_owned()))))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Either::Value(Loose::Str(Cow::Owned(v))))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(item) = seq.next_element::<Loose<'de>>()? {
+            items.push(item);
+        }
+        Ok(Either::Value(Loose::List(items)))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut fields = Vec::with_capacity(if self.top { 16 } else { 4 });
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+            let v = map.next_value::<Loose<'de>>()?;
+            fields.push((k, v));
+        }
+        Ok(Either::Fields(Fields(fields)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_without_escapes_borrow_and_the_last_key_wins() {
+        let mut f = parse_object(r#"{"a":"x","b":[1,"y",null],"a":"z\n","c":{"d":1}}"#).expect("object");
+        assert!(matches!(f.0[0].1, Loose::Str(Cow::Borrowed("x"))));
+        assert_eq!(f.take("a"), Some(Loose::Str(Cow::Owned("z\n".into()))));
+        assert_eq!(f.take("a"), None);
+        let map = f.into_map();
+        assert_eq!(Value::Object(map), serde_json::json!({"b": [1, "y", null], "c": {"d": 1}}));
+    }
+
+    #[test]
+    fn not_an_object_and_not_json() {
+        assert!(matches!(parse_object("[1]"), Err(NotAnObject::Other(Loose::List(_)))));
+        assert!(matches!(parse_object("{\"a\":1} x"), Err(NotAnObject::Invalid(_))));
+        match parse_object("{\"a\":1e400}") {
+            Err(NotAnObject::Invalid(m)) => assert!(m.starts_with("number out of range"), "{m}"),
+            other => panic!("{other:?}"),
+        }
+    }
+}
