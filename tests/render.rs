@@ -71,11 +71,12 @@ fn shipped_feeds_at_200x60() {
 fn detail_view_of_an_aid_package_with_its_history() {
     let (engine, mut app) = load("config.toml");
     app.update(Action::Focus(Kind::Aid));
-    let order = &app.panel(Kind::Aid).order;
-    let at = order.iter().position(|id| id == "us-supplemental-2024").expect("present");
+    let panel = engine.store().panel(Kind::Aid);
+    let at = app.panel(Kind::Aid).position(panel, "us-supplemental-2024").expect("present");
     for _ in 0..at {
         app.update(Action::Down);
     }
+    app.sync(engine.store());
     app.update(Action::Open);
     insta::assert_snapshot!(screen(&engine, &mut app, 120, 40));
 }
@@ -84,10 +85,12 @@ fn detail_view_of_an_aid_package_with_its_history() {
 fn detail_view_shows_unknown_fields() {
     let (engine, mut app) = load("config.toml");
     app.update(Action::Focus(Kind::Suppliers));
-    let at = app.panel(Kind::Suppliers).order.iter().position(|id| id == "sup-qingyun-starforge").expect("present");
+    let panel = engine.store().panel(Kind::Suppliers);
+    let at = app.panel(Kind::Suppliers).position(panel, "sup-qingyun-starforge").expect("present");
     for _ in 0..at {
         app.update(Action::Down);
     }
+    app.sync(engine.store());
     app.update(Action::Open);
     let shown = screen(&engine, &mut app, 80, 24);
     insta::assert_snapshot!(shown);

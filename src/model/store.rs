@@ -2,7 +2,9 @@
 
 use super::record::Record;
 use super::vocab::Kind;
-use std::collections::HashMap;
+use chrono::{DateTime, Utc};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -42,7 +44,15 @@ impl Entry {
     pub fn history(&self) -> &[Version] {
         &self.versions
     }
+
+    /// Where the record stands in its panel's order.
+    fn place(&self) -> Place {
+        (self.current().record.ts.utc, self.last_seq)
+    }
 }
+
+/// A record's place in its panel, oldest first: the current version's time, then its latest arrival.
+type Place = (DateTime<Utc>, u64);
 
 /// What applying a version did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,16 +66,54 @@ pub enum Applied {
     Duplicate,
 }
 
-/// The records of one kind.
+/// The records of one kind, and their order, kept as records arrive (never sorted again): a new record
+/// or a new version is a step in a B-tree, however many records the panel holds.
 #[derive(Debug, Default)]
 pub struct Panel {
-    entries: HashMap<String, Entry>,
+    entries: FxHashMap<Arc<str>, Entry>,
+    order: BTreeMap<Place, Arc<str>>,
+    /// Records at each level (low, medium, high, critical): a supplier's risk, a shortage's severity.
+    levels: [usize; 4],
 }
 
 impl Panel {
     /// Forgets a record and its history.
     pub fn remove(&mut self, id: &str) -> Option<Entry> {
-        self.entries.remove(id)
+        let entry = self.entries.remove(id)?;
+        self.order.remove(&entry.place());
+        count_level(&mut self.levels, &entry, false);
+        Some(entry)
+    }
+
+    /// Records at each level, low to critical (risk for suppliers, severity for shortages).
+    pub fn levels(&self) -> [usize; 4] {
+        self.levels
+    }
+
+    /// The `i`-th record, newest first. Walks from the newest: cheap for the rows near the top.
+    pub fn newest(&self, i: usize) -> Option<&Entry> {
+        self.order.values().rev().nth(i).and_then(|id| self.entries.get(id))
+    }
+
+    /// Records newest first, from the `i`-th.
+    pub fn newest_from(&self, i: usize) -> impl Iterator<Item = &Entry> + '_ {
+        self.order.values().rev().skip(i).filter_map(|id| self.entries.get(id))
+    }
+
+    /// Where a record stands, newest first.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        let place = self.entries.get(id)?.place();
+        Some(self.order.range(place..).count() - 1)
+    }
+
+    /// The time of the newest record.
+    pub fn newest_time(&self) -> Option<DateTime<Utc>> {
+        self.order.keys().next_back().map(|p| p.0)
+    }
+
+    /// Records whose current version is at `since` or later, newest first.
+    pub fn since(&self, since: DateTime<Utc>) -> impl Iterator<Item = &Entry> + '_ {
+        self.order.range((since, 0)..).rev().filter_map(|(_, id)| self.entries.get(id))
     }
 
     pub fn len(&self) -> usize {
@@ -82,9 +130,20 @@ impl Panel {
 
     /// Every record, newest first: by the current version's time, then by latest arrival.
     pub fn newest_first(&self) -> Vec<&Entry> {
-        let mut all: Vec<&Entry> = self.entries.values().collect();
-        all.sort_by(|a, b| b.current().record.ts.utc.cmp(&a.current().record.ts.utc).then(b.last_seq.cmp(&a.last_seq)));
-        all
+        self.newest_from(0).collect()
+    }
+}
+
+/// Counts (or stops counting) a record's level: a supplier's risk, a shortage's severity.
+fn count_level(levels: &mut [usize; 4], entry: &Entry, add: bool) {
+    let level = match &entry.current().record.body {
+        super::record::Body::Supplier(s) => s.risk,
+        super::record::Body::Shortage(s) => s.severity,
+        _ => None,
+    };
+    if let Some(l) = level {
+        let n = &mut levels[l as usize];
+        *n = if add { *n + 1 } else { n.saturating_sub(1) };
     }
 }
 
@@ -123,10 +182,12 @@ impl Store {
         self.seq += 1;
         let seq = self.seq;
         let panel = &mut self.panels[record.kind.index()];
-        match panel.entries.get_mut(&record.id) {
+        match panel.entries.get_mut(record.id.as_str()) {
             None => {
-                let id = record.id.clone();
+                let id: Arc<str> = Arc::from(record.id.as_str());
                 let entry = Entry { versions: vec![Version { record, origin, seq }], first_seq: seq, last_seq: seq };
+                panel.order.insert(entry.place(), id.clone());
+                count_level(&mut panel.levels, &entry, true);
                 panel.entries.insert(id, entry);
                 Applied::Added
             }
@@ -134,11 +195,22 @@ impl Store {
                 if entry.versions.iter().any(|v| v.record == record) {
                     return Applied::Duplicate;
                 }
+                let before = entry.place();
                 let at = entry.versions.partition_point(|v| v.record.ts.utc <= record.ts.utc);
                 let current = at == entry.versions.len();
+                if current {
+                    count_level(&mut panel.levels, entry, false);
+                }
                 entry.versions.insert(at, Version { record, origin, seq });
+                if current {
+                    count_level(&mut panel.levels, entry, true);
+                }
                 entry.last_seq = seq;
-                Applied::Updated { versions: entry.versions.len(), current }
+                let (after, versions) = (entry.place(), entry.versions.len());
+                if let Some(id) = panel.order.remove(&before) {
+                    panel.order.insert(after, id);
+                }
+                Applied::Updated { versions, current }
             }
         }
     }
@@ -198,6 +270,28 @@ mod tests {
         let entry = store.panel(Kind::Aid).get("x").expect("present");
         assert!(matches!(&entry.current().record.body, Body::Aid(a) if a.stage == Some(Stage::Signed)));
         assert_eq!(entry.history()[0].origin.line, 2);
+    }
+
+    #[test]
+    fn the_order_follows_updates_and_removals() {
+        let mut store = Store::new();
+        store.apply(aid("a", "2024-01-01T00:00:00Z", Stage::Proposed), at(1));
+        store.apply(aid("b", "2024-02-01T00:00:00Z", Stage::Proposed), at(2));
+        store.apply(aid("c", "2024-03-01T00:00:00Z", Stage::Proposed), at(3));
+        let ids = |s: &Store| {
+            s.panel(Kind::Aid).newest_first().iter().map(|e| e.current().record.id.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&store), ["c", "b", "a"]);
+        store.apply(aid("a", "2024-04-01T00:00:00Z", Stage::Signed), at(4));
+        assert_eq!(ids(&store), ["a", "c", "b"]);
+        // An older version arriving late keeps the record's time, but it is the latest arrival among equals.
+        store.apply(aid("b", "2023-01-01T00:00:00Z", Stage::Proposed), at(5));
+        assert_eq!(ids(&store), ["a", "c", "b"]);
+        assert_eq!(store.panel(Kind::Aid).position("c"), Some(1));
+        assert_eq!(store.panel(Kind::Aid).newest(2).map(|e| e.current().record.id.as_str()), Some("b"));
+        store.panel_mut(Kind::Aid).remove("c");
+        assert_eq!(ids(&store), ["a", "b"]);
+        assert_eq!(store.panel(Kind::Aid).position("c"), None);
     }
 
     #[test]

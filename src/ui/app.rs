@@ -4,7 +4,8 @@
 use super::keys::{Action, Context};
 use crate::engine::Change;
 use crate::model::seen::{Seen, Unseen};
-use crate::model::{Kind, Store};
+use crate::model::store::Panel;
+use crate::model::{Entry, Kind, Store};
 use chrono::NaiveDateTime;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -19,13 +20,26 @@ pub enum Mark {
     Updated,
 }
 
-/// One panel's view: its rows in order, the selection, the scroll position, the marks.
+/// The rows a panel shows, newest first.
+#[derive(Debug, Default)]
+pub enum Rows {
+    /// Every record of the store's panel, in the order the store keeps (nothing copied, however many).
+    #[default]
+    All,
+    /// The ids a filter kept, or what was shown when the view was paused.
+    These(Vec<String>),
+}
+
+/// One panel's view: its rows, the selection, the scroll position, the marks.
 #[derive(Debug, Default)]
 pub struct PanelView {
-    /// Record ids, newest first.
-    pub order: Vec<String>,
-    /// Index into `order`.
+    pub rows: Rows,
+    /// How many rows.
+    pub len: usize,
+    /// Index into the rows.
     pub selected: usize,
+    /// The id of the selected row, as of the last [`App::sync`].
+    sel: Option<String>,
     /// The first row shown.
     pub offset: usize,
     pub marks: HashMap<String, Mark>,
@@ -42,15 +56,44 @@ pub struct PanelView {
 
 impl PanelView {
     pub fn selected_id(&self) -> Option<&str> {
-        self.order.get(self.selected).map(String::as_str)
+        self.sel.as_deref()
+    }
+
+    /// The rows from the `from`-th, newest first.
+    pub fn entries<'a>(&'a self, panel: &'a Panel, from: usize) -> Box<dyn Iterator<Item = &'a Entry> + 'a> {
+        match &self.rows {
+            Rows::All => Box::new(panel.newest_from(from)),
+            Rows::These(ids) => Box::new(ids.iter().skip(from).filter_map(|id| panel.get(id))),
+        }
+    }
+
+    /// The id of the `i`-th row.
+    pub fn id_at<'a>(&'a self, panel: &'a Panel, i: usize) -> Option<&'a str> {
+        match &self.rows {
+            Rows::All => panel.newest(i).map(|e| e.current().record.id.as_str()),
+            Rows::These(ids) => ids.get(i).map(String::as_str),
+        }
+    }
+
+    /// Which row shows a record.
+    pub fn position(&self, panel: &Panel, id: &str) -> Option<usize> {
+        match &self.rows {
+            Rows::All => panel.position(id),
+            Rows::These(ids) => ids.iter().position(|x| x == id),
+        }
+    }
+
+    /// Every row's id (for tests and small panels).
+    pub fn ids(&self, panel: &Panel) -> Vec<String> {
+        self.entries(panel, 0).map(|e| e.current().record.id.clone()).collect()
     }
 
     /// Moves the selection by `delta` rows, within bounds.
     fn move_by(&mut self, delta: isize) {
-        if self.order.is_empty() {
+        if self.len == 0 {
             return;
         }
-        let last = self.order.len() - 1;
+        let last = self.len - 1;
         self.selected = self.selected.saturating_add_signed(delta).min(last);
     }
 
@@ -62,7 +105,7 @@ impl PanelView {
         } else if self.selected >= self.offset + height {
             self.offset = self.selected + 1 - height;
         }
-        let max_offset = self.order.len().saturating_sub(height);
+        let max_offset = self.len.saturating_sub(height);
         self.offset = self.offset.min(max_offset);
     }
 }
@@ -139,6 +182,8 @@ pub struct App {
     pub clipboard: Option<String>,
     /// The feeds are being read for the first time.
     pub loading: bool,
+    /// A record to select once the store is at hand (see [`App::sync`]).
+    jump_to: Option<(Kind, String)>,
 }
 
 impl App {
@@ -169,6 +214,7 @@ impl App {
             copy: false,
             clipboard: None,
             loading: false,
+            jump_to: None,
         }
     }
 
@@ -284,8 +330,13 @@ impl App {
     pub fn settle(&mut self, store: &Store, links: &crate::model::links::Links) {
         if std::mem::take(&mut self.resume) {
             let held = std::mem::take(&mut self.held);
+            for &kind in Kind::ALL {
+                self.panels[kind.index()].rows = Rows::All;
+            }
             self.apply(&held, store);
+            self.reorder_all(store);
         }
+        self.sync(store);
         for kind in std::mem::take(&mut self.refilter) {
             self.reorder(kind, store);
             self.dirty = true;
@@ -346,23 +397,57 @@ impl App {
     /// the top are seen; drawing scrolls only if the selection would leave the view.
     fn reorder(&mut self, kind: Kind, store: &Store) {
         let view = &mut self.panels[kind.index()];
+        let panel = store.panel(kind);
         let following = view.selected == 0 && view.offset == 0;
-        let keep = view.selected_id().map(str::to_owned);
-        let needle = view.filter.to_lowercase();
-        let all = store.panel(kind).newest_first();
-        view.total = all.len();
-        trends(view, &all);
-        view.order = all
-            .iter()
-            .filter(|e| needle.is_empty() || contains_text(&e.current().record, &needle))
-            .map(|e| e.current().record.id.clone())
-            .collect();
+        let keep = view.sel.take();
+        view.total = panel.len();
+        trends(view, panel);
+        if view.filter.is_empty() {
+            view.rows = Rows::All;
+            view.len = panel.len();
+        } else {
+            let needle = view.filter.to_lowercase();
+            let ids: Vec<String> = panel
+                .newest_from(0)
+                .filter(|e| contains_text(&e.current().record, &needle))
+                .map(|e| e.current().record.id.clone())
+                .collect();
+            view.len = ids.len();
+            view.rows = Rows::These(ids);
+        }
         if following {
             view.selected = 0;
-        } else if let Some(i) = keep.and_then(|id| view.order.iter().position(|x| *x == id)) {
+        } else if let Some(i) = keep.and_then(|id| view.position(panel, &id)) {
             view.selected = i;
         }
-        view.selected = view.selected.min(view.order.len().saturating_sub(1));
+        view.selected = view.selected.min(view.len.saturating_sub(1));
+        view.sel = view.id_at(panel, view.selected).map(str::to_owned);
+    }
+
+    /// Brings what depends on the store up to date after keys moved the selection: the selected record,
+    /// a record to jump to, what a pause holds still.
+    pub fn sync(&mut self, store: &Store) {
+        if let Some((kind, id)) = self.jump_to.take() {
+            let view = &mut self.panels[kind.index()];
+            if let Some(i) = view.position(store.panel(kind), &id) {
+                view.selected = i;
+            }
+        }
+        if self.paused {
+            for &kind in Kind::ALL {
+                let view = &mut self.panels[kind.index()];
+                if matches!(view.rows, Rows::All) {
+                    view.rows = Rows::These(view.ids(store.panel(kind)));
+                }
+            }
+        }
+        for &kind in Kind::ALL {
+            let view = &mut self.panels[kind.index()];
+            let id = view.id_at(store.panel(kind), view.selected);
+            if view.sel.as_deref() != id {
+                view.sel = id.map(str::to_owned);
+            }
+        }
     }
 
     /// Recomputes every panel's rows (after the configuration changed what is shown).
@@ -428,7 +513,7 @@ impl App {
             Action::PageUp => view.move_by(-page),
             Action::PageDown => view.move_by(page),
             Action::Top => view.selected = 0,
-            Action::Bottom => view.selected = view.order.len().saturating_sub(1),
+            Action::Bottom => view.selected = view.len.saturating_sub(1),
             Action::NextPanel => self.focus = cycle(self.focus, 1),
             Action::PrevPanel => self.focus = cycle(self.focus, -1),
             Action::Focus(kind) => self.focus = kind,
@@ -496,10 +581,7 @@ impl App {
         self.overlay = None;
         self.zoom = false;
         self.focus = kind;
-        let view = self.panel_mut(kind);
-        if let Some(i) = view.order.iter().position(|x| x == id) {
-            view.selected = i;
-        }
+        self.jump_to = Some((kind, id.to_owned()));
     }
 
     fn common(&mut self, action: Action) {
@@ -516,7 +598,7 @@ impl App {
         self.focus = kind;
         let view = self.panel_mut(kind);
         let i = view.offset + row;
-        if i < view.order.len() {
+        if i < view.len {
             view.selected = i;
         }
         self.dirty = true;
@@ -545,24 +627,18 @@ impl App {
 pub const TREND_DAYS: usize = 30;
 
 /// Records per day over the 30 days up to the newest one, and counts by level.
-fn trends(view: &mut PanelView, all: &[&crate::model::Entry]) {
+fn trends(view: &mut PanelView, panel: &Panel) {
     view.trend = vec![0; TREND_DAYS];
-    view.levels = [0; 4];
-    view.trend_end = all.first().map(|e| e.current().record.ts.utc.date_naive());
+    view.levels = panel.levels();
+    view.trend_end = panel.newest_time().map(|t| t.date_naive());
     let Some(end) = view.trend_end else { return };
-    for e in all {
-        let r = &e.current().record;
-        let age = (end - r.ts.utc.date_naive()).num_days();
+    let start = end - chrono::Days::new(TREND_DAYS as u64 - 1);
+    let Some(from) = start.and_hms_opt(0, 0, 0).map(|t| t.and_utc()) else { return };
+    // Only the records of the last 30 days: the store keeps them in time order.
+    for e in panel.since(from) {
+        let age = (end - e.current().record.ts.utc.date_naive()).num_days();
         if (0..TREND_DAYS as i64).contains(&age) {
             view.trend[TREND_DAYS - 1 - age as usize] += 1;
-        }
-        let level = match &r.body {
-            crate::model::Body::Supplier(s) => s.risk,
-            crate::model::Body::Shortage(s) => s.severity,
-            _ => None,
-        };
-        if let Some(l) = level {
-            view.levels[l as usize] += 1;
         }
     }
 }
@@ -635,8 +711,9 @@ mod tests {
             false,
         );
         app.apply(&c, &store);
-        assert_eq!(app.panel(Kind::Sanctions).order, ["c", "b", "a"]);
+        assert_eq!(app.panel(Kind::Sanctions).ids(store.panel(Kind::Sanctions)), ["c", "b", "a"]);
         app.update(Action::Down);
+        app.sync(&store);
         assert_eq!(app.panel(Kind::Sanctions).selected_id(), Some("b"));
         let c = add(&mut store, &[("d", "2024-02-01T00:00:00Z"), ("e", "2024-02-02T00:00:00Z")], true);
         app.apply(&c, &store);
@@ -669,12 +746,16 @@ mod tests {
             app.filter_key(FilterKey::Char(ch));
         }
         app.settle(&store, &links);
-        assert_eq!(app.panel(Kind::Sanctions).order, ["alpha"], "case-insensitive, over the target field");
+        assert_eq!(
+            app.panel(Kind::Sanctions).ids(store.panel(Kind::Sanctions)),
+            ["alpha"],
+            "case-insensitive, over the target field"
+        );
         app.filter_key(FilterKey::Keep);
         assert_eq!(app.context(), Context::Panels);
         app.update(Action::Close);
         app.settle(&store, &links);
-        assert_eq!(app.panel(Kind::Sanctions).order.len(), 2);
+        assert_eq!(app.panel(Kind::Sanctions).len, 2);
     }
 
     #[test]
@@ -685,13 +766,16 @@ mod tests {
         let c = add(&mut store, &[("a", "2024-01-01T00:00:00Z")], false);
         app.apply(&c, &store);
         app.update(Action::Pause);
+        // The event loop settles after every key, before it looks at the feeds again.
+        app.sync(&store);
         let c = add(&mut store, &[("b", "2024-02-01T00:00:00Z")], true);
         app.apply(&c, &store);
-        assert_eq!(app.panel(Kind::Sanctions).order, ["a"], "the list does not move");
+        app.sync(&store);
+        assert_eq!(app.panel(Kind::Sanctions).ids(store.panel(Kind::Sanctions)), ["a"], "the list does not move");
         assert_eq!(app.held_count(), 1);
         app.update(Action::Pause);
         app.settle(&store, &links);
-        assert_eq!(app.panel(Kind::Sanctions).order, ["b", "a"]);
+        assert_eq!(app.panel(Kind::Sanctions).ids(store.panel(Kind::Sanctions)), ["b", "a"]);
         assert_eq!(app.held_count(), 0);
         assert_eq!(app.panel(Kind::Sanctions).marks.get("b"), Some(&Mark::New));
     }

@@ -93,8 +93,10 @@ pub async fn run(
             ev = input.recv() => match ev {
                 Some(Input::Event(ev)) => {
                     on_input(ev, app)?;
-                    // A burst of input (a held key, a paste) is handled before the next frame.
+                    // A burst of input (a held key, a paste) is handled before the next frame; each key sees
+                    // the selection the one before it left.
                     while let Ok(Input::Event(ev)) = input.try_recv() {
+                        app.sync(engine.store());
                         on_input(ev, app)?;
                     }
                 }

@@ -53,7 +53,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
         title_spans.push(Span::raw(format!("{} ", panel.len())));
     } else {
         let cursor = if focused && app.editing_filter { "▏" } else { "" };
-        title_spans.push(Span::raw(format!("{} of {} ", view.order.len(), panel.len())));
+        title_spans.push(Span::raw(format!("{} of {} ", view.len, panel.len())));
         title_spans.push(Span::styled(format!("/{}{cursor} ", view.filter), theme.key));
     }
     if view_marks > 0 {
@@ -72,7 +72,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
     let view = app.panel_mut(kind);
     view.scroll_into_view(height);
     let (offset, selected) = (view.offset, view.selected);
-    let total = view.order.len();
+    let total = view.len;
     let block = if total > 0 {
         block.title_bottom(Line::from(format!(" {}/{total} ", selected + 1)).right_aligned())
     } else {
@@ -102,13 +102,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
     cols.extend_from_slice(present::columns(kind));
     // The visible rows only: what a million-record panel costs to draw does not depend on its length.
     let visible: Vec<VisibleRow> = view
-        .order
-        .iter()
-        .enumerate()
-        .skip(offset)
+        .entries(panel, offset)
         .take(height)
-        .filter_map(|(i, id)| {
-            let entry = panel.get(id)?;
+        .enumerate()
+        .map(|(k, entry)| {
+            let i = offset + k;
+            let id = entry.current().record.id.as_str();
             let mark = match view.marks.get(id) {
                 Some(Mark::New) => ("+".to_string(), theme.new),
                 Some(Mark::Updated) => ("~".to_string(), theme.new),
@@ -121,7 +120,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
                     .into_iter()
                     .map(|(t, tone)| (t, style(tone, theme))),
             );
-            Some((i, all, entry))
+            (i, all, entry)
         })
         .collect();
     let mut wanted: Vec<u16> = (0..cols.len())
@@ -153,7 +152,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
                 Cell::from(Span::styled(fit(text, w, false), *style))
             });
             let mut row = Row::new(row_cells.collect::<Vec<_>>());
-            if data.highlighted(kind, &view.order[i]) {
+            if data.highlighted(kind, &entry.current().record.id) {
                 row = row.style(theme.warn.add_modifier(Modifier::BOLD));
             }
             if i == selected && focused {
