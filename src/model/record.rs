@@ -251,6 +251,76 @@ impl Record {
         Record { kind, id: id.to_owned(), ts: Timestamp::from_utc(chrono::Utc::now()), body, extra: Map::new() }
     }
 
+    /// Whether `test` holds for any text of the record: its id, every declared field (words, numbers and
+    /// list items as text) and every undeclared one. Visits the fields where they are, without laying them
+    /// out as JSON first (the filter runs this over every record of a panel).
+    pub fn any_text(&self, test: &mut dyn FnMut(&str) -> bool) -> bool {
+        fn opt(s: &Option<String>, test: &mut dyn FnMut(&str) -> bool) -> bool {
+            s.as_deref().is_some_and(test)
+        }
+        fn list(items: &[String], test: &mut dyn FnMut(&str) -> bool) -> bool {
+            items.iter().any(|s| test(s))
+        }
+        fn num(n: Option<f64>, test: &mut dyn FnMut(&str) -> bool) -> bool {
+            n.is_some_and(|n| test(&serde_json::Number::from_f64(n).map(|n| n.to_string()).unwrap_or_default()))
+        }
+        fn value(v: &Value, test: &mut dyn FnMut(&str) -> bool) -> bool {
+            match v {
+                Value::String(s) => test(s),
+                Value::Array(items) => items.iter().any(|i| value(i, test)),
+                Value::Object(m) => m.values().any(|i| value(i, test)),
+                Value::Number(n) => test(&n.to_string()),
+                _ => false,
+            }
+        }
+        if test(&self.id) {
+            return true;
+        }
+        let declared = match &self.body {
+            Body::Sanction(s) => {
+                opt(&s.authority, test)
+                    || opt(&s.program, test)
+                    || s.action.is_some_and(|a| test(a.as_str()))
+                    || opt(&s.target, test)
+                    || list(&s.aliases, test)
+                    || s.target_type.is_some_and(|t| test(t.as_str()))
+                    || opt(&s.country, test)
+                    || opt(&s.reason, test)
+                    || opt(&s.source, test)
+            }
+            Body::Supplier(s) => {
+                opt(&s.name, test)
+                    || list(&s.aliases, test)
+                    || opt(&s.country, test)
+                    || list(&s.goods, test)
+                    || s.risk.is_some_and(|l| test(l.as_str()))
+                    || list(&s.customers, test)
+                    || opt(&s.status, test)
+                    || opt(&s.source, test)
+            }
+            Body::Aid(a) => {
+                opt(&a.donor, test)
+                    || opt(&a.title, test)
+                    || num(a.amount, test)
+                    || opt(&a.currency, test)
+                    || a.stage.is_some_and(|st| test(st.as_str()))
+                    || num(a.delivered, test)
+                    || list(&a.items, test)
+                    || opt(&a.source, test)
+            }
+            Body::Shortage(s) => {
+                opt(&s.category, test)
+                    || opt(&s.item, test)
+                    || opt(&s.region, test)
+                    || s.severity.is_some_and(|l| test(l.as_str()))
+                    || s.status.is_some_and(|st| test(st.as_str()))
+                    || opt(&s.reported_by, test)
+                    || opt(&s.source, test)
+            }
+        };
+        declared || self.extra.values().any(|v| value(v, test))
+    }
+
     /// Every field of this version, declared and undeclared, as one JSON object (without id, kind and ts).
     pub fn fields_json(&self) -> Map<String, Value> {
         let mut map = match serde_json::to_value(&self.body) {
@@ -439,6 +509,32 @@ mod tests {
             }
             other => panic!("wrong body {other:?}"),
         }
+    }
+
+    #[test]
+    fn any_text_sees_every_field_as_fields_json_lays_it_out() {
+        let line = br#"{"id":"p1","ts":"2024-05-01T00:00:00Z","kind":"aid","donor":"Norway","amount":1500000,"stage":"signed","items":["drones"],"note":{"by":"desk"}}"#;
+        let r = crate::feed::formats::jsonl::parse_line(line, None).expect("valid").expect("record");
+        let mut json_texts = Vec::new();
+        fn walk(v: &Value, out: &mut Vec<String>) {
+            match v {
+                Value::String(s) => out.push(s.clone()),
+                Value::Number(n) => out.push(n.to_string()),
+                Value::Array(a) => a.iter().for_each(|i| walk(i, out)),
+                Value::Object(m) => m.values().for_each(|i| walk(i, out)),
+                _ => {}
+            }
+        }
+        r.fields_json().values().for_each(|v| walk(v, &mut json_texts));
+        let mut seen = Vec::new();
+        r.any_text(&mut |t| {
+            seen.push(t.to_owned());
+            false
+        });
+        seen.retain(|t| t != "p1");
+        seen.sort();
+        json_texts.sort();
+        assert_eq!(seen, json_texts);
     }
 
     #[test]

@@ -74,6 +74,8 @@ pub struct Panel {
     order: BTreeMap<Place, Arc<str>>,
     /// Records at each level (low, medium, high, critical): a supplier's risk, a shortage's severity.
     levels: [usize; 4],
+    /// Records per day of their current version's time.
+    days: BTreeMap<chrono::NaiveDate, u32>,
 }
 
 impl Panel {
@@ -82,6 +84,7 @@ impl Panel {
         let entry = self.entries.remove(id)?;
         self.order.remove(&entry.place());
         count_level(&mut self.levels, &entry, false);
+        count_day(&mut self.days, entry.place().0, false);
         Some(entry)
     }
 
@@ -111,9 +114,13 @@ impl Panel {
         self.order.keys().next_back().map(|p| p.0)
     }
 
-    /// Records whose current version is at `since` or later, newest first.
-    pub fn since(&self, since: DateTime<Utc>) -> impl Iterator<Item = &Entry> + '_ {
-        self.order.range((since, 0)..).rev().filter_map(|(_, id)| self.entries.get(id))
+    /// Records per day (of their current version's time) from `first` to `last`, in order.
+    pub fn per_day(
+        &self,
+        first: chrono::NaiveDate,
+        last: chrono::NaiveDate,
+    ) -> impl Iterator<Item = (chrono::NaiveDate, u32)> + '_ {
+        self.days.range(first..=last).map(|(d, n)| (*d, *n))
     }
 
     pub fn len(&self) -> usize {
@@ -147,6 +154,18 @@ fn count_level(levels: &mut [usize; 4], entry: &Entry, add: bool) {
     }
 }
 
+fn count_day(days: &mut BTreeMap<chrono::NaiveDate, u32>, t: DateTime<Utc>, add: bool) {
+    let day = t.date_naive();
+    if add {
+        *days.entry(day).or_default() += 1;
+    } else if let Some(n) = days.get_mut(&day) {
+        *n -= 1;
+        if *n == 0 {
+            days.remove(&day);
+        }
+    }
+}
+
 /// Every record of every kind.
 #[derive(Debug, Default)]
 pub struct Store {
@@ -165,6 +184,11 @@ impl Store {
 
     pub fn panel_mut(&mut self, kind: Kind) -> &mut Panel {
         &mut self.panels[kind.index()]
+    }
+
+    /// How many versions have been applied (or tried): changes whenever the store does.
+    pub fn seq(&self) -> u64 {
+        self.seq
     }
 
     /// Total records across kinds.
@@ -188,6 +212,7 @@ impl Store {
                 let entry = Entry { versions: vec![Version { record, origin, seq }], first_seq: seq, last_seq: seq };
                 panel.order.insert(entry.place(), id.clone());
                 count_level(&mut panel.levels, &entry, true);
+                count_day(&mut panel.days, entry.place().0, true);
                 panel.entries.insert(id, entry);
                 Applied::Added
             }
@@ -210,6 +235,8 @@ impl Store {
                 if let Some(id) = panel.order.remove(&before) {
                     panel.order.insert(after, id);
                 }
+                count_day(&mut panel.days, before.0, false);
+                count_day(&mut panel.days, after.0, true);
                 Applied::Updated { versions, current }
             }
         }

@@ -40,6 +40,8 @@ pub struct PanelView {
     pub selected: usize,
     /// The id of the selected row, as of the last [`App::sync`].
     sel: Option<String>,
+    /// The filter the rows were chosen by, and the store's arrival count then.
+    filtered_by: Option<(String, u64)>,
     /// The first row shown.
     pub offset: usize,
     pub marks: HashMap<String, Mark>,
@@ -405,15 +407,23 @@ impl App {
         if view.filter.is_empty() {
             view.rows = Rows::All;
             view.len = panel.len();
+            view.filtered_by = None;
         } else {
             let needle = view.filter.to_lowercase();
-            let ids: Vec<String> = panel
-                .newest_from(0)
-                .filter(|e| contains_text(&e.current().record, &needle))
-                .map(|e| e.current().record.id.clone())
-                .collect();
+            let keeps = |e: &&Entry| contains_text(&e.current().record, &needle);
+            // Typing one more character narrows what the filter kept: only those rows are looked at again.
+            let ids: Vec<String> = match (&view.rows, &view.filtered_by) {
+                (Rows::These(ids), Some((before, at))) if needle.contains(before.as_str()) && *at == store.seq() => ids
+                    .iter()
+                    .filter_map(|id| panel.get(id))
+                    .filter(keeps)
+                    .map(|e| e.current().record.id.clone())
+                    .collect(),
+                _ => panel.newest_from(0).filter(keeps).map(|e| e.current().record.id.clone()).collect(),
+            };
             view.len = ids.len();
             view.rows = Rows::These(ids);
+            view.filtered_by = Some((needle, store.seq()));
         }
         if following {
             view.selected = 0;
@@ -633,12 +643,11 @@ fn trends(view: &mut PanelView, panel: &Panel) {
     view.trend_end = panel.newest_time().map(|t| t.date_naive());
     let Some(end) = view.trend_end else { return };
     let start = end - chrono::Days::new(TREND_DAYS as u64 - 1);
-    let Some(from) = start.and_hms_opt(0, 0, 0).map(|t| t.and_utc()) else { return };
-    // Only the records of the last 30 days: the store keeps them in time order.
-    for e in panel.since(from) {
-        let age = (end - e.current().record.ts.utc.date_naive()).num_days();
+    // The store counts records per day as they arrive: 30 numbers to read, however many records.
+    for (day, n) in panel.per_day(start, end) {
+        let age = (end - day).num_days();
         if (0..TREND_DAYS as i64).contains(&age) {
-            view.trend[TREND_DAYS - 1 - age as usize] += 1;
+            view.trend[TREND_DAYS - 1 - age as usize] = n;
         }
     }
 }
@@ -654,16 +663,13 @@ pub enum FilterKey {
 
 /// Whether any of a record's fields (declared or not), or its id, contains `needle` (lower case).
 fn contains_text(r: &crate::model::Record, needle: &str) -> bool {
-    fn any(v: &serde_json::Value, needle: &str) -> bool {
-        match v {
-            serde_json::Value::String(s) => s.to_lowercase().contains(needle),
-            serde_json::Value::Array(items) => items.iter().any(|i| any(i, needle)),
-            serde_json::Value::Object(m) => m.values().any(|i| any(i, needle)),
-            serde_json::Value::Number(n) => n.to_string().contains(needle),
-            _ => false,
-        }
+    if needle.is_ascii() {
+        // Case-insensitive without a lower-case copy of every field.
+        let n = needle.as_bytes();
+        r.any_text(&mut |t| t.as_bytes().windows(n.len()).any(|w| w.eq_ignore_ascii_case(n)))
+    } else {
+        r.any_text(&mut |t| t.to_lowercase().contains(needle))
     }
-    r.id.to_lowercase().contains(needle) || r.fields_json().values().any(|v| any(v, needle))
 }
 
 fn cycle(kind: Kind, step: isize) -> Kind {
