@@ -19,11 +19,9 @@ pub fn brief(engine: &Engine, seen: &Seen, now: DateTime<Utc>) -> String {
     let mut fresh: Vec<(&Record, Unseen)> = Vec::new();
     if !seen.is_fresh() {
         for &kind in Kind::ALL {
-            for e in store.panel(kind).newest_first() {
-                if let Some(u) = seen.status(&e.current().record) {
-                    fresh.push((&e.current().record, u));
-                }
-            }
+            let records: Vec<&Record> = store.panel(kind).newest_from(0).map(|e| &e.current().record).collect();
+            let statuses = seen.statuses(&records);
+            fresh.extend(records.into_iter().zip(statuses).filter_map(|(r, u)| u.map(|u| (r, u))));
         }
     }
     section(

@@ -312,11 +312,14 @@ impl App {
         }
         let fresh = self.seen.is_fresh();
         for &kind in Kind::ALL {
-            for entry in store.panel(kind).newest_first() {
-                let r = &entry.current().record;
-                if fresh {
-                    self.seen.acknowledge(r);
-                } else if let Some(status) = self.seen.status(r) {
+            let records: Vec<&crate::model::Record> =
+                store.panel(kind).newest_from(0).map(|e| &e.current().record).collect();
+            if fresh {
+                self.seen.acknowledge_all(&records);
+                continue;
+            }
+            for (r, status) in records.iter().zip(self.seen.statuses(&records)) {
+                if let Some(status) = status {
                     let mark = if status == Unseen::New { Mark::New } else { Mark::Updated };
                     self.panels[kind.index()].marks.insert(r.id.clone(), mark);
                 }
