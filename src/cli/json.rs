@@ -38,8 +38,8 @@ pub fn links(info: &LinkInfo) -> Value {
         let (status, packages): (&str, &[String]) = match cover {
             Cover::Resolved => ("resolved", &[]),
             Cover::Uncovered => ("uncovered", &[]),
-            Cover::AtRisk(p) => ("at_risk", p),
-            Cover::Covered(p) => ("covered", p),
+            Cover::AtRisk(p) => ("at_risk", &p[..]),
+            Cover::Covered(p) => ("covered", &p[..]),
         };
         m.insert("cover".into(), json!({"status": status, "packages": packages}));
     }

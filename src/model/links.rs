@@ -35,9 +35,9 @@ pub enum Cover {
     /// No package in the pipeline lists its category.
     Uncovered,
     /// Packages list it, but every one of them is stalled.
-    AtRisk(Vec<String>),
+    AtRisk(Arc<[String]>),
     /// Packages that list it, most advanced first.
-    Covered(Vec<String>),
+    Covered(Arc<[String]>),
 }
 
 /// What the indexes need of one record, worked out away from them (see [`Links::prepare`]).
@@ -111,7 +111,14 @@ pub struct Links {
     /// category → packages (index 0) or shortages (index 1) in it.
     categories: [FxHashMap<Category, FxHashSet<Arc<str>>>; 2],
     categories_of: FxHashMap<Holder, Box<[Category]>>,
+    /// Bumped whenever a package is indexed or forgotten: the cover worked out for a set of categories
+    /// holds until then, so a screen of shortages costs one walk over the packages, not one per row.
+    packages_changed: u64,
+    covers: std::cell::RefCell<CoverCache>,
 }
+
+/// Covers worked out, by set of categories, and the [`Links::packages_changed`] they were worked out at.
+type CoverCache = (u64, FxHashMap<Box<[Category]>, Cover>);
 
 /// Which of [`Links::categories`] holds a kind.
 fn side(kind: Kind) -> usize {
@@ -158,6 +165,9 @@ impl Links {
             self.unindex(kind, id);
         }
         let key = Self::holder(kind, id);
+        if kind == Kind::Aid {
+            self.packages_changed += 1;
+        }
         let Prepared { forms, categories } = prepared;
         if !forms.is_empty() {
             for f in &forms {
@@ -178,6 +188,9 @@ impl Links {
     /// stays flat when retention forgets records).
     fn unindex(&mut self, kind: Kind, id: &str) {
         let key = Self::holder(kind, id);
+        if kind == Kind::Aid {
+            self.packages_changed += 1;
+        }
         for form in self.forms_of.remove(&key).unwrap_or_default().iter() {
             if let Some(list) = self.names.get_mut(form) {
                 list.retain(|h| *h != key);
@@ -259,15 +272,27 @@ impl Links {
         if is_resolved(store, &key.1) {
             return Cover::Resolved;
         }
-        let mut packages: Vec<(u8, &str)> = Vec::new();
         let cats = self.categories_of.get(key).map(|c| &c[..]).unwrap_or_default();
-        for (i, cat) in cats.iter().enumerate() {
+        let mut cache = self.covers.borrow_mut();
+        if cache.0 != self.packages_changed {
+            *cache = (self.packages_changed, FxHashMap::default());
+        }
+        if let Some(cover) = cache.1.get(cats) {
+            return cover.clone();
+        }
+        let cover = self.cover_of(store, cats);
+        cache.1.insert(cats.into(), cover.clone());
+        cover
+    }
+
+    /// What covers a shortage in these categories (stages are read from the store).
+    fn cover_of(&self, store: &Store, cats: &[Category]) -> Cover {
+        let mut packages: Vec<(u8, &str)> = Vec::new();
+        let mut seen = FxHashSet::default();
+        for cat in cats {
             for package in self.categories[0].get(cat).into_iter().flatten() {
                 // A package in two of the shortage's categories counts once.
-                if cats[..i]
-                    .iter()
-                    .any(|c| self.categories_of.get(&(Kind::Aid, package.clone())).is_some_and(|pc| pc.contains(c)))
-                {
+                if !seen.insert(package) {
                     continue;
                 }
                 match stage_of(store, package) {
@@ -281,7 +306,7 @@ impl Links {
         }
         packages.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
         let all_stalled = packages.iter().all(|(p, _)| *p == 0);
-        let ids = packages.into_iter().map(|(_, id)| id.to_owned()).collect();
+        let ids: Arc<[String]> = packages.into_iter().map(|(_, id)| id.to_owned()).collect();
         if all_stalled {
             Cover::AtRisk(ids)
         } else {
@@ -484,7 +509,10 @@ mod tests {
             Kind::Aid,
             r#"{"id":"epf","ts":"2024-03-01T00:00:00Z","stage":"passed_both","items":["artillery ammunition"]}"#,
         );
-        assert_eq!(links.info(&store, Kind::Shortages, "ammo").cover, Some(Cover::Covered(vec!["epf".into()])));
+        assert_eq!(
+            links.info(&store, Kind::Shortages, "ammo").cover,
+            Some(Cover::Covered(vec!["epf".to_string()].into()))
+        );
         assert_eq!(links.info(&store, Kind::Aid, "epf").addresses, ["ammo"]);
         add(
             &mut store,
@@ -492,7 +520,10 @@ mod tests {
             Kind::Aid,
             r#"{"id":"epf","ts":"2024-05-01T00:00:00Z","stage":"stalled","items":["artillery ammunition"]}"#,
         );
-        assert_eq!(links.info(&store, Kind::Shortages, "ammo").cover, Some(Cover::AtRisk(vec!["epf".into()])));
+        assert_eq!(
+            links.info(&store, Kind::Shortages, "ammo").cover,
+            Some(Cover::AtRisk(vec!["epf".to_string()].into()))
+        );
         assert_eq!(links.info(&store, Kind::Shortages, "ew").cover, Some(Cover::Uncovered));
         add(
             &mut store,

@@ -73,11 +73,21 @@ pub async fn run(
     draw(guard, engine, app, theme)?;
     app.loading = false;
     // Load after the watch is set, so nothing written in between is missed.
+    let started = std::time::Instant::now();
     let changes = engine.poll();
+    let read = started.elapsed();
     app.know_feeds(engine.files().iter().map(|(p, _)| p.as_path()));
     app.apply(&changes, engine.store());
+    drop(changes);
+    let applied = started.elapsed();
     app.init_marks(engine.store());
+    let marked = started.elapsed();
     draw(guard, engine, app, theme)?;
+    tracing::info!(
+        "first load: {} records read in {read:.2?}, shown by {applied:.2?}, marks by {marked:.2?}, drawn by {:.2?}",
+        engine.store().len(),
+        started.elapsed()
+    );
     if cfg!(debug_assertions) && std::env::var_os("WATCHFLOOR_DEBUG_PANIC").is_some() {
         // For the test that a panic gives the terminal back before its message (debug builds only).
         panic!("WATCHFLOOR_DEBUG_PANIC was set");
