@@ -52,7 +52,7 @@ impl Entry {
 }
 
 /// A record's place in its panel, oldest first: the current version's time, then its latest arrival.
-type Place = (DateTime<Utc>, u64);
+pub type Place = (DateTime<Utc>, u64);
 
 /// What applying a version did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +101,20 @@ impl Panel {
     /// Records newest first, from the `i`-th.
     pub fn newest_from(&self, i: usize) -> impl Iterator<Item = &Entry> + '_ {
         self.order.values().rev().skip(i).filter_map(|id| self.entries.get(id))
+    }
+
+    /// A record's place in the panel's order (later places are newer).
+    pub fn place_of(&self, id: &str) -> Option<Place> {
+        self.entries.get(id).map(Entry::place)
+    }
+
+    /// Records newest first, from just below `place` (from the newest with `None`), with their places.
+    pub fn below(&self, place: Option<Place>) -> Box<dyn Iterator<Item = (Place, &Entry)> + '_> {
+        let get = move |(p, id): (&Place, &Arc<str>)| self.entries.get(id).map(|e| (*p, e));
+        match place {
+            Some(p) => Box::new(self.order.range(..p).rev().filter_map(get)),
+            None => Box::new(self.order.iter().rev().filter_map(get)),
+        }
     }
 
     /// Where a record stands, newest first.

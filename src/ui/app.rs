@@ -40,8 +40,10 @@ pub struct PanelView {
     pub selected: usize,
     /// The id of the selected row, as of the last [`App::sync`].
     sel: Option<String>,
-    /// The filter the rows were chosen by, and the store's arrival count then.
-    filtered_by: Option<(String, u64)>,
+    /// The filter the rows were chosen by.
+    filtered_by: Option<String>,
+    /// The filter, while it is still looking through the panel.
+    pub job: Option<super::filter::FilterJob>,
     /// The first row shown.
     pub offset: usize,
     pub marks: HashMap<String, Mark>,
@@ -253,6 +255,8 @@ impl App {
     /// Takes in what the engine saw; records that are news are marked. While paused, record changes wait.
     pub fn apply(&mut self, changes: &[Change], store: &Store) {
         let mut touched = [false; 4];
+        // The records that changed, for panels that show what a filter keeps.
+        let mut changed: [Vec<&str>; 4] = Default::default();
         for c in changes {
             if self.paused && matches!(c, Change::RecordAdded { .. } | Change::RecordUpdated { .. }) {
                 self.held.push(c.clone());
@@ -263,6 +267,9 @@ impl App {
                 Change::RecordAdded { kind, id, origin, news }
                 | Change::RecordUpdated { kind, id, origin, news, .. } => {
                     touched[kind.index()] = true;
+                    if self.panels[kind.index()].filtered_by.is_some() {
+                        changed[kind.index()].push(id);
+                    }
                     let health = self.feeds.entry(origin.file.clone()).or_default();
                     health.missing = false;
                     if *news {
@@ -282,9 +289,13 @@ impl App {
                 }
                 Change::Evicted { kind, ids } => {
                     touched[kind.index()] = true;
-                    let marks = &mut self.panels[kind.index()].marks;
+                    let view = &mut self.panels[kind.index()];
                     for id in ids {
-                        marks.remove(id);
+                        view.marks.remove(id);
+                    }
+                    if let Rows::These(rows) = &mut view.rows {
+                        let gone: std::collections::HashSet<&String> = ids.iter().collect();
+                        rows.retain(|id| !gone.contains(id));
                     }
                 }
                 Change::Alert(a) => {
@@ -294,7 +305,13 @@ impl App {
             }
         }
         for &kind in Kind::ALL {
-            if touched[kind.index()] {
+            let i = kind.index();
+            if !touched[i] {
+                continue;
+            }
+            if self.panels[i].filtered_by.is_some() {
+                self.refresh_filtered(kind, &changed[i], store);
+            } else {
                 self.reorder(kind, store);
             }
         }
@@ -411,22 +428,45 @@ impl App {
             view.rows = Rows::All;
             view.len = panel.len();
             view.filtered_by = None;
+            view.job = None;
         } else {
             let needle = view.filter.to_lowercase();
-            let keeps = |e: &&Entry| contains_text(&e.current().record, &needle);
-            // Typing one more character narrows what the filter kept: only those rows are looked at again.
-            let ids: Vec<String> = match (&view.rows, &view.filtered_by) {
-                (Rows::These(ids), Some((before, at))) if needle.contains(before.as_str()) && *at == store.seq() => ids
-                    .iter()
-                    .filter_map(|id| panel.get(id))
-                    .filter(keeps)
-                    .map(|e| e.current().record.id.clone())
-                    .collect(),
-                _ => panel.newest_from(0).filter(keeps).map(|e| e.current().record.id.clone()).collect(),
+            // Typing one more character narrows what the filter kept: when that is not many rows, only
+            // they are looked at again, at once. Otherwise the panel is looked through a slice at a time
+            // (App::work), the rows filling in newest first.
+            let narrowed = match (&view.rows, &view.filtered_by, &view.job) {
+                (Rows::These(ids), Some(before), None)
+                    if needle.contains(before.as_str()) && ids.len() <= super::filter::SLICE =>
+                {
+                    Some(
+                        ids.iter()
+                            .filter_map(|id| panel.get(id))
+                            .filter(|e| super::filter::matches(&e.current().record, &needle))
+                            .map(|e| e.current().record.id.clone())
+                            .collect::<Vec<String>>(),
+                    )
+                }
+                _ => None,
             };
-            view.len = ids.len();
-            view.rows = Rows::These(ids);
-            view.filtered_by = Some((needle, store.seq()));
+            match narrowed {
+                Some(ids) => {
+                    view.job = None;
+                    view.rows = Rows::These(ids);
+                }
+                None => {
+                    let mut job = super::filter::FilterJob::new(needle.clone());
+                    let mut ids = Vec::new();
+                    // The first slice at once: the newest matches are on screen with the keystroke.
+                    let done = job.step(panel, &mut ids);
+                    view.job = (!done).then_some(job);
+                    view.rows = Rows::These(ids);
+                }
+            }
+            view.len = match &view.rows {
+                Rows::These(ids) => ids.len(),
+                Rows::All => panel.len(),
+            };
+            view.filtered_by = Some(needle);
         }
         if following {
             view.selected = 0;
@@ -435,6 +475,59 @@ impl App {
         }
         view.selected = view.selected.min(view.len.saturating_sub(1));
         view.sel = view.id_at(panel, view.selected).map(str::to_owned);
+    }
+
+    /// Keeps a filtered panel's rows up to date with the records that changed, one at a time.
+    fn refresh_filtered(&mut self, kind: Kind, ids: &[&str], store: &Store) {
+        let view = &mut self.panels[kind.index()];
+        let panel = store.panel(kind);
+        let (Some(needle), Rows::These(rows)) = (&view.filtered_by, &mut view.rows) else { return };
+        let keep = view.sel.clone();
+        let following = view.selected == 0 && view.offset == 0;
+        for id in ids {
+            match (&mut view.job, panel.place_of(id)) {
+                // Not looked at yet: the job will find it where it is now.
+                (Some(job), Some(place)) if !job.looked_at(place) => {
+                    if let Some(at) = rows.iter().position(|x| x == id) {
+                        rows.remove(at);
+                    }
+                }
+                (Some(job), _) => {
+                    job.note_arrival(id);
+                    super::filter::refresh(rows, panel, id, needle);
+                }
+                (None, _) => super::filter::refresh(rows, panel, id, needle),
+            }
+        }
+        view.len = rows.len();
+        view.total = panel.len();
+        trends(view, panel);
+        if following {
+            view.selected = 0;
+        } else if let Some(i) = keep.and_then(|id| view.position(panel, &id)) {
+            view.selected = i;
+        }
+        view.selected = view.selected.min(view.len.saturating_sub(1));
+        view.sel = view.id_at(panel, view.selected).map(str::to_owned);
+        self.dirty = true;
+    }
+
+    /// Whether a filter is still looking through its panel.
+    pub fn has_work(&self) -> bool {
+        self.panels.iter().any(|v| v.job.is_some())
+    }
+
+    /// One slice of every filter still looking through its panel.
+    pub fn work(&mut self, store: &Store) {
+        for &kind in Kind::ALL {
+            let view = &mut self.panels[kind.index()];
+            let (Some(job), Rows::These(rows)) = (&mut view.job, &mut view.rows) else { continue };
+            if job.step(store.panel(kind), rows) {
+                view.job = None;
+            }
+            view.len = rows.len();
+            self.dirty = true;
+        }
     }
 
     /// Brings what depends on the store up to date after keys moved the selection: the selected record,
@@ -664,17 +757,6 @@ pub enum FilterKey {
     Clear,
 }
 
-/// Whether any of a record's fields (declared or not), or its id, contains `needle` (lower case).
-fn contains_text(r: &crate::model::Record, needle: &str) -> bool {
-    if needle.is_ascii() {
-        // Case-insensitive without a lower-case copy of every field.
-        let n = needle.as_bytes();
-        r.any_text(&mut |t| t.as_bytes().windows(n.len()).any(|w| w.eq_ignore_ascii_case(n)))
-    } else {
-        r.any_text(&mut |t| t.to_lowercase().contains(needle))
-    }
-}
-
 fn cycle(kind: Kind, step: isize) -> Kind {
     let i = (kind.index() as isize + step).rem_euclid(4) as usize;
     Kind::ALL[i]
@@ -765,6 +847,38 @@ mod tests {
         app.update(Action::Close);
         app.settle(&store, &links);
         assert_eq!(app.panel(Kind::Sanctions).len, 2);
+    }
+
+    #[test]
+    fn a_filter_over_a_large_panel_fills_in_slice_by_slice_without_doubles() {
+        let mut store = Store::new();
+        let mut app = App::new(t0(), false);
+        let links = crate::model::links::Links::default();
+        let ts: Vec<(String, String)> = (0..50_000)
+            .map(|i| (format!("r{i}"), format!("2024-01-01T{:02}:{:02}:{:02}Z", i / 3600 % 24, i / 60 % 60, i % 60)))
+            .collect();
+        let lines: Vec<(&str, &str)> = ts.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let c = add(&mut store, &lines, false);
+        app.apply(&c, &store);
+        app.update(Action::Filter);
+        for ch in "r1".chars() {
+            app.filter_key(FilterKey::Char(ch));
+        }
+        app.settle(&store, &links);
+        assert!(app.has_work(), "50,000 records are more than one slice");
+        // While the filter looks: a new record that matches, and an old one updated to be the newest.
+        let c = add(&mut store, &[("r1new", "2024-02-01T00:00:00Z"), ("r10", "2024-02-02T00:00:00Z")], true);
+        app.apply(&c, &store);
+        while app.has_work() {
+            app.work(&store);
+        }
+        let panel = store.panel(Kind::Sanctions);
+        let want: Vec<String> =
+            panel.newest_first().iter().map(|e| e.current().record.id.clone()).filter(|id| id.contains("r1")).collect();
+        let got = app.panel(Kind::Sanctions).ids(panel);
+        assert_eq!(got.len(), want.len());
+        assert_eq!(got, want, "every match once, newest first");
+        assert_eq!(&got[..2], ["r10", "r1new"]);
     }
 
     #[test]

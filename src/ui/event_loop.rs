@@ -129,6 +129,8 @@ pub async fn run(
                 next_minute = Instant::now() + until_next_minute(now());
             }
             _ = tokio::time::sleep_until(frame_due.unwrap_or(last_draw)), if frame_due.is_some() => {}
+            // A filter looking through a large panel: one slice, then keys and files get their turn.
+            _ = std::future::ready(()), if app.has_work() => app.work(engine.store()),
             _ = hangup.recv() => return Ok(Exit::TerminalGone),
             _ = term.recv() => return Ok(Exit::Signal("SIGTERM")),
             _ = hup.recv() => return Ok(Exit::Signal("SIGHUP")),

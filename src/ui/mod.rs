@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod event_loop;
+pub mod filter;
 pub mod keys;
 pub mod terminal;
 pub mod theme;

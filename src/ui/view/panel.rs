@@ -53,7 +53,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
         title_spans.push(Span::raw(format!("{} ", panel.len())));
     } else {
         let cursor = if focused && app.editing_filter { "▏" } else { "" };
-        title_spans.push(Span::raw(format!("{} of {} ", view.len, panel.len())));
+        let searching = if view.job.is_some() { "… " } else { "" };
+        title_spans.push(Span::raw(format!("{}{searching} of {} ", view.len, panel.len())));
         title_spans.push(Span::styled(format!("/{}{cursor} ", view.filter), theme.key));
     }
     if view_marks > 0 {

@@ -1,0 +1,82 @@
+//! A panel's filter at any size: the rows it keeps are found a slice at a time between keys and frames (a
+//! million records take a fraction of a second in all, but no key ever waits for more than one slice), and
+//! kept up to date one record at a time as records arrive.
+
+use crate::model::store::{Panel, Place};
+use crate::model::Record;
+use rustc_hash::FxHashSet;
+
+/// Records looked at per slice: a few milliseconds.
+pub const SLICE: usize = 20_000;
+
+/// A filter still looking through its panel, newest first.
+#[derive(Debug)]
+pub struct FilterJob {
+    /// Lower case.
+    pub needle: String,
+    /// Where the next slice starts: records below this place. `None` before the first slice.
+    below: Option<Place>,
+    /// Records put in the rows since the job started because they arrived (they are above the part looked
+    /// at), so that the job does not put them in twice.
+    arrived: FxHashSet<String>,
+}
+
+impl FilterJob {
+    pub fn new(needle: String) -> Self {
+        FilterJob { needle, below: None, arrived: FxHashSet::default() }
+    }
+
+    /// Looks at the next slice of `panel`, adding the ids that match to `rows` (newest first). True when
+    /// the whole panel has been looked at.
+    pub fn step(&mut self, panel: &Panel, rows: &mut Vec<String>) -> bool {
+        let mut looked = 0;
+        for (place, entry) in panel.below(self.below) {
+            looked += 1;
+            self.below = Some(place);
+            let r = &entry.current().record;
+            if matches(r, &self.needle) && !self.arrived.contains(&r.id) {
+                rows.push(r.id.clone());
+            }
+            if looked == SLICE {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Whether a record now at `place` lies in the part already looked at (records above the cursor).
+    pub fn looked_at(&self, place: Place) -> bool {
+        self.below.is_some_and(|b| place > b)
+    }
+
+    pub fn note_arrival(&mut self, id: &str) {
+        self.arrived.insert(id.to_owned());
+    }
+}
+
+/// Whether any of a record's fields (declared or not), or its id, contains `needle` (lower case).
+pub fn matches(r: &Record, needle: &str) -> bool {
+    if needle.is_ascii() {
+        // Case-insensitive without a lower-case copy of every field.
+        let n = needle.as_bytes();
+        r.any_text(&mut |t| t.as_bytes().windows(n.len()).any(|w| w.eq_ignore_ascii_case(n)))
+    } else {
+        r.any_text(&mut |t| t.to_lowercase().contains(needle))
+    }
+}
+
+/// Puts a record that changed in its place among filtered rows (newest first), or takes it out when it no
+/// longer matches or is gone. `rows` are in the panel's order, so the place is found by bisection.
+pub fn refresh(rows: &mut Vec<String>, panel: &Panel, id: &str, needle: &str) {
+    if let Some(at) = rows.iter().position(|x| x == id) {
+        rows.remove(at);
+    }
+    let Some(entry) = panel.get(id) else { return };
+    if !matches(&entry.current().record, needle) {
+        return;
+    }
+    let Some(place) = panel.place_of(id) else { return };
+    // Newest first: the rows above are those with a later place.
+    let at = rows.partition_point(|x| panel.place_of(x).is_some_and(|p| p > place));
+    rows.insert(at, id.to_owned());
+}
