@@ -14,7 +14,7 @@ fn origin(o: &Origin) -> Value {
 }
 
 fn version(v: &Version) -> Value {
-    json!({ "ts": v.record.ts.text, "origin": origin(&v.origin), "fields": v.record.fields_json() })
+    json!({ "ts": v.record.ts.text(), "origin": origin(&v.origin), "fields": v.record.fields_json() })
 }
 
 /// What a record is linked to: the same party in the other party panel, a supplier's sanctions standing,
@@ -57,7 +57,7 @@ pub fn record(entry: &Entry, info: &LinkInfo) -> Value {
         "links": links(info),
         "id": cur.record.id,
         "kind": cur.record.kind,
-        "ts": cur.record.ts.text,
+        "ts": cur.record.ts.text(),
         "fields": cur.record.fields_json(),
         "origin": origin(&cur.origin),
         "versions": entry.history().len(),

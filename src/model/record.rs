@@ -3,7 +3,7 @@
 use super::loose::{Fields, Loose};
 use super::vocab::{Action, Kind, Level, ShortageStatus, Stage, TargetType};
 use crate::text::{clean, clean_owned};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Timelike, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt;
@@ -19,24 +19,37 @@ pub struct Record {
     pub extra: Map<String, Value>,
 }
 
-/// A record's time: as written, and as UTC for ordering.
+/// A record's time: as UTC for ordering, and as written when that is not simply the UTC time in seconds
+/// with a `Z` (most feeds write that; not keeping a copy saves a string a record).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Timestamp {
-    pub text: String,
+    written: Option<Box<str>>,
     pub utc: DateTime<Utc>,
 }
 
 impl Timestamp {
     /// Parses an RFC 3339 time such as `2024-04-12T09:30:00Z` or `2024-04-12T12:30:00+03:00`.
     pub fn parse(s: &str) -> Result<Self, String> {
-        let t = DateTime::parse_from_rfc3339(s.trim())
+        let s = s.trim();
+        let t = DateTime::parse_from_rfc3339(s)
             .map_err(|e| format!("`ts` is not an RFC 3339 time ({e}): {:?}", clean(s)))?;
-        Ok(Timestamp { text: s.trim().to_owned(), utc: t.with_timezone(&Utc) })
+        let utc = t.with_timezone(&Utc);
+        // `YYYY-MM-DDTHH:MM:SSZ` is what `from_utc` writes back; anything else is kept as written.
+        let plain = s.len() == 20 && s.ends_with('Z') && s.as_bytes()[10] == b'T' && utc.timestamp_subsec_nanos() == 0;
+        Ok(Timestamp { written: (!plain).then(|| s.into()), utc })
     }
 
     /// A time given as UTC.
     pub fn from_utc(utc: DateTime<Utc>) -> Self {
-        Timestamp { text: utc.to_rfc3339_opts(SecondsFormat::Secs, true), utc }
+        Timestamp { written: None, utc: utc.with_nanosecond(0).unwrap_or(utc) }
+    }
+
+    /// The time as the feed wrote it.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match &self.written {
+            Some(w) => std::borrow::Cow::Borrowed(w),
+            None => std::borrow::Cow::Owned(self.utc.to_rfc3339_opts(SecondsFormat::Secs, true)),
+        }
     }
 
     /// The date part, `YYYY-MM-DD`, for tables.
@@ -541,6 +554,12 @@ mod tests {
     fn timestamps_accept_offsets_and_reject_nonsense() {
         let t = Timestamp::parse("2024-04-12T12:30:00+03:00").expect("valid");
         assert_eq!(t.utc.to_rfc3339(), "2024-04-12T09:30:00+00:00");
+        assert_eq!(t.text(), "2024-04-12T12:30:00+03:00", "kept as written");
+        for plain in ["2024-04-12T09:30:00Z", " 2024-04-12T09:30:00Z "] {
+            assert_eq!(Timestamp::parse(plain).expect("valid").text(), "2024-04-12T09:30:00Z");
+        }
+        assert_eq!(Timestamp::parse("2024-04-12T09:30:00.5Z").expect("valid").text(), "2024-04-12T09:30:00.5Z");
+        assert_eq!(Timestamp::parse("2024-04-12t09:30:00z").expect("valid").text(), "2024-04-12t09:30:00z");
         assert!(Timestamp::parse("2024-02-30T00:00:00Z").is_err());
         assert!(Timestamp::parse("yesterday").is_err());
     }

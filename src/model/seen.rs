@@ -77,7 +77,7 @@ impl Seen {
     /// Which version: its time and every field, declared and not, each after a separator.
     pub fn fingerprint(r: &Record) -> u64 {
         let mut h = Fnv::new();
-        h.write(r.ts.text.as_bytes());
+        h.write(r.ts.text().as_bytes());
         r.any_text(&mut |t| {
             h.write(&[0x1f]);
             h.write(t.as_bytes());

@@ -36,7 +36,7 @@ pub fn render(
     let rec = &current.record;
     let mark = app.panel(kind).marks.get(id).copied();
     let mut lines = vec![Line::styled(rec.title().to_owned(), theme.title)];
-    let mut sub = vec![Span::styled(format!("{kind} · {} · {}", rec.id, rec.ts.text), theme.muted)];
+    let mut sub = vec![Span::styled(format!("{kind} · {} · {}", rec.id, rec.ts.text()), theme.muted)];
     match mark {
         Some(Mark::New) => sub.push(Span::styled("  + new since start", theme.new)),
         Some(Mark::Updated) => sub.push(Span::styled("  ~ updated since start", theme.new)),
