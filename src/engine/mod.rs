@@ -269,8 +269,9 @@ impl Engine {
                 continue;
             }
             for id in &gone {
-                self.store.panel_mut(kind).remove(id);
-                self.links.update(&self.store, kind, id);
+                if let Some(entry) = self.store.panel_mut(kind).remove(id) {
+                    self.links.forget(kind, id, &self.links.prepare(&entry.current().record));
+                }
                 self.highlighted.remove(&(kind, id.clone()));
             }
             let dropped: HashSet<&String> = gone.iter().collect();
@@ -292,7 +293,7 @@ impl Engine {
             })
             .collect();
         for (kind, id) in &all {
-            self.links.update(&self.store, *kind, id);
+            self.links.follow(&self.store, *kind, id, None, Applied::Added);
         }
         self.rules = rules;
         self.matched.clear();
@@ -466,18 +467,11 @@ fn apply(
     out: &mut Vec<Change>,
 ) {
     let (kind, id) = (record.kind, record.id.clone());
-    let prepared = prepared.unwrap_or_else(|| links.prepare(&record));
-    match store.apply(record, origin.clone()) {
-        Applied::Added => {
-            links.index(kind, &id, prepared, true);
-            out.push(Change::RecordAdded { kind, id, origin, news })
-        }
-        Applied::Updated { versions, current } => {
-            if current {
-                links.index(kind, &id, prepared, false);
-            }
-            out.push(Change::RecordUpdated { kind, id, origin, versions, news })
-        }
+    let applied = store.apply(record, origin.clone());
+    links.follow(store, kind, &id, prepared, applied);
+    match applied {
+        Applied::Added => out.push(Change::RecordAdded { kind, id, origin, news }),
+        Applied::Updated { versions, .. } => out.push(Change::RecordUpdated { kind, id, origin, versions, news }),
         Applied::Duplicate => {}
     }
 }

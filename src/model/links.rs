@@ -6,7 +6,7 @@
 //! - categories (from the vocabulary in config.toml: category → keywords) of every shortage and package.
 
 use super::record::{Body, Record};
-use super::store::Store;
+use super::store::{Applied, Store};
 use super::vocab::{Action, Kind, ShortageStatus, Stage};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet};
@@ -102,19 +102,60 @@ type Category = u16;
 
 /// The indexes. Name forms are kept as 64-bit hashes of the form (FNV-1a): a million records carry about
 /// two million forms, and the chance that two different forms share a hash is about one in ten million.
+/// Ids are the store's own (shared, not copied); what a record was indexed under is worked out again from
+/// the version that was indexed when it has to be forgotten, rather than kept.
 #[derive(Default)]
 pub struct Links {
     preparer: Preparer,
     /// form hash → the sanctions records and suppliers that carry the form.
-    names: FxHashMap<u64, Vec<Holder>>,
-    forms_of: FxHashMap<Holder, Box<[u64]>>,
+    names: FxHashMap<u64, Holders>,
     /// category → packages (index 0) or shortages (index 1) in it.
     categories: [FxHashMap<Category, FxHashSet<Arc<str>>>; 2],
-    categories_of: FxHashMap<Holder, Box<[Category]>>,
     /// Bumped whenever a package is indexed or forgotten: the cover worked out for a set of categories
     /// holds until then, so a screen of shortages costs one walk over the packages, not one per row.
     packages_changed: u64,
     covers: std::cell::RefCell<CoverCache>,
+}
+
+/// The records that carry one name form: almost always one.
+enum Holders {
+    One(Holder),
+    Many(Vec<Holder>),
+}
+
+impl Holders {
+    fn as_slice(&self) -> &[Holder] {
+        match self {
+            Holders::One(h) => std::slice::from_ref(h),
+            Holders::Many(v) => v,
+        }
+    }
+
+    fn push(&mut self, h: Holder) {
+        match self {
+            Holders::One(first) => *self = Holders::Many(vec![first.clone(), h]),
+            Holders::Many(v) => v.push(h),
+        }
+    }
+
+    /// Takes one holder out; true when none is left.
+    fn remove(&mut self, kind: Kind, id: &str) -> bool {
+        match self {
+            Holders::One(h) => h.0 == kind && &*h.1 == id,
+            Holders::Many(v) => {
+                v.retain(|h| !(h.0 == kind && &*h.1 == id));
+                match v.len() {
+                    0 => true,
+                    1 => {
+                        let last = v[0].clone();
+                        *self = Holders::One(last);
+                        false
+                    }
+                    _ => false,
+                }
+            }
+        }
+    }
 }
 
 /// Covers worked out, by set of categories, and the [`Links::packages_changed`] they were worked out at.
@@ -134,20 +175,6 @@ impl Links {
         Links { preparer: Preparer { vocabulary: Arc::new(vocabulary) }, ..Links::default() }
     }
 
-    fn holder(kind: Kind, id: &str) -> Holder {
-        (kind, Arc::from(id))
-    }
-
-    /// Re-indexes one record from its current version (after a change the engine did not index itself:
-    /// a record forgotten, or a new vocabulary).
-    pub fn update(&mut self, store: &Store, kind: Kind, id: &str) {
-        self.unindex(kind, id);
-        if let Some(entry) = store.panel(kind).get(id) {
-            let prepared = self.prepare(&entry.current().record);
-            self.index(kind, id, prepared, true);
-        }
-    }
-
     /// What the indexes need of a record (see [`Preparer::prepare`]).
     pub fn prepare(&self, rec: &Record) -> Prepared {
         self.preparer.prepare(rec)
@@ -158,58 +185,77 @@ impl Links {
         self.preparer.clone()
     }
 
-    /// Indexes the current version of a record, prepared by [`Links::prepare`]. `fresh` says the record is
-    /// new, so there is nothing of it to forget first.
-    pub fn index(&mut self, kind: Kind, id: &str, prepared: Prepared, fresh: bool) {
-        if !fresh {
-            self.unindex(kind, id);
+    /// Follows what [`Store::apply`] did with a version of `id`: a new record is indexed; a new version in
+    /// force replaces the one before it in the indexes; an older version arriving late changes nothing.
+    /// `prepared` is the new version's, when the caller worked it out already.
+    pub fn follow(&mut self, store: &Store, kind: Kind, id: &str, prepared: Option<Prepared>, applied: Applied) {
+        let panel = store.panel(kind);
+        let (Some(entry), Some(shared)) = (panel.get(id), panel.shared_id(id)) else { return };
+        let history = entry.history();
+        match applied {
+            Applied::Added => {}
+            Applied::Updated { current: true, .. } if history.len() >= 2 => {
+                let before = self.prepare(&history[history.len() - 2].record);
+                self.forget(kind, id, &before);
+            }
+            _ => return,
         }
-        let key = Self::holder(kind, id);
+        let prepared = prepared.unwrap_or_else(|| self.prepare(&entry.current().record));
+        self.index(kind, shared, &prepared);
+    }
+
+    /// Indexes a record's version in force, prepared by [`Links::prepare`].
+    pub fn index(&mut self, kind: Kind, id: Arc<str>, prepared: &Prepared) {
         if kind == Kind::Aid {
             self.packages_changed += 1;
         }
-        let Prepared { forms, categories } = prepared;
-        if !forms.is_empty() {
-            for f in &forms {
-                self.names.entry(*f).or_default().push(key.clone());
+        for f in &prepared.forms {
+            let holder = (kind, id.clone());
+            match self.names.get_mut(f) {
+                Some(holders) => holders.push(holder),
+                None => {
+                    self.names.insert(*f, Holders::One(holder));
+                }
             }
-            self.forms_of.insert(key.clone(), forms.into_boxed_slice());
         }
-        if !categories.is_empty() {
+        if !prepared.categories.is_empty() {
             let index = &mut self.categories[side(kind)];
-            for c in &categories {
-                index.entry(*c).or_default().insert(key.1.clone());
+            for c in &prepared.categories {
+                index.entry(*c).or_default().insert(id.clone());
             }
-            self.categories_of.insert(key, categories.into_boxed_slice());
         }
     }
 
-    /// Forgets what the indexes hold of a record; a form or category nobody is in any more goes too (memory
-    /// stays flat when retention forgets records).
-    fn unindex(&mut self, kind: Kind, id: &str) {
-        let key = Self::holder(kind, id);
+    /// Forgets a record as it was indexed (`prepared` from the version that was in force); a form or
+    /// category nobody is in any more goes too (memory stays flat when retention forgets records).
+    pub fn forget(&mut self, kind: Kind, id: &str, prepared: &Prepared) {
         if kind == Kind::Aid {
             self.packages_changed += 1;
         }
-        for form in self.forms_of.remove(&key).unwrap_or_default().iter() {
-            if let Some(list) = self.names.get_mut(form) {
-                list.retain(|h| *h != key);
-                if list.is_empty() {
-                    self.names.remove(form);
+        for form in &prepared.forms {
+            if self.names.get_mut(form).is_some_and(|h| h.remove(kind, id)) {
+                self.names.remove(form);
+            }
+        }
+        let index = &mut self.categories[side(kind)];
+        for cat in &prepared.categories {
+            if let Some(set) = index.get_mut(cat) {
+                set.remove(id);
+                if set.is_empty() {
+                    index.remove(cat);
                 }
             }
         }
-        if matches!(kind, Kind::Aid | Kind::Shortages) {
-            let index = &mut self.categories[side(kind)];
-            for cat in self.categories_of.remove(&key).unwrap_or_default().iter() {
-                if let Some(set) = index.get_mut(cat) {
-                    set.remove(&key.1);
-                    if set.is_empty() {
-                        index.remove(cat);
-                    }
-                }
-            }
-        }
+    }
+
+    /// The categories of a record's version in force.
+    fn categories_now(&self, store: &Store, kind: Kind, id: &str) -> Vec<Category> {
+        store.panel(kind).get(id).map(|e| self.prepare(&e.current().record).categories).unwrap_or_default()
+    }
+
+    /// The name forms of a record's version in force.
+    fn forms_now(&self, store: &Store, kind: Kind, id: &str) -> Vec<u64> {
+        store.panel(kind).get(id).map(|e| self.prepare(&e.current().record).forms).unwrap_or_default()
     }
 
     /// The vocabulary's categories that `texts` fall in.
@@ -218,19 +264,18 @@ impl Links {
         self.preparer.category_indexes(texts).into_iter().map(|c| vocabulary[c as usize].0.clone()).collect()
     }
 
-    /// Categories a record was indexed under.
-    pub fn categories_of(&self, kind: Kind, id: &str) -> Vec<&str> {
-        let cats = self.categories_of.get(&Self::holder(kind, id));
-        cats.into_iter().flatten().map(|&c| self.preparer.vocabulary[c as usize].0.as_str()).collect()
+    /// Categories a record is in.
+    pub fn categories_of(&self, store: &Store, kind: Kind, id: &str) -> Vec<&str> {
+        let vocabulary = &self.preparer.vocabulary;
+        self.categories_now(store, kind, id).into_iter().map(|c| vocabulary[c as usize].0.as_str()).collect()
     }
 
     /// Everything linked to one record.
     pub fn info(&self, store: &Store, kind: Kind, id: &str) -> LinkInfo {
         let mut info = self.row_info(store, kind, id);
         if kind == Kind::Aid {
-            let key = Self::holder(kind, id);
             let mut addressed = BTreeSet::new();
-            for cat in self.categories_of.get(&key).into_iter().flatten() {
+            for cat in &self.categories_now(store, kind, id) {
                 for shortage in self.categories[1].get(cat).into_iter().flatten() {
                     if !is_resolved(store, shortage) {
                         addressed.insert(shortage.to_string());
@@ -245,13 +290,12 @@ impl Links {
     /// What a table row shows of a record's links: everything but the shortages a package addresses, which
     /// only the detail view lists (and which costs a walk over every shortage of its categories).
     pub fn row_info(&self, store: &Store, kind: Kind, id: &str) -> LinkInfo {
-        let key = Self::holder(kind, id);
         let mut info = LinkInfo::default();
         if matches!(kind, Kind::Sanctions | Kind::Suppliers) {
             let other = if kind == Kind::Sanctions { Kind::Suppliers } else { Kind::Sanctions };
             let mut parties = BTreeSet::new();
-            for form in self.forms_of.get(&key).into_iter().flatten() {
-                for k in self.names.get(form).into_iter().flatten() {
+            for form in &self.forms_now(store, kind, id) {
+                for k in self.names.get(form).map(Holders::as_slice).unwrap_or_default() {
                     if k.0 == other {
                         parties.insert((k.0, k.1.to_string()));
                     }
@@ -263,16 +307,16 @@ impl Links {
             }
         }
         if kind == Kind::Shortages {
-            info.cover = Some(self.cover(store, &key));
+            info.cover = Some(self.cover(store, id));
         }
         info
     }
 
-    fn cover(&self, store: &Store, key: &Holder) -> Cover {
-        if is_resolved(store, &key.1) {
+    fn cover(&self, store: &Store, id: &str) -> Cover {
+        if is_resolved(store, id) {
             return Cover::Resolved;
         }
-        let cats = self.categories_of.get(key).map(|c| &c[..]).unwrap_or_default();
+        let cats = &self.categories_now(store, Kind::Shortages, id)[..];
         let mut cache = self.covers.borrow_mut();
         if cache.0 != self.packages_changed {
             *cache = (self.packages_changed, FxHashMap::default());
@@ -405,8 +449,8 @@ mod tests {
     fn add(store: &mut Store, links: &mut Links, kind: Kind, line: &str) {
         let rec = parse_line(line.as_bytes(), Some(kind)).expect("valid").expect("record");
         let id = rec.id.clone();
-        store.apply(rec, Origin { file: Arc::new(PathBuf::from("t")), line: 1 });
-        links.update(store, kind, &id);
+        let applied = store.apply(rec, Origin { file: Arc::new(PathBuf::from("t")), line: 1 });
+        links.follow(store, kind, &id, None, applied);
     }
 
     #[test]
@@ -478,13 +522,12 @@ mod tests {
         );
         add(&mut store, &mut links, Kind::Shortages, r#"{"id":"h","ts":"2024-05-01T00:00:00Z","item":"155mm shells"}"#);
         assert!(!links.names.is_empty() && !links.categories[1].is_empty());
-        store.panel_mut(Kind::Sanctions).remove("s");
-        links.update(&store, Kind::Sanctions, "s");
-        store.panel_mut(Kind::Shortages).remove("h");
-        links.update(&store, Kind::Shortages, "h");
+        for (kind, id) in [(Kind::Sanctions, "s"), (Kind::Shortages, "h")] {
+            let gone = store.panel_mut(kind).remove(id).expect("held");
+            links.forget(kind, id, &links.prepare(&gone.current().record));
+        }
         assert!(links.names.is_empty(), "found by the soak test: forms of forgotten records piled up");
         assert!(links.categories.iter().all(|c| c.is_empty()));
-        assert!(links.forms_of.is_empty() && links.categories_of.is_empty());
     }
 
     #[test]

@@ -103,6 +103,11 @@ impl Panel {
         self.order.values().rev().skip(i).filter_map(|id| self.entries.get(id))
     }
 
+    /// The panel's own copy of an id, to share rather than copy.
+    pub fn shared_id(&self, id: &str) -> Option<Arc<str>> {
+        self.entries.get_key_value(id).map(|(k, _)| k.clone())
+    }
+
     /// A record's place in the panel's order (later places are newer).
     pub fn place_of(&self, id: &str) -> Option<Place> {
         self.entries.get(id).map(Entry::place)

@@ -125,7 +125,7 @@ fn links_section(
         }
         None => {}
     }
-    let categories = data.links.categories_of(kind, id).join(", ");
+    let categories = data.links.categories_of(data.store, kind, id).join(", ");
     match &info.cover {
         Some(Cover::Uncovered) => {
             heading = Some(Line::styled(
