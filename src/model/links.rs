@@ -189,8 +189,7 @@ impl Links {
     /// force replaces the one before it in the indexes; an older version arriving late changes nothing.
     /// `prepared` is the new version's, when the caller worked it out already.
     pub fn follow(&mut self, store: &Store, kind: Kind, id: &str, prepared: Option<Prepared>, applied: Applied) {
-        let panel = store.panel(kind);
-        let (Some(entry), Some(shared)) = (panel.get(id), panel.shared_id(id)) else { return };
+        let Some((shared, entry)) = store.panel(kind).get_shared(id) else { return };
         let history = entry.history();
         match applied {
             Applied::Added => {}
@@ -201,7 +200,7 @@ impl Links {
             _ => return,
         }
         let prepared = prepared.unwrap_or_else(|| self.prepare(&entry.current().record));
-        self.index(kind, shared, &prepared);
+        self.index(kind, shared.clone(), &prepared);
     }
 
     /// Indexes a record's version in force, prepared by [`Links::prepare`].

@@ -19,29 +19,129 @@ pub enum Loose<'a> {
     Object(Map<String, Value>),
 }
 
-/// The fields of one object, in the order written (a key written twice appears twice; the last one counts).
-#[derive(Debug, Default)]
-pub struct Fields<'a>(pub Vec<(Cow<'a, str>, Loose<'a>)>);
+/// The fields of one object, in the order written. The fields records declare are found by name at once
+/// (one comparison per field written, not one per field written per field taken); a key written twice
+/// counts once, its last value.
+#[derive(Debug)]
+pub struct Fields<'a> {
+    entries: Vec<Option<(Cow<'a, str>, Loose<'a>)>>,
+    /// Where each of [`KNOWN`] is in `entries`.
+    slots: [u32; KNOWN.len()],
+}
+
+/// The names looked for in every line: the envelope, then every kind's declared fields.
+const KNOWN: [&str; 29] = [
+    "id",
+    "ts",
+    "kind",
+    "authority",
+    "program",
+    "action",
+    "target",
+    "aliases",
+    "target_type",
+    "country",
+    "reason",
+    "source",
+    "name",
+    "goods",
+    "risk",
+    "customers",
+    "status",
+    "donor",
+    "title",
+    "amount",
+    "currency",
+    "stage",
+    "delivered",
+    "items",
+    "category",
+    "item",
+    "region",
+    "severity",
+    "reported_by",
+];
+const NONE: u32 = u32::MAX;
+
+/// The place of `name` in [`KNOWN`] (a `match`, which the compiler turns into a few comparisons).
+fn slot(name: &str) -> Option<usize> {
+    Some(match name {
+        "id" => 0,
+        "ts" => 1,
+        "kind" => 2,
+        "authority" => 3,
+        "program" => 4,
+        "action" => 5,
+        "target" => 6,
+        "aliases" => 7,
+        "target_type" => 8,
+        "country" => 9,
+        "reason" => 10,
+        "source" => 11,
+        "name" => 12,
+        "goods" => 13,
+        "risk" => 14,
+        "customers" => 15,
+        "status" => 16,
+        "donor" => 17,
+        "title" => 18,
+        "amount" => 19,
+        "currency" => 20,
+        "stage" => 21,
+        "delivered" => 22,
+        "items" => 23,
+        "category" => 24,
+        "item" => 25,
+        "region" => 26,
+        "severity" => 27,
+        "reported_by" => 28,
+        _ => return None,
+    })
+}
 
 impl<'a> Fields<'a> {
+    pub fn new(pairs: Vec<(Cow<'a, str>, Loose<'a>)>) -> Self {
+        let mut slots = [NONE; KNOWN.len()];
+        let mut entries: Vec<Option<(Cow<'a, str>, Loose<'a>)>> = Vec::with_capacity(pairs.len());
+        for (k, v) in pairs {
+            if let Some(i) = slot(&k) {
+                if slots[i] != NONE {
+                    // Written twice: the last one counts.
+                    entries[slots[i] as usize] = None;
+                }
+                slots[i] = entries.len() as u32;
+            }
+            entries.push(Some((k, v)));
+        }
+        Fields { entries, slots }
+    }
+
     /// Removes every field called `name` and gives the value of the last one.
     pub fn take(&mut self, name: &str) -> Option<Loose<'a>> {
-        let mut found = None;
-        let mut i = 0;
-        while i < self.0.len() {
-            if self.0[i].0 == name {
-                found = Some(self.0.remove(i).1);
-            } else {
-                i += 1;
+        match slot(name) {
+            Some(i) => {
+                let at = std::mem::replace(&mut self.slots[i], NONE);
+                if at == NONE {
+                    return None;
+                }
+                self.entries[at as usize].take().map(|(_, v)| v)
+            }
+            None => {
+                let mut found = None;
+                for e in &mut self.entries {
+                    if e.as_ref().is_some_and(|(k, _)| k == name) {
+                        found = e.take().map(|(_, v)| v);
+                    }
+                }
+                found
             }
         }
-        found
     }
 
     /// What is left, as a JSON object (the last of a repeated key wins), every key and string cleaned.
     pub fn into_map(self) -> Map<String, Value> {
         let mut map = Map::new();
-        for (k, v) in self.0 {
+        for (k, v) in self.entries.into_iter().flatten() {
             map.insert(crate::text::clean_owned(k.into_owned()), super::record::clean_value(v.into_value()));
         }
         map
@@ -49,7 +149,12 @@ impl<'a> Fields<'a> {
 
     /// The fields of a JSON object.
     pub fn from_map(map: Map<String, Value>) -> Fields<'static> {
-        Fields(map.into_iter().map(|(k, v)| (Cow::Owned(k), Loose::from_value(v))).collect())
+        Fields::new(map.into_iter().map(|(k, v)| (Cow::Owned(k), Loose::from_value(v))).collect())
+    }
+
+    /// As a JSON object without cleaning (for objects nested in a field).
+    fn into_raw_map(self) -> Map<String, Value> {
+        self.entries.into_iter().flatten().map(|(k, v)| (k.into_owned(), v.into_value())).collect()
     }
 }
 
@@ -129,13 +234,6 @@ impl<'de> Deserialize<'de> for Loose<'de> {
             Either::Fields(f) => Loose::Object(f.into_raw_map()),
             Either::Value(v) => v,
         })
-    }
-}
-
-impl Fields<'_> {
-    /// As a JSON object without cleaning (for objects nested in a field).
-    fn into_raw_map(self) -> Map<String, Value> {
-        self.0.into_iter().map(|(k, v)| (k.into_owned(), v.into_value())).collect()
     }
 }
 
@@ -220,7 +318,7 @@ impl<'de> Visitor<'de> for LooseVisitor {
             let v = map.next_value::<Loose<'de>>()?;
             fields.push((k, v));
         }
-        Ok(Either::Fields(Fields(fields)))
+        Ok(Either::Fields(Fields::new(fields)))
     }
 }
 
@@ -230,12 +328,25 @@ mod tests {
 
     #[test]
     fn strings_without_escapes_borrow_and_the_last_key_wins() {
-        let mut f = parse_object(r#"{"a":"x","b":[1,"y",null],"a":"z\n","c":{"d":1}}"#).expect("object");
-        assert!(matches!(f.0[0].1, Loose::Str(Cow::Borrowed("x"))));
-        assert_eq!(f.take("a"), Some(Loose::Str(Cow::Owned("z\n".into()))));
-        assert_eq!(f.take("a"), None);
-        let map = f.into_map();
-        assert_eq!(Value::Object(map), serde_json::json!({"b": [1, "y", null], "c": {"d": 1}}));
+        // `target` is a declared field, found by its slot; `a` is not, found by looking.
+        for key in ["target", "a"] {
+            let line = format!(r#"{{"{key}":"x","b":[1,"y",null],"{key}":"z\n","c":{{"d":1}}}}"#);
+            let mut f = parse_object(&line).expect("object");
+            assert!(f.entries.iter().flatten().any(|(k, v)| k == "b" && matches!(v, Loose::List(_))));
+            assert!(matches!(&f.entries[1], Some((Cow::Borrowed("b"), _))), "keys borrow from the line");
+            assert_eq!(f.take(key), Some(Loose::Str(Cow::Owned("z\n".into()))), "{key}: the last one");
+            assert_eq!(f.take(key), None);
+            let map = f.into_map();
+            assert_eq!(Value::Object(map), serde_json::json!({"b": [1, "y", null], "c": {"d": 1}}));
+        }
+    }
+
+    #[test]
+    fn every_known_name_has_its_own_slot() {
+        for (i, k) in KNOWN.iter().enumerate() {
+            assert_eq!(slot(k), Some(i));
+        }
+        assert_eq!(slot("vote"), None);
     }
 
     #[test]

@@ -96,21 +96,30 @@ pub fn form_hash(name: &str) -> Option<u64> {
         // Only ASCII bytes were written, so a word is always a str.
         *k = !std::str::from_utf8(word(i)).is_ok_and(is_legal_word);
     }
-    // Runs of one-letter words that spell a legal form (`s a`, `l l c`), among the words kept.
-    let left: Vec<usize> = (0..count).filter(|&i| kept[i]).collect();
-    let mut i = 0;
-    while i < left.len() {
-        let found = LEGAL_LETTERS.iter().find(|form| {
-            form.len() <= left.len() - i && form.iter().enumerate().all(|(j, l)| word(left[i + j]) == l.as_bytes())
-        });
-        match found {
-            Some(form) => {
-                for j in 0..form.len() {
-                    kept[left[i + j]] = false;
+    // Runs of one-letter words that spell a legal form (`s a`, `l l c`), among the words kept; most names
+    // have no one-letter word at all.
+    if (0..count).any(|i| kept[i] && words[i].1 - words[i].0 == 1) {
+        let mut left = [0usize; 48];
+        let mut n = 0;
+        for i in (0..count).filter(|&i| kept[i]) {
+            left[n] = i;
+            n += 1;
+        }
+        let left = &left[..n];
+        let mut i = 0;
+        while i < left.len() {
+            let found = LEGAL_LETTERS.iter().find(|form| {
+                form.len() <= left.len() - i && form.iter().enumerate().all(|(j, l)| word(left[i + j]) == l.as_bytes())
+            });
+            match found {
+                Some(form) => {
+                    for j in 0..form.len() {
+                        kept[left[i + j]] = false;
+                    }
+                    i += form.len();
                 }
-                i += form.len();
+                None => i += 1,
             }
-            None => i += 1,
         }
     }
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;

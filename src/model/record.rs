@@ -254,7 +254,7 @@ impl Record {
             Kind::Aid => "title",
             Kind::Shortages => "item",
         };
-        let mut fields = Fields(vec![(field.into(), Loose::Str(name.to_owned().into()))]);
+        let mut fields = Fields::new(vec![(field.into(), Loose::Str(name.to_owned().into()))]);
         let body = Body::take_from(kind, &mut fields).unwrap_or(match kind {
             Kind::Sanctions => Body::Sanction(Sanction::default()),
             Kind::Suppliers => Body::Supplier(Supplier::default()),

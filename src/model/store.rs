@@ -103,9 +103,9 @@ impl Panel {
         self.order.values().rev().skip(i).filter_map(|id| self.entries.get(id))
     }
 
-    /// The panel's own copy of an id, to share rather than copy.
-    pub fn shared_id(&self, id: &str) -> Option<Arc<str>> {
-        self.entries.get_key_value(id).map(|(k, _)| k.clone())
+    /// The panel's own copy of an id, to share rather than copy, with its record.
+    pub fn get_shared(&self, id: &str) -> Option<(&Arc<str>, &Entry)> {
+        self.entries.get_key_value(id)
     }
 
     /// A record's place in the panel's order (later places are newer).
