@@ -85,7 +85,7 @@ pub fn change(c: &Change, store: &Store, all_links: &Links) -> Value {
         Change::RecordAdded { kind, id, origin, news } | Change::RecordUpdated { kind, id, origin, news, .. } => {
             let event = if matches!(c, Change::RecordAdded { .. }) { "record_added" } else { "record_updated" };
             let mut v = json!({
-                "event": event, "kind": kind, "id": id, "file": path_text(&origin.file), "line": origin.line,
+                "event": event, "kind": kind, "id": &**id, "file": path_text(&origin.file), "line": origin.line,
                 "news": news,
             });
             if let Some(entry) = store.panel(*kind).get(id) {

@@ -48,13 +48,14 @@ impl std::fmt::Display for FeedError {
 pub enum Change {
     RecordAdded {
         kind: Kind,
-        id: String,
+        /// The store's own id (shared, not copied: a first load is a million of these).
+        id: Arc<str>,
         origin: Origin,
         news: bool,
     },
     RecordUpdated {
         kind: Kind,
-        id: String,
+        id: Arc<str>,
         origin: Origin,
         versions: usize,
         news: bool,
@@ -77,7 +78,7 @@ pub enum Change {
         file: Arc<PathBuf>,
     },
     /// A watch rule matched a new or updated record (or a record whose links changed).
-    Alert(Alert),
+    Alert(Box<Alert>),
     /// Records forgotten under the panel's retention setting.
     Evicted {
         kind: Kind,
@@ -302,7 +303,7 @@ impl Engine {
             .into_iter()
             .map(|(kind, id)| Change::RecordAdded {
                 kind,
-                id,
+                id: id.into(),
                 origin: Origin { file: Arc::new(PathBuf::new()), line: 0 },
                 news: false,
             })
@@ -319,7 +320,7 @@ impl Engine {
         let mut affected: Vec<(Kind, String, bool)> = Vec::new();
         for c in changes {
             if let Change::RecordAdded { kind, id, news, .. } | Change::RecordUpdated { kind, id, news, .. } = c {
-                affected.push((*kind, id.clone(), *news));
+                affected.push((*kind, id.to_string(), *news));
                 let info = self.links.info(&self.store, *kind, id);
                 affected.extend(info.parties.into_iter().map(|(k, i)| (k, i, false)));
                 affected.extend(info.addresses.into_iter().map(|i| (Kind::Shortages, i, false)));
@@ -353,7 +354,7 @@ impl Engine {
                     };
                     tracing::info!("alert: {} on {kind} {id}", rule.name);
                     self.alerts.push(alert.clone());
-                    out.push(Change::Alert(alert));
+                    out.push(Change::Alert(Box::new(alert)));
                 }
             }
             if highlight {
@@ -466,8 +467,9 @@ fn apply(
     news: bool,
     out: &mut Vec<Change>,
 ) {
-    let (kind, id) = (record.kind, record.id.clone());
-    let applied = store.apply(record, origin.clone());
+    let kind = record.kind;
+    let applied = store.apply_shared(record, origin.clone());
+    let (applied, id) = (applied.0, applied.1);
     links.follow(store, kind, &id, prepared, applied);
     match applied {
         Applied::Added => out.push(Change::RecordAdded { kind, id, origin, news }),

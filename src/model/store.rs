@@ -222,6 +222,11 @@ impl Store {
     /// Adds one version of a record. A version identical to one already held (same time, same fields) is a
     /// duplicate and changes nothing, so re-reading a file never doubles a record.
     pub fn apply(&mut self, record: Record, origin: Origin) -> Applied {
+        self.apply_shared(record, origin).0
+    }
+
+    /// [`Store::apply`], also giving the store's own copy of the record's id.
+    pub fn apply_shared(&mut self, record: Record, origin: Origin) -> (Applied, Arc<str>) {
         self.seq += 1;
         let seq = self.seq;
         let panel = &mut self.panels[record.kind.index()];
@@ -232,12 +237,12 @@ impl Store {
                 panel.order.insert(entry.place(), id.clone());
                 count_level(&mut panel.levels, &entry, true);
                 count_day(&mut panel.days, entry.place().0, true);
-                panel.entries.insert(id, entry);
-                Applied::Added
+                panel.entries.insert(id.clone(), entry);
+                (Applied::Added, id)
             }
             Some(entry) => {
                 if entry.versions.iter().any(|v| v.record == record) {
-                    return Applied::Duplicate;
+                    return (Applied::Duplicate, Arc::from(record.id.as_str()));
                 }
                 let before = entry.place();
                 let at = entry.versions.partition_point(|v| v.record.ts.utc <= record.ts.utc);
@@ -256,7 +261,11 @@ impl Store {
                 }
                 count_day(&mut panel.days, before.0, false);
                 count_day(&mut panel.days, after.0, true);
-                Applied::Updated { versions, current }
+                let id = match panel.order.get(&after) {
+                    Some(id) => id.clone(),
+                    None => Arc::from(entry.current().record.id.as_str()),
+                };
+                (Applied::Updated { versions, current }, id)
             }
         }
     }

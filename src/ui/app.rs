@@ -277,7 +277,7 @@ impl App {
                         let mark = if matches!(c, Change::RecordAdded { .. }) { Mark::New } else { Mark::Updated };
                         let marks = &mut self.panels[kind.index()].marks;
                         // A record that arrived since start stays "new" when it is updated again.
-                        marks.entry(id.clone()).or_insert(mark);
+                        marks.entry(id.to_string()).or_insert(mark);
                     }
                 }
                 Change::FeedError(e) => self.feeds.entry(e.file.clone()).or_default().errors += 1,
@@ -784,9 +784,9 @@ mod tests {
                 let origin = Origin { file: file.clone(), line: n as u64 + 1 };
                 match store.apply(rec, origin.clone()) {
                     crate::model::Applied::Added => {
-                        Change::RecordAdded { kind: Kind::Sanctions, id: id.to_string(), origin, news }
+                        Change::RecordAdded { kind: Kind::Sanctions, id: (*id).into(), origin, news }
                     }
-                    _ => Change::RecordUpdated { kind: Kind::Sanctions, id: id.to_string(), origin, versions: 2, news },
+                    _ => Change::RecordUpdated { kind: Kind::Sanctions, id: (*id).into(), origin, versions: 2, news },
                 }
             })
             .collect()
