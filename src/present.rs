@@ -85,7 +85,7 @@ pub fn columns(kind: Kind) -> &'static [Col] {
 
 /// The cells of a record, in the order of [`columns`], with what it is linked to (badges, cover).
 pub fn cells(r: &Record, links: &LinkInfo, store: &Store) -> Vec<(String, Tone)> {
-    let text = |v: &Option<String>| (v.clone().unwrap_or_default(), Tone::Plain);
+    let text = |v: &Option<crate::model::record::Text>| (v.as_deref().unwrap_or_default().to_owned(), Tone::Plain);
     let word = |v: Option<String>| (v.unwrap_or_default(), Tone::Plain);
     match &r.body {
         Body::Sanction(x) => vec![
@@ -120,7 +120,7 @@ pub fn cells(r: &Record, links: &LinkInfo, store: &Store) -> Vec<(String, Tone)>
             (
                 match (&x.category, &x.item) {
                     (Some(c), Some(i)) => format!("{c} / {i}"),
-                    (c, i) => c.clone().or(i.clone()).unwrap_or_default(),
+                    (c, i) => c.as_deref().or(i.as_deref()).unwrap_or_default().to_owned(),
                 },
                 Tone::Plain,
             ),

@@ -55,6 +55,15 @@ pub fn clean(s: &str) -> String {
 }
 
 /// [`clean`] for a string already owned: returned as it is (no copy) when there is nothing to clean.
+/// [`clean`] without a copy when there is nothing to clean.
+pub fn clean_cow(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().all(is_plain) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(clean(s))
+    }
+}
+
 pub fn clean_owned(s: String) -> String {
     if s.chars().all(is_plain) {
         s

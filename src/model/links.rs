@@ -58,10 +58,10 @@ impl Preparer {
     /// What the indexes need of a record: its name forms and categories.
     pub fn prepare(&self, rec: &Record) -> Prepared {
         let (names, texts): (Vec<&str>, Vec<&str>) = match &rec.body {
-            Body::Sanction(s) => (s.target.iter().chain(&s.aliases).map(String::as_str).collect(), vec![]),
-            Body::Supplier(s) => (s.name.iter().chain(&s.aliases).map(String::as_str).collect(), vec![]),
-            Body::Shortage(s) => (vec![], s.category.iter().chain(&s.item).map(String::as_str).collect()),
-            Body::Aid(a) => (vec![], a.items.iter().map(String::as_str).collect()),
+            Body::Sanction(s) => (s.target.iter().chain(&s.aliases).map(|t| &**t).collect(), vec![]),
+            Body::Supplier(s) => (s.name.iter().chain(&s.aliases).map(|t| &**t).collect(), vec![]),
+            Body::Shortage(s) => (vec![], s.category.iter().chain(&s.item).map(|t| &**t).collect()),
+            Body::Aid(a) => (vec![], a.items.iter().map(|t| &**t).collect()),
         };
         let mut forms = form_hashes(&names);
         forms.sort_unstable();
@@ -396,7 +396,7 @@ fn badge(store: &Store, parties: &[Key]) -> Option<Badge> {
         let Some(entry) = store.panel(*kind).get(id) else { continue };
         let rec = &entry.current().record;
         let Body::Sanction(s) = &rec.body else { continue };
-        let item = (rec.ts.utc, s.authority.clone().unwrap_or_else(|| "?".into()), rec.ts.date());
+        let item = (rec.ts.utc, s.authority.as_deref().unwrap_or("?").to_owned(), rec.ts.date());
         let slot = if s.action == Some(Action::Delisted) { &mut lifted } else { &mut active };
         if slot.as_ref().is_none_or(|(t, _, _)| item.0 > *t) {
             *slot = Some(item);

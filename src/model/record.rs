@@ -58,6 +58,59 @@ impl Timestamp {
     }
 }
 
+/// A field's text: shared, so that the values many records repeat (authorities, programmes, countries,
+/// sources, regions, goods) are held once per parser thread rather than once per record (see [`intern`]).
+pub type Text = std::sync::Arc<str>;
+
+/// Fields whose values repeat across records, and are interned.
+const REPEATING: &[&str] = &[
+    "authority",
+    "program",
+    "country",
+    "source",
+    "currency",
+    "donor",
+    "region",
+    "category",
+    "reported_by",
+    "status",
+    "item",
+    "goods",
+    "items",
+];
+
+/// At most this many distinct values are interned per thread; past that, values are simply allocated.
+const MAX_INTERNED: usize = 65_536;
+
+thread_local! {
+    static INTERNED: std::cell::RefCell<rustc_hash::FxHashSet<Text>> = Default::default();
+}
+
+/// An optional string as a field's text.
+pub fn text(o: Option<String>) -> Option<Text> {
+    o.map(Text::from)
+}
+
+/// Strings as a list field's items.
+pub fn texts(v: Vec<String>) -> Vec<Text> {
+    v.into_iter().map(Text::from).collect()
+}
+
+/// The thread's shared copy of `s` (made on first sight).
+pub fn intern(s: &str) -> Text {
+    INTERNED.with(|set| {
+        let mut set = set.borrow_mut();
+        if let Some(t) = set.get(s) {
+            return t.clone();
+        }
+        let t: Text = Text::from(s);
+        if set.len() < MAX_INTERNED {
+            set.insert(t.clone());
+        }
+        t
+    })
+}
+
 /// The declared fields of each kind.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
@@ -71,81 +124,81 @@ pub enum Body {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Sanction {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub authority: Option<String>,
+    pub authority: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub program: Option<String>,
+    pub program: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub action: Option<Action>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
+    pub target: Option<Text>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_type: Option<TargetType>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
+    pub country: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub source: Option<Text>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Supplier {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Text>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
+    pub country: Option<Text>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub goods: Vec<String>,
+    pub goods: Vec<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub risk: Option<Level>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub customers: Vec<String>,
+    pub customers: Vec<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub source: Option<Text>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Aid {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub donor: Option<String>,
+    pub donor: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub title: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
+    pub currency: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<Stage>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivered: Option<f64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub items: Vec<String>,
+    pub items: Vec<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub source: Option<Text>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Shortage {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
+    pub category: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<String>,
+    pub item: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub region: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub severity: Option<Level>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ShortageStatus>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reported_by: Option<String>,
+    pub reported_by: Option<Text>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
+    pub source: Option<Text>,
 }
 
 /// Why a field could not be used.
@@ -268,10 +321,10 @@ impl Record {
     /// list items as text) and every undeclared one. Visits the fields where they are, without laying them
     /// out as JSON first (the filter runs this over every record of a panel).
     pub fn any_text(&self, test: &mut dyn FnMut(&str) -> bool) -> bool {
-        fn opt(s: &Option<String>, test: &mut dyn FnMut(&str) -> bool) -> bool {
+        fn opt(s: &Option<Text>, test: &mut dyn FnMut(&str) -> bool) -> bool {
             s.as_deref().is_some_and(test)
         }
-        fn list(items: &[String], test: &mut dyn FnMut(&str) -> bool) -> bool {
+        fn list(items: &[Text], test: &mut dyn FnMut(&str) -> bool) -> bool {
             items.iter().any(|s| test(s))
         }
         fn num(n: Option<f64>, test: &mut dyn FnMut(&str) -> bool) -> bool {
@@ -359,24 +412,24 @@ impl<'a> Taker<'_, 'a> {
         }
     }
 
-    fn text(&mut self, name: &str) -> Result<Option<String>, FieldError> {
+    fn text(&mut self, name: &str) -> Result<Option<Text>, FieldError> {
         match self.take(name) {
             None => Ok(None),
-            Some(Loose::Str(s)) => Ok(text_of(s)),
+            Some(Loose::Str(s)) => Ok(text_of(s, name)),
             Some(v) => Err(wrong(name, "a string", &v)),
         }
     }
 
     /// A list of strings; a single string is a list of one.
-    fn list(&mut self, name: &str) -> Result<Vec<String>, FieldError> {
+    fn list(&mut self, name: &str) -> Result<Vec<Text>, FieldError> {
         match self.take(name) {
             None => Ok(Vec::new()),
-            Some(Loose::Str(s)) => Ok(text_of(s).into_iter().collect()),
+            Some(Loose::Str(s)) => Ok(text_of(s, name).into_iter().collect()),
             Some(Loose::List(items)) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items {
                     match item {
-                        Loose::Str(s) => out.extend(text_of(s)),
+                        Loose::Str(s) => out.extend(text_of(s, name)),
                         Loose::Null => {}
                         other => return Err(wrong(name, "a list of strings", &other)),
                     }
@@ -419,26 +472,19 @@ impl<'a> Taker<'_, 'a> {
     }
 }
 
-/// A string field's text, cleaned and trimmed; none when empty. Copies only what is kept.
-fn text_of(s: std::borrow::Cow<'_, str>) -> Option<String> {
+/// A string field's text, cleaned and trimmed; none when empty. Values of [`REPEATING`] fields are interned.
+fn text_of(s: std::borrow::Cow<'_, str>, field: &str) -> Option<Text> {
     let t = s.trim();
     if t.is_empty() {
-        None
-    } else if t.len() == s.len() {
-        Some(clean_owned(s.into_owned()))
-    } else {
-        non_empty(clean(t))
+        return None;
     }
-}
-
-fn non_empty(s: String) -> Option<String> {
-    let t = s.trim();
-    if t.is_empty() {
+    let cleaned = crate::text::clean_cow(t);
+    if cleaned.is_empty() {
         None
-    } else if t.len() == s.len() {
-        Some(s)
+    } else if REPEATING.contains(&field) {
+        Some(intern(&cleaned))
     } else {
-        Some(t.to_owned())
+        Some(Text::from(&*cleaned))
     }
 }
 
@@ -490,7 +536,7 @@ mod tests {
             Body::Aid(a) => {
                 assert_eq!(a.stage, Some(Stage::PassedBoth));
                 assert_eq!(a.amount, Some(60.8e9));
-                assert_eq!(a.items, vec!["155mm"]);
+                assert_eq!(a.items, vec![Text::from("155mm")]);
             }
             other => panic!("wrong body {other:?}"),
         }
@@ -518,7 +564,7 @@ mod tests {
         match Body::take_from(Kind::Sanctions, &mut f).expect("valid") {
             Body::Sanction(s) => {
                 assert_eq!(s.target.as_deref(), Some("Evil Corp"));
-                assert_eq!(s.aliases, vec!["E.C."]);
+                assert_eq!(s.aliases, vec![Text::from("E.C.")]);
             }
             other => panic!("wrong body {other:?}"),
         }

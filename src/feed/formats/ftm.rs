@@ -10,7 +10,7 @@
 //!
 //! Other schemata (addresses, ownerships, ones this code does not know) are kept with the set, not rejected.
 
-use crate::model::record::{Body, Record, Sanction, Supplier, Timestamp};
+use crate::model::record::{text, texts, Body, Record, Sanction, Supplier, Timestamp};
 use crate::model::vocab::{Action, Kind, Level, TargetType};
 use crate::text::clean;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -321,15 +321,15 @@ fn sanction_row(id: &str, s: &Value, party: Option<&Value>, party_id: &str, fall
         id: id.to_owned(),
         ts: date_of(&entities, &["listingDate", "startDate", "modifiedAt", "createdAt", "first_seen"], fallback),
         body: Body::Sanction(Sanction {
-            authority: first(s, &["authority"]).or_else(|| authority(&string_list(s, "datasets"))),
-            program: first(s, &["programId", "program"]),
+            authority: text(first(s, &["authority"]).or_else(|| authority(&string_list(s, "datasets")))),
+            program: text(first(s, &["programId", "program"])),
             action: Some(Action::Designated),
-            target: target.or_else(|| Some(format!("(party {party_id} not in the file)"))),
-            aliases,
+            target: text(target.or_else(|| Some(format!("(party {party_id} not in the file)")))),
+            aliases: texts(aliases),
             target_type: party.map(target_type),
-            country: party.and_then(|p| first(p, &["country", "nationality", "jurisdiction"])),
-            reason: first(s, &["reason", "summary"]),
-            source: source(s).or_else(|| party.and_then(source)),
+            country: text(party.and_then(|p| first(p, &["country", "nationality", "jurisdiction"]))),
+            reason: text(first(s, &["reason", "summary"])),
+            source: text(source(s).or_else(|| party.and_then(source))),
         }),
         extra,
     }
@@ -344,15 +344,15 @@ fn party_row(id: &str, e: &Value, fallback: &Timestamp) -> Record {
         id: id.to_owned(),
         ts: date_of(&[e], &["listingDate", "createdAt", "modifiedAt", "first_seen"], fallback),
         body: Body::Sanction(Sanction {
-            authority: authority(&string_list(e, "datasets")),
-            program: first(e, &["program", "programId"]),
+            authority: text(authority(&string_list(e, "datasets"))),
+            program: text(first(e, &["program", "programId"])),
             action: Some(Action::Designated),
-            target,
-            aliases,
+            target: text(target),
+            aliases: texts(aliases),
             target_type: Some(target_type(e)),
-            country: first(e, &["country", "nationality", "jurisdiction"]),
-            reason: first(e, &["notes", "summary"]),
-            source: source(e),
+            country: text(first(e, &["country", "nationality", "jurisdiction"])),
+            reason: text(first(e, &["notes", "summary"])),
+            source: text(source(e)),
         }),
         extra,
     }
@@ -372,14 +372,14 @@ fn supplier_row(id: &str, e: &Value, risk: Level, fallback: &Timestamp) -> Recor
         id: id.to_owned(),
         ts: date_of(&[e], &["modifiedAt", "createdAt", "first_seen"], fallback),
         body: Body::Supplier(Supplier {
-            name,
-            aliases,
-            country: first(e, &["country", "jurisdiction", "mainCountry"]),
-            goods: props(e, "sector"),
+            name: text(name),
+            aliases: texts(aliases),
+            country: text(first(e, &["country", "jurisdiction", "mainCountry"])),
+            goods: texts(props(e, "sector")),
             risk: Some(if topics.iter().any(|t| t == "sanction") { Level::Critical } else { risk }),
             customers: Vec::new(),
-            status: Some(topics.join(", ")),
-            source: source(e),
+            status: Some(topics.join(", ").into()),
+            source: text(source(e)),
         }),
         extra,
     }
@@ -388,6 +388,7 @@ fn supplier_row(id: &str, e: &Value, risk: Level, fallback: &Timestamp) -> Recor
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::record::Text;
 
     fn fallback() -> Timestamp {
         Timestamp::parse("2024-06-01T00:00:00Z").expect("ts")
@@ -420,7 +421,7 @@ mod tests {
             let s = sanction_of(sanctions[0]);
             assert_eq!(sanctions[0].id, "san-1");
             assert_eq!(s.target.as_deref(), Some("Example Machine Tools Co., Ltd."));
-            assert_eq!(s.aliases, ["示例机床有限公司"]);
+            assert_eq!(s.aliases, [Text::from("示例机床有限公司")]);
             assert_eq!(s.country.as_deref(), Some("cn"));
             assert_eq!(s.program.as_deref(), Some("RUSSIA-EO14024"));
             assert_eq!(s.authority.as_deref(), Some("Office of Foreign Assets Control"));
@@ -435,7 +436,7 @@ mod tests {
         let sup = rows.iter().map(|(r, _)| r).find(|r| r.kind == Kind::Suppliers).expect("a supplier");
         match &sup.body {
             Body::Supplier(s) => {
-                assert_eq!(s.goods, ["machine tools"]);
+                assert_eq!(s.goods, [Text::from("machine tools")]);
                 assert_eq!(s.risk, Some(Level::Critical), "also sanctioned");
             }
             other => panic!("{other:?}"),

@@ -7,7 +7,7 @@
 //! `cons_comments.csv`. No header, CRLF line ends, `-0- ` for null, programmes joined as `A] [B`, and an
 //! official download that ends with a line holding one 0x1A byte.
 
-use crate::model::record::{Body, Record, Sanction, Timestamp};
+use crate::model::record::{text, texts, Body, Record, Sanction, Timestamp};
 use crate::model::vocab::{Action, Kind, TargetType};
 use crate::text::clean;
 use serde_json::{json, Map, Value};
@@ -140,12 +140,12 @@ pub fn parse(files: &Files, ts: &Timestamp, consolidated: bool) -> Result<Vec<(R
             ts: ts.clone(),
             body: Body::Sanction(Sanction {
                 authority: Some("OFAC".into()),
-                program: (!programs.is_empty()).then(|| programs.join(", ")),
+                program: text((!programs.is_empty()).then(|| programs.join(", "))),
                 action: Some(Action::Designated),
-                target: Some(name),
-                aliases: all_aliases,
+                target: Some(name.into()),
+                aliases: texts(all_aliases),
                 target_type: Some(target_type),
-                country,
+                country: text(country),
                 reason: None,
                 source: Some(if consolidated { "OFAC consolidated (non-SDN) list" } else { "OFAC SDN list" }.into()),
             }),
