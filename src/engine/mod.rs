@@ -256,12 +256,12 @@ impl Engine {
                         .into_iter()
                         .map(|e| &e.current().record)
                         .filter(|rec| rec.ts.utc < cutoff)
-                        .map(|rec| rec.id.clone()),
+                        .map(|rec| rec.id.to_string()),
                 );
             }
             if let Some(keep) = r.keep {
                 if panel.len() > keep + keep / 10 {
-                    gone.extend(panel.newest_first().into_iter().skip(keep).map(|e| e.current().record.id.clone()));
+                    gone.extend(panel.newest_first().into_iter().skip(keep).map(|e| e.current().record.id.to_string()));
                 }
             }
             gone.sort();
@@ -290,7 +290,7 @@ impl Engine {
         let all: Vec<(Kind, String)> = Kind::ALL
             .iter()
             .flat_map(|&k| {
-                self.store.panel(k).newest_first().into_iter().map(move |e| (k, e.current().record.id.clone()))
+                self.store.panel(k).newest_first().into_iter().map(move |e| (k, e.current().record.id.to_string()))
             })
             .collect();
         for (kind, id) in &all {

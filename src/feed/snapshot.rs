@@ -271,7 +271,7 @@ impl SnapshotFeed {
     fn compare(&mut self, rows: Vec<(Record, u64)>, on: &mut dyn FnMut(SnapEvent)) {
         let mut next: HashMap<(Kind, String), Fingerprint> = HashMap::with_capacity(rows.len());
         for (r, _) in &rows {
-            next.insert((r.kind, r.id.clone()), Fingerprint::of(r));
+            next.insert((r.kind, r.id.to_string()), Fingerprint::of(r));
         }
         if let Some(known) = &self.known {
             if known.len() >= SHRINK_FLOOR && next.len() < known.len() / 2 {
@@ -293,7 +293,7 @@ impl SnapshotFeed {
             }
             Some(known) => {
                 for (r, line) in rows {
-                    let key = (r.kind, r.id.clone());
+                    let key = (r.kind, r.id.to_string());
                     match known.get(&key) {
                         None => on(SnapEvent::Added(r, line)),
                         Some(old) => {

@@ -12,7 +12,8 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Record {
     pub kind: Kind,
-    pub id: String,
+    /// Shared with the store's index of ids, the order of its panel and the link indexes.
+    pub id: Text,
     pub ts: Timestamp,
     pub body: Body,
     /// Fields the kind does not declare, kept as they came (strings cleaned).
@@ -314,7 +315,7 @@ impl Record {
             Kind::Aid => Body::Aid(Aid::default()),
             Kind::Shortages => Body::Shortage(Shortage::default()),
         });
-        Record { kind, id: id.to_owned(), ts: Timestamp::from_utc(chrono::Utc::now()), body, extra: Map::new() }
+        Record { kind, id: id.into(), ts: Timestamp::from_utc(chrono::Utc::now()), body, extra: Map::new() }
     }
 
     /// Whether `test` holds for any text of the record: its id, every declared field (words, numbers and

@@ -78,7 +78,7 @@ impl Rule {
 /// The text values of a field for testing: a list's items, a string, a number, or a pseudo field.
 fn values_of(field: &str, r: &Record, fields: &serde_json::Map<String, Value>, links: &LinkInfo) -> Vec<String> {
     match field {
-        "id" => vec![r.id.clone()],
+        "id" => vec![r.id.to_string()],
         "text" => fields.values().flat_map(texts).collect(),
         "sanctioned" => {
             let yes = match (&r.body, &links.badge) {

@@ -230,9 +230,9 @@ impl Store {
         self.seq += 1;
         let seq = self.seq;
         let panel = &mut self.panels[record.kind.index()];
-        match panel.entries.get_mut(record.id.as_str()) {
+        match panel.entries.get_mut(&*record.id) {
             None => {
-                let id: Arc<str> = Arc::from(record.id.as_str());
+                let id: Arc<str> = record.id.clone();
                 let entry = Entry { versions: vec![Version { record, origin, seq }], first_seq: seq, last_seq: seq };
                 panel.order.insert(entry.place(), id.clone());
                 count_level(&mut panel.levels, &entry, true);
@@ -242,7 +242,7 @@ impl Store {
             }
             Some(entry) => {
                 if entry.versions.iter().any(|v| v.record == record) {
-                    return (Applied::Duplicate, Arc::from(record.id.as_str()));
+                    return (Applied::Duplicate, record.id.clone());
                 }
                 let before = entry.place();
                 let at = entry.versions.partition_point(|v| v.record.ts.utc <= record.ts.utc);
@@ -263,7 +263,7 @@ impl Store {
                 count_day(&mut panel.days, after.0, true);
                 let id = match panel.order.get(&after) {
                     Some(id) => id.clone(),
-                    None => Arc::from(entry.current().record.id.as_str()),
+                    None => entry.current().record.id.clone(),
                 };
                 (Applied::Updated { versions, current }, id)
             }
@@ -334,7 +334,7 @@ mod tests {
         store.apply(aid("b", "2024-02-01T00:00:00Z", Stage::Proposed), at(2));
         store.apply(aid("c", "2024-03-01T00:00:00Z", Stage::Proposed), at(3));
         let ids = |s: &Store| {
-            s.panel(Kind::Aid).newest_first().iter().map(|e| e.current().record.id.clone()).collect::<Vec<_>>()
+            s.panel(Kind::Aid).newest_first().iter().map(|e| e.current().record.id.to_string()).collect::<Vec<_>>()
         };
         assert_eq!(ids(&store), ["c", "b", "a"]);
         store.apply(aid("a", "2024-04-01T00:00:00Z", Stage::Signed), at(4));
@@ -343,7 +343,7 @@ mod tests {
         store.apply(aid("b", "2023-01-01T00:00:00Z", Stage::Proposed), at(5));
         assert_eq!(ids(&store), ["a", "c", "b"]);
         assert_eq!(store.panel(Kind::Aid).position("c"), Some(1));
-        assert_eq!(store.panel(Kind::Aid).newest(2).map(|e| e.current().record.id.as_str()), Some("b"));
+        assert_eq!(store.panel(Kind::Aid).newest(2).map(|e| e.current().record.id.as_ref()), Some("b"));
         store.panel_mut(Kind::Aid).remove("c");
         assert_eq!(ids(&store), ["a", "b"]);
         assert_eq!(store.panel(Kind::Aid).position("c"), None);
@@ -355,7 +355,8 @@ mod tests {
         store.apply(aid("old", "2024-01-01T00:00:00Z", Stage::Proposed), at(1));
         store.apply(aid("new", "2024-05-01T00:00:00Z", Stage::Proposed), at(2));
         store.apply(aid("mid", "2024-03-01T00:00:00Z", Stage::Proposed), at(3));
-        let ids: Vec<_> = store.panel(Kind::Aid).newest_first().iter().map(|e| e.current().record.id.clone()).collect();
+        let ids: Vec<_> =
+            store.panel(Kind::Aid).newest_first().iter().map(|e| e.current().record.id.to_string()).collect();
         assert_eq!(ids, ["new", "mid", "old"]);
     }
 }

@@ -74,7 +74,7 @@ impl PanelView {
     /// The id of the `i`-th row.
     pub fn id_at<'a>(&'a self, panel: &'a Panel, i: usize) -> Option<&'a str> {
         match &self.rows {
-            Rows::All => panel.newest(i).map(|e| e.current().record.id.as_str()),
+            Rows::All => panel.newest(i).map(|e| e.current().record.id.as_ref()),
             Rows::These(ids) => ids.get(i).map(String::as_str),
         }
     }
@@ -89,7 +89,7 @@ impl PanelView {
 
     /// Every row's id (for tests and small panels).
     pub fn ids(&self, panel: &Panel) -> Vec<String> {
-        self.entries(panel, 0).map(|e| e.current().record.id.clone()).collect()
+        self.entries(panel, 0).map(|e| e.current().record.id.to_string()).collect()
     }
 
     /// Moves the selection by `delta` rows, within bounds.
@@ -338,7 +338,7 @@ impl App {
             for (r, status) in records.iter().zip(self.seen.statuses(&records)) {
                 if let Some(status) = status {
                     let mark = if status == Unseen::New { Mark::New } else { Mark::Updated };
-                    self.panels[kind.index()].marks.insert(r.id.clone(), mark);
+                    self.panels[kind.index()].marks.insert(r.id.to_string(), mark);
                 }
             }
         }
@@ -442,7 +442,7 @@ impl App {
                         ids.iter()
                             .filter_map(|id| panel.get(id))
                             .filter(|e| super::filter::matches(&e.current().record, &needle))
-                            .map(|e| e.current().record.id.clone())
+                            .map(|e| e.current().record.id.to_string())
                             .collect::<Vec<String>>(),
                     )
                 }
@@ -873,8 +873,12 @@ mod tests {
             app.work(&store);
         }
         let panel = store.panel(Kind::Sanctions);
-        let want: Vec<String> =
-            panel.newest_first().iter().map(|e| e.current().record.id.clone()).filter(|id| id.contains("r1")).collect();
+        let want: Vec<String> = panel
+            .newest_first()
+            .iter()
+            .map(|e| e.current().record.id.to_string())
+            .filter(|id| id.contains("r1"))
+            .collect();
         let got = app.panel(Kind::Sanctions).ids(panel);
         assert_eq!(got.len(), want.len());
         assert_eq!(got, want, "every match once, newest first");

@@ -34,8 +34,8 @@ impl FilterJob {
             looked += 1;
             self.below = Some(place);
             let r = &entry.current().record;
-            if matches(r, &self.needle) && !self.arrived.contains(&r.id) {
-                rows.push(r.id.clone());
+            if matches(r, &self.needle) && !self.arrived.contains(&*r.id) {
+                rows.push(r.id.to_string());
             }
             if looked == SLICE {
                 return false;

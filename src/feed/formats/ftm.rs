@@ -318,7 +318,7 @@ fn sanction_row(id: &str, s: &Value, party: Option<&Value>, party_id: &str, fall
     entities.extend(party);
     Record {
         kind: Kind::Sanctions,
-        id: id.to_owned(),
+        id: id.into(),
         ts: date_of(&entities, &["listingDate", "startDate", "modifiedAt", "createdAt", "first_seen"], fallback),
         body: Body::Sanction(Sanction {
             authority: text(first(s, &["authority"]).or_else(|| authority(&string_list(s, "datasets")))),
@@ -341,7 +341,7 @@ fn party_row(id: &str, e: &Value, fallback: &Timestamp) -> Record {
     extra_of(e, "", &mut extra);
     Record {
         kind: Kind::Sanctions,
-        id: id.to_owned(),
+        id: id.into(),
         ts: date_of(&[e], &["listingDate", "createdAt", "modifiedAt", "first_seen"], fallback),
         body: Body::Sanction(Sanction {
             authority: text(authority(&string_list(e, "datasets"))),
@@ -369,7 +369,7 @@ fn supplier_row(id: &str, e: &Value, risk: Level, fallback: &Timestamp) -> Recor
     extra_of(e, "", &mut extra);
     Record {
         kind: Kind::Suppliers,
-        id: id.to_owned(),
+        id: id.into(),
         ts: date_of(&[e], &["modifiedAt", "createdAt", "first_seen"], fallback),
         body: Body::Supplier(Supplier {
             name: text(name),
@@ -419,7 +419,7 @@ mod tests {
             let sanctions: Vec<&Record> = rows.iter().map(|(r, _)| r).filter(|r| r.kind == Kind::Sanctions).collect();
             assert_eq!(sanctions.len(), 1, "the party is not listed twice");
             let s = sanction_of(sanctions[0]);
-            assert_eq!(sanctions[0].id, "san-1");
+            assert_eq!(&*sanctions[0].id, "san-1");
             assert_eq!(s.target.as_deref(), Some("Example Machine Tools Co., Ltd."));
             assert_eq!(s.aliases, [Text::from("示例机床有限公司")]);
             assert_eq!(s.country.as_deref(), Some("cn"));

@@ -44,7 +44,7 @@ pub fn parse_line(bytes: &[u8], feed_kind: Option<Kind>) -> Result<Option<Record
     };
     let body = Body::take_from(kind, &mut fields).map_err(|e| e.to_string())?;
     let extra = fields.into_map();
-    Ok(Some(Record { kind, id, ts, body, extra }))
+    Ok(Some(Record { kind, id: id.into(), ts, body, extra }))
 }
 
 #[cfg(test)]
@@ -60,7 +60,7 @@ mod tests {
     fn a_good_line_parses_with_unknown_fields_kept() {
         let line = br#"{"id":"ofac-1","ts":"2024-05-01T12:00:00Z","authority":"OFAC","action":"designated","target":"Example Trading Ltd","analyst_note":"watch","score":7}"#;
         let rec = parse_line(line, Some(Kind::Sanctions)).expect("valid").expect("not blank");
-        assert_eq!(rec.id, "ofac-1");
+        assert_eq!(&*rec.id, "ofac-1");
         assert_eq!(rec.kind, Kind::Sanctions);
         assert_eq!(rec.extra["analyst_note"], "watch");
         assert_eq!(rec.extra["score"], 7);

@@ -136,7 +136,7 @@ pub fn parse(files: &Files, ts: &Timestamp, consolidated: bool) -> Result<Vec<(R
         }
         let record = Record {
             kind: Kind::Sanctions,
-            id: format!("ofac-{ent}"),
+            id: format!("ofac-{ent}").into(),
             ts: ts.clone(),
             body: Body::Sanction(Sanction {
                 authority: Some("OFAC".into()),
@@ -270,7 +270,7 @@ mod tests {
         assert_eq!(rows.len(), 2);
         let (tnk, line) = &rows[0];
         assert_eq!(*line, 1);
-        assert_eq!(tnk.id, "ofac-28603");
+        assert_eq!(&*tnk.id, "ofac-28603");
         assert_eq!(sanction(tnk).program.as_deref(), Some("UKRAINE-EO13662, VENEZUELA-EO13850"));
         assert_eq!(sanction(tnk).target_type, Some(TargetType::Entity));
         assert_eq!(tnk.extra["programs"], json!(["UKRAINE-EO13662", "VENEZUELA-EO13850"]));

@@ -108,7 +108,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
         .enumerate()
         .map(|(k, entry)| {
             let i = offset + k;
-            let id = entry.current().record.id.as_str();
+            let id = entry.current().record.id.as_ref();
             let mark = match view.marks.get(id) {
                 Some(Mark::New) => ("+".to_string(), theme.new),
                 Some(Mark::Updated) => ("~".to_string(), theme.new),
