@@ -63,10 +63,12 @@ impl Timestamp {
 /// sources, regions, goods) are held once per parser thread rather than once per record (see [`intern`]).
 pub type Text = std::sync::Arc<str>;
 
-/// Fields whose values repeat across records, and are interned.
+/// Fields whose values repeat across records, and are interned. A reason is often the same sentence for
+/// every designation under one order.
 const REPEATING: &[&str] = &[
     "authority",
     "program",
+    "reason",
     "country",
     "source",
     "currency",
