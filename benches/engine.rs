@@ -1,5 +1,6 @@
-//! Criterion benchmarks of the core: parsing a line, loading generated feeds, and drawing a frame.
-//! `cargo bench`; the figures and the machine go in BENCHMARKS.md.
+//! Criterion benchmarks of the core: parsing a line, loading generated feeds, a new record into a store of
+//! a million, a frame and a filter keystroke over a million. `cargo bench --bench engine` (building the
+//! million-record store takes ~20 s before the last three); the figures and the machine go in BENCHMARKS.md.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use ratatui::backend::TestBackend;
@@ -40,17 +41,47 @@ fn benches(c: &mut Criterion) {
     });
     group.finish();
 
-    let (_dir, engine) = loaded(100_000);
-    let theme = Theme::sixteen();
-    let mut app = App::new(chrono::NaiveDateTime::default(), false);
-    app.reorder_all(engine.store());
-    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-    c.bench_function("draw a 120x40 frame over 100k records", |b| {
-        b.iter(|| {
-            let data = Data::new(&engine, &theme);
-            terminal.draw(|f| render(f, &mut app, &data)).expect("draw");
-        })
-    });
+    for records in [100_000, 1_000_000] {
+        let (_dir, mut engine) = loaded(records);
+        let label = if records == 1_000_000 { "1M" } else { "100k" };
+        let theme = Theme::sixteen();
+        let mut app = App::new(chrono::NaiveDateTime::default(), false);
+        app.reorder_all(engine.store());
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+        c.bench_function(&format!("draw a 120x40 frame over {label} records"), |b| {
+            b.iter(|| {
+                let data = Data::new(&engine, &theme);
+                terminal.draw(|f| render(f, &mut app, &data)).expect("draw");
+            })
+        });
+        if records < 1_000_000 {
+            continue;
+        }
+        let mut n = 0u64;
+        c.bench_function("a new sanctions record into a store of 1M (store, order, links, changes)", |b| {
+            b.iter_batched(
+                || {
+                    n += 1;
+                    let line = LINE.replace("ofac-qingyun-starforge", &format!("bench-{n}"));
+                    watchfloor::feed::formats::jsonl::parse_line(line.as_bytes(), Some(Kind::Sanctions))
+                        .expect("valid")
+                        .expect("record")
+                },
+                |record| engine.apply_record(record),
+                BatchSize::SmallInput,
+            )
+        });
+        let links = engine.links();
+        c.bench_function("a filter keystroke over 1M records (its first slice)", |b| {
+            b.iter(|| {
+                app.update(watchfloor::ui::keys::Action::Filter);
+                app.filter_key(watchfloor::ui::app::FilterKey::Char('x'));
+                app.settle(engine.store(), links);
+                app.filter_key(watchfloor::ui::app::FilterKey::Clear);
+                app.settle(engine.store(), links);
+            })
+        });
+    }
 }
 
 criterion_group!(group, benches);

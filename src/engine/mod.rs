@@ -184,6 +184,17 @@ impl Engine {
         self.errors.len() as u64 + self.errors_dropped
     }
 
+    /// Applies one record as if a feed had just given it (line 0 of no file): for benchmarks and tests that
+    /// drive the store, the links and the rules without files.
+    pub fn apply_record(&mut self, record: Record) -> Vec<Change> {
+        let mut out = Vec::new();
+        let origin = Origin { file: Arc::new(PathBuf::new()), line: 0 };
+        apply(&mut self.store, &mut self.links, record, None, origin, true, &mut out);
+        let alerts = self.watch(&out, true);
+        out.extend(alerts);
+        out
+    }
+
     /// Reads whatever is new in every feed and applies it. The first call reads everything.
     pub fn poll(&mut self) -> Vec<Change> {
         self.read(false)
