@@ -7,7 +7,7 @@ use crate::model::Record;
 use rustc_hash::FxHashSet;
 
 /// Records looked at per slice: a few milliseconds.
-pub const SLICE: usize = 20_000;
+pub const SLICE: usize = 10_000;
 
 /// A filter still looking through its panel, newest first.
 #[derive(Debug)]
