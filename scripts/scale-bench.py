@@ -50,6 +50,8 @@ class Term:
         """Reads for `seconds`, or until `until_text` is on screen, `until_bytes` has been written, or (with
         `until_row`) a table row with a date is on screen."""
         out, start = b"", time.perf_counter()
+        if until_text is not None and any(until_text in line for line in self.screen.display):
+            return out, 0.0
         while True:
             left = seconds - (time.perf_counter() - start)
             if left <= 0:
