@@ -19,7 +19,7 @@ const BEL: char = '\u{07}';
 ///   U+200E/U+200F/U+061C, zero-width characters (space, joiners, word joiner, invisible operators), the
 ///   soft hyphen and the byte-order mark are removed.
 pub fn clean(s: &str) -> String {
-    if s.chars().all(is_plain) {
+    if all_plain(s) {
         return s.to_owned();
     }
     let mut out = String::with_capacity(s.len());
@@ -57,7 +57,7 @@ pub fn clean(s: &str) -> String {
 /// [`clean`] for a string already owned: returned as it is (no copy) when there is nothing to clean.
 /// [`clean`] without a copy when there is nothing to clean.
 pub fn clean_cow(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().all(is_plain) {
+    if all_plain(s) {
         std::borrow::Cow::Borrowed(s)
     } else {
         std::borrow::Cow::Owned(clean(s))
@@ -65,11 +65,16 @@ pub fn clean_cow(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 pub fn clean_owned(s: String) -> String {
-    if s.chars().all(is_plain) {
+    if all_plain(&s) {
         s
     } else {
         clean(&s)
     }
+}
+
+/// True when every character can be shown as it is; printable ASCII (most of any feed) is told byte by byte.
+fn all_plain(s: &str) -> bool {
+    s.bytes().all(|b| (0x20..0x7f).contains(&b)) || s.chars().all(is_plain)
 }
 
 /// True for a character that can be shown as it is.
