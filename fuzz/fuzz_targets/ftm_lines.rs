@@ -1,0 +1,21 @@
+//! FollowTheMoney entity and delta lines (OpenSanctions exports): applying any bytes, then deriving the
+//! rows, never panics, and the rows keep only clean text.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use watchfloor::feed::formats::ftm::Entities;
+use watchfloor::model::Timestamp;
+
+fuzz_target!(|data: &[u8]| {
+    let mut entities = Entities::default();
+    for (i, line) in data.split(|b| *b == b'\n').enumerate() {
+        let _ = entities.apply_line(line, i as u64 + 1);
+    }
+    let fallback = Timestamp::from_utc(chrono::DateTime::UNIX_EPOCH);
+    for (record, _) in entities.derive(&fallback) {
+        record.any_text(&mut |t| {
+            assert_eq!(watchfloor::text::clean(t), t, "unclean text kept: {t:?}");
+            false
+        });
+    }
+});

@@ -1,0 +1,22 @@
+//! One JSON Lines line, as any feed might hold: parsing never panics, and whatever it keeps is clean text
+//! that every later path (links, rules, fingerprints, JSON output) can take.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use watchfloor::feed::formats::jsonl::parse_line;
+use watchfloor::model::links::{default_vocabulary, Links};
+use watchfloor::model::seen::Seen;
+use watchfloor::model::Kind;
+
+fuzz_target!(|data: &[u8]| {
+    for kind in [None, Some(Kind::Sanctions), Some(Kind::Suppliers), Some(Kind::Aid), Some(Kind::Shortages)] {
+        let Ok(Some(record)) = parse_line(data, kind) else { continue };
+        record.any_text(&mut |t| {
+            assert_eq!(watchfloor::text::clean(t), t, "unclean text kept: {t:?}");
+            false
+        });
+        let _ = Seen::fingerprint(&record);
+        let _ = Links::new(default_vocabulary()).prepare(&record);
+        let _ = serde_json::to_string(&record.fields_json());
+    }
+});
