@@ -33,6 +33,8 @@ async fn follow(config: &Config, as_json: bool, state_dir: Option<&std::path::Pa
     let (mut watcher, every) = DirWatcher::start(engine.matcher(), poll_ms.map(Duration::from_millis), move || {
         let _ = tx.send(());
     });
+    // A feed with its own `poll_ms` (on a share that sends no events) makes every look that often.
+    let every = config.feed_poll_ms().map_or(every, |ms| every.min(Duration::from_millis(ms)));
     let dirs = engine.feeds().watch_dirs();
     watcher.refresh(&dirs);
 

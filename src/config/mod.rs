@@ -83,6 +83,9 @@ pub struct FeedSpec {
     pub path: PathBuf,
     pub kind: Option<Kind>,
     pub format: Format,
+    /// `poll_ms` of this feed: its folder sends no events (a network share), so every file is looked at
+    /// on this timer, while the other feeds keep their events.
+    pub poll_ms: Option<u64>,
 }
 
 impl FeedSpec {
@@ -162,6 +165,7 @@ struct RawFeed {
     kind: Option<Kind>,
     #[serde(default)]
     format: Format,
+    poll_ms: Option<Spanned<i64>>,
 }
 
 /// Where to look for the configuration, in order.
@@ -281,7 +285,14 @@ pub fn parse(text: &str, file: Option<&Path>) -> Result<Config, ConfigError> {
                 ),
             ));
         }
-        let spec = FeedSpec { given: PathBuf::from(p), path: feeds_dir.join(p), kind: feed.kind, format: feed.format };
+        let poll_ms = feed.poll_ms.map(poll_interval).transpose().map_err(|(span, m)| err_at(span, m))?;
+        let spec = FeedSpec {
+            given: PathBuf::from(p),
+            path: feeds_dir.join(p),
+            kind: feed.kind,
+            format: feed.format,
+            poll_ms,
+        };
         if feeds.iter().any(|f| f.path == spec.path) {
             return Err(err_at(span, format!("feed `{p}` is listed twice")));
         }
@@ -292,13 +303,7 @@ pub fn parse(text: &str, file: Option<&Path>) -> Result<Config, ConfigError> {
     for r in raw.rules {
         rules.push(rule(r).map_err(|(span, message)| err_at(span, message))?);
     }
-    let poll_ms = match raw.poll_ms {
-        None => None,
-        Some(v) => match u64::try_from(*v.get_ref()) {
-            Ok(ms) if (50..=60_000).contains(&ms) => Some(ms),
-            _ => return Err(err_at(v.span(), format!("`poll_ms` is {}: expected 50 to 60000", v.get_ref()))),
-        },
-    };
+    let poll_ms = raw.poll_ms.map(poll_interval).transpose().map_err(|(span, m)| err_at(span, m))?;
     let mut retention = BTreeMap::new();
     for (kind, r) in raw.retention.unwrap_or_default() {
         let k = Kind::parse(kind.get_ref()).ok_or_else(|| {
@@ -326,6 +331,22 @@ pub fn parse(text: &str, file: Option<&Path>) -> Result<Config, ConfigError> {
 }
 
 type Span = std::ops::Range<usize>;
+
+/// A `poll_ms` value: 50 ms to a minute.
+fn poll_interval(v: Spanned<i64>) -> Result<u64, (Span, String)> {
+    match u64::try_from(*v.get_ref()) {
+        Ok(ms) if (50..=60_000).contains(&ms) => Ok(ms),
+        _ => Err((v.span(), format!("`poll_ms` is {}: expected 50 to 60000", v.get_ref()))),
+    }
+}
+
+impl Config {
+    /// How often every file must be looked at even with file-system events: the shortest `poll_ms` of a
+    /// feed that asks for one.
+    pub fn feed_poll_ms(&self) -> Option<u64> {
+        self.feeds.iter().filter_map(|f| f.poll_ms).min()
+    }
+}
 
 /// Checks a `[[rule]]` against the kinds and their fields.
 fn rule(raw: RawRule) -> Result<Rule, (Span, String)> {
@@ -505,6 +526,18 @@ mod tests {
         let e = parse(text, Some(Path::new("c.toml"))).expect_err("invalid");
         assert_eq!(e.at, Some((3, 8)));
         assert!(e.to_string().starts_with("c.toml:3:8: unknown variant `sanction`"), "{e}");
+    }
+
+    #[test]
+    fn a_feed_on_a_share_gets_its_own_poll_interval() {
+        let text = "[[feed]]\npath = \"local.jsonl\"\n[[feed]]\npath = \"/mnt/share/s.jsonl\"\npoll_ms = 2000\n[[feed]]\npath = \"/mnt/nfs/a.jsonl\"\npoll_ms = 750\n";
+        let c = parse(text, None).expect("valid");
+        assert_eq!(c.feeds[0].poll_ms, None);
+        assert_eq!(c.feeds[1].poll_ms, Some(2000));
+        assert_eq!(c.feed_poll_ms(), Some(750), "every file is looked at as often as the most eager feed asks");
+        let e = parse("[[feed]]\npath = \"a\"\npoll_ms = -1\n", None).expect_err("negative");
+        assert!(e.to_string().contains("`poll_ms` is -1: expected 50 to 60000"), "{e}");
+        assert!(e.to_string().contains(":3:"), "the line of the bad value: {e}");
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub async fn run(
     theme: &Theme,
     config_file: Option<&std::path::Path>,
     poll_ms: Option<u64>,
+    feed_poll_ms: Option<u64>,
 ) -> std::io::Result<Exit> {
     let mut config_watch = config_file.map(ConfigWatch::new);
     let mut input = spawn_input_reader();
@@ -55,6 +56,8 @@ pub async fn run(
     let (mut watcher, every) = DirWatcher::start(matcher, poll_ms.map(Duration::from_millis), move || {
         let _ = wake_tx.send(());
     });
+    // A feed with its own `poll_ms` (on a share that sends no events) makes every look that often.
+    let every = feed_poll_ms.map_or(every, |ms| every.min(Duration::from_millis(ms)));
     if let Some(problem) = &watcher.problem {
         app.notice = Some(format!("no file events ({problem}): checking files every second"));
     }

@@ -54,6 +54,7 @@ pub fn run(config: &Config, options: Options) -> i32 {
             &theme,
             config.file.as_deref(),
             options.poll_ms,
+            config.feed_poll_ms(),
         )),
         Err(e) => Err(e),
     };
