@@ -109,6 +109,56 @@ fn escape_sequences_in_feed_text_never_reach_the_terminal() {
 }
 
 #[test]
+fn escape_sequences_never_reach_the_error_and_alert_lists_the_clipboard_or_the_log() {
+    let config = format!(
+        "{}\n[[rule]]\nname = \"evil watch\"\nkind = \"sanctions\"\nwhen = {{ text = {{ contains = \"aabb\" }} }}\ndo = [\"alert\"]\n",
+        common::CONFIG
+    );
+    let fx = Fixture::with_config(&config);
+    fx.append("sanctions.jsonl", sanction("s1", T1, "Alpha Ltd"));
+    let mut pty = fx.dashboard(120, 40, &[], &[]);
+    pty.wait_text("Alpha Ltd", DEADLINE);
+    // News, so the rule raises an alert; and a bad line whose reason quotes the hostile value (for the log).
+    let evil = r#"{"id":"evil","ts":"2030-01-01T00:00:00Z","target":"AA\u001b]0;pwned\u0007BB\u009b31mCC\u202eDD","authority":"X\u001b[5mY"}"#;
+    let bad = r#"{"id":"bad","ts":"\u001b]0;pwned\u0007\u001b[2J"}"#;
+    fx.append("sanctions.jsonl", format!("{evil}\n{bad}\n"));
+    pty.wait_text("AABBCCDD", DEADLINE);
+    pty.send(b"e");
+    pty.wait_text("is not an RFC 3339 time", DEADLINE);
+    pty.send(b"\x1b");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    pty.send(b"!");
+    pty.wait_text("evil watch", DEADLINE);
+    pty.send(b"\x1b");
+    // Apart, or the terminal reads Esc y as Alt-y.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    pty.send(b"y");
+    pty.wait_text("to the clipboard", DEADLINE);
+    pty.send(b"q");
+    pty.wait_exit(DEADLINE);
+
+    let raw = pty.raw_bytes();
+    let has = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
+    assert!(!has(&raw, b"pwned") && !has(&raw, b"\x1b]0;"), "an OSC title reached the terminal");
+    // Our own OSC 52 carries the record as base64: decoded, it holds no escape either.
+    let start = raw.windows(7).position(|w| w == b"\x1b]52;c;").expect("the copy was sent") + 7;
+    let end = raw[start..].iter().position(|&b| b == 0x07 || b == 0x1b).expect("the OSC 52 ends") + start;
+    use base64::Engine as _;
+    let copied = base64::engine::general_purpose::STANDARD.decode(&raw[start..end]).expect("base64");
+    let copied = String::from_utf8(copied).expect("utf-8");
+    assert!(copied.contains("AABBCCDD"), "{copied}");
+    for c in ['\u{1b}', '\u{9b}', '\u{202e}', '\u{7}'] {
+        assert!(!copied.contains(c), "{c:?} in the clipboard copy: {copied}");
+    }
+    let log = std::fs::read(fx.dir.path().join("watchfloor.log")).expect("log");
+    let log = String::from_utf8_lossy(&log);
+    assert!(log.contains("sanctions.jsonl:3:"), "the bad line is logged: {log}");
+    for c in ['\u{1b}', '\u{9b}', '\u{202e}', '\u{7}'] {
+        assert!(!log.contains(c), "{c:?} in the log file: {log}");
+    }
+}
+
+#[test]
 fn no_color_keeps_markers_and_reverse_video_but_drops_colour() {
     let fx = with_feeds();
     let mut pty = fx.dashboard(120, 40, &[], &[("NO_COLOR", "1")]);
