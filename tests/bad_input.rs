@@ -86,3 +86,35 @@ fn a_feed_folder_that_disappears_and_comes_back_is_followed() {
     fx.append("s.jsonl", sanction("c", T, "C Ltd"));
     f.wait_record("record_added", "c");
 }
+
+#[test]
+fn a_feed_without_read_permission_is_reported_and_the_rest_loads() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let fx = Fixture::with_config(
+        "feeds_dir = \"feeds\"\n[[feed]]\npath = \"s.jsonl\"\nkind = \"sanctions\"\n[[feed]]\npath = \"p.jsonl\"\nkind = \"suppliers\"\n",
+    );
+    fx.write("s.jsonl", sanction("ok", T, "Readable Ltd"));
+    fx.write("p.jsonl", "{\"id\":\"p\",\"ts\":\"2024-05-01T00:00:00Z\",\"name\":\"Hidden\"}\n");
+    let mode = |p: &std::path::Path, m: u32| fs::set_permissions(p, fs::Permissions::from_mode(m)).expect("chmod");
+    mode(fx.dir.path(), 0o755);
+    mode(&fx.dir.path().join("feeds"), 0o755);
+    mode(&fx.config, 0o644);
+    mode(&fx.feed("s.jsonl"), 0o644);
+    mode(&fx.feed("p.jsonl"), 0o000);
+    // Root reads whatever the permissions say: run as nobody then, so the refusal is real (from a copy of
+    // the binary in the open temporary folder, wherever the build folder is).
+    let bin = fx.dir.path().join("watchfloor");
+    fs::copy(env!("CARGO_BIN_EXE_watchfloor"), &bin).expect("copy the binary");
+    mode(&bin, 0o755);
+    let mut cmd = std::process::Command::new(&bin);
+    cmd.arg("--config").arg(&fx.config).args(["--log", "/dev/null", "check"]).current_dir(fx.dir.path());
+    if unsafe { libc::geteuid() } == 0 {
+        cmd.uid(65534).gid(65534);
+    }
+    let out = cmd.output().expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("p.jsonl: cannot read: permission denied"), "{text}");
+    assert!(text.contains("1 records loaded"), "the readable feed still loads: {text}");
+}
