@@ -224,6 +224,8 @@ fn a_panic_gives_the_terminal_back_before_its_message() {
     let left_alt = raw.rfind("\u{1b}[?1049l").expect("left the alternate screen");
     let message = raw.find("WATCHFLOOR_DEBUG_PANIC was set").expect("the panic message is shown");
     assert!(message > left_alt, "the message was printed before the terminal was restored");
+    let log = std::fs::read_to_string(fx.dir.path().join("watchfloor.log")).expect("log");
+    assert!(log.contains("panic") && log.contains("WATCHFLOOR_DEBUG_PANIC was set"), "the report is in the log: {log}");
 }
 
 #[test]
