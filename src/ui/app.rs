@@ -92,6 +92,18 @@ impl PanelView {
         self.entries(panel, 0).map(|e| e.current().record.id.to_string()).collect()
     }
 
+    /// After the rows changed: back to the top when the view was following the newest, else the row the
+    /// selected record is now on.
+    fn reselect(&mut self, panel: &Panel, following: bool, keep: Option<String>) {
+        if following {
+            self.selected = 0;
+        } else if let Some(i) = keep.and_then(|id| self.position(panel, &id)) {
+            self.selected = i;
+        }
+        self.selected = self.selected.min(self.len.saturating_sub(1));
+        self.sel = self.id_at(panel, self.selected).map(str::to_owned);
+    }
+
     /// Moves the selection by `delta` rows, within bounds.
     fn move_by(&mut self, delta: isize) {
         if self.len == 0 {
@@ -468,13 +480,7 @@ impl App {
             };
             view.filtered_by = Some(needle);
         }
-        if following {
-            view.selected = 0;
-        } else if let Some(i) = keep.and_then(|id| view.position(panel, &id)) {
-            view.selected = i;
-        }
-        view.selected = view.selected.min(view.len.saturating_sub(1));
-        view.sel = view.id_at(panel, view.selected).map(str::to_owned);
+        view.reselect(panel, following, keep);
     }
 
     /// Keeps a filtered panel's rows up to date with the records that changed, one at a time.
@@ -502,13 +508,7 @@ impl App {
         view.len = rows.len();
         view.total = panel.len();
         trends(view, panel);
-        if following {
-            view.selected = 0;
-        } else if let Some(i) = keep.and_then(|id| view.position(panel, &id)) {
-            view.selected = i;
-        }
-        view.selected = view.selected.min(view.len.saturating_sub(1));
-        view.sel = view.id_at(panel, view.selected).map(str::to_owned);
+        view.reselect(panel, following, keep);
         self.dirty = true;
     }
 
