@@ -200,6 +200,22 @@ pub struct App {
     pub loading: bool,
     /// A record to select once the store is at hand (see [`App::sync`]).
     jump_to: Option<(Kind, String)>,
+    /// Marks of what is new since last acknowledged, still being worked out after a load.
+    marks_job: Option<MarksJob>,
+}
+
+/// Records looked at per slice of the marks job (their fingerprints are worked out on every core).
+#[cfg(not(test))]
+const MARK_SLICE: usize = 50_000;
+#[cfg(test)]
+const MARK_SLICE: usize = 1_000;
+
+/// Where the marks job is: the panel (in `Kind::ALL` order), and the place below which it goes on.
+#[derive(Debug)]
+struct MarksJob {
+    panel: usize,
+    below: Option<crate::model::store::Place>,
+    fresh: bool,
 }
 
 impl App {
@@ -231,6 +247,7 @@ impl App {
             clipboard: None,
             loading: false,
             jump_to: None,
+            marks_job: None,
         }
     }
 
@@ -333,31 +350,48 @@ impl App {
     }
 
     /// After the first load: marks what changed since the analyst last acknowledged it. With nothing
-    /// remembered (the first run), what is there now is taken as acknowledged.
-    pub fn init_marks(&mut self, store: &Store) {
+    /// remembered (the first run), what is there now is taken as acknowledged. The records are looked at a
+    /// slice at a time by [`App::work`], newest first, between keys and arrivals: at a million records
+    /// that takes most of a second, which no key and no new line should wait for.
+    pub fn init_marks(&mut self, _store: &Store) {
         if let Some(problem) = self.seen.problem.take() {
             tracing::warn!("{problem}");
             self.notice = Some(problem);
         }
-        let fresh = self.seen.is_fresh();
-        for &kind in Kind::ALL {
-            let records: Vec<&crate::model::Record> =
-                store.panel(kind).newest_from(0).map(|e| &e.current().record).collect();
-            if fresh {
-                self.seen.acknowledge_all(&records);
-                continue;
+        self.marks_job = Some(MarksJob { panel: 0, below: None, fresh: self.seen.is_fresh() });
+        self.dirty = true;
+    }
+
+    /// One slice of the marks job: true when it is done.
+    fn mark_slice(&mut self, store: &Store) -> bool {
+        let Some(job) = self.marks_job.as_mut() else { return true };
+        let Some(&kind) = Kind::ALL.get(job.panel) else {
+            if job.fresh {
+                self.save_seen();
             }
-            for (r, status) in records.iter().zip(self.seen.statuses(&records)) {
-                if let Some(status) = status {
-                    let mark = if status == Unseen::New { Mark::New } else { Mark::Updated };
-                    self.panels[kind.index()].marks.insert(r.id.to_string(), mark);
-                }
-            }
+            return true;
+        };
+        let mut records: Vec<&crate::model::Record> = Vec::with_capacity(MARK_SLICE);
+        for (place, entry) in store.panel(kind).below(job.below).take(MARK_SLICE) {
+            job.below = Some(place);
+            records.push(&entry.current().record);
         }
-        if fresh {
-            self.save_seen();
+        if records.len() < MARK_SLICE {
+            job.panel += 1;
+            job.below = None;
+        }
+        if job.fresh {
+            self.seen.acknowledge_all(&records);
+            return false;
+        }
+        for (r, status) in records.iter().zip(self.seen.statuses(&records)) {
+            if let Some(status) = status {
+                let mark = if status == Unseen::New { Mark::New } else { Mark::Updated };
+                self.panels[kind.index()].marks.entry(r.id.to_string()).or_insert(mark);
+            }
         }
         self.dirty = true;
+        false
     }
 
     /// Carries out what needs the store: acknowledgements.
@@ -514,11 +548,14 @@ impl App {
 
     /// Whether a filter is still looking through its panel.
     pub fn has_work(&self) -> bool {
-        self.panels.iter().any(|v| v.job.is_some())
+        self.marks_job.is_some() || self.panels.iter().any(|v| v.job.is_some())
     }
 
-    /// One slice of every filter still looking through its panel.
+    /// One slice of every filter still looking through its panel, and of the marks still being worked out.
     pub fn work(&mut self, store: &Store) {
+        if self.marks_job.is_some() && self.mark_slice(store) {
+            self.marks_job = None;
+        }
         for &kind in Kind::ALL {
             let view = &mut self.panels[kind.index()];
             let (Some(job), Rows::These(rows)) = (&mut view.job, &mut view.rows) else { continue };
@@ -883,6 +920,46 @@ mod tests {
         assert_eq!(got.len(), want.len());
         assert_eq!(got, want, "every match once, newest first");
         assert_eq!(&got[..2], ["r10", "r1new"]);
+    }
+
+    #[test]
+    fn marks_are_worked_out_slice_by_slice_after_a_load() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let ids: Vec<(String, String)> =
+            (0..2_500).map(|i| (format!("m{i}"), format!("2024-01-01T00:{:02}:{:02}Z", i / 60 % 60, i % 60))).collect();
+        let lines: Vec<(&str, &str)> = ids.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let mut store = Store::new();
+        let c = add(&mut store, &lines, false);
+        // First run: everything is taken as acknowledged, and remembered.
+        let mut app = App::new(t0(), false);
+        app.seen = Seen::load(Some(dir.path()));
+        app.apply(&c, &store);
+        app.init_marks(&store);
+        let mut slices = 0;
+        while app.has_work() {
+            app.work(&store);
+            slices += 1;
+        }
+        assert!(slices >= 3, "{slices} slices for 2,500 records");
+        assert_eq!(app.new_count(), 0);
+        assert!(dir.path().join("seen.bin").exists());
+        // Next run: one record changed and two are new since.
+        add(
+            &mut store,
+            &[("m7", "2024-02-01T00:00:00Z"), ("n1", "2024-02-02T00:00:00Z"), ("n2", "2024-02-03T00:00:00Z")],
+            false,
+        );
+        let mut app = App::new(t0(), false);
+        app.seen = Seen::load(Some(dir.path()));
+        app.reorder_all(&store);
+        app.init_marks(&store);
+        while app.has_work() {
+            app.work(&store);
+        }
+        let marks = &app.panel(Kind::Sanctions).marks;
+        assert_eq!(marks.len(), 3, "{marks:?}");
+        assert_eq!(marks.get("m7"), Some(&Mark::Updated));
+        assert_eq!(marks.get("n1"), Some(&Mark::New));
     }
 
     #[test]

@@ -83,13 +83,11 @@ pub async fn run(
     app.apply(&changes, engine.store());
     drop(changes);
     // The records on screen first; what is new since last acknowledged (every record's fingerprint
-    // against the state folder's, most of a second at a million) marks them a moment later.
-    draw(guard, engine, app, theme)?;
-    let shown = started.elapsed();
+    // against the state folder's, most of a second at a million) is marked slice by slice afterwards.
     app.init_marks(engine.store());
     draw(guard, engine, app, theme)?;
     tracing::info!(
-        "first load: {} records read in {read:.2?}, on screen by {shown:.2?}, marked by {:.2?}",
+        "first load: {} records read in {read:.2?}, on screen by {:.2?}",
         engine.store().len(),
         started.elapsed()
     );
