@@ -32,6 +32,9 @@ impl Timestamp {
     /// Parses an RFC 3339 time such as `2024-04-12T09:30:00Z` or `2024-04-12T12:30:00+03:00`.
     pub fn parse(s: &str) -> Result<Self, String> {
         let s = s.trim();
+        if let Some(utc) = plain_utc(s) {
+            return Ok(Timestamp { written: None, utc });
+        }
         let t = DateTime::parse_from_rfc3339(s)
             .map_err(|e| format!("`ts` is not an RFC 3339 time ({e}): {:?}", clean(s)))?;
         let utc = t.with_timezone(&Utc);
@@ -112,6 +115,26 @@ pub fn intern(s: &str) -> Text {
         }
         t
     })
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ`, the form nearly every feed writes, read without the general RFC 3339 parser;
+/// `None` for anything else (which the general parser then reads, or rejects with its reason).
+fn plain_utc(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    if b.len() != 20 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'Z'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        b[r].iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + (d - b'0') as u32))
+    };
+    let date = chrono::NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    let (h, m, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    // RFC 3339 allows a leap second (60); chrono's general parser reads it, so leave it to that.
+    if sec > 59 {
+        return None;
+    }
+    Some(date.and_hms_opt(h, m, sec)?.and_utc())
 }
 
 /// The declared fields of each kind.
@@ -609,6 +632,14 @@ mod tests {
         }
         assert_eq!(Timestamp::parse("2024-04-12T09:30:00.5Z").expect("valid").text(), "2024-04-12T09:30:00.5Z");
         assert_eq!(Timestamp::parse("2024-04-12t09:30:00z").expect("valid").text(), "2024-04-12t09:30:00z");
+        // The quick path and the general parser agree on the plain form, and on what they reject.
+        for s in ["2024-04-12T09:30:00Z", "2000-02-29T23:59:59Z", "1999-12-31T00:00:00Z"] {
+            let general = DateTime::parse_from_rfc3339(s).expect("valid").with_timezone(&Utc);
+            assert_eq!(Timestamp::parse(s).expect("valid").utc, general, "{s}");
+        }
+        for s in ["2023-02-29T00:00:00Z", "2024-13-01T00:00:00Z", "2024-04-12T24:00:00Z", "2024-04-12T09:3a:00Z"] {
+            assert!(Timestamp::parse(s).is_err(), "{s}");
+        }
         assert!(Timestamp::parse("2024-02-30T00:00:00Z").is_err());
         assert!(Timestamp::parse("yesterday").is_err());
     }
