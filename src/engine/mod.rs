@@ -208,6 +208,17 @@ impl Engine {
 
     fn read(&mut self, once: bool) -> Vec<Change> {
         let mut changes = Vec::new();
+        if !self.started {
+            // Size the indexes for what the files hold (lines of ~300-400 bytes; a low guess only costs a
+            // growth step, a high one memory), rather than growing them through every power of two.
+            let bytes = self.feeds.bytes_by_kind();
+            let guess = |b: u64| (b / 500) as usize;
+            for &kind in Kind::ALL {
+                self.store.panel_mut(kind).reserve(guess(bytes[kind.index()]));
+            }
+            self.links.reserve_names(2 * guess(bytes[Kind::Sanctions.index()] + bytes[Kind::Suppliers.index()]));
+            changes.reserve(guess(bytes.iter().sum()));
+        }
         let (store, links, pipeline) = (&mut self.store, &mut self.links, &mut self.pipeline);
         let news = self.started;
         let mut batch = Batch::default();

@@ -77,6 +77,18 @@ impl Feeds {
     }
 
     /// The files followed now, with whether each is open.
+    /// Bytes of JSON Lines each kind's feeds hold now (named files only, not globs): to size the store
+    /// before a first read.
+    pub fn bytes_by_kind(&self) -> [u64; 4] {
+        let mut out = [0; 4];
+        for spec in self.specs.iter().filter(|s| s.format == Format::Jsonl && !s.is_glob()) {
+            if let (Some(kind), Ok(meta)) = (spec.kind, std::fs::metadata(&spec.path)) {
+                out[kind.index()] += meta.len();
+            }
+        }
+        out
+    }
+
     pub fn files(&self) -> impl Iterator<Item = (&Path, bool)> {
         self.files.values().map(|f| (f.file.as_path(), f.tail.is_open()))
     }

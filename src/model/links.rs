@@ -175,6 +175,11 @@ impl Links {
         Links { preparer: Preparer { vocabulary: Arc::new(vocabulary) }, ..Links::default() }
     }
 
+    /// Room for `n` more name forms.
+    pub fn reserve_names(&mut self, n: usize) {
+        self.names.reserve(n);
+    }
+
     /// What the indexes need of a record (see [`Preparer::prepare`]).
     pub fn prepare(&self, rec: &Record) -> Prepared {
         self.preparer.prepare(rec)

@@ -79,6 +79,11 @@ pub struct Panel {
 }
 
 impl Panel {
+    /// Room for `n` more records, so that a large first read does not grow the index step by step.
+    pub fn reserve(&mut self, n: usize) {
+        self.entries.reserve(n);
+    }
+
     /// Forgets a record and its history.
     pub fn remove(&mut self, id: &str) -> Option<Entry> {
         let entry = self.entries.remove(id)?;
