@@ -72,6 +72,16 @@ pub fn clean_owned(s: String) -> String {
     }
 }
 
+/// Whether `hay` contains `needle`, case aside; without lower-case copies when both are ASCII.
+pub fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    if hay.is_ascii() && needle.is_ascii() {
+        let n = needle.as_bytes();
+        n.is_empty() || hay.as_bytes().windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    } else {
+        hay.to_lowercase().contains(&needle.to_lowercase())
+    }
+}
+
 /// True when every character can be shown as it is; printable ASCII (most of any feed) is told byte by byte.
 fn all_plain(s: &str) -> bool {
     s.bytes().all(|b| (0x20..0x7f).contains(&b)) || s.chars().all(is_plain)

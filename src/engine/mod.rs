@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::feed::formats::Format;
 use crate::feed::snapshot::{SnapEvent, SnapshotFeed};
 use crate::feed::{FeedEvent, Feeds};
-use crate::model::links::{Links, Prepared};
+use crate::model::links::{LinkInfo, Links, Prepared};
 use crate::model::record::{Body, Record, Timestamp};
 use crate::model::rules::Rule;
 use crate::model::store::{Applied, Origin, Store};
@@ -343,9 +343,13 @@ impl Engine {
         for c in changes {
             if let Change::RecordAdded { kind, id, news, .. } | Change::RecordUpdated { kind, id, news, .. } = c {
                 affected.push((*kind, id.to_string(), *news));
-                let info = self.links.info(&self.store, *kind, id);
-                affected.extend(info.parties.into_iter().map(|(k, i)| (k, i, false)));
-                affected.extend(info.addresses.into_iter().map(|i| (Kind::Shortages, i, false)));
+                // The records linked to a change may start or stop matching (`sanctioned`, `cover`). On the
+                // first read every record is a change itself, and is matched once all links are in.
+                if was_started {
+                    let info = self.links.info(&self.store, *kind, id);
+                    affected.extend(info.parties.into_iter().map(|(k, i)| (k, i, false)));
+                    affected.extend(info.addresses.into_iter().map(|i| (Kind::Shortages, i, false)));
+                }
             }
         }
         let mut seen = HashSet::new();
@@ -356,13 +360,20 @@ impl Engine {
             }
             let Some(entry) = self.store.panel(kind).get(&id) else { continue };
             let record = &entry.current().record;
-            let info = self.links.info(&self.store, kind, &id);
-            let fields = record.fields_json();
+            // What rules read of links (`sanctioned`, `cover`) is in a row's links; the shortages a package
+            // addresses are not, and would cost a walk over every shortage of its categories. Looked up only
+            // when a rule for this kind reads links.
+            let reads_links = self.rules.iter().any(|r| r.kind.is_none_or(|k| k == kind) && r.reads_links());
+            let info = if reads_links { self.links.row_info(&self.store, kind, &id) } else { LinkInfo::default() };
             let mut highlight = false;
             for (i, rule) in self.rules.iter().enumerate() {
-                let key = (i, kind, id.clone());
-                let now = rule.matches_fields(record, &fields, &info);
-                let before = if now { !self.matched.insert(key) } else { self.matched.remove(&key) };
+                let now = rule.matches(record, &info);
+                // On a first read nothing matched before: no need to look.
+                let before = match (now, was_started) {
+                    (true, _) => !self.matched.insert((i, kind, id.clone())),
+                    (false, true) => self.matched.remove(&(i, kind, id.clone())),
+                    (false, false) => false,
+                };
                 highlight |= now && rule.effects.highlight;
                 let fire = now && (news || (!before && was_started));
                 if fire && (rule.effects.alert || rule.effects.bell) {

@@ -9,7 +9,6 @@
 use super::links::{Badge, Cover, LinkInfo};
 use super::record::{Body, Record};
 use super::vocab::{Kind, Level};
-use serde_json::Value;
 
 /// What a matching rule does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,24 +50,23 @@ pub const LEVEL_FIELDS: &[&str] = &["risk", "severity"];
 
 impl Rule {
     /// Whether a record (its current version, and what it is linked to) matches.
-    pub fn matches(&self, r: &Record, links: &LinkInfo) -> bool {
-        self.matches_fields(r, &r.fields_json(), links)
+    /// Whether the rule reads what a record is linked to (`sanctioned`, `cover`), not only its fields.
+    pub fn reads_links(&self) -> bool {
+        self.conditions.iter().any(|c| matches!(c.field.as_str(), "sanctioned" | "cover"))
     }
 
-    /// [`Rule::matches`] with the record's fields already laid out (`Record::fields_json`), so that several
-    /// rules over one record build them once.
-    pub fn matches_fields(&self, r: &Record, fields: &serde_json::Map<String, Value>, links: &LinkInfo) -> bool {
+    /// Fields are read where they are (`Record::field_texts`): rules run over every record of a first read.
+    pub fn matches(&self, r: &Record, links: &LinkInfo) -> bool {
         if self.kind.is_some_and(|k| k != r.kind) {
             return false;
         }
         self.conditions.iter().all(|c| {
-            let values = values_of(&c.field, r, fields, links);
+            let values = values_of(&c.field, r, links);
             match &c.test {
                 Test::OneOf(options) => values.iter().any(|v| options.iter().any(|o| o.eq_ignore_ascii_case(v))),
-                Test::Contains(parts) => values.iter().any(|v| {
-                    let v = v.to_lowercase();
-                    parts.iter().any(|p| v.contains(&p.to_lowercase()))
-                }),
+                Test::Contains(parts) => {
+                    values.iter().any(|v| parts.iter().any(|p| crate::text::contains_ignore_case(v, p)))
+                }
                 Test::AtLeast(min) => values.iter().filter_map(|v| Level::parse(v)).any(|l| l >= *min),
             }
         })
@@ -76,10 +74,10 @@ impl Rule {
 }
 
 /// The text values of a field for testing: a list's items, a string, a number, or a pseudo field.
-fn values_of(field: &str, r: &Record, fields: &serde_json::Map<String, Value>, links: &LinkInfo) -> Vec<String> {
+fn values_of(field: &str, r: &Record, links: &LinkInfo) -> Vec<String> {
     match field {
         "id" => vec![r.id.to_string()],
-        "text" => fields.values().flat_map(texts).collect(),
+        "text" => r.all_field_texts(),
         "sanctioned" => {
             let yes = match (&r.body, &links.badge) {
                 (Body::Supplier(_), Some(Badge::Sanctioned { .. })) => true,
@@ -95,17 +93,7 @@ fn values_of(field: &str, r: &Record, fields: &serde_json::Map<String, Value>, l
             Some(Cover::Resolved) => vec!["resolved".into()],
             None => vec![],
         },
-        _ => fields.get(field).map(texts).unwrap_or_default(),
-    }
-}
-
-fn texts(v: &Value) -> Vec<String> {
-    match v {
-        Value::String(s) => vec![s.clone()],
-        Value::Array(items) => items.iter().flat_map(texts).collect(),
-        Value::Number(n) => vec![n.to_string()],
-        Value::Bool(b) => vec![b.to_string()],
-        _ => vec![],
+        _ => r.field_texts(field),
     }
 }
 

@@ -56,13 +56,7 @@ impl FilterJob {
 
 /// Whether any of a record's fields (declared or not), or its id, contains `needle` (lower case).
 pub fn matches(r: &Record, needle: &str) -> bool {
-    if needle.is_ascii() {
-        // Case-insensitive without a lower-case copy of every field.
-        let n = needle.as_bytes();
-        r.any_text(&mut |t| t.as_bytes().windows(n.len()).any(|w| w.eq_ignore_ascii_case(n)))
-    } else {
-        r.any_text(&mut |t| t.to_lowercase().contains(needle))
-    }
+    r.any_text(&mut |t| crate::text::contains_ignore_case(t, needle))
 }
 
 /// Puts a record that changed in its place among filtered rows (newest first), or takes it out when it no
