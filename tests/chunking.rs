@@ -55,10 +55,10 @@ fn state(store: &Store) -> Vec<(String, Vec<String>)> {
             let mut versions: Vec<String> = e
                 .history()
                 .iter()
-                .map(|v| format!("{} {}", v.record.ts.text(), serde_json::Value::Object(v.record.fields_json())))
+                .map(|v| format!("{} {}", v.record().ts.text(), serde_json::Value::Object(v.record().fields_json())))
                 .collect();
             versions.sort();
-            out.push((format!("{kind}/{}", e.current().record.id), versions));
+            out.push((format!("{kind}/{}", e.current().packed().id()), versions));
         }
     }
     out.sort();

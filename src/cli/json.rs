@@ -14,7 +14,8 @@ fn origin(o: &Origin) -> Value {
 }
 
 fn version(v: &Version) -> Value {
-    json!({ "ts": v.record.ts.text(), "origin": origin(&v.origin), "fields": v.record.fields_json() })
+    let r = v.record();
+    json!({ "ts": r.ts.text(), "origin": origin(&v.origin), "fields": r.fields_json() })
 }
 
 /// What a record is linked to: the same party in the other party panel, a supplier's sanctions standing,
@@ -53,12 +54,13 @@ pub fn links(info: &LinkInfo) -> Value {
 /// what it is linked to.
 pub fn record(entry: &Entry, info: &LinkInfo) -> Value {
     let cur = entry.current();
+    let r = cur.record();
     json!({
         "links": links(info),
-        "id": cur.record.id,
-        "kind": cur.record.kind,
-        "ts": cur.record.ts.text(),
-        "fields": cur.record.fields_json(),
+        "id": r.id,
+        "kind": r.kind,
+        "ts": r.ts.text(),
+        "fields": r.fields_json(),
         "origin": origin(&cur.origin),
         "versions": entry.history().len(),
         "history": entry.history().iter().map(version).collect::<Vec<_>>(),

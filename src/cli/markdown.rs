@@ -2,6 +2,7 @@
 
 use crate::engine::Engine;
 use crate::model::links::Cover;
+use crate::model::packed::Packed;
 use crate::model::record::{Body, Record};
 use crate::model::seen::{Seen, Unseen};
 use crate::model::vocab::{Kind, Stage};
@@ -16,12 +17,12 @@ pub fn brief(engine: &Engine, seen: &Seen, now: DateTime<Utc>) -> String {
     let links = engine.links();
     let mut out = format!("# watchfloor brief, {}\n\n", now.format("%Y-%m-%d %H:%M UTC"));
 
-    let mut fresh: Vec<(&Record, Unseen)> = Vec::new();
+    let mut fresh: Vec<(Record, Unseen)> = Vec::new();
     if !seen.is_fresh() {
         for &kind in Kind::ALL {
-            let records: Vec<&Record> = store.panel(kind).newest_from(0).map(|e| &e.current().record).collect();
+            let records: Vec<&Packed> = store.panel(kind).newest_from(0).map(|e| e.current().packed()).collect();
             let statuses = seen.statuses(&records);
-            fresh.extend(records.into_iter().zip(statuses).filter_map(|(r, u)| u.map(|u| (r, u))));
+            fresh.extend(records.into_iter().zip(statuses).filter_map(|(r, u)| u.map(|u| (r.unpack(), u))));
         }
     }
     section(
@@ -43,7 +44,7 @@ pub fn brief(engine: &Engine, seen: &Seen, now: DateTime<Utc>) -> String {
         "Watch rules matching",
         matches.len(),
         matches.iter().filter_map(|(rule, kind, id)| {
-            let r = &store.panel(*kind).get(id)?.current().record;
+            let r = &store.panel(*kind).get(id)?.current().record();
             Some(format!("**{}** · {kind} · {}", esc(rule), line(r)))
         }),
     );
@@ -51,7 +52,7 @@ pub fn brief(engine: &Engine, seen: &Seen, now: DateTime<Utc>) -> String {
     let mut uncovered = Vec::new();
     let mut at_risk = Vec::new();
     for e in store.panel(Kind::Shortages).newest_first() {
-        let r = &e.current().record;
+        let r = &e.current().record();
         match links.info(store, Kind::Shortages, &r.id).cover {
             Some(Cover::Uncovered) => uncovered.push(line(r)),
             Some(Cover::AtRisk(p)) => at_risk.push(format!("{} (only {}, stalled)", line(r), esc(&p.join(", ")))),
@@ -65,9 +66,9 @@ pub fn brief(engine: &Engine, seen: &Seen, now: DateTime<Utc>) -> String {
         .panel(Kind::Aid)
         .newest_first()
         .into_iter()
-        .map(|e| &e.current().record)
+        .map(|e| e.current().record())
         .filter(|r| matches!(&r.body, Body::Aid(a) if a.stage == Some(Stage::Stalled)))
-        .map(line)
+        .map(|r| line(&r))
         .collect();
     section(&mut out, "Stalled aid packages", stalled.len(), stalled.into_iter());
     out

@@ -57,7 +57,7 @@ fn to_json(engine: &Engine, limit: Option<usize>) -> String {
             .newest_first()
             .into_iter()
             .take(limit.unwrap_or(usize::MAX))
-            .map(|e| json::record(e, &engine.links().info(store, kind, &e.current().record.id)))
+            .map(|e| json::record(e, &engine.links().info(store, kind, e.current().packed().id())))
             .collect();
         panels.insert(kind.as_str().into(), json!({ "count": panel.len(), "records": records }));
     }
@@ -89,7 +89,7 @@ fn to_text(engine: &Engine, limit: usize) -> String {
                 .into_iter()
                 .take(shown)
                 .map(|e| {
-                    let r = &e.current().record;
+                    let r = &e.current().record();
                     table::cells(r, &engine.links().row_info(store, kind, &r.id), store)
                 })
                 .collect();

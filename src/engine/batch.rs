@@ -8,7 +8,7 @@
 
 use crate::feed::formats::jsonl;
 use crate::model::links::{Prepared, Preparer};
-use crate::model::record::Record;
+use crate::model::packed::Packed;
 use crate::model::store::Origin;
 use crate::model::vocab::Kind;
 use std::collections::BTreeMap;
@@ -53,7 +53,7 @@ pub enum Out<E> {
 #[allow(clippy::large_enum_variant)]
 pub enum Parsed {
     Blank,
-    Record(Record, Prepared, Origin),
+    Record(Packed, Prepared, Origin),
     Bad { file: Arc<PathBuf>, line: u64, message: String },
 }
 
@@ -217,7 +217,7 @@ fn parse(bytes: &[u8], l: &Line, preparer: &Preparer) -> Parsed {
             Ok(None) => Parsed::Blank,
             Ok(Some(record)) => {
                 let prepared = preparer.prepare(&record);
-                Parsed::Record(record, prepared, Origin { file: l.file.clone(), line: l.line })
+                Parsed::Record(Packed::pack(&record), prepared, Origin { file: l.file.clone(), line: l.line })
             }
             Err(message) => Parsed::Bad { file: l.file.clone(), line: l.line, message },
         }

@@ -10,6 +10,7 @@ use crate::feed::formats::Format;
 use crate::feed::snapshot::{SnapEvent, SnapshotFeed};
 use crate::feed::{FeedEvent, Feeds};
 use crate::model::links::{LinkInfo, Links, Prepared};
+use crate::model::packed::Packed;
 use crate::model::record::{Body, Record, Timestamp};
 use crate::model::rules::Rule;
 use crate::model::store::{Applied, Origin, Store};
@@ -189,7 +190,7 @@ impl Engine {
     pub fn apply_record(&mut self, record: Record) -> Vec<Change> {
         let mut out = Vec::new();
         let origin = Origin { file: Arc::new(PathBuf::new()), line: 0 };
-        apply(&mut self.store, &mut self.links, record, None, origin, true, &mut out);
+        apply(&mut self.store, &mut self.links, Packed::pack(&record), None, origin, true, &mut out);
         let alerts = self.watch(&out, true);
         out.extend(alerts);
         out
@@ -276,14 +277,16 @@ impl Engine {
                     panel
                         .newest_first()
                         .into_iter()
-                        .map(|e| &e.current().record)
-                        .filter(|rec| rec.ts.utc < cutoff)
-                        .map(|rec| rec.id.to_string()),
+                        .map(|e| e.current().packed())
+                        .filter(|rec| rec.utc() < cutoff)
+                        .map(|rec| rec.id().to_string()),
                 );
             }
             if let Some(keep) = r.keep {
                 if panel.len() > keep + keep / 10 {
-                    gone.extend(panel.newest_first().into_iter().skip(keep).map(|e| e.current().record.id.to_string()));
+                    gone.extend(
+                        panel.newest_first().into_iter().skip(keep).map(|e| e.current().packed().id().to_string()),
+                    );
                 }
             }
             gone.sort();
@@ -293,7 +296,7 @@ impl Engine {
             }
             for id in &gone {
                 if let Some(entry) = self.store.panel_mut(kind).remove(id) {
-                    self.links.forget(kind, id, &self.links.prepare(&entry.current().record));
+                    self.links.forget(kind, id, &self.links.prepare(&entry.current().record()));
                 }
                 self.highlighted.remove(&(kind, id.clone()));
             }
@@ -312,7 +315,7 @@ impl Engine {
         let all: Vec<(Kind, String)> = Kind::ALL
             .iter()
             .flat_map(|&k| {
-                self.store.panel(k).newest_first().into_iter().map(move |e| (k, e.current().record.id.to_string()))
+                self.store.panel(k).newest_first().into_iter().map(move |e| (k, e.current().packed().id().to_string()))
             })
             .collect();
         for (kind, id) in &all {
@@ -359,7 +362,7 @@ impl Engine {
                 continue;
             }
             let Some(entry) = self.store.panel(kind).get(&id) else { continue };
-            let record = &entry.current().record;
+            let record = entry.current().packed();
             // What rules read of links (`sanctioned`, `cover`) is in a row's links; the shortages a package
             // addresses are not, and would cost a walk over every shortage of its categories. Looked up only
             // when a rule for this kind reads links.
@@ -382,7 +385,7 @@ impl Engine {
                         rule: rule.name.clone(),
                         kind,
                         id: id.clone(),
-                        title: record.title().to_owned(),
+                        title: record.unpack().title().to_owned(),
                         bell: rule.effects.bell,
                     };
                     tracing::info!("alert: {} on {kind} {id}", rule.name);
@@ -494,14 +497,14 @@ fn apply_parsed(parsed: Vec<Out<Change>>, store: &mut Store, links: &mut Links, 
 fn apply(
     store: &mut Store,
     links: &mut Links,
-    record: Record,
+    record: Packed,
     prepared: Option<Prepared>,
     origin: Origin,
     news: bool,
     out: &mut Vec<Change>,
 ) {
-    let kind = record.kind;
-    let applied = store.apply_shared(record, origin.clone());
+    let kind = record.kind();
+    let applied = store.apply_packed(record, origin.clone());
     let (applied, id) = (applied.0, applied.1);
     links.follow(store, kind, &id, prepared, applied);
     match applied {
@@ -516,18 +519,18 @@ fn apply(
 fn on_snapshot(store: &mut Store, links: &mut Links, file: &Arc<PathBuf>, e: SnapEvent, out: &mut Vec<Change>) {
     let at = |line: u64| Origin { file: file.clone(), line };
     match e {
-        SnapEvent::Baseline(r, line) => apply(store, links, r, None, at(line), false, out),
-        SnapEvent::Added(r, line) => apply(store, links, r, None, at(line), true, out),
+        SnapEvent::Baseline(r, line) => apply(store, links, Packed::pack(&r), None, at(line), false, out),
+        SnapEvent::Added(r, line) => apply(store, links, Packed::pack(&r), None, at(line), true, out),
         SnapEvent::Amended(mut r, line, fields) => {
             if let Body::Sanction(s) = &mut r.body {
                 s.action = Some(Action::Amended);
             }
             r.extra.insert("changed_fields".into(), serde_json::json!(fields));
-            apply(store, links, r, None, at(line), true, out)
+            apply(store, links, Packed::pack(&r), None, at(line), true, out)
         }
         SnapEvent::Removed { kind, id, title } => {
             let mut r = match store.panel(kind).get(&id) {
-                Some(entry) => entry.current().record.clone(),
+                Some(entry) => entry.current().record(),
                 None => Record::named(kind, &id, &title),
             };
             r.ts = Timestamp::from_utc(chrono::Utc::now());
@@ -538,7 +541,7 @@ fn on_snapshot(store: &mut Store, links: &mut Links, file: &Arc<PathBuf>, e: Sna
             }
             r.extra.remove("changed_fields");
             r.extra.insert("removed_from".into(), serde_json::json!(clean_path(file)));
-            apply(store, links, r, None, at(0), true, out)
+            apply(store, links, Packed::pack(&r), None, at(0), true, out)
         }
         SnapEvent::Problem(message) => {
             out.push(Change::FeedError(FeedError { file: file.clone(), line: None, message }))

@@ -199,12 +199,12 @@ impl Links {
         match applied {
             Applied::Added => {}
             Applied::Updated { current: true, .. } if history.len() >= 2 => {
-                let before = self.prepare(&history[history.len() - 2].record);
+                let before = self.prepare(&history[history.len() - 2].record());
                 self.forget(kind, id, &before);
             }
             _ => return,
         }
-        let prepared = prepared.unwrap_or_else(|| self.prepare(&entry.current().record));
+        let prepared = prepared.unwrap_or_else(|| self.prepare(&entry.current().record()));
         self.index(kind, shared.clone(), &prepared);
     }
 
@@ -254,12 +254,12 @@ impl Links {
 
     /// The categories of a record's version in force.
     fn categories_now(&self, store: &Store, kind: Kind, id: &str) -> Vec<Category> {
-        store.panel(kind).get(id).map(|e| self.prepare(&e.current().record).categories).unwrap_or_default()
+        store.panel(kind).get(id).map(|e| self.prepare(&e.current().record()).categories).unwrap_or_default()
     }
 
     /// The name forms of a record's version in force.
     fn forms_now(&self, store: &Store, kind: Kind, id: &str) -> Vec<u64> {
-        store.panel(kind).get(id).map(|e| self.prepare(&e.current().record).forms).unwrap_or_default()
+        store.panel(kind).get(id).map(|e| self.prepare(&e.current().record()).forms).unwrap_or_default()
     }
 
     /// The vocabulary's categories that `texts` fall in.
@@ -364,16 +364,14 @@ impl Links {
 }
 
 fn is_resolved(store: &Store, id: &str) -> bool {
-    store.panel(Kind::Shortages).get(id).is_some_and(
-        |e| matches!(&e.current().record.body, Body::Shortage(s) if s.status == Some(ShortageStatus::Resolved)),
-    )
+    store
+        .panel(Kind::Shortages)
+        .get(id)
+        .is_some_and(|e| e.current().packed().word("status", ShortageStatus::ALL) == Some(ShortageStatus::Resolved))
 }
 
 fn stage_of(store: &Store, id: &str) -> Option<Stage> {
-    store.panel(Kind::Aid).get(id).and_then(|e| match &e.current().record.body {
-        Body::Aid(a) => a.stage,
-        _ => None,
-    })
+    store.panel(Kind::Aid).get(id).and_then(|e| e.current().packed().word("stage", Stage::ALL))
 }
 
 /// How far along a package is; 0 for stalled.
@@ -399,7 +397,7 @@ fn badge(store: &Store, parties: &[Key]) -> Option<Badge> {
     let mut lifted: Option<(chrono::DateTime<chrono::Utc>, String, String)> = None;
     for (kind, id) in parties {
         let Some(entry) = store.panel(*kind).get(id) else { continue };
-        let rec = &entry.current().record;
+        let rec = &entry.current().record();
         let Body::Sanction(s) = &rec.body else { continue };
         let item = (rec.ts.utc, s.authority.as_deref().unwrap_or("?").to_owned(), rec.ts.date());
         let slot = if s.action == Some(Action::Delisted) { &mut lifted } else { &mut active };
@@ -528,7 +526,7 @@ mod tests {
         assert!(!links.names.is_empty() && !links.categories[1].is_empty());
         for (kind, id) in [(Kind::Sanctions, "s"), (Kind::Shortages, "h")] {
             let gone = store.panel_mut(kind).remove(id).expect("held");
-            links.forget(kind, id, &links.prepare(&gone.current().record));
+            links.forget(kind, id, &links.prepare(&gone.current().record()));
         }
         assert!(links.names.is_empty(), "found by the soak test: forms of forgotten records piled up");
         assert!(links.categories.iter().all(|c| c.is_empty()));

@@ -3,12 +3,14 @@
 pub mod links;
 pub mod loose;
 pub mod names;
+pub mod packed;
 pub mod record;
 pub mod rules;
 pub mod seen;
 pub mod store;
 pub mod vocab;
 
+pub use packed::Packed;
 pub use record::{Body, Record, Timestamp};
 pub use store::{Applied, Entry, Origin, Store, Version};
 pub use vocab::Kind;

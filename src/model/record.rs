@@ -43,6 +43,16 @@ impl Timestamp {
         Ok(Timestamp { written: (!plain).then(|| s.into()), utc })
     }
 
+    /// A time from its parts, as [`Timestamp::written`] gave them.
+    pub(crate) fn from_parts(written: Option<Box<str>>, utc: DateTime<Utc>) -> Self {
+        Timestamp { written, utc }
+    }
+
+    /// The time as written, when that is not the plain UTC form.
+    pub(crate) fn written(&self) -> Option<&str> {
+        self.written.as_deref()
+    }
+
     /// A time given as UTC.
     pub fn from_utc(utc: DateTime<Utc>) -> Self {
         Timestamp { written: None, utc: utc.with_nanosecond(0).unwrap_or(utc) }
@@ -343,108 +353,6 @@ impl Record {
         Record { kind, id: id.into(), ts: Timestamp::from_utc(chrono::Utc::now()), body, extra: Map::new() }
     }
 
-    /// Whether `test` holds for any text of the record: its id, every declared field (words, numbers and
-    /// list items as text) and every undeclared one. Visits the fields where they are, without laying them
-    /// out as JSON first (the filter runs this over every record of a panel).
-    pub fn any_text(&self, test: &mut dyn FnMut(&str) -> bool) -> bool {
-        test(&self.id) || self.any_field_text(false, &mut |_, t| test(t))
-    }
-
-    /// The texts of one field (a list's items, a number or a word as text), as [`Record::fields_json`] would
-    /// give them, without laying the record out as JSON (watch rules read fields of every record).
-    pub fn field_texts(&self, field: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        self.any_field_text(true, &mut |name, t| {
-            if name == field {
-                out.push(t.to_owned());
-            }
-            false
-        });
-        out
-    }
-
-    /// The texts of every field, declared and undeclared (not the id).
-    pub fn all_field_texts(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        self.any_field_text(true, &mut |_, t| {
-            out.push(t.to_owned());
-            false
-        });
-        out
-    }
-
-    /// Whether `test` holds for any (field, text) of the record: every declared field, then every
-    /// undeclared one (texts nested in it under its name; booleans as `true`/`false` with `bools`, as rules
-    /// read them).
-    fn any_field_text(&self, bools: bool, test: &mut dyn FnMut(&str, &str) -> bool) -> bool {
-        type Test<'t> = dyn FnMut(&str, &str) -> bool + 't;
-        fn opt(name: &str, s: &Option<Text>, test: &mut Test<'_>) -> bool {
-            s.as_deref().is_some_and(|t| test(name, t))
-        }
-        fn list(name: &str, items: &[Text], test: &mut Test<'_>) -> bool {
-            items.iter().any(|s| test(name, s))
-        }
-        fn word(name: &str, w: Option<&'static str>, test: &mut Test<'_>) -> bool {
-            w.is_some_and(|w| test(name, w))
-        }
-        fn num(name: &str, n: Option<f64>, test: &mut Test<'_>) -> bool {
-            n.is_some_and(|n| test(name, &serde_json::Number::from_f64(n).map(|n| n.to_string()).unwrap_or_default()))
-        }
-        fn value(name: &str, v: &Value, bools: bool, test: &mut Test<'_>) -> bool {
-            match v {
-                Value::String(s) => test(name, s),
-                Value::Array(items) => items.iter().any(|i| value(name, i, bools, test)),
-                Value::Object(m) => m.values().any(|i| value(name, i, bools, test)),
-                Value::Number(n) => test(name, &n.to_string()),
-                Value::Bool(b) if bools => test(name, if *b { "true" } else { "false" }),
-                _ => false,
-            }
-        }
-        let declared = match &self.body {
-            Body::Sanction(s) => {
-                opt("authority", &s.authority, test)
-                    || opt("program", &s.program, test)
-                    || word("action", s.action.map(Action::as_str), test)
-                    || opt("target", &s.target, test)
-                    || list("aliases", &s.aliases, test)
-                    || word("target_type", s.target_type.map(TargetType::as_str), test)
-                    || opt("country", &s.country, test)
-                    || opt("reason", &s.reason, test)
-                    || opt("source", &s.source, test)
-            }
-            Body::Supplier(s) => {
-                opt("name", &s.name, test)
-                    || list("aliases", &s.aliases, test)
-                    || opt("country", &s.country, test)
-                    || list("goods", &s.goods, test)
-                    || word("risk", s.risk.map(Level::as_str), test)
-                    || list("customers", &s.customers, test)
-                    || opt("status", &s.status, test)
-                    || opt("source", &s.source, test)
-            }
-            Body::Aid(a) => {
-                opt("donor", &a.donor, test)
-                    || opt("title", &a.title, test)
-                    || num("amount", a.amount, test)
-                    || opt("currency", &a.currency, test)
-                    || word("stage", a.stage.map(Stage::as_str), test)
-                    || num("delivered", a.delivered, test)
-                    || list("items", &a.items, test)
-                    || opt("source", &a.source, test)
-            }
-            Body::Shortage(s) => {
-                opt("category", &s.category, test)
-                    || opt("item", &s.item, test)
-                    || opt("region", &s.region, test)
-                    || word("severity", s.severity.map(Level::as_str), test)
-                    || word("status", s.status.map(ShortageStatus::as_str), test)
-                    || opt("reported_by", &s.reported_by, test)
-                    || opt("source", &s.source, test)
-            }
-        };
-        declared || self.extra.iter().any(|(k, v)| value(k, v, bools, test))
-    }
-
     /// Every field of this version, declared and undeclared, as one JSON object (without id, kind and ts).
     pub fn fields_json(&self) -> Map<String, Value> {
         let mut map = match serde_json::to_value(&self.body) {
@@ -625,67 +533,6 @@ mod tests {
                 assert_eq!(s.aliases, vec![Text::from("E.C.")]);
             }
             other => panic!("wrong body {other:?}"),
-        }
-    }
-
-    #[test]
-    fn any_text_sees_every_field_as_fields_json_lays_it_out() {
-        let line = br#"{"id":"p1","ts":"2024-05-01T00:00:00Z","kind":"aid","donor":"Norway","amount":1500000,"stage":"signed","items":["drones"],"note":{"by":"desk"}}"#;
-        let r = crate::feed::formats::jsonl::parse_line(line, None).expect("valid").expect("record");
-        let mut json_texts = Vec::new();
-        fn walk(v: &Value, out: &mut Vec<String>) {
-            match v {
-                Value::String(s) => out.push(s.clone()),
-                Value::Number(n) => out.push(n.to_string()),
-                Value::Array(a) => a.iter().for_each(|i| walk(i, out)),
-                Value::Object(m) => m.values().for_each(|i| walk(i, out)),
-                _ => {}
-            }
-        }
-        r.fields_json().values().for_each(|v| walk(v, &mut json_texts));
-        let mut seen = Vec::new();
-        r.any_text(&mut |t| {
-            seen.push(t.to_owned());
-            false
-        });
-        seen.retain(|t| t != "p1");
-        seen.sort();
-        json_texts.sort();
-        assert_eq!(seen, json_texts);
-    }
-
-    #[test]
-    fn field_texts_are_the_texts_of_fields_json() {
-        fn walk(v: &Value, out: &mut Vec<String>) {
-            match v {
-                Value::String(s) => out.push(s.clone()),
-                Value::Number(n) => out.push(n.to_string()),
-                Value::Bool(b) => out.push(b.to_string()),
-                Value::Array(a) => a.iter().for_each(|i| walk(i, out)),
-                Value::Object(m) => m.values().for_each(|i| walk(i, out)),
-                Value::Null => {}
-            }
-        }
-        let lines = [
-            r#"{"id":"s","ts":"2024-05-01T00:00:00Z","kind":"sanctions","authority":"OFAC","program":"P","action":"designated","target":"T","aliases":["A","B"],"target_type":"bank","country":"CN","reason":"R","source":"S","flag":true}"#,
-            r#"{"id":"p","ts":"2024-05-01T00:00:00Z","kind":"suppliers","name":"N","goods":["g"],"risk":"critical","customers":["c"],"status":"flagged","x":{"y":[1,false]}}"#,
-            r#"{"id":"a","ts":"2024-05-01T00:00:00Z","kind":"aid","donor":"D","title":"T","amount":60.8e9,"currency":"USD","stage":"passed_one_chamber","delivered":0,"items":["i"]}"#,
-            r#"{"id":"h","ts":"2024-05-01T00:00:00Z","kind":"shortages","category":"c","item":"i","region":"r","severity":"high","status":"easing","reported_by":"b"}"#,
-        ];
-        for line in lines {
-            let r = crate::feed::formats::jsonl::parse_line(line.as_bytes(), None).expect("valid").expect("record");
-            let fields = r.fields_json();
-            let mut all = Vec::new();
-            for (name, v) in &fields {
-                let mut want = Vec::new();
-                walk(v, &mut want);
-                assert_eq!(r.field_texts(name), want, "{name} in {line}");
-                all.extend(want);
-            }
-            let mut got = r.all_field_texts();
-            got.sort();
-            all.sort();
-            assert_eq!(got, all, "{line}");
         }
     }
 

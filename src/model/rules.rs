@@ -7,7 +7,7 @@
 //! (a shortage's cover: uncovered, at_risk, covered, resolved), so rules can fire on links, not only fields.
 
 use super::links::{Badge, Cover, LinkInfo};
-use super::record::{Body, Record};
+use super::packed::Packed;
 use super::vocab::{Kind, Level};
 
 /// What a matching rule does.
@@ -55,9 +55,9 @@ impl Rule {
         self.conditions.iter().any(|c| matches!(c.field.as_str(), "sanctioned" | "cover"))
     }
 
-    /// Fields are read where they are (`Record::field_texts`): rules run over every record of a first read.
-    pub fn matches(&self, r: &Record, links: &LinkInfo) -> bool {
-        if self.kind.is_some_and(|k| k != r.kind) {
+    /// Fields are read where they are (`Packed::field_texts`): rules run over every record of a first read.
+    pub fn matches(&self, r: &Packed, links: &LinkInfo) -> bool {
+        if self.kind.is_some_and(|k| k != r.kind()) {
             return false;
         }
         self.conditions.iter().all(|c| {
@@ -74,14 +74,14 @@ impl Rule {
 }
 
 /// The text values of a field for testing: a list's items, a string, a number, or a pseudo field.
-fn values_of(field: &str, r: &Record, links: &LinkInfo) -> Vec<String> {
+fn values_of(field: &str, r: &Packed, links: &LinkInfo) -> Vec<String> {
     match field {
-        "id" => vec![r.id.to_string()],
+        "id" => vec![r.id().to_string()],
         "text" => r.all_field_texts(),
         "sanctioned" => {
-            let yes = match (&r.body, &links.badge) {
-                (Body::Supplier(_), Some(Badge::Sanctioned { .. })) => true,
-                (Body::Sanction(_), _) => !links.parties.is_empty(),
+            let yes = match (r.kind(), &links.badge) {
+                (Kind::Suppliers, Some(Badge::Sanctioned { .. })) => true,
+                (Kind::Sanctions, _) => !links.parties.is_empty(),
                 _ => false,
             };
             vec![yes.to_string()]
@@ -102,8 +102,8 @@ mod tests {
     use super::*;
     use crate::feed::formats::jsonl::parse_line;
 
-    fn rec(kind: Kind, line: &str) -> Record {
-        parse_line(line.as_bytes(), Some(kind)).expect("valid").expect("record")
+    fn rec(kind: Kind, line: &str) -> Packed {
+        Packed::pack(&parse_line(line.as_bytes(), Some(kind)).expect("valid").expect("record"))
     }
 
     fn rule(kind: Option<Kind>, conditions: Vec<(&str, Test)>) -> Rule {

@@ -8,7 +8,7 @@
 //! core. Two different records or versions share a hash with a chance of about one in ten million at a
 //! million records.
 
-use super::record::Record;
+use super::packed::Packed;
 use super::vocab::Kind;
 use crate::state::{set_aside, write_atomic};
 use crate::text::clean_path;
@@ -75,9 +75,9 @@ impl Seen {
     }
 
     /// Which version: its time and every field, declared and not, each after a separator.
-    pub fn fingerprint(r: &Record) -> u64 {
+    pub fn fingerprint(r: &Packed) -> u64 {
         let mut h = Fnv::new();
-        h.write(r.ts.text().as_bytes());
+        h.write(r.ts_text().as_bytes());
         r.any_text(&mut |t| {
             h.write(&[0x1f]);
             h.write(t.as_bytes());
@@ -86,12 +86,12 @@ impl Seen {
         h.0
     }
 
-    pub fn status(&self, r: &Record) -> Option<Unseen> {
+    pub fn status(&self, r: &Packed) -> Option<Unseen> {
         Self::status_in(&self.map, r)
     }
 
-    fn status_in(map: &FxHashMap<u64, u64>, r: &Record) -> Option<Unseen> {
-        match map.get(&Self::key(r.kind, &r.id)) {
+    fn status_in(map: &FxHashMap<u64, u64>, r: &Packed) -> Option<Unseen> {
+        match map.get(&Self::key(r.kind(), r.id())) {
             None => Some(Unseen::New),
             Some(fp) if *fp != Self::fingerprint(r) => Some(Unseen::Changed),
             Some(_) => None,
@@ -99,19 +99,19 @@ impl Seen {
     }
 
     /// How each record stands, worked out on every core.
-    pub fn statuses(&self, records: &[&Record]) -> Vec<Option<Unseen>> {
+    pub fn statuses(&self, records: &[&Packed]) -> Vec<Option<Unseen>> {
         let map = &self.map;
         on_every_core(records, |r| Self::status_in(map, r))
     }
 
-    pub fn acknowledge(&mut self, r: &Record) {
-        self.map.insert(Self::key(r.kind, &r.id), Self::fingerprint(r));
+    pub fn acknowledge(&mut self, r: &Packed) {
+        self.map.insert(Self::key(r.kind(), r.id()), Self::fingerprint(r));
         self.fresh = false;
     }
 
     /// Acknowledges every record given, their fingerprints worked out on every core.
-    pub fn acknowledge_all(&mut self, records: &[&Record]) {
-        let pairs = on_every_core(records, |r| (Self::key(r.kind, &r.id), Self::fingerprint(r)));
+    pub fn acknowledge_all(&mut self, records: &[&Packed]) {
+        let pairs = on_every_core(records, |r| (Self::key(r.kind(), r.id()), Self::fingerprint(r)));
         self.map.reserve(pairs.len());
         self.map.extend(pairs);
         self.fresh = false;
@@ -181,8 +181,8 @@ mod tests {
     use super::*;
     use crate::feed::formats::jsonl::parse_line;
 
-    fn rec(line: &str) -> Record {
-        parse_line(line.as_bytes(), Some(Kind::Aid)).expect("valid").expect("record")
+    fn rec(line: &str) -> Packed {
+        Packed::pack(&parse_line(line.as_bytes(), Some(Kind::Aid)).expect("valid").expect("record"))
     }
 
     #[test]
@@ -199,10 +199,10 @@ mod tests {
         assert!(!seen.is_fresh());
         assert_eq!(seen.status(&v1), None);
         assert_eq!(seen.status(&v2), Some(Unseen::Changed));
-        let many: Vec<Record> = (0..5000)
+        let many: Vec<Packed> = (0..5000)
             .map(|i| rec(&format!(r#"{{"id":"p{i}","ts":"2024-01-01T00:00:00Z","stage":"proposed"}}"#)))
             .collect();
-        let refs: Vec<&Record> = many.iter().collect();
+        let refs: Vec<&Packed> = many.iter().collect();
         let mut seen = Seen::load(Some(dir.path()));
         seen.acknowledge_all(&refs[..4000]);
         let st = seen.statuses(&refs);

@@ -1,5 +1,6 @@
 //! The records of every kind, each with its history, keyed by id.
 
+use super::packed::Packed;
 use super::record::Record;
 use super::vocab::Kind;
 use chrono::{DateTime, Utc};
@@ -15,13 +16,25 @@ pub struct Origin {
     pub line: u64,
 }
 
-/// One version of a record and where it came from.
+/// One version of a record and where it came from. The record is kept packed (see [`Packed`]).
 #[derive(Clone, Debug)]
 pub struct Version {
-    pub record: Record,
+    packed: Packed,
     pub origin: Origin,
     /// Arrival order across the whole store.
     pub seq: u64,
+}
+
+impl Version {
+    /// The record, unpacked.
+    pub fn record(&self) -> Record {
+        self.packed.unpack()
+    }
+
+    /// The record as kept: its kind, id, time and texts can be read without unpacking it.
+    pub fn packed(&self) -> &Packed {
+        &self.packed
+    }
 }
 
 /// A record: every version seen for one id, oldest first by `ts` (arrival order among equal times).
@@ -47,7 +60,7 @@ impl Entry {
 
     /// Where the record stands in its panel's order.
     fn place(&self) -> Place {
-        (self.current().record.ts.utc, self.last_seq)
+        (self.current().packed.utc(), self.last_seq)
     }
 }
 
@@ -167,12 +180,7 @@ impl Panel {
 
 /// Counts (or stops counting) a record's level: a supplier's risk, a shortage's severity.
 fn count_level(levels: &mut [usize; 4], entry: &Entry, add: bool) {
-    let level = match &entry.current().record.body {
-        super::record::Body::Supplier(s) => s.risk,
-        super::record::Body::Shortage(s) => s.severity,
-        _ => None,
-    };
-    if let Some(l) = level {
+    if let Some(l) = entry.current().packed.level() {
         let n = &mut levels[l as usize];
         *n = if add { *n + 1 } else { n.saturating_sub(1) };
     }
@@ -232,13 +240,19 @@ impl Store {
 
     /// [`Store::apply`], also giving the store's own copy of the record's id.
     pub fn apply_shared(&mut self, record: Record, origin: Origin) -> (Applied, Arc<str>) {
+        self.apply_packed(Packed::pack(&record), origin)
+    }
+
+    /// [`Store::apply_shared`] for a record already packed (as the parser threads give them).
+    pub fn apply_packed(&mut self, packed: Packed, origin: Origin) -> (Applied, Arc<str>) {
         self.seq += 1;
         let seq = self.seq;
-        let panel = &mut self.panels[record.kind.index()];
-        match panel.entries.get_mut(&*record.id) {
+        let panel = &mut self.panels[packed.kind().index()];
+        match panel.entries.get_mut(packed.id()) {
             None => {
-                let id: Arc<str> = record.id.clone();
-                let entry = Entry { versions: vec![Version { record, origin, seq }], first_seq: seq, last_seq: seq };
+                let id: Arc<str> = Arc::from(packed.id());
+                let version = Version { packed, origin, seq };
+                let entry = Entry { versions: vec![version], first_seq: seq, last_seq: seq };
                 panel.order.insert(entry.place(), id.clone());
                 count_level(&mut panel.levels, &entry, true);
                 count_day(&mut panel.days, entry.place().0, true);
@@ -246,16 +260,17 @@ impl Store {
                 (Applied::Added, id)
             }
             Some(entry) => {
-                if entry.versions.iter().any(|v| v.record == record) {
-                    return (Applied::Duplicate, record.id.clone());
+                if entry.versions.iter().any(|v| v.packed == packed) {
+                    return (Applied::Duplicate, Arc::from(packed.id()));
                 }
                 let before = entry.place();
-                let at = entry.versions.partition_point(|v| v.record.ts.utc <= record.ts.utc);
+                let utc = packed.utc();
+                let at = entry.versions.partition_point(|v| v.packed.utc() <= utc);
                 let current = at == entry.versions.len();
                 if current {
                     count_level(&mut panel.levels, entry, false);
                 }
-                entry.versions.insert(at, Version { record, origin, seq });
+                entry.versions.insert(at, Version { packed, origin, seq });
                 if current {
                     count_level(&mut panel.levels, entry, true);
                 }
@@ -268,7 +283,7 @@ impl Store {
                 count_day(&mut panel.days, after.0, true);
                 let id = match panel.order.get(&after) {
                     Some(id) => id.clone(),
-                    None => entry.current().record.id.clone(),
+                    None => Arc::from(entry.current().packed.id()),
                 };
                 (Applied::Updated { versions, current }, id)
             }
@@ -308,7 +323,7 @@ mod tests {
         let entry = store.panel(Kind::Aid).get("us-supp").expect("present");
         assert_eq!(store.panel(Kind::Aid).len(), 1);
         assert_eq!(entry.history().len(), 2);
-        assert!(matches!(&entry.current().record.body, Body::Aid(a) if a.stage == Some(Stage::Signed)));
+        assert!(matches!(&entry.current().record().body, Body::Aid(a) if a.stage == Some(Stage::Signed)));
     }
 
     #[test]
@@ -328,7 +343,7 @@ mod tests {
         store.apply(aid("x", "2024-03-13T00:00:00Z", Stage::Signed), at(1));
         store.apply(aid("x", "2024-02-13T00:00:00Z", Stage::Proposed), at(2));
         let entry = store.panel(Kind::Aid).get("x").expect("present");
-        assert!(matches!(&entry.current().record.body, Body::Aid(a) if a.stage == Some(Stage::Signed)));
+        assert!(matches!(&entry.current().record().body, Body::Aid(a) if a.stage == Some(Stage::Signed)));
         assert_eq!(entry.history()[0].origin.line, 2);
     }
 
@@ -339,7 +354,7 @@ mod tests {
         store.apply(aid("b", "2024-02-01T00:00:00Z", Stage::Proposed), at(2));
         store.apply(aid("c", "2024-03-01T00:00:00Z", Stage::Proposed), at(3));
         let ids = |s: &Store| {
-            s.panel(Kind::Aid).newest_first().iter().map(|e| e.current().record.id.to_string()).collect::<Vec<_>>()
+            s.panel(Kind::Aid).newest_first().iter().map(|e| e.current().packed().id().to_string()).collect::<Vec<_>>()
         };
         assert_eq!(ids(&store), ["c", "b", "a"]);
         store.apply(aid("a", "2024-04-01T00:00:00Z", Stage::Signed), at(4));
@@ -348,7 +363,7 @@ mod tests {
         store.apply(aid("b", "2023-01-01T00:00:00Z", Stage::Proposed), at(5));
         assert_eq!(ids(&store), ["a", "c", "b"]);
         assert_eq!(store.panel(Kind::Aid).position("c"), Some(1));
-        assert_eq!(store.panel(Kind::Aid).newest(2).map(|e| e.current().record.id.as_ref()), Some("b"));
+        assert_eq!(store.panel(Kind::Aid).newest(2).map(|e| e.current().packed().id()), Some("b"));
         store.panel_mut(Kind::Aid).remove("c");
         assert_eq!(ids(&store), ["a", "b"]);
         assert_eq!(store.panel(Kind::Aid).position("c"), None);
@@ -361,7 +376,7 @@ mod tests {
         store.apply(aid("new", "2024-05-01T00:00:00Z", Stage::Proposed), at(2));
         store.apply(aid("mid", "2024-03-01T00:00:00Z", Stage::Proposed), at(3));
         let ids: Vec<_> =
-            store.panel(Kind::Aid).newest_first().iter().map(|e| e.current().record.id.to_string()).collect();
+            store.panel(Kind::Aid).newest_first().iter().map(|e| e.current().packed().id().to_string()).collect();
         assert_eq!(ids, ["new", "mid", "old"]);
     }
 }

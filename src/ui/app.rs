@@ -74,7 +74,7 @@ impl PanelView {
     /// The id of the `i`-th row.
     pub fn id_at<'a>(&'a self, panel: &'a Panel, i: usize) -> Option<&'a str> {
         match &self.rows {
-            Rows::All => panel.newest(i).map(|e| e.current().record.id.as_ref()),
+            Rows::All => panel.newest(i).map(|e| e.current().packed().id()),
             Rows::These(ids) => ids.get(i).map(String::as_str),
         }
     }
@@ -89,7 +89,7 @@ impl PanelView {
 
     /// Every row's id (for tests and small panels).
     pub fn ids(&self, panel: &Panel) -> Vec<String> {
-        self.entries(panel, 0).map(|e| e.current().record.id.to_string()).collect()
+        self.entries(panel, 0).map(|e| e.current().packed().id().to_string()).collect()
     }
 
     /// After the rows changed: back to the top when the view was following the newest, else the row the
@@ -371,10 +371,10 @@ impl App {
             }
             return true;
         };
-        let mut records: Vec<&crate::model::Record> = Vec::with_capacity(MARK_SLICE);
+        let mut records: Vec<&crate::model::Packed> = Vec::with_capacity(MARK_SLICE);
         for (place, entry) in store.panel(kind).below(job.below).take(MARK_SLICE) {
             job.below = Some(place);
-            records.push(&entry.current().record);
+            records.push(entry.current().packed());
         }
         if records.len() < MARK_SLICE {
             job.panel += 1;
@@ -387,7 +387,7 @@ impl App {
         for (r, status) in records.iter().zip(self.seen.statuses(&records)) {
             if let Some(status) = status {
                 let mark = if status == Unseen::New { Mark::New } else { Mark::Updated };
-                self.panels[kind.index()].marks.entry(r.id.to_string()).or_insert(mark);
+                self.panels[kind.index()].marks.entry(r.id().to_string()).or_insert(mark);
             }
         }
         self.dirty = true;
@@ -437,7 +437,7 @@ impl App {
                 let marks = std::mem::take(&mut self.panels[kind.index()].marks);
                 for id in marks.keys() {
                     if let Some(entry) = store.panel(kind).get(id) {
-                        self.seen.acknowledge(&entry.current().record);
+                        self.seen.acknowledge(entry.current().packed());
                     }
                 }
             }
@@ -487,8 +487,8 @@ impl App {
                     Some(
                         ids.iter()
                             .filter_map(|id| panel.get(id))
-                            .filter(|e| super::filter::matches(&e.current().record, &needle))
-                            .map(|e| e.current().record.id.to_string())
+                            .filter(|e| super::filter::matches(e.current().packed(), &needle))
+                            .map(|e| e.current().packed().id().to_string())
                             .collect::<Vec<String>>(),
                     )
                 }
@@ -913,7 +913,7 @@ mod tests {
         let want: Vec<String> = panel
             .newest_first()
             .iter()
-            .map(|e| e.current().record.id.to_string())
+            .map(|e| e.current().packed().id().to_string())
             .filter(|id| id.contains("r1"))
             .collect();
         let got = app.panel(Kind::Sanctions).ids(panel);

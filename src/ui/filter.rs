@@ -3,7 +3,7 @@
 //! kept up to date one record at a time as records arrive.
 
 use crate::model::store::{Panel, Place};
-use crate::model::Record;
+use crate::model::Packed;
 use rustc_hash::FxHashSet;
 
 /// Records looked at per slice: a few milliseconds.
@@ -33,9 +33,9 @@ impl FilterJob {
         for (place, entry) in panel.below(self.below) {
             looked += 1;
             self.below = Some(place);
-            let r = &entry.current().record;
-            if matches(r, &self.needle) && !self.arrived.contains(&*r.id) {
-                rows.push(r.id.to_string());
+            let r = entry.current().packed();
+            if matches(r, &self.needle) && !self.arrived.contains(r.id()) {
+                rows.push(r.id().to_string());
             }
             if looked == SLICE {
                 return false;
@@ -55,7 +55,7 @@ impl FilterJob {
 }
 
 /// Whether any of a record's fields (declared or not), or its id, contains `needle` (lower case).
-pub fn matches(r: &Record, needle: &str) -> bool {
+pub fn matches(r: &Packed, needle: &str) -> bool {
     r.any_text(&mut |t| crate::text::contains_ignore_case(t, needle))
 }
 
@@ -66,7 +66,7 @@ pub fn refresh(rows: &mut Vec<String>, panel: &Panel, id: &str, needle: &str) {
         rows.remove(at);
     }
     let Some(entry) = panel.get(id) else { return };
-    if !matches(&entry.current().record, needle) {
+    if !matches(entry.current().packed(), needle) {
         return;
     }
     let Some(place) = panel.place_of(id) else { return };

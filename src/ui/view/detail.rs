@@ -33,7 +33,7 @@ pub fn render(
         return window(frame, rect, app, Line::raw(" Detail "), lines, scroll);
     };
     let current = entry.current();
-    let rec = &current.record;
+    let rec = &current.record();
     let mark = app.panel(kind).marks.get(id).copied();
     let mut lines = vec![Line::styled(rec.title().to_owned(), theme.title)];
     let mut sub = vec![Span::styled(format!("{kind} · {} · {}", rec.id, rec.ts.text()), theme.muted)];
@@ -74,8 +74,9 @@ pub fn render(
     ));
     let mut previous: Option<Vec<(String, String, bool)>> = None;
     for v in history {
-        let now = field_list(&v.record);
-        let when = v.record.ts.utc.format("%Y-%m-%d %H:%M").to_string();
+        let record = v.record();
+        let now = field_list(&record);
+        let when = record.ts.utc.format("%Y-%m-%d %H:%M").to_string();
         let place = format!("{}:{}", file_name(&v.origin.file), v.origin.line);
         lines.push(Line::from(vec![
             Span::raw("  "),
@@ -171,7 +172,7 @@ fn links_section(
     for (i, (k, tid)) in targets.iter().enumerate() {
         let (title, note) = match data.store.panel(*k).get(tid) {
             Some(e) => {
-                let r = &e.current().record;
+                let r = &e.current().record();
                 let note = match &r.body {
                     Body::Sanction(s) => format!(
                         "{} {} {}",

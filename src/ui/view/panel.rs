@@ -108,7 +108,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
         .enumerate()
         .map(|(k, entry)| {
             let i = offset + k;
-            let id = entry.current().record.id.as_ref();
+            let id = entry.current().packed().id();
             let mark = match view.marks.get(id) {
                 Some(Mark::New) => ("+".to_string(), theme.new),
                 Some(Mark::Updated) => ("~".to_string(), theme.new),
@@ -116,12 +116,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
             };
             let mut all = vec![mark];
             let info = data.links.row_info(data.store, kind, id);
-            all.extend(
-                present::cells(&entry.current().record, &info, data.store)
-                    .into_iter()
-                    .map(|(t, tone)| (t, style(tone, theme))),
-            );
-            (i, all, entry)
+            let record = entry.current().record();
+            all.extend(present::cells(&record, &info, data.store).into_iter().map(|(t, tone)| (t, style(tone, theme))));
+            (i, all, record)
         })
         .collect();
     let mut wanted: Vec<u16> = (0..cols.len())
@@ -141,9 +138,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
             .style(theme.header);
     let rows: Vec<Row> = visible
         .into_iter()
-        .map(|(i, mut all, entry)| {
+        .map(|(i, mut all, record)| {
             if let (Kind::Aid, Some(Some(w))) = (kind, widths.get(AID_BAR)) {
-                if let crate::model::Body::Aid(a) = &entry.current().record.body {
+                if let crate::model::Body::Aid(a) = &record.body {
                     all[AID_BAR].0 = bar(a.delivered, a.amount, *w);
                 }
             }
@@ -153,7 +150,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
                 Cell::from(Span::styled(fit(text, w, false), *style))
             });
             let mut row = Row::new(row_cells.collect::<Vec<_>>());
-            if data.highlighted(kind, &entry.current().record.id) {
+            if data.highlighted(kind, &record.id) {
                 row = row.style(theme.warn.add_modifier(Modifier::BOLD));
             }
             if i == selected && focused {
@@ -196,7 +193,7 @@ fn trend_line(view: &crate::ui::app::PanelView, kind: Kind, theme: &crate::ui::t
 }
 
 /// A row to draw: its index in the panel, its cells with their styles, and its record.
-type VisibleRow<'a> = (usize, Vec<(String, Style)>, &'a crate::model::Entry);
+type VisibleRow = (usize, Vec<(String, Style)>, crate::model::Record);
 
 /// The aid panel's delivered column, counting the marker column.
 const AID_BAR: usize = AID_DELIVERED + 1;
