@@ -213,11 +213,11 @@ impl<E: Send + 'static> Pipeline<E> {
 
 fn parse(bytes: &[u8], l: &Line, preparer: &Preparer) -> Parsed {
     {
-        match jsonl::parse_line(&bytes[l.bytes.clone()], l.kind) {
+        match jsonl::parse_packed(&bytes[l.bytes.clone()], l.kind) {
             Ok(None) => Parsed::Blank,
             Ok(Some(record)) => {
                 let prepared = preparer.prepare(&record);
-                Parsed::Record(Packed::pack(&record), prepared, Origin { file: l.file.clone(), line: l.line })
+                Parsed::Record(record, prepared, Origin { file: l.file.clone(), line: l.line })
             }
             Err(message) => Parsed::Bad { file: l.file.clone(), line: l.line, message },
         }

@@ -296,7 +296,7 @@ impl Engine {
             }
             for id in &gone {
                 if let Some(entry) = self.store.panel_mut(kind).remove(id) {
-                    self.links.forget(kind, id, &self.links.prepare(&entry.current().record()));
+                    self.links.forget(kind, id, &self.links.prepare(entry.current().packed()));
                 }
                 self.highlighted.remove(&(kind, id.clone()));
             }
@@ -506,7 +506,10 @@ fn apply(
     let kind = record.kind();
     let applied = store.apply_packed(record, origin.clone());
     let (applied, id) = (applied.0, applied.1);
-    links.follow(store, kind, &id, prepared, applied);
+    match prepared {
+        Some(prepared) => links.follow_shared(store, kind, &id, prepared, applied),
+        None => links.follow(store, kind, &id, None, applied),
+    }
     match applied {
         Applied::Added => out.push(Change::RecordAdded { kind, id, origin, news }),
         Applied::Updated { versions, .. } => out.push(Change::RecordUpdated { kind, id, origin, versions, news }),

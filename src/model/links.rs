@@ -5,7 +5,8 @@
 //! - name forms (see [`super::names`]) of every sanctions target and supplier, with their aliases;
 //! - categories (from the vocabulary in config.toml: category → keywords) of every shortage and package.
 
-use super::record::{Body, Record};
+use super::packed::Packed;
+use super::record::Body;
 use super::store::{Applied, Store};
 use super::vocab::{Action, Kind, ShortageStatus, Stage};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -56,17 +57,24 @@ pub struct Preparer {
 
 impl Preparer {
     /// What the indexes need of a record: its name forms and categories.
-    pub fn prepare(&self, rec: &Record) -> Prepared {
-        let (names, texts): (Vec<&str>, Vec<&str>) = match &rec.body {
-            Body::Sanction(s) => (s.target.iter().chain(&s.aliases).map(|t| &**t).collect(), vec![]),
-            Body::Supplier(s) => (s.name.iter().chain(&s.aliases).map(|t| &**t).collect(), vec![]),
-            Body::Shortage(s) => (vec![], s.category.iter().chain(&s.item).map(|t| &**t).collect()),
-            Body::Aid(a) => (vec![], a.items.iter().map(|t| &**t).collect()),
-        };
-        let mut forms = form_hashes(&names);
+    pub fn prepare(&self, rec: &Packed) -> Prepared {
+        let kind = rec.kind();
+        let mut forms = Vec::new();
+        let mut texts: Vec<String> = Vec::new();
+        rec.declared_texts(&mut |field, t| match (kind, field) {
+            (Kind::Sanctions, "target" | "aliases") | (Kind::Suppliers, "name" | "aliases") => {
+                forms.extend(super::names::form_hash(t))
+            }
+            (Kind::Shortages, "category" | "item") | (Kind::Aid, "items") => texts.push(t.to_owned()),
+            _ => {}
+        });
         forms.sort_unstable();
         forms.dedup();
-        let categories = if texts.is_empty() { Vec::new() } else { self.category_indexes(&texts) };
+        let categories = if texts.is_empty() {
+            Vec::new()
+        } else {
+            self.category_indexes(&texts.iter().map(String::as_str).collect::<Vec<_>>())
+        };
         Prepared { forms, categories }
     }
 
@@ -181,7 +189,7 @@ impl Links {
     }
 
     /// What the indexes need of a record (see [`Preparer::prepare`]).
-    pub fn prepare(&self, rec: &Record) -> Prepared {
+    pub fn prepare(&self, rec: &Packed) -> Prepared {
         self.preparer.prepare(rec)
     }
 
@@ -199,13 +207,22 @@ impl Links {
         match applied {
             Applied::Added => {}
             Applied::Updated { current: true, .. } if history.len() >= 2 => {
-                let before = self.prepare(&history[history.len() - 2].record());
+                let before = self.prepare(history[history.len() - 2].packed());
                 self.forget(kind, id, &before);
             }
             _ => return,
         }
-        let prepared = prepared.unwrap_or_else(|| self.prepare(&entry.current().record()));
+        let prepared = prepared.unwrap_or_else(|| self.prepare(entry.current().packed()));
         self.index(kind, shared.clone(), &prepared);
+    }
+
+    /// [`Links::follow`] with the new version prepared and the store's own copy of its id, as
+    /// [`Store::apply_shared`] gave it: a new record is indexed without looking it up again.
+    pub fn follow_shared(&mut self, store: &Store, kind: Kind, id: &Arc<str>, prepared: Prepared, applied: Applied) {
+        match applied {
+            Applied::Added => self.index(kind, id.clone(), &prepared),
+            _ => self.follow(store, kind, id, Some(prepared), applied),
+        }
     }
 
     /// Indexes a record's version in force, prepared by [`Links::prepare`].
@@ -215,10 +232,10 @@ impl Links {
         }
         for f in &prepared.forms {
             let holder = (kind, id.clone());
-            match self.names.get_mut(f) {
-                Some(holders) => holders.push(holder),
-                None => {
-                    self.names.insert(*f, Holders::One(holder));
+            match self.names.entry(*f) {
+                std::collections::hash_map::Entry::Occupied(mut o) => o.get_mut().push(holder),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(Holders::One(holder));
                 }
             }
         }
@@ -254,12 +271,12 @@ impl Links {
 
     /// The categories of a record's version in force.
     fn categories_now(&self, store: &Store, kind: Kind, id: &str) -> Vec<Category> {
-        store.panel(kind).get(id).map(|e| self.prepare(&e.current().record()).categories).unwrap_or_default()
+        store.panel(kind).get(id).map(|e| self.prepare(e.current().packed()).categories).unwrap_or_default()
     }
 
     /// The name forms of a record's version in force.
     fn forms_now(&self, store: &Store, kind: Kind, id: &str) -> Vec<u64> {
-        store.panel(kind).get(id).map(|e| self.prepare(&e.current().record()).forms).unwrap_or_default()
+        store.panel(kind).get(id).map(|e| self.prepare(e.current().packed()).forms).unwrap_or_default()
     }
 
     /// The vocabulary's categories that `texts` fall in.
@@ -526,7 +543,7 @@ mod tests {
         assert!(!links.names.is_empty() && !links.categories[1].is_empty());
         for (kind, id) in [(Kind::Sanctions, "s"), (Kind::Shortages, "h")] {
             let gone = store.panel_mut(kind).remove(id).expect("held");
-            links.forget(kind, id, &links.prepare(&gone.current().record()));
+            links.forget(kind, id, &links.prepare(gone.current().packed()));
         }
         assert!(links.names.is_empty(), "found by the soak test: forms of forgotten records piled up");
         assert!(links.categories.iter().all(|c| c.is_empty()));

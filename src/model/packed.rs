@@ -12,11 +12,14 @@
 //! undeclared ones as JSON. Lengths and counts are LEB128; a text is 0 (none), `n << 1 | 1` (shared copy
 //! `n`) or `(len + 1) << 1` followed by its bytes.
 
-use super::record::{Aid, Body, Record, Sanction, Shortage, Supplier, Text, Timestamp};
+use super::loose::{Fields, Loose};
+use super::record::{Aid, Body, FieldError, Record, Sanction, Shortage, Supplier, Text, Timestamp};
 use super::vocab::{Action, Kind, Level, ShortageStatus, Stage, TargetType};
+use crate::text::{clean, clean_cow};
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::sync::{LazyLock, Mutex, RwLock, RwLockReadGuard};
 
 /// One version of a record, packed.
@@ -32,8 +35,50 @@ enum Ty {
     Text,
     List,
     /// One of a closed vocabulary, by its place in the vocabulary's `ALL`.
-    Word(fn(usize) -> Option<&'static str>),
+    Word(Vocab),
     Num,
+}
+
+/// The closed vocabularies word fields take their values from.
+#[derive(Clone, Copy)]
+enum Vocab {
+    Action,
+    TargetType,
+    Level,
+    Stage,
+    ShortageStatus,
+}
+
+impl Vocab {
+    fn name(self, i: usize) -> Option<&'static str> {
+        match self {
+            Vocab::Action => Action::ALL.get(i).map(|v| v.as_str()),
+            Vocab::TargetType => TargetType::ALL.get(i).map(|v| v.as_str()),
+            Vocab::Level => Level::ALL.get(i).map(|v| v.as_str()),
+            Vocab::Stage => Stage::ALL.get(i).map(|v| v.as_str()),
+            Vocab::ShortageStatus => ShortageStatus::ALL.get(i).map(|v| v.as_str()),
+        }
+    }
+
+    fn parse(self, s: &str) -> Option<u8> {
+        match self {
+            Vocab::Action => Action::parse(s).map(|v| v as u8),
+            Vocab::TargetType => TargetType::parse(s).map(|v| v as u8),
+            Vocab::Level => Level::parse(s).map(|v| v as u8),
+            Vocab::Stage => Stage::parse(s).map(|v| v as u8),
+            Vocab::ShortageStatus => ShortageStatus::parse(s).map(|v| v as u8),
+        }
+    }
+
+    fn expected(self) -> String {
+        match self {
+            Vocab::Action => Action::expected(),
+            Vocab::TargetType => TargetType::expected(),
+            Vocab::Level => Level::expected(),
+            Vocab::Stage => Stage::expected(),
+            Vocab::ShortageStatus => ShortageStatus::expected(),
+        }
+    }
 }
 
 /// A declared field: its name, how it is written, and whether its values are shared (see [`shared`]).
@@ -42,10 +87,10 @@ struct Field(&'static str, Ty, bool);
 const SANCTION: &[Field] = &[
     Field("authority", Ty::Text, true),
     Field("program", Ty::Text, true),
-    Field("action", Ty::Word(|i| Action::ALL.get(i).map(|v| v.as_str())), false),
+    Field("action", Ty::Word(Vocab::Action), false),
     Field("target", Ty::Text, false),
     Field("aliases", Ty::List, false),
-    Field("target_type", Ty::Word(|i| TargetType::ALL.get(i).map(|v| v.as_str())), false),
+    Field("target_type", Ty::Word(Vocab::TargetType), false),
     Field("country", Ty::Text, true),
     Field("reason", Ty::Text, true),
     Field("source", Ty::Text, true),
@@ -55,7 +100,7 @@ const SUPPLIER: &[Field] = &[
     Field("aliases", Ty::List, false),
     Field("country", Ty::Text, true),
     Field("goods", Ty::List, true),
-    Field("risk", Ty::Word(|i| Level::ALL.get(i).map(|v| v.as_str())), false),
+    Field("risk", Ty::Word(Vocab::Level), false),
     Field("customers", Ty::List, false),
     Field("status", Ty::Text, true),
     Field("source", Ty::Text, true),
@@ -65,7 +110,7 @@ const AID: &[Field] = &[
     Field("title", Ty::Text, false),
     Field("amount", Ty::Num, false),
     Field("currency", Ty::Text, true),
-    Field("stage", Ty::Word(|i| Stage::ALL.get(i).map(|v| v.as_str())), false),
+    Field("stage", Ty::Word(Vocab::Stage), false),
     Field("delivered", Ty::Num, false),
     Field("items", Ty::List, true),
     Field("source", Ty::Text, true),
@@ -74,8 +119,8 @@ const SHORTAGE: &[Field] = &[
     Field("category", Ty::Text, true),
     Field("item", Ty::Text, true),
     Field("region", Ty::Text, true),
-    Field("severity", Ty::Word(|i| Level::ALL.get(i).map(|v| v.as_str())), false),
-    Field("status", Ty::Word(|i| ShortageStatus::ALL.get(i).map(|v| v.as_str())), false),
+    Field("severity", Ty::Word(Vocab::Level), false),
+    Field("status", Ty::Word(Vocab::ShortageStatus), false),
     Field("reported_by", Ty::Text, true),
     Field("source", Ty::Text, true),
 ];
@@ -92,18 +137,12 @@ fn schema(kind: Kind) -> &'static [Field] {
 impl Packed {
     /// Packs a record.
     pub fn pack(r: &Record) -> Packed {
-        let mut w = Writer(Vec::with_capacity(128));
         let level = match &r.body {
             Body::Supplier(s) => s.risk,
             Body::Shortage(s) => s.severity,
             _ => None,
         };
-        w.0.push(r.kind as u8);
-        w.0.push(level.map_or(NONE, |l| l as u8));
-        w.0.extend_from_slice(&r.ts.utc.timestamp().to_le_bytes());
-        w.0.extend_from_slice(&r.ts.utc.timestamp_subsec_nanos().to_le_bytes());
-        w.str(&r.id);
-        w.str(r.ts.written().unwrap_or(""));
+        let mut w = Writer::start(r.kind, level.map(|l| l as u8), &r.id, &r.ts);
         let f = schema(r.kind);
         match &r.body {
             Body::Sanction(s) => {
@@ -147,14 +186,75 @@ impl Packed {
                 w.text(&s.source, &f[6]);
             }
         }
-        if r.extra.is_empty() {
-            w.varint(0);
-        } else {
-            let json = serde_json::to_vec(&r.extra).unwrap_or_default();
-            w.varint(json.len() as u64);
-            w.0.extend_from_slice(&json);
-        }
+        w.extra(&r.extra);
         Packed(w.0.into_boxed_slice())
+    }
+
+    /// Packs a line's fields as a record of `kind`: its declared fields are checked (an error names the
+    /// field, what was expected and what was found), cleaned for display and written; the others are
+    /// kept as undeclared fields.
+    pub fn from_fields(kind: Kind, id: &str, ts: &Timestamp, mut fields: Fields<'_>) -> Result<Packed, FieldError> {
+        let mut w = Writer::start(kind, None, id, ts);
+        for field in schema(kind) {
+            let Field(name, ty, _) = field;
+            let value = match fields.take(name) {
+                None | Some(Loose::Null) => None,
+                Some(v) => Some(v),
+            };
+            match (ty, value) {
+                (Ty::Text, None) => w.varint(0),
+                (Ty::Word(_), None) => w.word(None),
+                (Ty::Num, None) => w.num(None),
+                (Ty::Text, Some(Loose::Str(s))) => match cleaned(s) {
+                    Some(t) => w.item(&t, field),
+                    None => w.varint(0),
+                },
+                (Ty::Text, Some(v)) => return Err(wrong(name, "a string", &v)),
+                (Ty::List, value) => {
+                    let items = match value {
+                        None => Vec::new(),
+                        Some(Loose::Str(s)) => cleaned(s).into_iter().collect(),
+                        Some(Loose::List(list)) => {
+                            let mut items = Vec::with_capacity(list.len());
+                            for item in list {
+                                match item {
+                                    Loose::Str(s) => items.extend(cleaned(s)),
+                                    Loose::Null => {}
+                                    other => return Err(wrong(name, "a list of strings", &other)),
+                                }
+                            }
+                            items
+                        }
+                        Some(v) => return Err(wrong(name, "a list of strings", &v)),
+                    };
+                    w.varint(items.len() as u64);
+                    for t in &items {
+                        w.item(t, field);
+                    }
+                }
+                (Ty::Word(vocab), Some(Loose::Str(s))) => {
+                    let Some(v) = vocab.parse(&s) else {
+                        return Err(FieldError {
+                            field: (*name).to_owned(),
+                            expected: format!("one of {}", vocab.expected()),
+                            found: format!("{:?}", clean(&s)),
+                        });
+                    };
+                    if matches!(*name, "risk" | "severity") {
+                        w.0[1] = v;
+                    }
+                    w.word(Some(v));
+                }
+                (Ty::Word(vocab), Some(v)) => return Err(wrong(name, &format!("one of {}", vocab.expected()), &v)),
+                (Ty::Num, Some(Loose::Num(n))) => match n.as_f64() {
+                    Some(f) if f.is_finite() && f >= 0.0 => w.num(Some(f)),
+                    _ => return Err(wrong(name, "a finite number, zero or more", &Loose::Num(n))),
+                },
+                (Ty::Num, Some(v)) => return Err(wrong(name, "a number", &v)),
+            }
+        }
+        w.extra(&fields.into_map());
+        Ok(Packed(w.0.into_boxed_slice()))
     }
 
     /// The whole record.
@@ -301,6 +401,21 @@ impl Packed {
     /// undeclared one (texts nested in it under its name; booleans as `true`/`false` with `bools`, as rules
     /// read them).
     fn any_field_text(&self, bools: bool, test: &mut dyn FnMut(&str, &str) -> bool) -> bool {
+        let Some(mut r) = self.any_declared_text(test) else { return true };
+        r.extra().iter().any(|(k, v)| value_text(k, v, bools, test))
+    }
+
+    /// Every (field, text) of the declared fields, as [`Packed::any_text`] visits them.
+    pub fn declared_texts(&self, each: &mut dyn FnMut(&str, &str)) {
+        self.any_declared_text(&mut |f, t| {
+            each(f, t);
+            false
+        });
+    }
+
+    /// Whether `test` holds for a declared field's text: `None` when it does, else the reader left on the
+    /// undeclared fields.
+    fn any_declared_text(&self, test: &mut dyn FnMut(&str, &str) -> bool) -> Option<Reader<'_>> {
         let table = table();
         let mut r = Reader { b: &self.0, at: HEADER };
         r.str();
@@ -318,14 +433,14 @@ impl Packed {
                     }
                     hit
                 }
-                Ty::Word(word) => word(r.u8() as usize).is_some_and(|w| test(name, w)),
+                Ty::Word(vocab) => vocab.name(r.u8() as usize).is_some_and(|w| test(name, w)),
                 Ty::Num => r.num().is_some_and(|n| test(name, &number_text(n))),
             };
             if hit {
-                return true;
+                return None;
             }
         }
-        r.extra().iter().any(|(k, v)| value_text(k, v, bools, test))
+        Some(r)
     }
 }
 
@@ -344,9 +459,44 @@ fn value_text(name: &str, v: &Value, bools: bool, test: &mut dyn FnMut(&str, &st
     }
 }
 
+/// A string field's text, cleaned and trimmed; none when that leaves nothing.
+fn cleaned(s: Cow<'_, str>) -> Option<Cow<'_, str>> {
+    let t = match s {
+        Cow::Borrowed(b) => clean_cow(b.trim()),
+        Cow::Owned(o) => Cow::Owned(clean_cow(o.trim()).into_owned()),
+    };
+    (!t.is_empty()).then_some(t)
+}
+
+fn wrong(name: &str, expected: &str, found: &Loose<'_>) -> FieldError {
+    FieldError { field: name.to_owned(), expected: expected.to_owned(), found: found.describe() }
+}
+
 struct Writer(Vec<u8>);
 
 impl Writer {
+    /// The header, the id and the time as written.
+    fn start(kind: Kind, level: Option<u8>, id: &str, ts: &Timestamp) -> Writer {
+        let mut w = Writer(Vec::with_capacity(128));
+        w.0.push(kind as u8);
+        w.0.push(level.unwrap_or(NONE));
+        w.0.extend_from_slice(&ts.utc.timestamp().to_le_bytes());
+        w.0.extend_from_slice(&ts.utc.timestamp_subsec_nanos().to_le_bytes());
+        w.str(id);
+        w.str(ts.written().unwrap_or(""));
+        w
+    }
+
+    fn extra(&mut self, extra: &Map<String, Value>) {
+        if extra.is_empty() {
+            self.varint(0);
+        } else {
+            let json = serde_json::to_vec(extra).unwrap_or_default();
+            self.varint(json.len() as u64);
+            self.0.extend_from_slice(&json);
+        }
+    }
+
     fn varint(&mut self, mut v: u64) {
         while v >= 0x80 {
             self.0.push(v as u8 | 0x80);
@@ -367,7 +517,7 @@ impl Writer {
         }
     }
 
-    fn item(&mut self, t: &Text, field: &Field) {
+    fn item(&mut self, t: &str, field: &Field) {
         match field.2.then(|| shared(t)).flatten() {
             Some(n) => self.varint((n as u64) << 1 | 1),
             None => {
@@ -509,13 +659,14 @@ fn table() -> RwLockReadGuard<'static, Vec<Text>> {
 }
 
 /// The number of the shared copy of `t`, made on first sight (none once the table is full).
-fn shared(t: &Text) -> Option<u32> {
-    if let Some(n) = KNOWN.with(|k| k.borrow().get(&**t).copied()) {
+fn shared(t: &str) -> Option<u32> {
+    if let Some(n) = KNOWN.with(|k| k.borrow().get(t).copied()) {
         return Some(n);
     }
+    let t = Text::from(t);
     let n = {
         let mut numbers = NUMBERS.lock().unwrap_or_else(|e| e.into_inner());
-        match numbers.get(&**t) {
+        match numbers.get(&*t) {
             Some(n) => *n,
             None => {
                 let mut table = TABLE.write().unwrap_or_else(|e| e.into_inner());
@@ -537,6 +688,7 @@ fn shared(t: &Text) -> Option<u32> {
 mod tests {
     use super::*;
     use crate::feed::formats::jsonl::parse_line;
+    use serde_json::json;
 
     const LINES: &[&str] = &[
         r#"{"id":"s","ts":"2024-05-01T00:00:00Z","kind":"sanctions","authority":"OFAC","program":"P","action":"designated","target":"T","aliases":["A","B"],"target_type":"bank","country":"CN","reason":"R","source":"S","flag":true}"#,
@@ -549,6 +701,76 @@ mod tests {
 
     fn records() -> Vec<Record> {
         LINES.iter().map(|l| parse_line(l.as_bytes(), None).expect("valid").expect("record")).collect()
+    }
+
+    fn from_json(kind: Kind, v: Value) -> Result<Record, FieldError> {
+        let Value::Object(m) = v else { panic!("not an object") };
+        let ts = Timestamp::parse("2024-05-01T00:00:00Z").expect("ts");
+        Packed::from_fields(kind, "x", &ts, Fields::from_map(m)).map(|p| p.unpack())
+    }
+
+    #[test]
+    fn declared_fields_are_taken_and_undeclared_left() {
+        let r = from_json(
+            Kind::Aid,
+            json!({"donor": "US", "amount": 60.8e9, "stage": "Passed Both", "items": ["155mm"], "vote": 311}),
+        )
+        .expect("valid");
+        match r.body {
+            Body::Aid(a) => {
+                assert_eq!(a.stage, Some(Stage::PassedBoth));
+                assert_eq!(a.amount, Some(60.8e9));
+                assert_eq!(a.items, vec![Text::from("155mm")]);
+            }
+            other => panic!("wrong body {other:?}"),
+        }
+        assert_eq!(Value::Object(r.extra), json!({"vote": 311}));
+    }
+
+    #[test]
+    fn wrong_types_name_the_field() {
+        let err = from_json(Kind::Aid, json!({"amount": "sixty"})).unwrap_err();
+        assert_eq!(err.to_string(), "field `amount`: expected a number, found a string (\"sixty\")");
+        let err = from_json(Kind::Aid, json!({"amount": -1})).unwrap_err();
+        assert_eq!(err.to_string(), "field `amount`: expected a finite number, zero or more, found a number (-1)");
+        let err = from_json(Kind::Shortages, json!({"severity": "dire"})).unwrap_err();
+        assert!(err.to_string().contains("expected one of low, medium, high, critical"), "{err}");
+        let err = from_json(Kind::Shortages, json!({"severity": 3})).unwrap_err();
+        assert!(err.to_string().contains("expected one of low, medium, high, critical, found a number"), "{err}");
+        let err = from_json(Kind::Suppliers, json!({"aliases": [1]})).unwrap_err();
+        assert!(err.to_string().starts_with("field `aliases`: expected a list of strings"), "{err}");
+        let err = from_json(Kind::Sanctions, json!({"target": ["a"]})).unwrap_err();
+        assert!(err.to_string().starts_with("field `target`: expected a string"), "{err}");
+    }
+
+    #[test]
+    fn strings_are_cleaned_and_a_single_alias_is_a_list() {
+        let r =
+            from_json(Kind::Sanctions, json!({"target": " Evil\u{1b}[2J Corp ", "aliases": "E.C.", "country": "  "}));
+        match r.expect("valid").body {
+            Body::Sanction(s) => {
+                assert_eq!(s.target.as_deref(), Some("Evil Corp"));
+                assert_eq!(s.aliases, vec![Text::from("E.C.")]);
+                assert_eq!(s.country, None);
+            }
+            other => panic!("wrong body {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_line_packed_from_its_fields_is_what_its_record_packs_to() {
+        for r in records() {
+            let line = serde_json::to_vec(&{
+                let mut m = r.fields_json();
+                m.insert("id".into(), Value::from(&*r.id));
+                m.insert("ts".into(), Value::from(r.ts.text()));
+                m.insert("kind".into(), Value::from(r.kind.as_str()));
+                m
+            })
+            .expect("json");
+            let p = crate::feed::formats::jsonl::parse_packed(&line, None).expect("valid").expect("record");
+            assert_eq!(p, Packed::pack(&r), "{}", r.id);
+        }
     }
 
     #[test]

@@ -76,32 +76,6 @@ impl Timestamp {
 /// sources, regions, goods) are held once per parser thread rather than once per record (see [`intern`]).
 pub type Text = std::sync::Arc<str>;
 
-/// Fields whose values repeat across records, and are interned. A reason is often the same sentence for
-/// every designation under one order.
-const REPEATING: &[&str] = &[
-    "authority",
-    "program",
-    "reason",
-    "country",
-    "source",
-    "currency",
-    "donor",
-    "region",
-    "category",
-    "reported_by",
-    "status",
-    "item",
-    "goods",
-    "items",
-];
-
-/// At most this many distinct values are interned per thread; past that, values are simply allocated.
-const MAX_INTERNED: usize = 65_536;
-
-thread_local! {
-    static INTERNED: std::cell::RefCell<rustc_hash::FxHashSet<Text>> = Default::default();
-}
-
 /// An optional string as a field's text.
 pub fn text(o: Option<String>) -> Option<Text> {
     o.map(Text::from)
@@ -110,21 +84,6 @@ pub fn text(o: Option<String>) -> Option<Text> {
 /// Strings as a list field's items.
 pub fn texts(v: Vec<String>) -> Vec<Text> {
     v.into_iter().map(Text::from).collect()
-}
-
-/// The thread's shared copy of `s` (made on first sight).
-pub fn intern(s: &str) -> Text {
-    INTERNED.with(|set| {
-        let mut set = set.borrow_mut();
-        if let Some(t) = set.get(s) {
-            return t.clone();
-        }
-        let t: Text = Text::from(s);
-        if set.len() < MAX_INTERNED {
-            set.insert(t.clone());
-        }
-        t
-    })
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ`, the form nearly every feed writes, read without the general RFC 3339 parser;
@@ -251,54 +210,7 @@ impl fmt::Display for FieldError {
     }
 }
 
-/// Takes the declared fields of `kind` out of `fields`, leaving the undeclared ones behind.
 impl Body {
-    pub fn take_from(kind: Kind, fields: &mut Fields<'_>) -> Result<Body, FieldError> {
-        let mut t = Taker(fields);
-        Ok(match kind {
-            Kind::Sanctions => Body::Sanction(Sanction {
-                authority: t.text("authority")?,
-                program: t.text("program")?,
-                action: t.word("action", Action::parse, Action::expected)?,
-                target: t.text("target")?,
-                aliases: t.list("aliases")?,
-                target_type: t.word("target_type", TargetType::parse, TargetType::expected)?,
-                country: t.text("country")?,
-                reason: t.text("reason")?,
-                source: t.text("source")?,
-            }),
-            Kind::Suppliers => Body::Supplier(Supplier {
-                name: t.text("name")?,
-                aliases: t.list("aliases")?,
-                country: t.text("country")?,
-                goods: t.list("goods")?,
-                risk: t.word("risk", Level::parse, Level::expected)?,
-                customers: t.list("customers")?,
-                status: t.text("status")?,
-                source: t.text("source")?,
-            }),
-            Kind::Aid => Body::Aid(Aid {
-                donor: t.text("donor")?,
-                title: t.text("title")?,
-                amount: t.number("amount")?,
-                currency: t.text("currency")?,
-                stage: t.word("stage", Stage::parse, Stage::expected)?,
-                delivered: t.number("delivered")?,
-                items: t.list("items")?,
-                source: t.text("source")?,
-            }),
-            Kind::Shortages => Body::Shortage(Shortage {
-                category: t.text("category")?,
-                item: t.text("item")?,
-                region: t.text("region")?,
-                severity: t.word("severity", Level::parse, Level::expected)?,
-                status: t.word("status", ShortageStatus::parse, ShortageStatus::expected)?,
-                reported_by: t.text("reported_by")?,
-                source: t.text("source")?,
-            }),
-        })
-    }
-
     /// The declared fields of a kind, in the order they are shown.
     pub fn declared(kind: Kind) -> &'static [&'static str] {
         match kind {
@@ -343,14 +255,20 @@ impl Record {
             Kind::Aid => "title",
             Kind::Shortages => "item",
         };
-        let mut fields = Fields::new(vec![(field.into(), Loose::Str(name.to_owned().into()))]);
-        let body = Body::take_from(kind, &mut fields).unwrap_or(match kind {
-            Kind::Sanctions => Body::Sanction(Sanction::default()),
-            Kind::Suppliers => Body::Supplier(Supplier::default()),
-            Kind::Aid => Body::Aid(Aid::default()),
-            Kind::Shortages => Body::Shortage(Shortage::default()),
-        });
-        Record { kind, id: id.into(), ts: Timestamp::from_utc(chrono::Utc::now()), body, extra: Map::new() }
+        let fields = Fields::new(vec![(field.into(), Loose::Str(name.to_owned().into()))]);
+        let ts = Timestamp::from_utc(chrono::Utc::now());
+        match super::packed::Packed::from_fields(kind, id, &ts, fields) {
+            Ok(packed) => packed.unpack(),
+            Err(_) => {
+                let body = match kind {
+                    Kind::Sanctions => Body::Sanction(Sanction::default()),
+                    Kind::Suppliers => Body::Supplier(Supplier::default()),
+                    Kind::Aid => Body::Aid(Aid::default()),
+                    Kind::Shortages => Body::Shortage(Shortage::default()),
+                };
+                Record { kind, id: id.into(), ts, body, extra: Map::new() }
+            }
+        }
     }
 
     /// Every field of this version, declared and undeclared, as one JSON object (without id, kind and ts).
@@ -364,98 +282,6 @@ impl Record {
         }
         map
     }
-}
-
-/// Removes typed fields from a line's fields, with errors that name the field.
-struct Taker<'f, 'a>(&'f mut Fields<'a>);
-
-impl<'a> Taker<'_, 'a> {
-    /// A field, absent when missing or null.
-    fn take(&mut self, name: &str) -> Option<Loose<'a>> {
-        match self.0.take(name) {
-            None | Some(Loose::Null) => None,
-            Some(v) => Some(v),
-        }
-    }
-
-    fn text(&mut self, name: &str) -> Result<Option<Text>, FieldError> {
-        match self.take(name) {
-            None => Ok(None),
-            Some(Loose::Str(s)) => Ok(text_of(s, name)),
-            Some(v) => Err(wrong(name, "a string", &v)),
-        }
-    }
-
-    /// A list of strings; a single string is a list of one.
-    fn list(&mut self, name: &str) -> Result<Vec<Text>, FieldError> {
-        match self.take(name) {
-            None => Ok(Vec::new()),
-            Some(Loose::Str(s)) => Ok(text_of(s, name).into_iter().collect()),
-            Some(Loose::List(items)) => {
-                let mut out = Vec::with_capacity(items.len());
-                for item in items {
-                    match item {
-                        Loose::Str(s) => out.extend(text_of(s, name)),
-                        Loose::Null => {}
-                        other => return Err(wrong(name, "a list of strings", &other)),
-                    }
-                }
-                Ok(out)
-            }
-            Some(v) => Err(wrong(name, "a list of strings", &v)),
-        }
-    }
-
-    fn number(&mut self, name: &str) -> Result<Option<f64>, FieldError> {
-        match self.take(name) {
-            None => Ok(None),
-            Some(Loose::Num(n)) => match n.as_f64() {
-                Some(f) if f.is_finite() && f >= 0.0 => Ok(Some(f)),
-                _ => Err(wrong(name, "a finite number, zero or more", &Loose::Num(n))),
-            },
-            Some(v) => Err(wrong(name, "a number", &v)),
-        }
-    }
-
-    fn word<T>(
-        &mut self,
-        name: &str,
-        parse: fn(&str) -> Option<T>,
-        expected: fn() -> String,
-    ) -> Result<Option<T>, FieldError> {
-        match self.take(name) {
-            None => Ok(None),
-            Some(Loose::Str(s)) => match parse(&s) {
-                Some(v) => Ok(Some(v)),
-                None => Err(FieldError {
-                    field: name.to_owned(),
-                    expected: format!("one of {}", expected()),
-                    found: format!("{:?}", clean(&s)),
-                }),
-            },
-            Some(v) => Err(wrong(name, &format!("one of {}", expected()), &v)),
-        }
-    }
-}
-
-/// A string field's text, cleaned and trimmed; none when empty. Values of [`REPEATING`] fields are interned.
-fn text_of(s: std::borrow::Cow<'_, str>, field: &str) -> Option<Text> {
-    let t = s.trim();
-    if t.is_empty() {
-        return None;
-    }
-    let cleaned = crate::text::clean_cow(t);
-    if cleaned.is_empty() {
-        None
-    } else if REPEATING.contains(&field) {
-        Some(intern(&cleaned))
-    } else {
-        Some(Text::from(&*cleaned))
-    }
-}
-
-fn wrong(name: &str, expected: &str, found: &Loose<'_>) -> FieldError {
-    FieldError { field: name.to_owned(), expected: expected.to_owned(), found: found.describe() }
 }
 
 /// A short description of a JSON value for error messages: its type, and the value when it is short.
@@ -484,57 +310,6 @@ pub fn clean_value(v: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    fn fields(v: Value) -> Fields<'static> {
-        match v {
-            Value::Object(m) => Fields::from_map(m),
-            _ => panic!("not an object"),
-        }
-    }
-
-    #[test]
-    fn declared_fields_are_taken_and_undeclared_left() {
-        let mut f =
-            fields(json!({"donor": "US", "amount": 60.8e9, "stage": "Passed Both", "items": ["155mm"], "vote": 311}));
-        let body = Body::take_from(Kind::Aid, &mut f).expect("valid");
-        match body {
-            Body::Aid(a) => {
-                assert_eq!(a.stage, Some(Stage::PassedBoth));
-                assert_eq!(a.amount, Some(60.8e9));
-                assert_eq!(a.items, vec![Text::from("155mm")]);
-            }
-            other => panic!("wrong body {other:?}"),
-        }
-        assert_eq!(Value::Object(f.into_map()), json!({"vote": 311}));
-    }
-
-    #[test]
-    fn wrong_types_name_the_field() {
-        let mut f = fields(json!({"amount": "sixty"}));
-        let err = Body::take_from(Kind::Aid, &mut f).unwrap_err();
-        assert_eq!(err.to_string(), "field `amount`: expected a number, found a string (\"sixty\")");
-
-        let mut f = fields(json!({"severity": "dire"}));
-        let err = Body::take_from(Kind::Shortages, &mut f).unwrap_err();
-        assert!(err.to_string().contains("expected one of low, medium, high, critical"), "{err}");
-
-        let mut f = fields(json!({"aliases": [1]}));
-        let err = Body::take_from(Kind::Suppliers, &mut f).unwrap_err();
-        assert!(err.to_string().starts_with("field `aliases`: expected a list of strings"), "{err}");
-    }
-
-    #[test]
-    fn strings_are_cleaned_and_a_single_alias_is_a_list() {
-        let mut f = fields(json!({"target": "Evil\u{1b}[2J Corp", "aliases": "E.C."}));
-        match Body::take_from(Kind::Sanctions, &mut f).expect("valid") {
-            Body::Sanction(s) => {
-                assert_eq!(s.target.as_deref(), Some("Evil Corp"));
-                assert_eq!(s.aliases, vec![Text::from("E.C.")]);
-            }
-            other => panic!("wrong body {other:?}"),
-        }
-    }
 
     #[test]
     fn timestamps_accept_offsets_and_reject_nonsense() {

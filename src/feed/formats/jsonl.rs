@@ -4,12 +4,18 @@
 //! one. The kind's declared fields are typed (see `docs/feeds.md`); any other field is kept as it is.
 
 use crate::model::loose::{parse_object, Loose, NotAnObject};
-use crate::model::record::{Body, Record, Timestamp};
+use crate::model::packed::Packed;
+use crate::model::record::{Record, Timestamp};
 use crate::model::vocab::Kind;
 use crate::text::clean;
 
 /// Parses one line (without its newline). `Ok(None)` for a blank line; `Err` says why the line cannot be used.
 pub fn parse_line(bytes: &[u8], feed_kind: Option<Kind>) -> Result<Option<Record>, String> {
+    parse_packed(bytes, feed_kind).map(|p| p.map(|p| p.unpack()))
+}
+
+/// [`parse_line`], giving the record packed as the store keeps it (straight from the line's fields).
+pub fn parse_packed(bytes: &[u8], feed_kind: Option<Kind>) -> Result<Option<Packed>, String> {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => return Err(format!("not UTF-8: invalid byte at column {}", e.valid_up_to() + 1)),
@@ -42,9 +48,7 @@ pub fn parse_line(bytes: &[u8], feed_kind: Option<Kind>) -> Result<Option<Record
             .ok_or_else(|| format!("`kind` must be one of {}, found {:?}", Kind::expected(), clean(&s)))?,
         Some(other) => return Err(format!("`kind` must be a string, found {}", other.describe())),
     };
-    let body = Body::take_from(kind, &mut fields).map_err(|e| e.to_string())?;
-    let extra = fields.into_map();
-    Ok(Some(Record { kind, id: id.into(), ts, body, extra }))
+    Packed::from_fields(kind, &id, &ts, fields).map(Some).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
