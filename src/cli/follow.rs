@@ -127,5 +127,6 @@ fn text_line(c: &Change) -> String {
         Change::FeedMissing { file } => format!("missing  {}\n", clean_path(file)),
         Change::Alert(a) => format!("alert    {}: {} {} ({})\n", a.rule, a.kind, a.title, a.id),
         Change::Evicted { kind, ids } => format!("evicted  {} {kind} records (retention)\n", ids.len()),
+        Change::Read { kind, file, records } => format!("read     {records} {kind} records ({})\n", clean_path(file)),
     }
 }

@@ -107,6 +107,9 @@ pub fn change(c: &Change, store: &Store, all_links: &Links) -> Value {
         Change::FileReplaced { file } => file_event("file_replaced", file),
         Change::FeedMissing { file } => file_event("feed_missing", file),
         Change::Alert(a) => alert(a),
+        Change::Read { kind, file, records } => {
+            json!({"event": "records_read", "kind": kind, "file": path_text(file), "count": records})
+        }
         Change::Evicted { kind, ids } => {
             json!({"event": "records_evicted", "kind": kind, "count": ids.len(), "ids": ids})
         }

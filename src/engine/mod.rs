@@ -80,6 +80,13 @@ pub enum Change {
     },
     /// A watch rule matched a new or updated record (or a record whose links changed).
     Alert(Box<Alert>),
+    /// Records of `kind` the first read found in `file`: one change for all of them rather than one a
+    /// record (a first read of a million records would otherwise hold a million changes nobody prints).
+    Read {
+        kind: Kind,
+        file: Arc<PathBuf>,
+        records: usize,
+    },
     /// Records forgotten under the panel's retention setting.
     Evicted {
         kind: Kind,
@@ -190,7 +197,7 @@ impl Engine {
     pub fn apply_record(&mut self, record: Record) -> Vec<Change> {
         let mut out = Vec::new();
         let origin = Origin { file: Arc::new(PathBuf::new()), line: 0 };
-        apply(&mut self.store, &mut self.links, Packed::pack(&record), None, origin, true, &mut out);
+        out.extend(apply(&mut self.store, &mut self.links, Packed::pack(&record), None, origin, true));
         let alerts = self.watch(&out, true);
         out.extend(alerts);
         out
@@ -218,7 +225,6 @@ impl Engine {
                 self.store.panel_mut(kind).reserve(guess(bytes[kind.index()]));
             }
             self.links.reserve_names(2 * guess(bytes[Kind::Sanctions.index()] + bytes[Kind::Suppliers.index()]));
-            changes.reserve(guess(bytes.iter().sum()));
         }
         let (store, links, pipeline) = (&mut self.store, &mut self.links, &mut self.pipeline);
         let news = self.started;
@@ -343,6 +349,14 @@ impl Engine {
         }
         // (kind, id, whether the record itself is news)
         let mut affected: Vec<(Kind, String, bool)> = Vec::new();
+        if !was_started {
+            // The first read gives one change per file (`Change::Read`), not one per record: every record
+            // is looked at.
+            for &kind in Kind::ALL {
+                let panel = self.store.panel(kind);
+                affected.extend(panel.newest_from(0).map(|e| (kind, e.current().packed().id().to_string(), false)));
+            }
+        }
         for c in changes {
             if let Change::RecordAdded { kind, id, news, .. } | Change::RecordUpdated { kind, id, news, .. } = c {
                 affected.push((*kind, id.to_string(), *news));
@@ -481,8 +495,19 @@ fn apply_parsed(parsed: Vec<Out<Change>>, store: &mut Store, links: &mut Links, 
     for item in parsed {
         match item {
             Out::Line(Parsed::Blank) => {}
+            Out::Line(Parsed::Record(record, prepared, origin)) if !news => {
+                let (kind, file) = (record.kind(), origin.file.clone());
+                if apply(store, links, record, Some(prepared), origin, news).is_some() {
+                    match out.last_mut() {
+                        Some(Change::Read { kind: k, file: f, records }) if *k == kind && Arc::ptr_eq(f, &file) => {
+                            *records += 1
+                        }
+                        _ => out.push(Change::Read { kind, file, records: 1 }),
+                    }
+                }
+            }
             Out::Line(Parsed::Record(record, prepared, origin)) => {
-                apply(store, links, record, Some(prepared), origin, news, out)
+                out.extend(apply(store, links, record, Some(prepared), origin, news))
             }
             Out::Line(Parsed::Bad { file, line, message }) => {
                 tracing::warn!("{}:{line}: {message}", clean_path(&file));
@@ -501,8 +526,7 @@ fn apply(
     prepared: Option<Prepared>,
     origin: Origin,
     news: bool,
-    out: &mut Vec<Change>,
-) {
+) -> Option<Change> {
     let kind = record.kind();
     let applied = store.apply_packed(record, origin.clone());
     let (applied, id) = (applied.0, applied.1);
@@ -511,9 +535,9 @@ fn apply(
         None => links.follow(store, kind, &id, None, applied),
     }
     match applied {
-        Applied::Added => out.push(Change::RecordAdded { kind, id, origin, news }),
-        Applied::Updated { versions, .. } => out.push(Change::RecordUpdated { kind, id, origin, versions, news }),
-        Applied::Duplicate => {}
+        Applied::Added => Some(Change::RecordAdded { kind, id, origin, news }),
+        Applied::Updated { versions, .. } => Some(Change::RecordUpdated { kind, id, origin, versions, news }),
+        Applied::Duplicate => None,
     }
 }
 
@@ -522,14 +546,14 @@ fn apply(
 fn on_snapshot(store: &mut Store, links: &mut Links, file: &Arc<PathBuf>, e: SnapEvent, out: &mut Vec<Change>) {
     let at = |line: u64| Origin { file: file.clone(), line };
     match e {
-        SnapEvent::Baseline(r, line) => apply(store, links, Packed::pack(&r), None, at(line), false, out),
-        SnapEvent::Added(r, line) => apply(store, links, Packed::pack(&r), None, at(line), true, out),
+        SnapEvent::Baseline(r, line) => out.extend(apply(store, links, Packed::pack(&r), None, at(line), false)),
+        SnapEvent::Added(r, line) => out.extend(apply(store, links, Packed::pack(&r), None, at(line), true)),
         SnapEvent::Amended(mut r, line, fields) => {
             if let Body::Sanction(s) = &mut r.body {
                 s.action = Some(Action::Amended);
             }
             r.extra.insert("changed_fields".into(), serde_json::json!(fields));
-            apply(store, links, Packed::pack(&r), None, at(line), true, out)
+            out.extend(apply(store, links, Packed::pack(&r), None, at(line), true))
         }
         SnapEvent::Removed { kind, id, title } => {
             let mut r = match store.panel(kind).get(&id) {
@@ -544,7 +568,7 @@ fn on_snapshot(store: &mut Store, links: &mut Links, file: &Arc<PathBuf>, e: Sna
             }
             r.extra.remove("changed_fields");
             r.extra.insert("removed_from".into(), serde_json::json!(clean_path(file)));
-            apply(store, links, Packed::pack(&r), None, at(0), true, out)
+            out.extend(apply(store, links, Packed::pack(&r), None, at(0), true))
         }
         SnapEvent::Problem(message) => {
             out.push(Change::FeedError(FeedError { file: file.clone(), line: None, message }))

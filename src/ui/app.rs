@@ -309,6 +309,10 @@ impl App {
                         marks.entry(id.to_string()).or_insert(mark);
                     }
                 }
+                Change::Read { kind, file, .. } => {
+                    touched[kind.index()] = true;
+                    self.feeds.entry(file.clone()).or_default().missing = false;
+                }
                 Change::FeedError(e) => self.feeds.entry(e.file.clone()).or_default().errors += 1,
                 Change::FeedMissing { file } | Change::FileVanished { file } => {
                     self.feeds.entry(file.clone()).or_default().missing = true
@@ -544,6 +548,15 @@ impl App {
         trends(view, panel);
         view.reselect(panel, following, keep);
         self.dirty = true;
+    }
+
+    /// On the first run what the feeds hold is taken as acknowledged, a slice at a time after the first
+    /// frame: an analyst who quits before that is done still has it remembered.
+    pub fn finish_first_acknowledgement(&mut self, store: &Store) {
+        if self.marks_job.as_ref().is_some_and(|j| j.fresh) {
+            while !self.mark_slice(store) {}
+            self.marks_job = None;
+        }
     }
 
     /// Whether a filter is still looking through its panel.

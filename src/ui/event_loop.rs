@@ -140,6 +140,7 @@ pub async fn run(
             _ = int.recv() => return Ok(Exit::Signal("SIGINT")),
         }
         if app.quit {
+            app.finish_first_acknowledgement(engine.store());
             return Ok(Exit::Quit);
         }
         app.settle(engine.store(), engine.links());
