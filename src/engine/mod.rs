@@ -13,7 +13,7 @@ use crate::model::links::{LinkInfo, Links, Prepared};
 use crate::model::packed::Packed;
 use crate::model::record::{Body, Record, Timestamp};
 use crate::model::rules::Rule;
-use crate::model::store::{Applied, Origin, Store};
+use crate::model::store::{Applied, Handle, Origin, Store};
 use crate::model::vocab::Action;
 use crate::model::vocab::Kind;
 use crate::text::clean_path;
@@ -301,8 +301,8 @@ impl Engine {
                 continue;
             }
             for id in &gone {
-                if let Some(entry) = self.store.panel_mut(kind).remove(id) {
-                    self.links.forget(kind, id, &self.links.prepare(entry.current().packed()));
+                if let Some((h, entry)) = self.store.panel_mut(kind).remove(id) {
+                    self.links.forget(kind, h, &self.links.prepare(entry.current().packed()));
                 }
                 self.highlighted.remove(&(kind, id.clone()));
             }
@@ -497,7 +497,7 @@ fn apply_parsed(parsed: Vec<Out<Change>>, store: &mut Store, links: &mut Links, 
             Out::Line(Parsed::Blank) => {}
             Out::Line(Parsed::Record(record, prepared, origin)) if !news => {
                 let (kind, file) = (record.kind(), origin.file.clone());
-                if apply(store, links, record, Some(prepared), origin, news).is_some() {
+                if quietly_apply(store, links, record, Some(prepared), origin).0 != Applied::Duplicate {
                     match out.last_mut() {
                         Some(Change::Read { kind: k, file: f, records }) if *k == kind && Arc::ptr_eq(f, &file) => {
                             *records += 1
@@ -528,17 +528,27 @@ fn apply(
     news: bool,
 ) -> Option<Change> {
     let kind = record.kind();
-    let applied = store.apply_packed(record, origin.clone());
-    let (applied, id) = (applied.0, applied.1);
-    match prepared {
-        Some(prepared) => links.follow_shared(store, kind, &id, prepared, applied),
-        None => links.follow(store, kind, &id, None, applied),
-    }
-    match applied {
-        Applied::Added => Some(Change::RecordAdded { kind, id, origin, news }),
-        Applied::Updated { versions, .. } => Some(Change::RecordUpdated { kind, id, origin, versions, news }),
+    let applied = quietly_apply(store, links, record, prepared, origin.clone());
+    let id = || Arc::from(store.panel(kind).id_of(applied.1).unwrap_or_default());
+    match applied.0 {
+        Applied::Added => Some(Change::RecordAdded { kind, id: id(), origin, news }),
+        Applied::Updated { versions, .. } => Some(Change::RecordUpdated { kind, id: id(), origin, versions, news }),
         Applied::Duplicate => None,
     }
+}
+
+/// [`apply`] without saying what changed (a first read counts records rather than listing them).
+fn quietly_apply(
+    store: &mut Store,
+    links: &mut Links,
+    record: Packed,
+    prepared: Option<Prepared>,
+    origin: Origin,
+) -> (Applied, Handle) {
+    let kind = record.kind();
+    let (applied, h) = store.apply_packed(record, origin);
+    links.follow_handle(store, kind, h, prepared, applied);
+    (applied, h)
 }
 
 /// Turns what a published list's new contents show into versions: an amendment says which fields changed,

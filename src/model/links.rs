@@ -7,7 +7,7 @@
 
 use super::packed::Packed;
 use super::record::Body;
-use super::store::{Applied, Store};
+use super::store::{Applied, Handle, Store};
 use super::vocab::{Action, Kind, ShortageStatus, Stage};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet};
@@ -102,23 +102,23 @@ pub struct LinkInfo {
     pub addresses: Vec<String>,
 }
 
-/// A record in the indexes: its kind and id, the id shared by every index entry of the record.
-type Holder = (Kind, Arc<str>);
+/// A record in the indexes: its kind and its handle in its panel (see [`Handle`]).
+type Holder = (Kind, Handle);
 
 /// A category, by its place in the vocabulary.
 type Category = u16;
 
 /// The indexes. Name forms are kept as 64-bit hashes of the form (FNV-1a): a million records carry about
 /// two million forms, and the chance that two different forms share a hash is about one in ten million.
-/// Ids are the store's own (shared, not copied); what a record was indexed under is worked out again from
-/// the version that was indexed when it has to be forgotten, rather than kept.
+/// Records are held by handle, not id; what a record was indexed under is worked out again from the version
+/// that was indexed when it has to be forgotten, rather than kept.
 #[derive(Default)]
 pub struct Links {
     preparer: Preparer,
     /// form hash → the sanctions records and suppliers that carry the form.
     names: FxHashMap<u64, Holders>,
     /// category → packages (index 0) or shortages (index 1) in it.
-    categories: [FxHashMap<Category, FxHashSet<Arc<str>>>; 2],
+    categories: [FxHashMap<Category, FxHashSet<Handle>>; 2],
     /// Bumped whenever a package is indexed or forgotten: the cover worked out for a set of categories
     /// holds until then, so a screen of shortages costs one walk over the packages, not one per row.
     packages_changed: u64,
@@ -128,7 +128,8 @@ pub struct Links {
 /// The records that carry one name form: almost always one.
 enum Holders {
     One(Holder),
-    Many(Vec<Holder>),
+    /// A boxed slice (16 bytes, where a Vec is 24): a form held by several records is rare.
+    Many(Box<[Holder]>),
 }
 
 impl Holders {
@@ -140,27 +141,22 @@ impl Holders {
     }
 
     fn push(&mut self, h: Holder) {
-        match self {
-            Holders::One(first) => *self = Holders::Many(vec![first.clone(), h]),
-            Holders::Many(v) => v.push(h),
-        }
+        let all: Box<[Holder]> = self.as_slice().iter().copied().chain([h]).collect();
+        *self = Holders::Many(all);
     }
 
     /// Takes one holder out; true when none is left.
-    fn remove(&mut self, kind: Kind, id: &str) -> bool {
-        match self {
-            Holders::One(h) => h.0 == kind && &*h.1 == id,
-            Holders::Many(v) => {
-                v.retain(|h| !(h.0 == kind && &*h.1 == id));
-                match v.len() {
-                    0 => true,
-                    1 => {
-                        let last = v[0].clone();
-                        *self = Holders::One(last);
-                        false
-                    }
-                    _ => false,
-                }
+    fn remove(&mut self, holder: Holder) -> bool {
+        let rest: Vec<Holder> = self.as_slice().iter().copied().filter(|h| *h != holder).collect();
+        match rest[..] {
+            [] => true,
+            [one] => {
+                *self = Holders::One(one);
+                false
+            }
+            _ => {
+                *self = Holders::Many(rest.into_boxed_slice());
+                false
             }
         }
     }
@@ -202,36 +198,45 @@ impl Links {
     /// force replaces the one before it in the indexes; an older version arriving late changes nothing.
     /// `prepared` is the new version's, when the caller worked it out already.
     pub fn follow(&mut self, store: &Store, kind: Kind, id: &str, prepared: Option<Prepared>, applied: Applied) {
-        let Some((shared, entry)) = store.panel(kind).get_shared(id) else { return };
+        if let Some(h) = store.panel(kind).handle(id) {
+            self.follow_handle(store, kind, h, prepared, applied);
+        }
+    }
+
+    /// [`Links::follow`] for the record a handle names, as [`Store::apply_packed`] gave it.
+    pub fn follow_handle(
+        &mut self,
+        store: &Store,
+        kind: Kind,
+        h: Handle,
+        prepared: Option<Prepared>,
+        applied: Applied,
+    ) {
+        if let (Applied::Added, Some(prepared)) = (applied, &prepared) {
+            // A new record: nothing was indexed before, and there is nothing to look up.
+            return self.index(kind, h, prepared);
+        }
+        let Some(entry) = store.panel(kind).by_handle(h) else { return };
         let history = entry.history();
         match applied {
             Applied::Added => {}
             Applied::Updated { current: true, .. } if history.len() >= 2 => {
                 let before = self.prepare(history[history.len() - 2].packed());
-                self.forget(kind, id, &before);
+                self.forget(kind, h, &before);
             }
             _ => return,
         }
         let prepared = prepared.unwrap_or_else(|| self.prepare(entry.current().packed()));
-        self.index(kind, shared.clone(), &prepared);
-    }
-
-    /// [`Links::follow`] with the new version prepared and the store's own copy of its id, as
-    /// [`Store::apply_shared`] gave it: a new record is indexed without looking it up again.
-    pub fn follow_shared(&mut self, store: &Store, kind: Kind, id: &Arc<str>, prepared: Prepared, applied: Applied) {
-        match applied {
-            Applied::Added => self.index(kind, id.clone(), &prepared),
-            _ => self.follow(store, kind, id, Some(prepared), applied),
-        }
+        self.index(kind, h, &prepared);
     }
 
     /// Indexes a record's version in force, prepared by [`Links::prepare`].
-    pub fn index(&mut self, kind: Kind, id: Arc<str>, prepared: &Prepared) {
+    pub fn index(&mut self, kind: Kind, h: Handle, prepared: &Prepared) {
         if kind == Kind::Aid {
             self.packages_changed += 1;
         }
         for f in &prepared.forms {
-            let holder = (kind, id.clone());
+            let holder = (kind, h);
             match self.names.entry(*f) {
                 std::collections::hash_map::Entry::Occupied(mut o) => o.get_mut().push(holder),
                 std::collections::hash_map::Entry::Vacant(v) => {
@@ -242,26 +247,26 @@ impl Links {
         if !prepared.categories.is_empty() {
             let index = &mut self.categories[side(kind)];
             for c in &prepared.categories {
-                index.entry(*c).or_default().insert(id.clone());
+                index.entry(*c).or_default().insert(h);
             }
         }
     }
 
     /// Forgets a record as it was indexed (`prepared` from the version that was in force); a form or
     /// category nobody is in any more goes too (memory stays flat when retention forgets records).
-    pub fn forget(&mut self, kind: Kind, id: &str, prepared: &Prepared) {
+    pub fn forget(&mut self, kind: Kind, h: Handle, prepared: &Prepared) {
         if kind == Kind::Aid {
             self.packages_changed += 1;
         }
         for form in &prepared.forms {
-            if self.names.get_mut(form).is_some_and(|h| h.remove(kind, id)) {
+            if self.names.get_mut(form).is_some_and(|holders| holders.remove((kind, h))) {
                 self.names.remove(form);
             }
         }
         let index = &mut self.categories[side(kind)];
         for cat in &prepared.categories {
             if let Some(set) = index.get_mut(cat) {
-                set.remove(id);
+                set.remove(&h);
                 if set.is_empty() {
                     index.remove(cat);
                 }
@@ -297,9 +302,10 @@ impl Links {
         if kind == Kind::Aid {
             let mut addressed = BTreeSet::new();
             for cat in &self.categories_now(store, kind, id) {
-                for shortage in self.categories[1].get(cat).into_iter().flatten() {
-                    if !is_resolved(store, shortage) {
-                        addressed.insert(shortage.to_string());
+                for &shortage in self.categories[1].get(cat).into_iter().flatten() {
+                    let shortages = store.panel(Kind::Shortages);
+                    if let (false, Some(id)) = (is_resolved(store, shortage), shortages.id_of(shortage)) {
+                        addressed.insert(id.to_string());
                     }
                 }
             }
@@ -317,8 +323,8 @@ impl Links {
             let mut parties = BTreeSet::new();
             for form in &self.forms_now(store, kind, id) {
                 for k in self.names.get(form).map(Holders::as_slice).unwrap_or_default() {
-                    if k.0 == other {
-                        parties.insert((k.0, k.1.to_string()));
+                    if let (true, Some(id)) = (k.0 == other, store.panel(k.0).id_of(k.1)) {
+                        parties.insert((k.0, id.to_string()));
                     }
                 }
             }
@@ -334,7 +340,7 @@ impl Links {
     }
 
     fn cover(&self, store: &Store, id: &str) -> Cover {
-        if is_resolved(store, id) {
+        if store.panel(Kind::Shortages).handle(id).is_some_and(|h| is_resolved(store, h)) {
             return Cover::Resolved;
         }
         let cats = &self.categories_now(store, Kind::Shortages, id)[..];
@@ -354,15 +360,17 @@ impl Links {
     fn cover_of(&self, store: &Store, cats: &[Category]) -> Cover {
         let mut packages: Vec<(u8, &str)> = Vec::new();
         let mut seen = FxHashSet::default();
+        let aid = store.panel(Kind::Aid);
         for cat in cats {
-            for package in self.categories[0].get(cat).into_iter().flatten() {
+            for &package in self.categories[0].get(cat).into_iter().flatten() {
                 // A package in two of the shortage's categories counts once.
                 if !seen.insert(package) {
                     continue;
                 }
-                match stage_of(store, package) {
+                let (Some(entry), Some(id)) = (aid.by_handle(package), aid.id_of(package)) else { continue };
+                match entry.current().packed().word("stage", Stage::ALL) {
                     Some(Stage::Cancelled) => {}
-                    stage => packages.push((progress(stage), package)),
+                    stage => packages.push((progress(stage), id)),
                 }
             }
         }
@@ -380,15 +388,11 @@ impl Links {
     }
 }
 
-fn is_resolved(store: &Store, id: &str) -> bool {
+fn is_resolved(store: &Store, shortage: Handle) -> bool {
     store
         .panel(Kind::Shortages)
-        .get(id)
+        .by_handle(shortage)
         .is_some_and(|e| e.current().packed().word("status", ShortageStatus::ALL) == Some(ShortageStatus::Resolved))
-}
-
-fn stage_of(store: &Store, id: &str) -> Option<Stage> {
-    store.panel(Kind::Aid).get(id).and_then(|e| e.current().packed().word("stage", Stage::ALL))
 }
 
 /// How far along a package is; 0 for stalled.
@@ -542,8 +546,8 @@ mod tests {
         add(&mut store, &mut links, Kind::Shortages, r#"{"id":"h","ts":"2024-05-01T00:00:00Z","item":"155mm shells"}"#);
         assert!(!links.names.is_empty() && !links.categories[1].is_empty());
         for (kind, id) in [(Kind::Sanctions, "s"), (Kind::Shortages, "h")] {
-            let gone = store.panel_mut(kind).remove(id).expect("held");
-            links.forget(kind, id, &links.prepare(gone.current().packed()));
+            let (h, gone) = store.panel_mut(kind).remove(id).expect("held");
+            links.forget(kind, h, &links.prepare(gone.current().packed()));
         }
         assert!(links.names.is_empty(), "found by the soak test: forms of forgotten records piled up");
         assert!(links.categories.iter().all(|c| c.is_empty()));

@@ -4,7 +4,6 @@ use super::packed::Packed;
 use super::record::Record;
 use super::vocab::Kind;
 use chrono::{DateTime, Utc};
-use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -79,31 +78,77 @@ pub enum Applied {
     Duplicate,
 }
 
+/// A record's number in its panel: what the panel's order and the link indexes hold rather than its id
+/// (4 bytes, where a shared id costs 16 and its allocation 32). A forgotten record's number is given to
+/// the next new record, so a number is only good while its record is held.
+pub type Handle = u32;
+
 /// The records of one kind, and their order, kept as records arrive (never sorted again): a new record
 /// or a new version is a step in a B-tree, however many records the panel holds.
 #[derive(Debug, Default)]
 pub struct Panel {
-    entries: FxHashMap<Arc<str>, Entry>,
-    order: BTreeMap<Place, Arc<str>>,
+    /// Records by handle; `None` for a forgotten record's slot, listed in `free`.
+    slots: Vec<Option<Entry>>,
+    free: Vec<Handle>,
+    /// Handles by id. The table holds only handles: an id is hashed, and compared with the id of the
+    /// record a handle names.
+    ids: hashbrown::HashTable<Handle>,
+    order: BTreeMap<Place, Handle>,
     /// Records at each level (low, medium, high, critical): a supplier's risk, a shortage's severity.
     levels: [usize; 4],
     /// Records per day of their current version's time.
     days: BTreeMap<chrono::NaiveDate, u32>,
 }
 
+fn hash_id(id: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(id.as_bytes());
+    h.finish()
+}
+
+impl Entry {
+    /// The record's id.
+    pub fn id(&self) -> &str {
+        self.current().packed.id()
+    }
+}
+
 impl Panel {
     /// Room for `n` more records, so that a large first read does not grow the index step by step.
     pub fn reserve(&mut self, n: usize) {
-        self.entries.reserve(n);
+        let slots = &self.slots;
+        self.ids.reserve(n, |&h| slot_hash(slots, h));
+        self.slots.reserve(n);
     }
 
-    /// Forgets a record and its history.
-    pub fn remove(&mut self, id: &str) -> Option<Entry> {
-        let entry = self.entries.remove(id)?;
+    /// The handle of the record with this id.
+    pub fn handle(&self, id: &str) -> Option<Handle> {
+        let slots = &self.slots;
+        self.ids.find(hash_id(id), |&h| slot_id(slots, h) == Some(id)).copied()
+    }
+
+    /// The record a handle names.
+    pub fn by_handle(&self, h: Handle) -> Option<&Entry> {
+        self.slots.get(h as usize)?.as_ref()
+    }
+
+    /// The id of the record a handle names.
+    pub fn id_of(&self, h: Handle) -> Option<&str> {
+        slot_id(&self.slots, h)
+    }
+
+    /// Forgets a record and its history, giving them back with the handle the record had.
+    pub fn remove(&mut self, id: &str) -> Option<(Handle, Entry)> {
+        let slots = &self.slots;
+        let found = self.ids.find_entry(hash_id(id), |&h| slot_id(slots, h) == Some(id)).ok()?;
+        let (h, _) = found.remove();
+        let entry = self.slots.get_mut(h as usize)?.take()?;
+        self.free.push(h);
         self.order.remove(&entry.place());
         count_level(&mut self.levels, &entry, false);
         count_day(&mut self.days, entry.place().0, false);
-        Some(entry)
+        Some((h, entry))
     }
 
     /// Records at each level, low to critical (risk for suppliers, severity for shortages).
@@ -113,27 +158,22 @@ impl Panel {
 
     /// The `i`-th record, newest first. Walks from the newest: cheap for the rows near the top.
     pub fn newest(&self, i: usize) -> Option<&Entry> {
-        self.order.values().rev().nth(i).and_then(|id| self.entries.get(id))
+        self.order.values().rev().nth(i).and_then(|&h| self.by_handle(h))
     }
 
     /// Records newest first, from the `i`-th.
     pub fn newest_from(&self, i: usize) -> impl Iterator<Item = &Entry> + '_ {
-        self.order.values().rev().skip(i).filter_map(|id| self.entries.get(id))
-    }
-
-    /// The panel's own copy of an id, to share rather than copy, with its record.
-    pub fn get_shared(&self, id: &str) -> Option<(&Arc<str>, &Entry)> {
-        self.entries.get_key_value(id)
+        self.order.values().rev().skip(i).filter_map(|&h| self.by_handle(h))
     }
 
     /// A record's place in the panel's order (later places are newer).
     pub fn place_of(&self, id: &str) -> Option<Place> {
-        self.entries.get(id).map(Entry::place)
+        self.get(id).map(Entry::place)
     }
 
     /// Records newest first, from just below `place` (from the newest with `None`), with their places.
     pub fn below(&self, place: Option<Place>) -> Box<dyn Iterator<Item = (Place, &Entry)> + '_> {
-        let get = move |(p, id): (&Place, &Arc<str>)| self.entries.get(id).map(|e| (*p, e));
+        let get = move |(p, &h): (&Place, &Handle)| self.by_handle(h).map(|e| (*p, e));
         match place {
             Some(p) => Box::new(self.order.range(..p).rev().filter_map(get)),
             None => Box::new(self.order.iter().rev().filter_map(get)),
@@ -142,7 +182,7 @@ impl Panel {
 
     /// Where a record stands, newest first.
     pub fn position(&self, id: &str) -> Option<usize> {
-        let place = self.entries.get(id)?.place();
+        let place = self.get(id)?.place();
         Some(self.order.range(place..).count() - 1)
     }
 
@@ -161,21 +201,79 @@ impl Panel {
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.ids.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.ids.is_empty()
     }
 
     pub fn get(&self, id: &str) -> Option<&Entry> {
-        self.entries.get(id)
+        self.handle(id).and_then(|h| self.by_handle(h))
     }
 
     /// Every record, newest first: by the current version's time, then by latest arrival.
     pub fn newest_first(&self) -> Vec<&Entry> {
         self.newest_from(0).collect()
     }
+
+    /// Adds a version; see [`Store::apply_packed`].
+    fn apply(&mut self, packed: Packed, origin: Origin, seq: u64) -> (Applied, Handle) {
+        let hash = hash_id(packed.id());
+        let slots = &self.slots;
+        let found = self.ids.find(hash, |&h| slot_id(slots, h) == Some(packed.id())).copied();
+        let Some(h) = found else {
+            let version = Version { packed, origin, seq };
+            let entry = Entry { versions: vec![version], first_seq: seq, last_seq: seq };
+            count_level(&mut self.levels, &entry, true);
+            count_day(&mut self.days, entry.place().0, true);
+            let place = entry.place();
+            let h = match self.free.pop() {
+                Some(h) => {
+                    self.slots[h as usize] = Some(entry);
+                    h
+                }
+                None => {
+                    self.slots.push(Some(entry));
+                    (self.slots.len() - 1) as Handle
+                }
+            };
+            self.order.insert(place, h);
+            let slots = &self.slots;
+            self.ids.insert_unique(hash, h, |&h| slot_hash(slots, h));
+            return (Applied::Added, h);
+        };
+        let Some(Some(entry)) = self.slots.get_mut(h as usize) else { return (Applied::Duplicate, h) };
+        if entry.versions.iter().any(|v| v.packed == packed) {
+            return (Applied::Duplicate, h);
+        }
+        let before = entry.place();
+        let utc = packed.utc();
+        let at = entry.versions.partition_point(|v| v.packed.utc() <= utc);
+        let current = at == entry.versions.len();
+        if current {
+            count_level(&mut self.levels, entry, false);
+        }
+        entry.versions.insert(at, Version { packed, origin, seq });
+        if current {
+            count_level(&mut self.levels, entry, true);
+        }
+        entry.last_seq = seq;
+        let (after, versions) = (entry.place(), entry.versions.len());
+        self.order.remove(&before);
+        self.order.insert(after, h);
+        count_day(&mut self.days, before.0, false);
+        count_day(&mut self.days, after.0, true);
+        (Applied::Updated { versions, current }, h)
+    }
+}
+
+fn slot_id(slots: &[Option<Entry>], h: Handle) -> Option<&str> {
+    slots.get(h as usize)?.as_ref().map(Entry::id)
+}
+
+fn slot_hash(slots: &[Option<Entry>], h: Handle) -> u64 {
+    hash_id(slot_id(slots, h).unwrap_or_default())
 }
 
 /// Counts (or stops counting) a record's level: a supplier's risk, a shortage's severity.
@@ -235,59 +333,15 @@ impl Store {
     /// Adds one version of a record. A version identical to one already held (same time, same fields) is a
     /// duplicate and changes nothing, so re-reading a file never doubles a record.
     pub fn apply(&mut self, record: Record, origin: Origin) -> Applied {
-        self.apply_shared(record, origin).0
+        self.apply_packed(Packed::pack(&record), origin).0
     }
 
-    /// [`Store::apply`], also giving the store's own copy of the record's id.
-    pub fn apply_shared(&mut self, record: Record, origin: Origin) -> (Applied, Arc<str>) {
-        self.apply_packed(Packed::pack(&record), origin)
-    }
-
-    /// [`Store::apply_shared`] for a record already packed (as the parser threads give them).
-    pub fn apply_packed(&mut self, packed: Packed, origin: Origin) -> (Applied, Arc<str>) {
+    /// [`Store::apply`] for a record already packed (as the parser threads give them), also giving the
+    /// record's handle in its panel.
+    pub fn apply_packed(&mut self, packed: Packed, origin: Origin) -> (Applied, Handle) {
         self.seq += 1;
         let seq = self.seq;
-        let panel = &mut self.panels[packed.kind().index()];
-        match panel.entries.get_mut(packed.id()) {
-            None => {
-                let id: Arc<str> = Arc::from(packed.id());
-                let version = Version { packed, origin, seq };
-                let entry = Entry { versions: vec![version], first_seq: seq, last_seq: seq };
-                panel.order.insert(entry.place(), id.clone());
-                count_level(&mut panel.levels, &entry, true);
-                count_day(&mut panel.days, entry.place().0, true);
-                panel.entries.insert(id.clone(), entry);
-                (Applied::Added, id)
-            }
-            Some(entry) => {
-                if entry.versions.iter().any(|v| v.packed == packed) {
-                    return (Applied::Duplicate, Arc::from(packed.id()));
-                }
-                let before = entry.place();
-                let utc = packed.utc();
-                let at = entry.versions.partition_point(|v| v.packed.utc() <= utc);
-                let current = at == entry.versions.len();
-                if current {
-                    count_level(&mut panel.levels, entry, false);
-                }
-                entry.versions.insert(at, Version { packed, origin, seq });
-                if current {
-                    count_level(&mut panel.levels, entry, true);
-                }
-                entry.last_seq = seq;
-                let (after, versions) = (entry.place(), entry.versions.len());
-                if let Some(id) = panel.order.remove(&before) {
-                    panel.order.insert(after, id);
-                }
-                count_day(&mut panel.days, before.0, false);
-                count_day(&mut panel.days, after.0, true);
-                let id = match panel.order.get(&after) {
-                    Some(id) => id.clone(),
-                    None => Arc::from(entry.current().packed.id()),
-                };
-                (Applied::Updated { versions, current }, id)
-            }
-        }
+        self.panels[packed.kind().index()].apply(packed, origin, seq)
     }
 }
 
@@ -367,6 +421,33 @@ mod tests {
         store.panel_mut(Kind::Aid).remove("c");
         assert_eq!(ids(&store), ["a", "b"]);
         assert_eq!(store.panel(Kind::Aid).position("c"), None);
+    }
+
+    #[test]
+    fn a_forgotten_records_handle_goes_to_the_next_new_record() {
+        let mut store = Store::new();
+        store.apply(aid("a", "2024-01-01T00:00:00Z", Stage::Proposed), at(1));
+        store.apply(aid("b", "2024-02-01T00:00:00Z", Stage::Proposed), at(2));
+        let panel = store.panel(Kind::Aid);
+        let (ha, hb) = (panel.handle("a").expect("a"), panel.handle("b").expect("b"));
+        assert_ne!(ha, hb);
+        assert_eq!(panel.id_of(hb), Some("b"));
+        assert_eq!(store.panel_mut(Kind::Aid).remove("a").map(|(h, _)| h), Some(ha));
+        assert_eq!(store.panel(Kind::Aid).handle("a"), None);
+        assert_eq!(store.panel(Kind::Aid).id_of(ha), None);
+        store.apply(aid("c", "2024-03-01T00:00:00Z", Stage::Proposed), at(3));
+        let panel = store.panel(Kind::Aid);
+        assert_eq!(panel.handle("c"), Some(ha));
+        assert_eq!((panel.len(), panel.get("a").is_none(), panel.id_of(ha)), (2, true, Some("c")));
+        // Many records: every id is found under its own handle after the table grew.
+        for i in 0..5000 {
+            store.apply(aid(&format!("p{i}"), "2024-04-01T00:00:00Z", Stage::Proposed), at(4 + i));
+        }
+        let panel = store.panel(Kind::Aid);
+        assert!((0..5000).all(|i| {
+            let id = format!("p{i}");
+            panel.handle(&id).and_then(|h| panel.id_of(h)) == Some(id.as_str())
+        }));
     }
 
     #[test]
