@@ -53,7 +53,22 @@ pub struct Prepared {
 #[derive(Clone, Default)]
 pub struct Preparer {
     vocabulary: Arc<Vec<(String, Vec<String>)>>,
+    /// Which vocabulary this is (each [`Links::new`] makes a new one), for the categories remembered per text.
+    generation: u64,
 }
+
+/// Categories each text falls in, remembered per thread: aid items and shortage categories repeat, and
+/// finding them is a search for every word of the vocabulary. Keyed by the vocabulary's generation.
+const MAX_REMEMBERED: usize = 65_536;
+
+/// A vocabulary's generation, and the categories of each text seen.
+type Remembered = (u64, FxHashMap<Box<str>, Box<[Category]>>);
+
+thread_local! {
+    static CATEGORIES: std::cell::RefCell<Remembered> = Default::default();
+}
+
+static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl Preparer {
     /// What the indexes need of a record: its name forms and categories.
@@ -78,12 +93,37 @@ impl Preparer {
         Prepared { forms, categories }
     }
 
+    /// The categories any of `texts` falls in (a word of the category's is in the text), in order.
     fn category_indexes(&self, texts: &[&str]) -> Vec<Category> {
-        let lower: Vec<String> = texts.iter().map(|t| t.to_lowercase()).collect();
+        let mut out: Vec<Category> = CATEGORIES.with(|c| {
+            let mut c = c.borrow_mut();
+            if c.0 != self.generation || c.1.len() >= MAX_REMEMBERED {
+                *c = (self.generation, FxHashMap::default());
+            }
+            let mut out = Vec::new();
+            for t in texts {
+                match c.1.get(*t) {
+                    Some(cats) => out.extend_from_slice(cats),
+                    None => {
+                        let cats = self.categories_of_text(t);
+                        out.extend_from_slice(&cats);
+                        c.1.insert((*t).into(), cats);
+                    }
+                }
+            }
+            out
+        });
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    fn categories_of_text(&self, text: &str) -> Box<[Category]> {
+        let lower = text.to_lowercase();
         self.vocabulary
             .iter()
             .enumerate()
-            .filter(|(_, (_, words))| words.iter().any(|w| lower.iter().any(|t| t.contains(w.as_str()))))
+            .filter(|(_, (_, words))| words.iter().any(|w| lower.contains(w.as_str())))
             .map(|(i, _)| i as Category)
             .collect()
     }
@@ -176,7 +216,8 @@ impl Links {
             .into_iter()
             .map(|(c, words)| (c, words.into_iter().map(|w| w.to_lowercase()).filter(|w| !w.is_empty()).collect()))
             .collect();
-        Links { preparer: Preparer { vocabulary: Arc::new(vocabulary) }, ..Links::default() }
+        let generation = GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Links { preparer: Preparer { vocabulary: Arc::new(vocabulary), generation }, ..Links::default() }
     }
 
     /// Room for `n` more name forms.

@@ -45,7 +45,7 @@ pub fn normalize(name: &str) -> String {
         }
     }
     let mut words: Vec<&str> = flat.split_whitespace().collect();
-    words.retain(|w| !is_legal_word(w));
+    words.retain(|w| !is_legal_word(w.as_bytes()));
     let mut i = 0;
     while i < words.len() {
         match LEGAL_LETTERS.iter().find(|form| words[i..].starts_with(form)) {
@@ -93,8 +93,7 @@ pub fn form_hash(name: &str) -> Option<u64> {
     let word = |i: usize| -> &[u8] { &buf[words[i].0 as usize..words[i].1 as usize] };
     let mut kept: [bool; 48] = [true; 48];
     for (i, k) in kept.iter_mut().enumerate().take(count) {
-        // Only ASCII bytes were written, so a word is always a str.
-        *k = !std::str::from_utf8(word(i)).is_ok_and(is_legal_word);
+        *k = !is_legal_word(word(i));
     }
     // Runs of one-letter words that spell a legal form (`s a`, `l l c`), among the words kept; most names
     // have no one-letter word at all.
@@ -153,53 +152,54 @@ fn push_folded(out: &mut String, c: char) {
 }
 
 /// Legal-form words, compared after the rest of the reduction (so in lower case and Latin letters).
-fn is_legal_word(w: &str) -> bool {
+fn is_legal_word(w: &[u8]) -> bool {
     matches!(
         w,
-        "co" | "company"
-            | "corp"
-            | "corporation"
-            | "inc"
-            | "incorporated"
-            | "ltd"
-            | "limited"
-            | "llc"
-            | "llp"
-            | "lp"
-            | "plc"
-            | "gmbh"
-            | "ag"
-            | "kg"
-            | "bv"
-            | "nv"
-            | "sa"
-            | "sas"
-            | "sarl"
-            | "srl"
-            | "spa"
-            | "sro"
-            | "as"
-            | "ab"
-            | "oy"
-            | "jsc"
-            | "ojsc"
-            | "cjsc"
-            | "pjsc"
-            | "ooo"
-            | "oao"
-            | "zao"
-            | "pao"
-            | "ao"
-            | "tov"
-            | "fze"
-            | "fzco"
-            | "fzc"
-            | "dmcc"
-            | "pte"
-            | "pty"
-            | "bhd"
-            | "sdn"
-            | "kk"
+        b"co"
+            | b"company"
+            | b"corp"
+            | b"corporation"
+            | b"inc"
+            | b"incorporated"
+            | b"ltd"
+            | b"limited"
+            | b"llc"
+            | b"llp"
+            | b"lp"
+            | b"plc"
+            | b"gmbh"
+            | b"ag"
+            | b"kg"
+            | b"bv"
+            | b"nv"
+            | b"sa"
+            | b"sas"
+            | b"sarl"
+            | b"srl"
+            | b"spa"
+            | b"sro"
+            | b"as"
+            | b"ab"
+            | b"oy"
+            | b"jsc"
+            | b"ojsc"
+            | b"cjsc"
+            | b"pjsc"
+            | b"ooo"
+            | b"oao"
+            | b"zao"
+            | b"pao"
+            | b"ao"
+            | b"tov"
+            | b"fze"
+            | b"fzco"
+            | b"fzc"
+            | b"dmcc"
+            | b"pte"
+            | b"pty"
+            | b"bhd"
+            | b"sdn"
+            | b"kk"
     )
 }
 

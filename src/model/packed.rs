@@ -187,7 +187,7 @@ impl Packed {
             }
         }
         w.extra(&r.extra);
-        Packed(w.0.into_boxed_slice())
+        w.finish()
     }
 
     /// Packs a line's fields as a record of `kind`: its declared fields are checked (an error names the
@@ -254,7 +254,7 @@ impl Packed {
             }
         }
         w.extra(&fields.into_map());
-        Ok(Packed(w.0.into_boxed_slice()))
+        Ok(w.finish())
     }
 
     /// The whole record.
@@ -474,10 +474,16 @@ fn wrong(name: &str, expected: &str, found: &Loose<'_>) -> FieldError {
 
 struct Writer(Vec<u8>);
 
+thread_local! {
+    /// The buffer a record is written into before it is copied out at its size.
+    static SCRATCH: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 impl Writer {
     /// The header, the id and the time as written.
     fn start(kind: Kind, level: Option<u8>, id: &str, ts: &Timestamp) -> Writer {
-        let mut w = Writer(Vec::with_capacity(128));
+        let mut w = Writer(SCRATCH.with(|s| s.take()));
+        w.0.clear();
         w.0.push(kind as u8);
         w.0.push(level.unwrap_or(NONE));
         w.0.extend_from_slice(&ts.utc.timestamp().to_le_bytes());
@@ -485,6 +491,13 @@ impl Writer {
         w.str(id);
         w.str(ts.written().unwrap_or(""));
         w
+    }
+
+    /// The packed bytes, in an allocation of their exact size (the writer's buffer is kept for the next).
+    fn finish(self) -> Packed {
+        let packed = Packed(Box::from(&self.0[..]));
+        SCRATCH.with(|s| s.set(self.0));
+        packed
     }
 
     fn extra(&mut self, extra: &Map<String, Value>) {
