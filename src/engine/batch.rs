@@ -213,10 +213,17 @@ impl<E: Send + 'static> Pipeline<E> {
 
 fn parse(bytes: &[u8], l: &Line, preparer: &Preparer) -> Parsed {
     {
-        match jsonl::parse_packed(&bytes[l.bytes.clone()], l.kind) {
+        let mut preparing: Option<crate::model::links::Preparing<'_>> = None;
+        let mut each = |kind: Kind, field: &str, text: &str| {
+            preparing.get_or_insert_with(|| preparer.start(kind)).add(field, text)
+        };
+        match jsonl::parse_packed_with(&bytes[l.bytes.clone()], l.kind, &mut each) {
             Ok(None) => Parsed::Blank,
             Ok(Some(record)) => {
-                let prepared = preparer.prepare(&record);
+                let prepared = match preparing {
+                    Some(p) => p.finish(),
+                    None => preparer.start(record.kind()).finish(),
+                };
                 Parsed::Record(record, prepared, Origin { file: l.file.clone(), line: l.line })
             }
             Err(message) => Parsed::Bad { file: l.file.clone(), line: l.line, message },

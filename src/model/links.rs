@@ -42,10 +42,41 @@ pub enum Cover {
 }
 
 /// What the indexes need of one record, worked out away from them (see [`Links::prepare`]).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Prepared {
     forms: Vec<u64>,
     categories: Vec<Category>,
+}
+
+/// A record being prepared: see [`Preparer::start`].
+pub struct Preparing<'p> {
+    preparer: &'p Preparer,
+    kind: Kind,
+    forms: Vec<u64>,
+    categories: Vec<Category>,
+}
+
+impl Preparing<'_> {
+    /// One text of a declared field.
+    pub fn add(&mut self, field: &str, text: &str) {
+        match (self.kind, field) {
+            (Kind::Sanctions, "target" | "aliases") | (Kind::Suppliers, "name" | "aliases") => {
+                self.forms.extend(super::names::form_hash(text))
+            }
+            (Kind::Shortages, "category" | "item") | (Kind::Aid, "items") => {
+                self.categories.extend(self.preparer.category_indexes(&[text]))
+            }
+            _ => {}
+        }
+    }
+
+    pub fn finish(mut self) -> Prepared {
+        self.forms.sort_unstable();
+        self.forms.dedup();
+        self.categories.sort_unstable();
+        self.categories.dedup();
+        Prepared { forms: self.forms, categories: self.categories }
+    }
 }
 
 /// Works out what the indexes need of a record: needs nothing but the vocabulary, so lines are prepared on
@@ -73,24 +104,15 @@ static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64:
 impl Preparer {
     /// What the indexes need of a record: its name forms and categories.
     pub fn prepare(&self, rec: &Packed) -> Prepared {
-        let kind = rec.kind();
-        let mut forms = Vec::new();
-        let mut texts: Vec<String> = Vec::new();
-        rec.declared_texts(&mut |field, t| match (kind, field) {
-            (Kind::Sanctions, "target" | "aliases") | (Kind::Suppliers, "name" | "aliases") => {
-                forms.extend(super::names::form_hash(t))
-            }
-            (Kind::Shortages, "category" | "item") | (Kind::Aid, "items") => texts.push(t.to_owned()),
-            _ => {}
-        });
-        forms.sort_unstable();
-        forms.dedup();
-        let categories = if texts.is_empty() {
-            Vec::new()
-        } else {
-            self.category_indexes(&texts.iter().map(String::as_str).collect::<Vec<_>>())
-        };
-        Prepared { forms, categories }
+        let mut prep = self.start(rec.kind());
+        rec.declared_texts(&mut |field, t| prep.add(field, t));
+        prep.finish()
+    }
+
+    /// Prepares a record of `kind` from its texts as they go by (a line's fields as they are packed), so
+    /// that they are not read a second time.
+    pub fn start(&self, kind: Kind) -> Preparing<'_> {
+        Preparing { preparer: self, kind, forms: Vec::new(), categories: Vec::new() }
     }
 
     /// The categories any of `texts` falls in (a word of the category's is in the text), in order.
@@ -509,6 +531,38 @@ mod tests {
     use crate::model::store::Origin;
     use std::path::PathBuf;
     use std::sync::Arc;
+
+    #[test]
+    fn a_line_prepared_as_it_is_packed_is_prepared_as_its_record() {
+        let links = Links::new(default_vocabulary());
+        let preparer = links.preparer();
+        for (kind, line) in [
+            (
+                Kind::Sanctions,
+                r#"{"id":"s","ts":"2024-05-01T00:00:00Z","target":"Alpha Ltd","aliases":["Beta LLC","Alpha Ltd."]}"#,
+            ),
+            (Kind::Suppliers, r#"{"id":"p","ts":"2024-05-01T00:00:00Z","name":"Гамма ООО","customers":["Delta"]}"#),
+            (
+                Kind::Aid,
+                r#"{"id":"a","ts":"2024-05-01T00:00:00Z","items":["155mm shells","FPV drones","medical kits"]}"#,
+            ),
+            (
+                Kind::Shortages,
+                r#"{"id":"h","ts":"2024-05-01T00:00:00Z","category":"air defence","item":"Patriot interceptors"}"#,
+            ),
+            (Kind::Shortages, r#"{"id":"h2","ts":"2024-05-01T00:00:00Z","item":"blankets"}"#),
+        ] {
+            let mut preparing = None;
+            let packed = crate::feed::formats::jsonl::parse_packed_with(line.as_bytes(), Some(kind), &mut |k, f, t| {
+                preparing.get_or_insert_with(|| preparer.start(k)).add(f, t)
+            })
+            .expect("valid")
+            .expect("record");
+            let on_the_way = preparing.map(Preparing::finish).unwrap_or_default();
+            assert_eq!(on_the_way, links.prepare(&packed), "{line}");
+            assert!(!on_the_way.forms.is_empty() || !on_the_way.categories.is_empty() || line.contains("blankets"));
+        }
+    }
 
     fn add(store: &mut Store, links: &mut Links, kind: Kind, line: &str) {
         let rec = parse_line(line.as_bytes(), Some(kind)).expect("valid").expect("record");

@@ -193,7 +193,15 @@ impl Packed {
     /// Packs a line's fields as a record of `kind`: its declared fields are checked (an error names the
     /// field, what was expected and what was found), cleaned for display and written; the others are
     /// kept as undeclared fields.
-    pub fn from_fields(kind: Kind, id: &str, ts: &Timestamp, mut fields: Fields<'_>) -> Result<Packed, FieldError> {
+    ///
+    /// `each` is given every text of a declared field as it is written, with the field's name.
+    pub fn from_fields(
+        kind: Kind,
+        id: &str,
+        ts: &Timestamp,
+        mut fields: Fields<'_>,
+        each: &mut dyn FnMut(&str, &str),
+    ) -> Result<Packed, FieldError> {
         let mut w = Writer::start(kind, None, id, ts);
         for field in schema(kind) {
             let Field(name, ty, _) = field;
@@ -206,7 +214,10 @@ impl Packed {
                 (Ty::Word(_), None) => w.word(None),
                 (Ty::Num, None) => w.num(None),
                 (Ty::Text, Some(Loose::Str(s))) => match cleaned(s) {
-                    Some(t) => w.item(&t, field),
+                    Some(t) => {
+                        each(name, &t);
+                        w.item(&t, field)
+                    }
                     None => w.varint(0),
                 },
                 (Ty::Text, Some(v)) => return Err(wrong(name, "a string", &v)),
@@ -229,6 +240,7 @@ impl Packed {
                     };
                     w.varint(items.len() as u64);
                     for t in &items {
+                        each(name, t);
                         w.item(t, field);
                     }
                 }
@@ -719,7 +731,7 @@ mod tests {
     fn from_json(kind: Kind, v: Value) -> Result<Record, FieldError> {
         let Value::Object(m) = v else { panic!("not an object") };
         let ts = Timestamp::parse("2024-05-01T00:00:00Z").expect("ts");
-        Packed::from_fields(kind, "x", &ts, Fields::from_map(m)).map(|p| p.unpack())
+        Packed::from_fields(kind, "x", &ts, Fields::from_map(m), &mut |_, _| {}).map(|p| p.unpack())
     }
 
     #[test]

@@ -257,7 +257,7 @@ impl Record {
         };
         let fields = Fields::new(vec![(field.into(), Loose::Str(name.to_owned().into()))]);
         let ts = Timestamp::from_utc(chrono::Utc::now());
-        match super::packed::Packed::from_fields(kind, id, &ts, fields) {
+        match super::packed::Packed::from_fields(kind, id, &ts, fields, &mut |_, _| {}) {
             Ok(packed) => packed.unpack(),
             Err(_) => {
                 let body = match kind {

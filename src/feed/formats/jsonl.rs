@@ -16,6 +16,16 @@ pub fn parse_line(bytes: &[u8], feed_kind: Option<Kind>) -> Result<Option<Record
 
 /// [`parse_line`], giving the record packed as the store keeps it (straight from the line's fields).
 pub fn parse_packed(bytes: &[u8], feed_kind: Option<Kind>) -> Result<Option<Packed>, String> {
+    parse_packed_with(bytes, feed_kind, &mut |_, _, _| {})
+}
+
+/// [`parse_packed`], giving `each` every text of the record's declared fields (with its kind and field)
+/// as it is packed.
+pub fn parse_packed_with(
+    bytes: &[u8],
+    feed_kind: Option<Kind>,
+    each: &mut dyn FnMut(Kind, &str, &str),
+) -> Result<Option<Packed>, String> {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => return Err(format!("not UTF-8: invalid byte at column {}", e.valid_up_to() + 1)),
@@ -48,7 +58,9 @@ pub fn parse_packed(bytes: &[u8], feed_kind: Option<Kind>) -> Result<Option<Pack
             .ok_or_else(|| format!("`kind` must be one of {}, found {:?}", Kind::expected(), clean(&s)))?,
         Some(other) => return Err(format!("`kind` must be a string, found {}", other.describe())),
     };
-    Packed::from_fields(kind, &id, &ts, fields).map(Some).map_err(|e| e.to_string())
+    Packed::from_fields(kind, &id, &ts, fields, &mut |field, text| each(kind, field, text))
+        .map(Some)
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
