@@ -102,16 +102,22 @@ fn slot(name: &str) -> Option<usize> {
 impl<'a> Fields<'a> {
     pub fn new(pairs: Vec<(Cow<'a, str>, Loose<'a>)>) -> Self {
         let mut slots = [NONE; KNOWN.len()];
-        let mut entries: Vec<Option<(Cow<'a, str>, Loose<'a>)>> = Vec::with_capacity(pairs.len());
-        for (k, v) in pairs {
-            if let Some(i) = slot(&k) {
-                if slots[i] != NONE {
-                    // Written twice: the last one counts.
-                    entries[slots[i] as usize] = None;
-                }
-                slots[i] = entries.len() as u32;
+        let mut twice = false;
+        for (at, (k, _)) in pairs.iter().enumerate() {
+            if let Some(i) = slot(k) {
+                twice |= slots[i] != NONE;
+                slots[i] = at as u32;
             }
-            entries.push(Some((k, v)));
+        }
+        // In place: the pairs' allocation becomes the entries'.
+        let mut entries: Vec<Option<(Cow<'a, str>, Loose<'a>)>> = pairs.into_iter().map(Some).collect();
+        if twice {
+            // A declared name written twice: the last one counts.
+            for (at, e) in entries.iter_mut().enumerate() {
+                if e.as_ref().and_then(|(k, _)| slot(k)).is_some_and(|i| slots[i] != at as u32) {
+                    *e = None;
+                }
+            }
         }
         Fields { entries, slots }
     }

@@ -75,19 +75,23 @@ pub fn form_hash(name: &str) -> Option<u64> {
         return (!form.is_empty()).then(|| crate::state::fnv1a(form.as_bytes()));
     }
     for &b in bytes.iter().chain(std::iter::once(&b' ')) {
-        if b.is_ascii_alphanumeric() {
-            buf[len] = b.to_ascii_lowercase();
-            len += 1;
-        } else if b != b'\'' {
-            if len > start {
-                if count == words.len() {
-                    let form = normalize(name);
-                    return (!form.is_empty()).then(|| crate::state::fnv1a(form.as_bytes()));
+        match ASCII_FORM[b as usize] {
+            APOSTROPHE => {}
+            SEPARATOR => {
+                if len > start {
+                    if count == words.len() {
+                        let form = normalize(name);
+                        return (!form.is_empty()).then(|| crate::state::fnv1a(form.as_bytes()));
+                    }
+                    words[count] = (start as u16, len as u16);
+                    count += 1;
                 }
-                words[count] = (start as u16, len as u16);
-                count += 1;
+                start = len;
             }
-            start = len;
+            lower => {
+                buf[len] = lower;
+                len += 1;
+            }
         }
     }
     let word = |i: usize| -> &[u8] { &buf[words[i].0 as usize..words[i].1 as usize] };
@@ -134,6 +138,24 @@ pub fn form_hash(name: &str) -> Option<u64> {
     }
     any.then_some(h)
 }
+
+/// What each ASCII byte is in a name form: a letter or digit in lower case, an apostrophe (words join
+/// across it), or a separator; one table lookup rather than a few tests a byte.
+const ASCII_FORM: [u8; 256] = {
+    let mut t = [SEPARATOR; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    t[b'\'' as usize] = APOSTROPHE;
+    t
+};
+const SEPARATOR: u8 = 0;
+const APOSTROPHE: u8 = 1;
 
 fn fnv_step(h: u64, b: u8) -> u64 {
     (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
