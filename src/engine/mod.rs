@@ -222,7 +222,8 @@ impl Engine {
             let bytes = self.feeds.bytes_by_kind();
             let guess = |b: u64| (b / 500) as usize;
             for &kind in Kind::ALL {
-                self.store.panel_mut(kind).reserve(guess(bytes[kind.index()]));
+                // Generously: the id index costs 5 bytes a place, and growing it reads every id again.
+                self.store.panel_mut(kind).reserve(guess(2 * bytes[kind.index()]));
             }
             self.links.reserve_names(2 * guess(bytes[Kind::Sanctions.index()] + bytes[Kind::Suppliers.index()]));
         }

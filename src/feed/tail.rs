@@ -172,7 +172,7 @@ impl Open {
     /// Splits `chunk` into lines, joining with what was left from the previous chunk.
     fn take_bytes(&mut self, mut chunk: &[u8], max: usize, on: &mut dyn FnMut(TailEvent<'_>)) {
         while !chunk.is_empty() {
-            match chunk.iter().position(|&b| b == b'\n') {
+            match memchr::memchr(b'\n', chunk) {
                 Some(i) => {
                     let piece = &chunk[..i];
                     self.line += 1;
