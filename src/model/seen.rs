@@ -34,6 +34,8 @@ pub struct Seen {
     fresh: bool,
     /// A problem reading the file, to show once.
     pub problem: Option<String>,
+    /// The save being written on a thread of its own (see [`Seen::save_in_background`]).
+    saving: Option<std::thread::JoinHandle<Result<(), String>>>,
 }
 
 impl Seen {
@@ -117,16 +119,68 @@ impl Seen {
         self.fresh = false;
     }
 
+    /// Room for `n` more records, so that acknowledging a million does not grow the map step by step (each
+    /// step copies every entry, on the thread that draws the screen).
+    pub fn reserve(&mut self, n: usize) {
+        self.map.reserve(n);
+    }
+
     pub fn save(&self) -> Result<(), String> {
         let Some(path) = &self.path else { return Ok(()) };
+        write(path, &self.bytes())
+    }
+
+    /// Saves, the writing and syncing done on a thread of its own (at a million records the file is 16 MB,
+    /// and syncing it takes longer than a frame may). Saves are written in the order made: a save waits
+    /// for the one before it. An error from an earlier save is given back (and logged when it happens).
+    pub fn save_in_background(&mut self) -> Result<(), String> {
+        let done = self.wait_for_save();
+        let Some(path) = self.path.clone() else { return done };
+        let bytes = self.bytes();
+        let spawned = std::thread::Builder::new().name("save-seen".into()).spawn(move || {
+            let result = write(&path, &bytes);
+            if let Err(e) = &result {
+                tracing::warn!("{e}");
+            }
+            result
+        });
+        match spawned {
+            Ok(handle) => self.saving = Some(handle),
+            Err(_) => return done.and(self.save()),
+        }
+        done
+    }
+
+    /// Waits for a save in the background to be written; its error, if it had one.
+    pub fn wait_for_save(&mut self) -> Result<(), String> {
+        match self.saving.take().map(std::thread::JoinHandle::join) {
+            None | Some(Ok(Ok(()))) => Ok(()),
+            Some(Ok(Err(e))) => Err(e),
+            Some(Err(_)) => Err("saving what was acknowledged failed".into()),
+        }
+    }
+
+    /// The error of a save in the background that has finished, if it had one (without waiting).
+    pub fn save_problem(&mut self) -> Option<String> {
+        if self.saving.as_ref().is_some_and(|h| h.is_finished()) {
+            return self.wait_for_save().err();
+        }
+        None
+    }
+
+    fn bytes(&self) -> Vec<u8> {
         let mut bytes = Vec::with_capacity(MAGIC.len() + self.map.len() * 16);
         bytes.extend_from_slice(MAGIC);
         for (k, fp) in &self.map {
             bytes.extend_from_slice(&k.to_le_bytes());
             bytes.extend_from_slice(&fp.to_le_bytes());
         }
-        write_atomic(path, &bytes).map_err(|e| format!("cannot save {}: {e}", clean_path(path)))
+        bytes
     }
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    write_atomic(path, bytes).map_err(|e| format!("cannot save {}: {e}", clean_path(path)))
 }
 
 /// The pairs of a `seen.bin`, or `None` when it is not one.
@@ -183,6 +237,28 @@ mod tests {
 
     fn rec(line: &str) -> Packed {
         Packed::pack(&parse_line(line.as_bytes(), Some(Kind::Aid)).expect("valid").expect("record"))
+    }
+
+    #[test]
+    fn saves_in_the_background_are_written_in_order() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut seen = Seen::load(Some(dir.path()));
+        let v1 = rec(r#"{"id":"p","ts":"2024-01-01T00:00:00Z","stage":"proposed"}"#);
+        let v2 = rec(r#"{"id":"p","ts":"2024-02-01T00:00:00Z","stage":"stalled"}"#);
+        seen.acknowledge(&v1);
+        assert_eq!(seen.save_in_background(), Ok(()));
+        seen.acknowledge(&v2);
+        assert_eq!(seen.save_in_background(), Ok(()));
+        assert_eq!(seen.wait_for_save(), Ok(()));
+        let again = Seen::load(Some(dir.path()));
+        assert_eq!((again.status(&v2), again.status(&v1)), (None, Some(Unseen::Changed)), "the later save won");
+        // A folder that cannot be made (a file is in the way): the error comes back with the next wait.
+        std::fs::write(dir.path().join("a-file"), b"").expect("write");
+        let mut broken = Seen::load(Some(&dir.path().join("a-file/deeper")));
+        broken.acknowledge(&v1);
+        let first = broken.save_in_background();
+        let err = first.and(broken.wait_for_save()).expect_err("cannot write");
+        assert!(err.starts_with("cannot save"), "{err}");
     }
 
     #[test]

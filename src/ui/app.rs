@@ -206,7 +206,7 @@ pub struct App {
 
 /// Records looked at per slice of the marks job (their fingerprints are worked out on every core).
 #[cfg(not(test))]
-const MARK_SLICE: usize = 50_000;
+const MARK_SLICE: usize = 20_000;
 #[cfg(test)]
 const MARK_SLICE: usize = 1_000;
 
@@ -357,10 +357,13 @@ impl App {
     /// remembered (the first run), what is there now is taken as acknowledged. The records are looked at a
     /// slice at a time by [`App::work`], newest first, between keys and arrivals: at a million records
     /// that takes most of a second, which no key and no new line should wait for.
-    pub fn init_marks(&mut self, _store: &Store) {
+    pub fn init_marks(&mut self, store: &Store) {
         if let Some(problem) = self.seen.problem.take() {
             tracing::warn!("{problem}");
             self.notice = Some(problem);
+        }
+        if self.seen.is_fresh() {
+            self.seen.reserve(store.len());
         }
         self.marks_job = Some(MarksJob { panel: 0, below: None, fresh: self.seen.is_fresh() });
         self.dirty = true;
@@ -400,6 +403,10 @@ impl App {
 
     /// Carries out what needs the store: acknowledgements.
     pub fn settle(&mut self, store: &Store, links: &crate::model::links::Links) {
+        if let Some(e) = self.seen.save_problem() {
+            self.notice = Some(e);
+            self.dirty = true;
+        }
         if std::mem::take(&mut self.resume) {
             let held = std::mem::take(&mut self.held);
             for &kind in Kind::ALL {
@@ -451,9 +458,15 @@ impl App {
     }
 
     fn save_seen(&mut self) {
-        if let Err(e) = self.seen.save() {
-            tracing::warn!("{e}");
+        if let Err(e) = self.seen.save_in_background() {
             self.notice = Some(e);
+        }
+    }
+
+    /// Waits for what was acknowledged to be written (before the process ends).
+    pub fn finish_saving(&mut self) {
+        if let Err(e) = self.seen.wait_for_save() {
+            tracing::warn!("{e}");
         }
     }
 
@@ -955,6 +968,8 @@ mod tests {
         }
         assert!(slices >= 3, "{slices} slices for 2,500 records");
         assert_eq!(app.new_count(), 0);
+        // Written on a thread of its own; waited for when the dashboard ends.
+        app.finish_saving();
         assert!(dir.path().join("seen.bin").exists());
         // Next run: one record changed and two are new since.
         add(

@@ -60,6 +60,7 @@ pub fn run(config: &Config, options: Options) -> i32 {
     };
     // The guard has dropped: the terminal is back to normal before anything is printed.
     terminal::restore();
+    app.finish_saving();
     // Quitting is instant even with a million records held: the process ends next, so they are not freed
     // one allocation at a time.
     std::mem::forget(engine);
