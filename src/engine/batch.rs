@@ -81,6 +81,15 @@ impl<E> Batch<E> {
         self.items.push(Item::Event(e));
     }
 
+    /// An empty batch with room for a full one (for a long read: the next batch does not grow step by step).
+    pub fn with_room() -> Self {
+        Batch {
+            bytes: Vec::with_capacity(BATCH_LINES * 256),
+            lines: Vec::with_capacity(BATCH_LINES),
+            items: Vec::with_capacity(BATCH_LINES),
+        }
+    }
+
     pub fn is_full(&self) -> bool {
         self.lines.len() >= BATCH_LINES
     }

@@ -240,7 +240,7 @@ impl Engine {
                 other => batch.push_event(feed_change(other)),
             }
             if batch.is_full() {
-                pipeline.submit(std::mem::take(&mut batch), links.preparer());
+                pipeline.submit(std::mem::replace(&mut batch, Batch::with_room()), links.preparer());
                 while let Some(parsed) = pipeline.next(false) {
                     apply_parsed(parsed, store, links, news, &mut changes);
                 }

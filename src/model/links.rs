@@ -41,19 +41,24 @@ pub enum Cover {
     Covered(Arc<[String]>),
 }
 
+/// A record's name forms: a handful, held in place (a first read of a million records would otherwise
+/// allocate a list per record on one thread and free it on another).
+type Forms = smallvec::SmallVec<[u64; 4]>;
+type Categories = smallvec::SmallVec<[Category; 4]>;
+
 /// What the indexes need of one record, worked out away from them (see [`Links::prepare`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Prepared {
-    forms: Vec<u64>,
-    categories: Vec<Category>,
+    forms: Forms,
+    categories: Categories,
 }
 
 /// A record being prepared: see [`Preparer::start`].
 pub struct Preparing<'p> {
     preparer: &'p Preparer,
     kind: Kind,
-    forms: Vec<u64>,
-    categories: Vec<Category>,
+    forms: Forms,
+    categories: Categories,
 }
 
 impl Preparing<'_> {
@@ -112,7 +117,7 @@ impl Preparer {
     /// Prepares a record of `kind` from its texts as they go by (a line's fields as they are packed), so
     /// that they are not read a second time.
     pub fn start(&self, kind: Kind) -> Preparing<'_> {
-        Preparing { preparer: self, kind, forms: Vec::new(), categories: Vec::new() }
+        Preparing { preparer: self, kind, forms: Forms::new(), categories: Categories::new() }
     }
 
     /// The categories any of `texts` falls in (a word of the category's is in the text), in order.
@@ -338,12 +343,12 @@ impl Links {
     }
 
     /// The categories of a record's version in force.
-    fn categories_now(&self, store: &Store, kind: Kind, id: &str) -> Vec<Category> {
+    fn categories_now(&self, store: &Store, kind: Kind, id: &str) -> Categories {
         store.panel(kind).get(id).map(|e| self.prepare(e.current().packed()).categories).unwrap_or_default()
     }
 
     /// The name forms of a record's version in force.
-    fn forms_now(&self, store: &Store, kind: Kind, id: &str) -> Vec<u64> {
+    fn forms_now(&self, store: &Store, kind: Kind, id: &str) -> Forms {
         store.panel(kind).get(id).map(|e| self.prepare(e.current().packed()).forms).unwrap_or_default()
     }
 
