@@ -9,6 +9,7 @@ pub mod engine;
 pub mod feed;
 pub mod logging;
 pub mod model;
+pub mod parallel;
 pub mod present;
 pub mod state;
 pub mod text;

@@ -72,11 +72,19 @@ pub fn clean_owned(s: String) -> String {
     }
 }
 
-/// Whether `hay` contains `needle`, case aside; without lower-case copies when both are ASCII.
+/// Whether `hay` contains `needle`, case aside; without lower-case copies when both are ASCII, and then
+/// comparing only where the needle's first letter (in either case) is found (filters and watch rules run
+/// this over every text of every record).
 pub fn contains_ignore_case(hay: &str, needle: &str) -> bool {
     if hay.is_ascii() && needle.is_ascii() {
-        let n = needle.as_bytes();
-        n.is_empty() || hay.as_bytes().windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+        let (h, n) = (hay.as_bytes(), needle.as_bytes());
+        let Some(&first) = n.first() else { return true };
+        if n.len() > h.len() {
+            return false;
+        }
+        let starts = &h[..=h.len() - n.len()];
+        memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), starts)
+            .any(|i| h[i..i + n.len()].eq_ignore_ascii_case(n))
     } else {
         hay.to_lowercase().contains(&needle.to_lowercase())
     }
@@ -217,6 +225,19 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contains_ignore_case_finds_what_lower_case_copies_find() {
+        let hays =
+            ["Supplies NITROCELLULOSE to", "nitro", "", "ab", "xNitrocellulose", "Ünïcode Nitro", "a-b-c", "aaab"];
+        let needles = ["nitrocellulose", "NITRO", "", "b", "ab", "-b-", "aab", "z", "ü"];
+        for h in hays {
+            for n in needles {
+                let want = h.to_lowercase().contains(&n.to_lowercase());
+                assert_eq!(contains_ignore_case(h, n), want, "{h:?} {n:?}");
+            }
+        }
+    }
 
     #[test]
     fn plain_text_is_unchanged() {

@@ -348,16 +348,11 @@ impl Engine {
         if self.rules.is_empty() {
             return Vec::new();
         }
+        if !was_started {
+            self.watch_first_read();
+        }
         // (kind, id, whether the record itself is news)
         let mut affected: Vec<(Kind, String, bool)> = Vec::new();
-        if !was_started {
-            // The first read gives one change per file (`Change::Read`), not one per record: every record
-            // is looked at.
-            for &kind in Kind::ALL {
-                let panel = self.store.panel(kind);
-                affected.extend(panel.newest_from(0).map(|e| (kind, e.current().packed().id().to_string(), false)));
-            }
-        }
         for c in changes {
             if let Change::RecordAdded { kind, id, news, .. } | Change::RecordUpdated { kind, id, news, .. } = c {
                 affected.push((*kind, id.to_string(), *news));
@@ -419,6 +414,42 @@ impl Engine {
             self.alerts.drain(..extra);
         }
         out
+    }
+
+    /// The rules over every record after the first read (which gives one change per file, not one per
+    /// record). Nothing matched before and nothing is news (what is, a published list's differences, comes
+    /// as changes of its own): only what matches is noted, and ids are copied only for that. Rules on
+    /// fields alone run on every core; rules that read links (`sanctioned`, `cover`) here.
+    fn watch_first_read(&mut self) {
+        for &kind in Kind::ALL {
+            let rules: Vec<(usize, &Rule)> =
+                self.rules.iter().enumerate().filter(|(_, r)| r.kind.is_none_or(|k| k == kind)).collect();
+            if rules.is_empty() {
+                continue;
+            }
+            let (linked, plain): (Vec<_>, Vec<_>) = rules.into_iter().partition(|(_, r)| r.reads_links());
+            let entries: Vec<&crate::model::Entry> = self.store.panel(kind).newest_from(0).collect();
+            let no_links = LinkInfo::default();
+            let hits: Vec<Vec<usize>> = crate::parallel::on_every_core(&entries, |e| {
+                let record = e.current().packed();
+                plain.iter().filter(|(_, rule)| rule.matches(record, &no_links)).map(|(i, _)| *i).collect()
+            });
+            for (entry, mut hits) in entries.into_iter().zip(hits) {
+                let record = entry.current().packed();
+                if !linked.is_empty() {
+                    let info = self.links.row_info(&self.store, kind, record.id());
+                    hits.extend(linked.iter().filter(|(_, rule)| rule.matches(record, &info)).map(|(i, _)| *i));
+                }
+                let mut highlight = false;
+                for i in hits {
+                    self.matched.insert((i, kind, record.id().to_owned()));
+                    highlight |= self.rules[i].effects.highlight;
+                }
+                if highlight {
+                    self.highlighted.insert((kind, record.id().to_owned()));
+                }
+            }
+        }
     }
 
     /// The watch rules that match now, with the records they match: (rule, kind, id), sorted.

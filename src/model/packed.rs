@@ -352,6 +352,46 @@ impl Packed {
         }
     }
 
+    /// Whether `test` holds for any text of one field (a list's items, a number or a word as text; an
+    /// undeclared field's texts, booleans as `true`/`false`), as [`Packed::field_texts`] gives them; the
+    /// other fields are stepped over unread (watch rules test one field of every record).
+    pub fn any_text_of(&self, field: &str, test: &mut dyn FnMut(&str) -> bool) -> bool {
+        let table = table();
+        let mut r = Reader { b: &self.0, at: HEADER };
+        r.str();
+        r.str();
+        for Field(name, ty, _) in schema(self.kind()) {
+            let wanted = *name == field;
+            match ty {
+                Ty::Text if wanted => return r.text_ref(&table).is_some_and(test),
+                Ty::List if wanted => {
+                    let mut hit = false;
+                    for _ in 0..r.varint() {
+                        if let Some(t) = r.text_ref(&table) {
+                            hit = hit || test(t);
+                        }
+                    }
+                    return hit;
+                }
+                Ty::Word(vocab) if wanted => return vocab.name(r.u8() as usize).is_some_and(test),
+                Ty::Num if wanted => return r.num().is_some_and(|n| test(&number_text(n))),
+                Ty::Text => r.skip_text(),
+                Ty::List => {
+                    for _ in 0..r.varint() {
+                        r.skip_text();
+                    }
+                }
+                Ty::Word(_) => {
+                    r.u8();
+                }
+                Ty::Num => {
+                    r.num();
+                }
+            }
+        }
+        r.extra().get(field).is_some_and(|v| value_text(field, v, true, &mut |_, t| test(t)))
+    }
+
     /// A word field's value (a package's stage, a shortage's status), read without unpacking the record.
     pub fn word<T: Copy>(&self, field: &str, all: &[T]) -> Option<T> {
         let mut r = Reader { b: &self.0, at: HEADER };
@@ -412,7 +452,7 @@ impl Packed {
     /// Whether `test` holds for any (field, text) of the record: every declared field, then every
     /// undeclared one (texts nested in it under its name; booleans as `true`/`false` with `bools`, as rules
     /// read them).
-    fn any_field_text(&self, bools: bool, test: &mut dyn FnMut(&str, &str) -> bool) -> bool {
+    pub fn any_field_text(&self, bools: bool, test: &mut dyn FnMut(&str, &str) -> bool) -> bool {
         let Some(mut r) = self.any_declared_text(test) else { return true };
         r.extra().iter().any(|(k, v)| value_text(k, v, bools, test))
     }
@@ -852,6 +892,12 @@ mod tests {
                 let mut want = Vec::new();
                 walk(v, true, &mut want);
                 assert_eq!(p.field_texts(name), want, "{name} of {}", r.id);
+                let mut one_by_one = Vec::new();
+                p.any_text_of(name, &mut |t| {
+                    one_by_one.push(t.to_owned());
+                    false
+                });
+                assert_eq!(one_by_one, want, "{name} of {}, field by field", r.id);
                 all.extend(want);
                 walk(v, false, &mut texts);
             }

@@ -55,45 +55,44 @@ impl Rule {
         self.conditions.iter().any(|c| matches!(c.field.as_str(), "sanctioned" | "cover"))
     }
 
-    /// Fields are read where they are (`Packed::field_texts`): rules run over every record of a first read.
+    /// Fields are read where they are, without copies (rules run over every record of a first read).
     pub fn matches(&self, r: &Packed, links: &LinkInfo) -> bool {
         if self.kind.is_some_and(|k| k != r.kind()) {
             return false;
         }
-        self.conditions.iter().all(|c| {
-            let values = values_of(&c.field, r, links);
-            match &c.test {
-                Test::OneOf(options) => values.iter().any(|v| options.iter().any(|o| o.eq_ignore_ascii_case(v))),
-                Test::Contains(parts) => {
-                    values.iter().any(|v| parts.iter().any(|p| crate::text::contains_ignore_case(v, p)))
-                }
-                Test::AtLeast(min) => values.iter().filter_map(|v| Level::parse(v)).any(|l| l >= *min),
-            }
-        })
+        self.conditions.iter().all(|c| c.holds(r, links))
     }
 }
 
-/// The text values of a field for testing: a list's items, a string, a number, or a pseudo field.
-fn values_of(field: &str, r: &Packed, links: &LinkInfo) -> Vec<String> {
-    match field {
-        "id" => vec![r.id().to_string()],
-        "text" => r.all_field_texts(),
-        "sanctioned" => {
-            let yes = match (r.kind(), &links.badge) {
-                (Kind::Suppliers, Some(Badge::Sanctioned { .. })) => true,
-                (Kind::Sanctions, _) => !links.parties.is_empty(),
-                _ => false,
-            };
-            vec![yes.to_string()]
+impl Condition {
+    /// Whether any value of the field passes the test: a list's items, a string, a number or a word as
+    /// text, or a pseudo field.
+    fn holds(&self, r: &Packed, links: &LinkInfo) -> bool {
+        let pass = |v: &str| match &self.test {
+            Test::OneOf(options) => options.iter().any(|o| o.eq_ignore_ascii_case(v)),
+            Test::Contains(parts) => parts.iter().any(|p| crate::text::contains_ignore_case(v, p)),
+            Test::AtLeast(min) => Level::parse(v).is_some_and(|l| l >= *min),
+        };
+        match self.field.as_str() {
+            "id" => pass(r.id()),
+            "text" => r.any_field_text(true, &mut |_, t| pass(t)),
+            "sanctioned" => {
+                let yes = match (r.kind(), &links.badge) {
+                    (Kind::Suppliers, Some(Badge::Sanctioned { .. })) => true,
+                    (Kind::Sanctions, _) => !links.parties.is_empty(),
+                    _ => false,
+                };
+                pass(if yes { "true" } else { "false" })
+            }
+            "cover" => match &links.cover {
+                Some(Cover::Uncovered) => pass("uncovered"),
+                Some(Cover::AtRisk(_)) => pass("at_risk"),
+                Some(Cover::Covered(_)) => pass("covered"),
+                Some(Cover::Resolved) => pass("resolved"),
+                None => false,
+            },
+            field => r.any_text_of(field, &mut |t| pass(t)),
         }
-        "cover" => match &links.cover {
-            Some(Cover::Uncovered) => vec!["uncovered".into()],
-            Some(Cover::AtRisk(_)) => vec!["at_risk".into()],
-            Some(Cover::Covered(_)) => vec!["covered".into()],
-            Some(Cover::Resolved) => vec!["resolved".into()],
-            None => vec![],
-        },
-        _ => r.field_texts(field),
     }
 }
 

@@ -103,7 +103,7 @@ impl Seen {
     /// How each record stands, worked out on every core.
     pub fn statuses(&self, records: &[&Packed]) -> Vec<Option<Unseen>> {
         let map = &self.map;
-        on_every_core(records, |r| Self::status_in(map, r))
+        crate::parallel::on_every_core(records, |r| Self::status_in(map, r))
     }
 
     pub fn acknowledge(&mut self, r: &Packed) {
@@ -113,7 +113,7 @@ impl Seen {
 
     /// Acknowledges every record given, their fingerprints worked out on every core.
     pub fn acknowledge_all(&mut self, records: &[&Packed]) {
-        let pairs = on_every_core(records, |r| (Self::key(r.kind(), r.id()), Self::fingerprint(r)));
+        let pairs = crate::parallel::on_every_core(records, |r| (Self::key(r.kind(), r.id()), Self::fingerprint(r)));
         self.map.reserve(pairs.len());
         self.map.extend(pairs);
         self.fresh = false;
@@ -191,28 +191,6 @@ fn parse(bytes: &[u8]) -> Option<FxHashMap<u64, u64>> {
     }
     let word = |b: &[u8]| b.try_into().ok().map(u64::from_le_bytes);
     body.chunks_exact(16).map(|pair| Some((word(&pair[..8])?, word(&pair[8..])?))).collect()
-}
-
-/// `f` over every item, the items split between threads (one per core), the results in order.
-fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    if threads == 1 || items.len() < 4096 {
-        return items.iter().map(&f).collect();
-    }
-    let per = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let f = &f;
-        let parts: Vec<_> =
-            items.chunks(per).map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Vec<R>>())).collect();
-        let mut out = Vec::with_capacity(items.len());
-        for part in parts {
-            match part.join() {
-                Ok(part) => out.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        out
-    })
 }
 
 /// FNV-1a, fed in pieces.
