@@ -27,6 +27,9 @@ pub struct Fields<'a> {
     entries: Vec<Option<(Cow<'a, str>, Loose<'a>)>>,
     /// Where each of [`KNOWN`] is in `entries`.
     slots: [u32; KNOWN.len()],
+    /// The line was printable ASCII without escapes (see [`super::plain_line`]): no text in it needs
+    /// cleaning.
+    pub plain: bool,
 }
 
 /// The names looked for in every line: the envelope, then every kind's declared fields.
@@ -119,7 +122,7 @@ impl<'a> Fields<'a> {
                 }
             }
         }
-        Fields { entries, slots }
+        Fields { entries, slots, plain: false }
     }
 
     /// Removes every field called `name` and gives the value of the last one.

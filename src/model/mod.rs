@@ -4,6 +4,7 @@ pub mod links;
 pub mod loose;
 pub mod names;
 pub mod packed;
+pub mod plain_line;
 pub mod record;
 pub mod rules;
 pub mod seen;

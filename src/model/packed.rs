@@ -203,6 +203,7 @@ impl Packed {
         each: &mut dyn FnMut(&str, &str),
     ) -> Result<Packed, FieldError> {
         let mut w = Writer::start(kind, None, id, ts);
+        let plain = fields.plain;
         for field in schema(kind) {
             let Field(name, ty, _) = field;
             let value = match fields.take(name) {
@@ -213,7 +214,7 @@ impl Packed {
                 (Ty::Text, None) => w.varint(0),
                 (Ty::Word(_), None) => w.word(None),
                 (Ty::Num, None) => w.num(None),
-                (Ty::Text, Some(Loose::Str(s))) => match cleaned(s) {
+                (Ty::Text, Some(Loose::Str(s))) => match cleaned(s, plain) {
                     Some(t) => {
                         each(name, &t);
                         w.item(&t, field)
@@ -224,12 +225,12 @@ impl Packed {
                 (Ty::List, value) => {
                     let items = match value {
                         None => Vec::new(),
-                        Some(Loose::Str(s)) => cleaned(s).into_iter().collect(),
+                        Some(Loose::Str(s)) => cleaned(s, plain).into_iter().collect(),
                         Some(Loose::List(list)) => {
                             let mut items = Vec::with_capacity(list.len());
                             for item in list {
                                 match item {
-                                    Loose::Str(s) => items.extend(cleaned(s)),
+                                    Loose::Str(s) => items.extend(cleaned(s, plain)),
                                     Loose::Null => {}
                                     other => return Err(wrong(name, "a list of strings", &other)),
                                 }
@@ -511,9 +512,11 @@ fn value_text(name: &str, v: &Value, bools: bool, test: &mut dyn FnMut(&str, &st
     }
 }
 
-/// A string field's text, cleaned and trimmed; none when that leaves nothing.
-fn cleaned(s: Cow<'_, str>) -> Option<Cow<'_, str>> {
+/// A string field's text, cleaned and trimmed; none when that leaves nothing. A plain line's texts are
+/// printable ASCII already (see [`super::plain_line`]): they are only trimmed.
+fn cleaned(s: Cow<'_, str>, plain: bool) -> Option<Cow<'_, str>> {
     let t = match s {
+        Cow::Borrowed(b) if plain => Cow::Borrowed(b.trim()),
         Cow::Borrowed(b) => clean_cow(b.trim()),
         Cow::Owned(o) => Cow::Owned(clean_cow(o.trim()).into_owned()),
     };

@@ -26,18 +26,23 @@ pub fn parse_packed_with(
     feed_kind: Option<Kind>,
     each: &mut dyn FnMut(Kind, &str, &str),
 ) -> Result<Option<Packed>, String> {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => return Err(format!("not UTF-8: invalid byte at column {}", e.valid_up_to() + 1)),
-    };
-    let text = text.strip_suffix('\r').unwrap_or(text);
-    if text.trim().is_empty() {
-        return Ok(None);
-    }
-    let mut fields = match parse_object(text) {
-        Ok(fields) => fields,
-        Err(NotAnObject::Invalid(e)) => return Err(format!("not JSON: {e}")),
-        Err(NotAnObject::Other(v)) => return Err(format!("not a JSON object: found {}", v.describe())),
+    let mut fields = match crate::model::plain_line::parse(bytes) {
+        Some(fields) => fields,
+        None => {
+            let text = match std::str::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => return Err(format!("not UTF-8: invalid byte at column {}", e.valid_up_to() + 1)),
+            };
+            let text = text.strip_suffix('\r').unwrap_or(text);
+            if text.trim().is_empty() {
+                return Ok(None);
+            }
+            match parse_object(text) {
+                Ok(fields) => fields,
+                Err(NotAnObject::Invalid(e)) => return Err(format!("not JSON: {e}")),
+                Err(NotAnObject::Other(v)) => return Err(format!("not a JSON object: found {}", v.describe())),
+            }
+        }
     };
     let id = match fields.take("id") {
         Some(Loose::Str(s)) if !s.trim().is_empty() => clean(s.trim()),
