@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let fallback = Timestamp::from_utc(chrono::DateTime::UNIX_EPOCH);
     for (record, _) in entities.derive(&fallback) {
-        record.any_text(&mut |t| {
+        watchfloor::model::Packed::pack(&record).any_text(&mut |t| {
             assert_eq!(watchfloor::text::clean(t), t, "unclean text kept: {t:?}");
             false
         });

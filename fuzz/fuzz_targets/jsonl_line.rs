@@ -3,20 +3,24 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use watchfloor::feed::formats::jsonl::parse_line;
+use watchfloor::feed::formats::jsonl::{parse_line, parse_packed};
 use watchfloor::model::links::{default_vocabulary, Links};
 use watchfloor::model::seen::Seen;
 use watchfloor::model::Kind;
 
 fuzz_target!(|data: &[u8]| {
     for kind in [None, Some(Kind::Sanctions), Some(Kind::Suppliers), Some(Kind::Aid), Some(Kind::Shortages)] {
-        let Ok(Some(record)) = parse_line(data, kind) else { continue };
-        record.any_text(&mut |t| {
+        let Ok(Some(packed)) = parse_packed(data, kind) else { continue };
+        packed.any_text(&mut |t| {
             assert_eq!(watchfloor::text::clean(t), t, "unclean text kept: {t:?}");
             false
         });
-        let _ = Seen::fingerprint(&record);
-        let _ = Links::new(default_vocabulary()).prepare(&record);
+        let _ = Seen::fingerprint(&packed);
+        let _ = Links::new(default_vocabulary()).prepare(&packed);
+        // Unpacked, the record is what the line's record is, and packs to the same bytes again.
+        let record = packed.unpack();
+        assert_eq!(parse_line(data, kind).ok().flatten().as_ref(), Some(&record));
+        assert_eq!(watchfloor::model::Packed::pack(&record), packed);
         let _ = serde_json::to_string(&record.fields_json());
     }
 });

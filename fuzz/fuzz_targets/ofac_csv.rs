@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
     for consolidated in [false, true] {
         if let Ok(rows) = parse(&files, &ts, consolidated) {
             for (record, _) in rows {
-                record.any_text(&mut |t| {
+                watchfloor::model::Packed::pack(&record).any_text(&mut |t| {
                     assert_eq!(watchfloor::text::clean(t), t, "unclean text kept: {t:?}");
                     false
                 });
