@@ -195,8 +195,10 @@ pub struct Links {
 /// The records that carry one name form: almost always one.
 enum Holders {
     One(Holder),
-    /// A boxed slice (16 bytes, where a Vec is 24): a form held by several records is rare.
-    Many(Box<[Holder]>),
+    /// Boxed, so that the common case (`One`) is 16 bytes rather than 32; a Vec, so that a form many
+    /// records share (a common alias, a firm in a thousand records) grows without copying on each one.
+    #[allow(clippy::box_collection)]
+    Many(Box<Vec<Holder>>),
 }
 
 impl Holders {
@@ -208,22 +210,26 @@ impl Holders {
     }
 
     fn push(&mut self, h: Holder) {
-        let all: Box<[Holder]> = self.as_slice().iter().copied().chain([h]).collect();
-        *self = Holders::Many(all);
+        match self {
+            Holders::One(first) => *self = Holders::Many(Box::new(vec![*first, h])),
+            Holders::Many(v) => v.push(h),
+        }
     }
 
     /// Takes one holder out; true when none is left.
     fn remove(&mut self, holder: Holder) -> bool {
-        let rest: Vec<Holder> = self.as_slice().iter().copied().filter(|h| *h != holder).collect();
-        match rest[..] {
-            [] => true,
-            [one] => {
-                *self = Holders::One(one);
-                false
-            }
-            _ => {
-                *self = Holders::Many(rest.into_boxed_slice());
-                false
+        match self {
+            Holders::One(h) => *h == holder,
+            Holders::Many(v) => {
+                v.retain(|h| *h != holder);
+                match v[..] {
+                    [] => true,
+                    [one] => {
+                        *self = Holders::One(one);
+                        false
+                    }
+                    _ => false,
+                }
             }
         }
     }
