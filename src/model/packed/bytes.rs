@@ -1,0 +1,190 @@
+//! Writing a record's bytes, and reading them back.
+
+use super::schema::Field;
+use super::shared::shared;
+use super::{Packed, NONE};
+use crate::model::record::{Text, Timestamp};
+use crate::model::vocab::Kind;
+use serde_json::{Map, Value};
+
+pub(super) struct Writer(pub(super) Vec<u8>);
+
+thread_local! {
+    /// The buffer a record is written into before it is copied out at its size.
+    static SCRATCH: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+impl Writer {
+    /// The header, the id and the time as written.
+    pub(super) fn start(kind: Kind, level: Option<u8>, id: &str, ts: &Timestamp) -> Writer {
+        let mut w = Writer(SCRATCH.with(|s| s.take()));
+        w.0.clear();
+        w.0.push(kind as u8);
+        w.0.push(level.unwrap_or(NONE));
+        w.0.extend_from_slice(&ts.utc.timestamp().to_le_bytes());
+        w.0.extend_from_slice(&ts.utc.timestamp_subsec_nanos().to_le_bytes());
+        w.str(id);
+        w.str(ts.written().unwrap_or(""));
+        w
+    }
+
+    /// The packed bytes, in an allocation of their exact size (the writer's buffer is kept for the next).
+    pub(super) fn finish(self) -> Packed {
+        let packed = Packed(Box::from(&self.0[..]));
+        SCRATCH.with(|s| s.set(self.0));
+        packed
+    }
+
+    pub(super) fn extra(&mut self, extra: &Map<String, Value>) {
+        if extra.is_empty() {
+            self.varint(0);
+        } else {
+            let json = serde_json::to_vec(extra).unwrap_or_default();
+            self.varint(json.len() as u64);
+            self.0.extend_from_slice(&json);
+        }
+    }
+
+    pub(super) fn varint(&mut self, mut v: u64) {
+        while v >= 0x80 {
+            self.0.push(v as u8 | 0x80);
+            v >>= 7;
+        }
+        self.0.push(v as u8);
+    }
+
+    pub(super) fn str(&mut self, s: &str) {
+        self.varint(s.len() as u64);
+        self.0.extend_from_slice(s.as_bytes());
+    }
+
+    pub(super) fn text(&mut self, t: &Option<Text>, field: &Field) {
+        match t {
+            None => self.varint(0),
+            Some(t) => self.item(t, field),
+        }
+    }
+
+    pub(super) fn item(&mut self, t: &str, field: &Field) {
+        match field.2.then(|| shared(t)).flatten() {
+            Some(n) => self.varint((n as u64) << 1 | 1),
+            None => {
+                self.varint((t.len() as u64 + 1) << 1);
+                self.0.extend_from_slice(t.as_bytes());
+            }
+        }
+    }
+
+    pub(super) fn list(&mut self, items: &[Text], field: &Field) {
+        self.varint(items.len() as u64);
+        for t in items {
+            self.item(t, field);
+        }
+    }
+
+    pub(super) fn word(&mut self, w: Option<u8>) {
+        self.0.push(w.unwrap_or(NONE));
+    }
+
+    pub(super) fn num(&mut self, n: Option<f64>) {
+        match n {
+            None => self.0.push(0),
+            Some(n) => {
+                self.0.push(1);
+                self.0.extend_from_slice(&n.to_le_bytes());
+            }
+        }
+    }
+}
+
+/// Reads what [`Writer`] wrote. The bytes are the store's own, but a reader never panics: past the end it
+/// reads zeros (nothing).
+pub(super) struct Reader<'a> {
+    pub(super) b: &'a [u8],
+    pub(super) at: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub(super) fn u8(&mut self) -> u8 {
+        let v = self.b.get(self.at).copied().unwrap_or(0);
+        self.at += 1;
+        v
+    }
+
+    pub(super) fn varint(&mut self) -> u64 {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = self.u8();
+            v |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                break;
+            }
+        }
+        v
+    }
+
+    pub(super) fn bytes(&mut self, n: usize) -> &'a [u8] {
+        let start = self.at.min(self.b.len());
+        let end = self.at.saturating_add(n).min(self.b.len());
+        self.at = self.at.saturating_add(n);
+        &self.b[start..end]
+    }
+
+    pub(super) fn str(&mut self) -> &'a str {
+        let n = self.varint() as usize;
+        std::str::from_utf8(self.bytes(n)).unwrap_or("")
+    }
+
+    pub(super) fn text_ref<'t>(&mut self, table: &'t [Text]) -> Option<&'t str>
+    where
+        'a: 't,
+    {
+        match self.varint() {
+            0 => None,
+            v if v & 1 == 1 => table.get((v >> 1) as usize).map(|t| &**t),
+            v => std::str::from_utf8(self.bytes((v >> 1) as usize - 1)).ok(),
+        }
+    }
+
+    pub(super) fn skip_text(&mut self) {
+        match self.varint() {
+            v if v & 1 == 0 && v > 0 => self.at = self.at.saturating_add((v >> 1) as usize - 1),
+            _ => {}
+        }
+    }
+
+    pub(super) fn text(&mut self, table: &[Text]) -> Option<Text> {
+        match self.varint() {
+            0 => None,
+            v if v & 1 == 1 => table.get((v >> 1) as usize).cloned(),
+            v => std::str::from_utf8(self.bytes((v >> 1) as usize - 1)).ok().map(Text::from),
+        }
+    }
+
+    pub(super) fn list(&mut self, table: &[Text]) -> Vec<Text> {
+        let n = self.varint() as usize;
+        let mut out = Vec::with_capacity(n.min(1024));
+        for _ in 0..n {
+            out.extend(self.text(table));
+        }
+        out
+    }
+
+    pub(super) fn word<T: Copy>(&mut self, all: &[T]) -> Option<T> {
+        all.get(self.u8() as usize).copied()
+    }
+
+    pub(super) fn num(&mut self) -> Option<f64> {
+        match self.u8() {
+            0 => None,
+            _ => self.bytes(8).try_into().ok().map(f64::from_le_bytes),
+        }
+    }
+
+    pub(super) fn extra(&mut self) -> Map<String, Value> {
+        match self.varint() as usize {
+            0 => Map::new(),
+            n => serde_json::from_slice(self.bytes(n)).unwrap_or_default(),
+        }
+    }
+}

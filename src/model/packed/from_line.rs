@@ -1,0 +1,108 @@
+//! Packing a line's fields: each declared field checked against its type (an error names the field,
+//! what was expected and what was found), cleaned for display and written as it is found.
+
+use super::bytes::Writer;
+use super::schema::{schema, Field, Ty};
+use super::Packed;
+use crate::model::loose::{Fields, Loose};
+use crate::model::record::{FieldError, Timestamp};
+use crate::model::vocab::Kind;
+use crate::text::{clean, clean_cow};
+use std::borrow::Cow;
+
+impl Packed {
+    /// Packs a line's fields as a record of `kind`: its declared fields are checked (an error names the
+    /// field, what was expected and what was found), cleaned for display and written; the others are
+    /// kept as undeclared fields.
+    ///
+    /// `each` is given every text of a declared field as it is written, with the field's name.
+    pub fn from_fields(
+        kind: Kind,
+        id: &str,
+        ts: &Timestamp,
+        mut fields: Fields<'_>,
+        each: &mut dyn FnMut(&str, &str),
+    ) -> Result<Packed, FieldError> {
+        let mut w = Writer::start(kind, None, id, ts);
+        let plain = fields.plain;
+        for field in schema(kind) {
+            let Field(name, ty, _) = field;
+            let value = match fields.take(name) {
+                None | Some(Loose::Null) => None,
+                Some(v) => Some(v),
+            };
+            match (ty, value) {
+                (Ty::Text, None) => w.varint(0),
+                (Ty::Word(_), None) => w.word(None),
+                (Ty::Num, None) => w.num(None),
+                (Ty::Text, Some(Loose::Str(s))) => match cleaned(s, plain) {
+                    Some(t) => {
+                        each(name, &t);
+                        w.item(&t, field)
+                    }
+                    None => w.varint(0),
+                },
+                (Ty::Text, Some(v)) => return Err(wrong(name, "a string", &v)),
+                (Ty::List, value) => {
+                    let items = match value {
+                        None => Vec::new(),
+                        Some(Loose::Str(s)) => cleaned(s, plain).into_iter().collect(),
+                        Some(Loose::List(list)) => {
+                            let mut items = Vec::with_capacity(list.len());
+                            for item in list {
+                                match item {
+                                    Loose::Str(s) => items.extend(cleaned(s, plain)),
+                                    Loose::Null => {}
+                                    other => return Err(wrong(name, "a list of strings", &other)),
+                                }
+                            }
+                            items
+                        }
+                        Some(v) => return Err(wrong(name, "a list of strings", &v)),
+                    };
+                    w.varint(items.len() as u64);
+                    for t in &items {
+                        each(name, t);
+                        w.item(t, field);
+                    }
+                }
+                (Ty::Word(vocab), Some(Loose::Str(s))) => {
+                    let Some(v) = vocab.parse(&s) else {
+                        return Err(FieldError {
+                            field: (*name).to_owned(),
+                            expected: format!("one of {}", vocab.expected()),
+                            found: format!("{:?}", clean(&s)),
+                        });
+                    };
+                    if matches!(*name, "risk" | "severity") {
+                        w.0[1] = v;
+                    }
+                    w.word(Some(v));
+                }
+                (Ty::Word(vocab), Some(v)) => return Err(wrong(name, &format!("one of {}", vocab.expected()), &v)),
+                (Ty::Num, Some(Loose::Num(n))) => match n.as_f64() {
+                    Some(f) if f.is_finite() && f >= 0.0 => w.num(Some(f)),
+                    _ => return Err(wrong(name, "a finite number, zero or more", &Loose::Num(n))),
+                },
+                (Ty::Num, Some(v)) => return Err(wrong(name, "a number", &v)),
+            }
+        }
+        w.extra(&fields.into_map());
+        Ok(w.finish())
+    }
+}
+
+/// A string field's text, cleaned and trimmed; none when that leaves nothing. A plain line's texts are
+/// printable ASCII already (see [`super::plain_line`]): they are only trimmed.
+fn cleaned(s: Cow<'_, str>, plain: bool) -> Option<Cow<'_, str>> {
+    let t = match s {
+        Cow::Borrowed(b) if plain => Cow::Borrowed(b.trim()),
+        Cow::Borrowed(b) => clean_cow(b.trim()),
+        Cow::Owned(o) => Cow::Owned(clean_cow(o.trim()).into_owned()),
+    };
+    (!t.is_empty()).then_some(t)
+}
+
+fn wrong(name: &str, expected: &str, found: &Loose<'_>) -> FieldError {
+    FieldError { field: name.to_owned(), expected: expected.to_owned(), found: found.describe() }
+}

@@ -1,0 +1,332 @@
+//! A record version as the store keeps it: one allocation of bytes rather than a struct of shared strings.
+//!
+//! At a million records the typed [`Record`] (a 224-byte struct, an allocation per string, a list per
+//! list) cost more than the feed file itself. Packed, a version is its fields one after the other, each
+//! text written out or, for the values that repeat across records (authorities, programmes, reasons,
+//! countries, sources, ...), the number of its one copy in a table every thread shares. What the store
+//! needs on every arrival (kind, id, time, level) is read straight from the bytes; texts are visited in
+//! place (filters, watch rules, fingerprints); a whole [`Record`] is unpacked only for what is shown.
+//!
+//! Layout: kind, level (0xFF: none), UTC seconds (i64) and nanoseconds (u32), then the id, the time as
+//! written (empty when it is the plain UTC form), the declared fields of the kind in their order, and the
+//! undeclared ones as JSON. Lengths and counts are LEB128; a text is 0 (none), `n << 1 | 1` (shared copy
+//! `n`) or `(len + 1) << 1` followed by its bytes.
+
+mod bytes;
+mod from_line;
+mod schema;
+mod shared;
+#[cfg(test)]
+mod tests;
+
+use super::record::{Aid, Body, Record, Sanction, Shortage, Supplier, Text, Timestamp};
+use super::vocab::{Action, Kind, Level, ShortageStatus, Stage, TargetType};
+use bytes::{Reader, Writer};
+use chrono::{DateTime, Utc};
+use schema::{schema, Field, Ty};
+use serde_json::Value;
+use shared::table;
+
+/// One version of a record, packed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Packed(Box<[u8]>);
+
+const HEADER: usize = 14;
+const NONE: u8 = 0xFF;
+
+impl Packed {
+    /// Packs a record.
+    pub fn pack(r: &Record) -> Packed {
+        let level = match &r.body {
+            Body::Supplier(s) => s.risk,
+            Body::Shortage(s) => s.severity,
+            _ => None,
+        };
+        let mut w = Writer::start(r.kind, level.map(|l| l as u8), &r.id, &r.ts);
+        let f = schema(r.kind);
+        match &r.body {
+            Body::Sanction(s) => {
+                w.text(&s.authority, &f[0]);
+                w.text(&s.program, &f[1]);
+                w.word(s.action.map(|v| v as u8));
+                w.text(&s.target, &f[3]);
+                w.list(&s.aliases, &f[4]);
+                w.word(s.target_type.map(|v| v as u8));
+                w.text(&s.country, &f[6]);
+                w.text(&s.reason, &f[7]);
+                w.text(&s.source, &f[8]);
+            }
+            Body::Supplier(s) => {
+                w.text(&s.name, &f[0]);
+                w.list(&s.aliases, &f[1]);
+                w.text(&s.country, &f[2]);
+                w.list(&s.goods, &f[3]);
+                w.word(s.risk.map(|v| v as u8));
+                w.list(&s.customers, &f[5]);
+                w.text(&s.status, &f[6]);
+                w.text(&s.source, &f[7]);
+            }
+            Body::Aid(a) => {
+                w.text(&a.donor, &f[0]);
+                w.text(&a.title, &f[1]);
+                w.num(a.amount);
+                w.text(&a.currency, &f[3]);
+                w.word(a.stage.map(|v| v as u8));
+                w.num(a.delivered);
+                w.list(&a.items, &f[6]);
+                w.text(&a.source, &f[7]);
+            }
+            Body::Shortage(s) => {
+                w.text(&s.category, &f[0]);
+                w.text(&s.item, &f[1]);
+                w.text(&s.region, &f[2]);
+                w.word(s.severity.map(|v| v as u8));
+                w.word(s.status.map(|v| v as u8));
+                w.text(&s.reported_by, &f[5]);
+                w.text(&s.source, &f[6]);
+            }
+        }
+        w.extra(&r.extra);
+        w.finish()
+    }
+    /// The whole record.
+    pub fn unpack(&self) -> Record {
+        let table = table();
+        let mut r = Reader { b: &self.0, at: HEADER };
+        let id = Text::from(r.str());
+        let written = Some(r.str()).filter(|w| !w.is_empty());
+        let ts = Timestamp::from_parts(written.map(Box::from), self.utc());
+        let kind = self.kind();
+        let body = match kind {
+            Kind::Sanctions => Body::Sanction(Sanction {
+                authority: r.text(&table),
+                program: r.text(&table),
+                action: r.word(Action::ALL),
+                target: r.text(&table),
+                aliases: r.list(&table),
+                target_type: r.word(TargetType::ALL),
+                country: r.text(&table),
+                reason: r.text(&table),
+                source: r.text(&table),
+            }),
+            Kind::Suppliers => Body::Supplier(Supplier {
+                name: r.text(&table),
+                aliases: r.list(&table),
+                country: r.text(&table),
+                goods: r.list(&table),
+                risk: r.word(Level::ALL),
+                customers: r.list(&table),
+                status: r.text(&table),
+                source: r.text(&table),
+            }),
+            Kind::Aid => Body::Aid(Aid {
+                donor: r.text(&table),
+                title: r.text(&table),
+                amount: r.num(),
+                currency: r.text(&table),
+                stage: r.word(Stage::ALL),
+                delivered: r.num(),
+                items: r.list(&table),
+                source: r.text(&table),
+            }),
+            Kind::Shortages => Body::Shortage(Shortage {
+                category: r.text(&table),
+                item: r.text(&table),
+                region: r.text(&table),
+                severity: r.word(Level::ALL),
+                status: r.word(ShortageStatus::ALL),
+                reported_by: r.text(&table),
+                source: r.text(&table),
+            }),
+        };
+        Record { kind, id, ts, body, extra: r.extra() }
+    }
+
+    pub fn kind(&self) -> Kind {
+        Kind::ALL.get(self.0[0] as usize).copied().unwrap_or(Kind::Sanctions)
+    }
+
+    /// A supplier's risk, a shortage's severity.
+    pub fn level(&self) -> Option<Level> {
+        Level::ALL.get(self.0[1] as usize).copied()
+    }
+
+    /// The version's time, in UTC.
+    pub fn utc(&self) -> DateTime<Utc> {
+        let secs = i64::from_le_bytes(self.0[2..10].try_into().unwrap_or_default());
+        let nanos = u32::from_le_bytes(self.0[10..14].try_into().unwrap_or_default());
+        DateTime::from_timestamp(secs, nanos).unwrap_or_default()
+    }
+
+    pub fn id(&self) -> &str {
+        Reader { b: &self.0, at: HEADER }.str()
+    }
+
+    /// The time as the feed wrote it.
+    pub fn ts_text(&self) -> std::borrow::Cow<'_, str> {
+        let mut r = Reader { b: &self.0, at: HEADER };
+        r.str();
+        match r.str() {
+            "" => std::borrow::Cow::Owned(self.utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            w => std::borrow::Cow::Borrowed(w),
+        }
+    }
+
+    /// Whether `test` holds for any text of one field (a list's items, a number or a word as text; an
+    /// undeclared field's texts, booleans as `true`/`false`), as [`Packed::field_texts`] gives them; the
+    /// other fields are stepped over unread (watch rules test one field of every record).
+    pub fn any_text_of(&self, field: &str, test: &mut dyn FnMut(&str) -> bool) -> bool {
+        let table = table();
+        let mut r = Reader { b: &self.0, at: HEADER };
+        r.str();
+        r.str();
+        for Field(name, ty, _) in schema(self.kind()) {
+            let wanted = *name == field;
+            match ty {
+                Ty::Text if wanted => return r.text_ref(&table).is_some_and(test),
+                Ty::List if wanted => {
+                    let mut hit = false;
+                    for _ in 0..r.varint() {
+                        if let Some(t) = r.text_ref(&table) {
+                            hit = hit || test(t);
+                        }
+                    }
+                    return hit;
+                }
+                Ty::Word(vocab) if wanted => return vocab.name(r.u8() as usize).is_some_and(test),
+                Ty::Num if wanted => return r.num().is_some_and(|n| test(&number_text(n))),
+                Ty::Text => r.skip_text(),
+                Ty::List => {
+                    for _ in 0..r.varint() {
+                        r.skip_text();
+                    }
+                }
+                Ty::Word(_) => {
+                    r.u8();
+                }
+                Ty::Num => {
+                    r.num();
+                }
+            }
+        }
+        r.extra().get(field).is_some_and(|v| value_text(field, v, true, &mut |_, t| test(t)))
+    }
+
+    /// A word field's value (a package's stage, a shortage's status), read without unpacking the record.
+    pub fn word<T: Copy>(&self, field: &str, all: &[T]) -> Option<T> {
+        let mut r = Reader { b: &self.0, at: HEADER };
+        r.str();
+        r.str();
+        for Field(name, ty, _) in schema(self.kind()) {
+            match ty {
+                Ty::Word(_) => {
+                    let v = r.u8();
+                    if *name == field {
+                        return all.get(v as usize).copied();
+                    }
+                }
+                Ty::Text => r.skip_text(),
+                Ty::List => {
+                    for _ in 0..r.varint() {
+                        r.skip_text();
+                    }
+                }
+                Ty::Num => {
+                    r.num();
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether `test` holds for any text of the record: its id, every declared field (words, numbers and
+    /// list items as text) and every undeclared one, without unpacking it (the filter runs this over every
+    /// record of a panel).
+    pub fn any_text(&self, test: &mut dyn FnMut(&str) -> bool) -> bool {
+        test(self.id()) || self.any_field_text(false, &mut |_, t| test(t))
+    }
+
+    /// The texts of one field (a list's items, a number or a word as text), as [`Record::fields_json`] would
+    /// give them (watch rules read fields of every record).
+    pub fn field_texts(&self, field: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        self.any_field_text(true, &mut |name, t| {
+            if name == field {
+                out.push(t.to_owned());
+            }
+            false
+        });
+        out
+    }
+
+    /// The texts of every field, declared and undeclared (not the id).
+    pub fn all_field_texts(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.any_field_text(true, &mut |_, t| {
+            out.push(t.to_owned());
+            false
+        });
+        out
+    }
+
+    /// Whether `test` holds for any (field, text) of the record: every declared field, then every
+    /// undeclared one (texts nested in it under its name; booleans as `true`/`false` with `bools`, as rules
+    /// read them).
+    pub fn any_field_text(&self, bools: bool, test: &mut dyn FnMut(&str, &str) -> bool) -> bool {
+        let Some(mut r) = self.any_declared_text(test) else { return true };
+        r.extra().iter().any(|(k, v)| value_text(k, v, bools, test))
+    }
+
+    /// Every (field, text) of the declared fields, as [`Packed::any_text`] visits them.
+    pub fn declared_texts(&self, each: &mut dyn FnMut(&str, &str)) {
+        self.any_declared_text(&mut |f, t| {
+            each(f, t);
+            false
+        });
+    }
+
+    /// Whether `test` holds for a declared field's text: `None` when it does, else the reader left on the
+    /// undeclared fields.
+    fn any_declared_text(&self, test: &mut dyn FnMut(&str, &str) -> bool) -> Option<Reader<'_>> {
+        let table = table();
+        let mut r = Reader { b: &self.0, at: HEADER };
+        r.str();
+        r.str();
+        for Field(name, ty, _) in schema(self.kind()) {
+            let hit = match ty {
+                Ty::Text => r.text_ref(&table).is_some_and(|t| test(name, t)),
+                Ty::List => {
+                    let mut hit = false;
+                    for _ in 0..r.varint() {
+                        // Every item is read, hit or not, so that the reader stays on the next field.
+                        if let Some(t) = r.text_ref(&table) {
+                            hit = hit || test(name, t);
+                        }
+                    }
+                    hit
+                }
+                Ty::Word(vocab) => vocab.name(r.u8() as usize).is_some_and(|w| test(name, w)),
+                Ty::Num => r.num().is_some_and(|n| test(name, &number_text(n))),
+            };
+            if hit {
+                return None;
+            }
+        }
+        Some(r)
+    }
+}
+
+fn number_text(n: f64) -> String {
+    serde_json::Number::from_f64(n).map(|n| n.to_string()).unwrap_or_default()
+}
+
+fn value_text(name: &str, v: &Value, bools: bool, test: &mut dyn FnMut(&str, &str) -> bool) -> bool {
+    match v {
+        Value::String(s) => test(name, s),
+        Value::Array(items) => items.iter().any(|i| value_text(name, i, bools, test)),
+        Value::Object(m) => m.values().any(|i| value_text(name, i, bools, test)),
+        Value::Number(n) => test(name, &n.to_string()),
+        Value::Bool(b) if bools => test(name, if *b { "true" } else { "false" }),
+        _ => false,
+    }
+}
