@@ -101,7 +101,9 @@ impl<E> Batch<E> {
     /// Parses every line and gives the items in order, each line replaced by what it parsed to.
     fn parse(self, preparer: &Preparer) -> Vec<Out<E>> {
         let Batch { bytes, lines, items } = self;
-        let mut parsed = lines.iter().map(|l| parse(&bytes, l, preparer));
+        // Lines are taken by value: each one's file (an Arc) moves on into its record rather than being
+        // cloned here and dropped, which would bounce its count between this thread and the main one.
+        let mut parsed = lines.into_iter().map(|l| parse(&bytes, l, preparer));
         items
             .into_iter()
             .map(|item| match item {
@@ -220,7 +222,7 @@ impl<E: Send + 'static> Pipeline<E> {
     }
 }
 
-fn parse(bytes: &[u8], l: &Line, preparer: &Preparer) -> Parsed {
+fn parse(bytes: &[u8], l: Line, preparer: &Preparer) -> Parsed {
     {
         let mut preparing: Option<crate::model::links::Preparing<'_>> = None;
         let mut each = |kind: Kind, field: &str, text: &str| {
@@ -233,9 +235,9 @@ fn parse(bytes: &[u8], l: &Line, preparer: &Preparer) -> Parsed {
                     Some(p) => p.finish(),
                     None => preparer.start(record.kind()).finish(),
                 };
-                Parsed::Record(record, prepared, Origin { file: l.file.clone(), line: l.line })
+                Parsed::Record(record, prepared, Origin { file: l.file, line: l.line })
             }
-            Err(message) => Parsed::Bad { file: l.file.clone(), line: l.line, message },
+            Err(message) => Parsed::Bad { file: l.file, line: l.line, message },
         }
     }
 }

@@ -528,13 +528,16 @@ fn apply_parsed(parsed: Vec<Out<Change>>, store: &mut Store, links: &mut Links, 
         match item {
             Out::Line(Parsed::Blank) => {}
             Out::Line(Parsed::Record(record, prepared, origin)) if !news => {
-                let (kind, file) = (record.kind(), origin.file.clone());
+                let kind = record.kind();
+                let counting = matches!(out.last(), Some(Change::Read { kind: k, file, .. })
+                    if *k == kind && Arc::ptr_eq(file, &origin.file));
+                // The file is cloned only for a new count (a clone a record is two atomic steps each).
+                let file = (!counting).then(|| origin.file.clone());
                 if quietly_apply(store, links, record, Some(prepared), origin).0 != Applied::Duplicate {
-                    match out.last_mut() {
-                        Some(Change::Read { kind: k, file: f, records }) if *k == kind && Arc::ptr_eq(f, &file) => {
-                            *records += 1
-                        }
-                        _ => out.push(Change::Read { kind, file, records: 1 }),
+                    match (file, out.last_mut()) {
+                        (Some(file), _) => out.push(Change::Read { kind, file, records: 1 }),
+                        (None, Some(Change::Read { records, .. })) => *records += 1,
+                        (None, _) => {}
                     }
                 }
             }
