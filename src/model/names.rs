@@ -61,9 +61,12 @@ pub fn normalize(name: &str) -> String {
 /// The hash (FNV-1a) of [`normalize`]`(name)`, or `None` when that is empty; without building the form for
 /// the common case of a name in ASCII letters.
 pub fn form_hash(name: &str) -> Option<u64> {
-    if !name.is_ascii() {
+    let slow = || {
         let form = normalize(name);
-        return (!form.is_empty()).then(|| crate::state::fnv1a(form.as_bytes()));
+        (!form.is_empty()).then(|| crate::state::fnv1a(form.as_bytes()))
+    };
+    if !name.is_ascii() {
+        return slow();
     }
     // Words as lower-case ASCII in one buffer; apostrophes join, anything else not alphanumeric separates.
     let mut buf = [0u8; 256];
@@ -71,20 +74,14 @@ pub fn form_hash(name: &str) -> Option<u64> {
     let (mut len, mut count, mut start) = (0usize, 0usize, 0usize);
     let bytes = name.as_bytes();
     if bytes.len() > buf.len() {
-        let form = normalize(name);
-        return (!form.is_empty()).then(|| crate::state::fnv1a(form.as_bytes()));
+        return slow();
     }
-    for &b in bytes.iter().chain(std::iter::once(&b' ')) {
+    for &b in bytes {
         match ASCII_FORM[b as usize] {
             APOSTROPHE => {}
             SEPARATOR => {
-                if len > start {
-                    if count == words.len() {
-                        let form = normalize(name);
-                        return (!form.is_empty()).then(|| crate::state::fnv1a(form.as_bytes()));
-                    }
-                    words[count] = (start as u16, len as u16);
-                    count += 1;
+                if !note_word(&mut words, &mut count, start, len) {
+                    return slow();
                 }
                 start = len;
             }
@@ -93,6 +90,9 @@ pub fn form_hash(name: &str) -> Option<u64> {
                 len += 1;
             }
         }
+    }
+    if !note_word(&mut words, &mut count, start, len) {
+        return slow();
     }
     let word = |i: usize| -> &[u8] { &buf[words[i].0 as usize..words[i].1 as usize] };
     let mut kept: [bool; 48] = [true; 48];
@@ -156,6 +156,19 @@ const ASCII_FORM: [u8; 256] = {
 };
 const SEPARATOR: u8 = 0;
 const APOSTROPHE: u8 = 1;
+
+/// Notes the word `start..len` of the buffer, if it has any letters; false when there are more words than
+/// the quick way holds.
+fn note_word(words: &mut [(u16, u16); 48], count: &mut usize, start: usize, len: usize) -> bool {
+    if len > start {
+        if *count == words.len() {
+            return false;
+        }
+        words[*count] = (start as u16, len as u16);
+        *count += 1;
+    }
+    true
+}
 
 fn fnv_step(h: u64, b: u8) -> u64 {
     (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
