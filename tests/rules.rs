@@ -89,3 +89,40 @@ fn a_rule_on_an_unknown_field_stops_the_program_with_its_line() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("config.toml:19:10: rule \"oops\": unknown field `severity`"), "{err}");
 }
+
+#[test]
+fn a_package_cancelled_raises_the_cover_alert_on_the_shortages_it_left_uncovered() {
+    let rules = r#"
+[[rule]]
+name = "Uncovered critical shortage"
+kind = "shortages"
+when = { severity = "critical", cover = "uncovered" }
+do = ["alert", "highlight"]
+
+[[rule]]
+name = "Critical shortage"
+kind = "shortages"
+when = { severity = "critical" }
+do = ["highlight"]
+"#;
+    let fx = Fixture::with_config(&format!("{CONFIG}{rules}"));
+    fx.append(
+        "shortages.jsonl",
+        "{\"id\":\"h1\",\"ts\":\"2024-01-01T00:00:00Z\",\"item\":\"Patriot interceptors\",\"severity\":\"critical\"}\n",
+    );
+    fx.append(
+        "aid.jsonl",
+        "{\"id\":\"p1\",\"ts\":\"2024-01-01T00:00:00Z\",\"items\":[\"air defence interceptors\"],\"stage\":\"signed\"}\n",
+    );
+    fx.append("sanctions.jsonl", "");
+    fx.append("suppliers.jsonl", "");
+    let mut f = fx.follow();
+    assert!(!f.seen.iter().any(|v| v["event"] == "alert"), "covered at start: {:?}", f.seen);
+    fx.append(
+        "aid.jsonl",
+        "{\"id\":\"p1\",\"ts\":\"2024-02-01T00:00:00Z\",\"items\":[\"air defence interceptors\"],\"stage\":\"cancelled\"}\n",
+    );
+    let a = f.wait_for("the cover alert", |v| v["event"] == "alert");
+    assert_eq!(a["rule"], "Uncovered critical shortage");
+    assert_eq!((a["kind"].as_str(), a["id"].as_str()), (Some("shortages"), Some("h1")));
+}

@@ -12,7 +12,7 @@ use crate::feed::{FeedEvent, Feeds};
 use crate::model::links::{LinkInfo, Links, Prepared};
 use crate::model::packed::Packed;
 use crate::model::record::{Body, Record, Timestamp};
-use crate::model::rules::Rule;
+use crate::model::rules::{LinksOnDemand, Rule};
 use crate::model::store::{Applied, Handle, Origin, Store};
 use crate::model::vocab::Action;
 use crate::model::vocab::Kind;
@@ -351,35 +351,45 @@ impl Engine {
         if !was_started {
             self.watch_first_read();
         }
-        // (kind, id, whether the record itself is news)
-        let mut affected: Vec<(Kind, String, bool)> = Vec::new();
+        // (kind, id, whether the record itself is news, whether it is here only for what it is linked to)
+        let mut affected: Vec<(Kind, String, bool, bool)> = Vec::new();
+        let reads_links = |k: Kind| self.rules.iter().any(|r| r.kind.is_none_or(|rk| rk == k) && r.reads_links());
         for c in changes {
             if let Change::RecordAdded { kind, id, news, .. } | Change::RecordUpdated { kind, id, news, .. } = c {
-                affected.push((*kind, id.to_string(), *news));
-                // The records linked to a change may start or stop matching (`sanctioned`, `cover`). On the
+                affected.push((*kind, id.to_string(), *news, false));
+                // The records linked to a change may start or stop matching rules that read links
+                // (`sanctioned`, `cover`): looked up only when such a rule is there for their kind. On the
                 // first read every record is a change itself, and is matched once all links are in.
-                if was_started {
+                let other = match kind {
+                    Kind::Sanctions => Kind::Suppliers,
+                    Kind::Suppliers => Kind::Sanctions,
+                    Kind::Aid | Kind::Shortages => Kind::Shortages,
+                };
+                if was_started && reads_links(other) && *kind != Kind::Shortages {
                     let info = self.links.info(&self.store, *kind, id);
-                    affected.extend(info.parties.into_iter().map(|(k, i)| (k, i, false)));
-                    affected.extend(info.addresses.into_iter().map(|i| (Kind::Shortages, i, false)));
+                    affected.extend(info.parties.into_iter().map(|(k, i)| (k, i, false, true)));
+                    affected.extend(info.addresses.into_iter().map(|i| (Kind::Shortages, i, false, true)));
                 }
             }
         }
         let mut seen = HashSet::new();
         let mut out = Vec::new();
-        for (kind, id, news) in affected {
-            if !seen.insert((kind, id.clone(), news)) {
+        for (kind, id, news, linked) in affected {
+            if !seen.insert((kind, id.clone(), news, linked)) {
                 continue;
             }
             let Some(entry) = self.store.panel(kind).get(&id) else { continue };
             let record = entry.current().packed();
-            // What rules read of links (`sanctioned`, `cover`) is in a row's links; the shortages a package
-            // addresses are not, and would cost a walk over every shortage of its categories. Looked up only
-            // when a rule for this kind reads links.
-            let reads_links = self.rules.iter().any(|r| r.kind.is_none_or(|k| k == kind) && r.reads_links());
-            let info = if reads_links { self.links.row_info(&self.store, kind, &id) } else { LinkInfo::default() };
+            // What rules read of links (`sanctioned`, `cover`) is worked out only if a condition asks.
+            let work_out = || self.links.row_info(&self.store, kind, &id);
+            let info = LinksOnDemand::new(&work_out);
             let mut highlight = false;
+            let mut flipped = false;
             for (i, rule) in self.rules.iter().enumerate() {
+                // A record here for its links keeps what the rules on its fields alone said.
+                if linked && !rule.reads_links() {
+                    continue;
+                }
                 let now = rule.matches(record, &info);
                 // On a first read nothing matched before: no need to look.
                 let before = match (now, was_started) {
@@ -387,6 +397,7 @@ impl Engine {
                     (false, true) => self.matched.remove(&(i, kind, id.clone())),
                     (false, false) => false,
                 };
+                flipped |= now != before;
                 highlight |= now && rule.effects.highlight;
                 let fire = now && (news || (!before && was_started));
                 if fire && (rule.effects.alert || rule.effects.bell) {
@@ -402,6 +413,17 @@ impl Engine {
                     self.alerts.push(alert.clone());
                     out.push(Change::Alert(Box::new(alert)));
                 }
+            }
+            if linked {
+                if !flipped {
+                    continue;
+                }
+                // A rule on links changed its mind: the highlight is what every rule that matches now says.
+                highlight = self
+                    .rules
+                    .iter()
+                    .enumerate()
+                    .any(|(i, r)| r.effects.highlight && self.matched.contains(&(i, kind, id.clone())));
             }
             if highlight {
                 self.highlighted.insert((kind, id));
@@ -429,15 +451,16 @@ impl Engine {
             }
             let (linked, plain): (Vec<_>, Vec<_>) = rules.into_iter().partition(|(_, r)| r.reads_links());
             let entries: Vec<&crate::model::Entry> = self.store.panel(kind).newest_from(0).collect();
-            let no_links = LinkInfo::default();
             let hits: Vec<Vec<usize>> = crate::parallel::on_every_core(&entries, |e| {
                 let record = e.current().packed();
+                let no_links = LinksOnDemand::known(LinkInfo::default());
                 plain.iter().filter(|(_, rule)| rule.matches(record, &no_links)).map(|(i, _)| *i).collect()
             });
             for (entry, mut hits) in entries.into_iter().zip(hits) {
                 let record = entry.current().packed();
                 if !linked.is_empty() {
-                    let info = self.links.row_info(&self.store, kind, record.id());
+                    let work_out = || self.links.row_info(&self.store, kind, record.id());
+                    let info = LinksOnDemand::new(&work_out);
                     hits.extend(linked.iter().filter(|(_, rule)| rule.matches(record, &info)).map(|(i, _)| *i));
                 }
                 let mut highlight = false;

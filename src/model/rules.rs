@@ -55,8 +55,9 @@ impl Rule {
         self.conditions.iter().any(|c| matches!(c.field.as_str(), "sanctioned" | "cover"))
     }
 
-    /// Fields are read where they are, without copies (rules run over every record of a first read).
-    pub fn matches(&self, r: &Packed, links: &LinkInfo) -> bool {
+    /// Fields are read where they are, without copies (rules run over every record of a first read); links
+    /// are worked out only when a condition reads them, after the conditions before it held.
+    pub fn matches(&self, r: &Packed, links: &LinksOnDemand<'_>) -> bool {
         if self.kind.is_some_and(|k| k != r.kind()) {
             return false;
         }
@@ -64,10 +65,32 @@ impl Rule {
     }
 }
 
+/// What a record is linked to, worked out the first time a condition asks: a shortage's cover walks the
+/// packages of its categories, and most rules that read it have a cheaper condition first.
+pub struct LinksOnDemand<'a> {
+    info: std::cell::OnceCell<LinkInfo>,
+    work_out: &'a dyn Fn() -> LinkInfo,
+}
+
+impl<'a> LinksOnDemand<'a> {
+    pub fn new(work_out: &'a dyn Fn() -> LinkInfo) -> Self {
+        LinksOnDemand { info: std::cell::OnceCell::new(), work_out }
+    }
+
+    /// Links already known.
+    pub fn known(info: LinkInfo) -> Self {
+        LinksOnDemand { info: std::cell::OnceCell::from(info), work_out: &LinkInfo::default }
+    }
+
+    fn get(&self) -> &LinkInfo {
+        self.info.get_or_init(self.work_out)
+    }
+}
+
 impl Condition {
     /// Whether any value of the field passes the test: a list's items, a string, a number or a word as
     /// text, or a pseudo field.
-    fn holds(&self, r: &Packed, links: &LinkInfo) -> bool {
+    fn holds(&self, r: &Packed, links: &LinksOnDemand<'_>) -> bool {
         let pass = |v: &str| match &self.test {
             Test::OneOf(options) => options.iter().any(|o| o.eq_ignore_ascii_case(v)),
             Test::Contains(parts) => parts.iter().any(|p| crate::text::contains_ignore_case(v, p)),
@@ -77,6 +100,7 @@ impl Condition {
             "id" => pass(r.id()),
             "text" => r.any_field_text(true, &mut |_, t| pass(t)),
             "sanctioned" => {
+                let links = links.get();
                 let yes = match (r.kind(), &links.badge) {
                     (Kind::Suppliers, Some(Badge::Sanctioned { .. })) => true,
                     (Kind::Sanctions, _) => !links.parties.is_empty(),
@@ -84,7 +108,7 @@ impl Condition {
                 };
                 pass(if yes { "true" } else { "false" })
             }
-            "cover" => match &links.cover {
+            "cover" => match &links.get().cover {
                 Some(Cover::Uncovered) => pass("uncovered"),
                 Some(Cover::AtRisk(_)) => pass("at_risk"),
                 Some(Cover::Covered(_)) => pass("covered"),
@@ -128,26 +152,25 @@ mod tests {
                 ("risk", Test::AtLeast(Level::High)),
             ],
         );
-        assert!(r.matches(&sup, &LinkInfo::default()));
+        assert!(r.matches(&sup, &LinksOnDemand::known(LinkInfo::default())));
         let r2 = rule(Some(Kind::Suppliers), vec![("risk", Test::AtLeast(Level::Critical))]);
-        assert!(!r2.matches(&sup, &LinkInfo::default()));
+        assert!(!r2.matches(&sup, &LinksOnDemand::known(LinkInfo::default())));
         let other_kind = rule(Some(Kind::Sanctions), vec![]);
-        assert!(!other_kind.matches(&sup, &LinkInfo::default()));
+        assert!(!other_kind.matches(&sup, &LinksOnDemand::known(LinkInfo::default())));
     }
 
     #[test]
     fn text_and_link_conditions() {
         let s = rec(Kind::Sanctions, r#"{"id":"x","ts":"2024-01-01T00:00:00Z","reason":"supplies NITROCELLULOSE"}"#);
-        assert!(
-            rule(None, vec![("text", Test::Contains(vec!["nitrocellulose".into()]))]).matches(&s, &LinkInfo::default())
-        );
+        assert!(rule(None, vec![("text", Test::Contains(vec!["nitrocellulose".into()]))])
+            .matches(&s, &LinksOnDemand::known(LinkInfo::default())));
         let sup = rec(Kind::Suppliers, r#"{"id":"s","ts":"2024-01-01T00:00:00Z"}"#);
         let sanctioned = rule(Some(Kind::Suppliers), vec![("sanctioned", Test::OneOf(vec!["true".into()]))]);
-        assert!(!sanctioned.matches(&sup, &LinkInfo::default()));
+        assert!(!sanctioned.matches(&sup, &LinksOnDemand::known(LinkInfo::default())));
         let linked = LinkInfo {
             badge: Some(Badge::Sanctioned { authority: "OFAC".into(), date: "2024-05-01".into() }),
             ..LinkInfo::default()
         };
-        assert!(sanctioned.matches(&sup, &linked));
+        assert!(sanctioned.matches(&sup, &LinksOnDemand::known(linked)));
     }
 }
