@@ -25,6 +25,10 @@ macro_rules! vocabulary {
 
             /// Parses `s`, ignoring case and treating `_`, `-` and spaces alike.
             pub fn parse(s: &str) -> Option<Self> {
+                // Nearly every feed writes the canonical name: found without building a lower-case copy.
+                if let Some(v) = Self::ALL.iter().copied().find(|v| v.as_str() == s) {
+                    return Some(v);
+                }
                 let norm: String = s
                     .trim()
                     .chars()

@@ -44,8 +44,10 @@ pub fn parse_packed_with(
             }
         }
     };
-    let id = match fields.take("id") {
-        Some(Loose::Str(s)) if !s.trim().is_empty() => clean(s.trim()),
+    let id_field = fields.take("id");
+    let id = match &id_field {
+        // Cleaned without a copy when there is nothing to clean (nearly always).
+        Some(Loose::Str(s)) if !s.trim().is_empty() => crate::text::clean_cow(s.trim()),
         Some(Loose::Str(_)) => return Err("`id` is empty".into()),
         None | Some(Loose::Null) => return Err("no `id`: every record needs a string `id`".into()),
         Some(other) => return Err(format!("`id` must be a string, found {}", other.describe())),
