@@ -1,6 +1,7 @@
 //! Writing a record's bytes, and reading them back.
 
-use super::schema::Field;
+use super::number_text;
+use super::schema::{Field, Ty};
 use super::shared::shared;
 use super::{Packed, NONE};
 use crate::model::record::{Text, Timestamp};
@@ -150,6 +151,43 @@ impl<'a> Reader<'a> {
         match self.varint() {
             v if v & 1 == 0 && v > 0 => self.at = self.at.saturating_add((v >> 1) as usize - 1),
             _ => {}
+        }
+    }
+
+    /// Steps over one declared field written as `ty`.
+    pub(super) fn skip(&mut self, ty: Ty) {
+        match ty {
+            Ty::Text => self.skip_text(),
+            Ty::List => {
+                for _ in 0..self.varint() {
+                    self.skip_text();
+                }
+            }
+            Ty::Word(_) => {
+                self.u8();
+            }
+            Ty::Num => {
+                self.num();
+            }
+        }
+    }
+
+    /// Whether `test` holds for any text of one declared field written as `ty` (a list's items, a word or
+    /// a number as text). The whole field is read, hit or not, so that the reader stays on the next one.
+    pub(super) fn any_text(&mut self, ty: Ty, table: &[Text], test: &mut dyn FnMut(&str) -> bool) -> bool {
+        match ty {
+            Ty::Text => self.text_ref(table).is_some_and(test),
+            Ty::List => {
+                let mut hit = false;
+                for _ in 0..self.varint() {
+                    if let Some(t) = self.text_ref(table) {
+                        hit = hit || test(t);
+                    }
+                }
+                hit
+            }
+            Ty::Word(vocab) => vocab.name(self.u8() as usize).is_some_and(test),
+            Ty::Num => self.num().is_some_and(|n| test(&number_text(n))),
         }
     }
 

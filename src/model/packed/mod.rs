@@ -173,67 +173,27 @@ impl Packed {
     }
 
     /// Whether `test` holds for any text of one field (a list's items, a number or a word as text; an
-    /// undeclared field's texts, booleans as `true`/`false`), as [`Packed::field_texts`] gives them; the
+    /// undeclared field's texts, booleans as `true`/`false`), as [`Packed::any_field_text`] visits them; the
     /// other fields are stepped over unread (watch rules test one field of every record).
     pub fn any_text_of(&self, field: &str, test: &mut dyn FnMut(&str) -> bool) -> bool {
         let table = table();
-        let mut r = Reader { b: &self.0, at: HEADER };
-        r.str();
-        r.str();
+        let mut r = self.fields();
         for Field(name, ty, _) in schema(self.kind()) {
-            let wanted = *name == field;
-            match ty {
-                Ty::Text if wanted => return r.text_ref(&table).is_some_and(test),
-                Ty::List if wanted => {
-                    let mut hit = false;
-                    for _ in 0..r.varint() {
-                        if let Some(t) = r.text_ref(&table) {
-                            hit = hit || test(t);
-                        }
-                    }
-                    return hit;
-                }
-                Ty::Word(vocab) if wanted => return vocab.name(r.u8() as usize).is_some_and(test),
-                Ty::Num if wanted => return r.num().is_some_and(|n| test(&number_text(n))),
-                Ty::Text => r.skip_text(),
-                Ty::List => {
-                    for _ in 0..r.varint() {
-                        r.skip_text();
-                    }
-                }
-                Ty::Word(_) => {
-                    r.u8();
-                }
-                Ty::Num => {
-                    r.num();
-                }
+            if *name == field {
+                return r.any_text(*ty, &table, test);
             }
+            r.skip(*ty);
         }
         r.extra().get(field).is_some_and(|v| value_text(field, v, true, &mut |_, t| test(t)))
     }
 
     /// A word field's value (a package's stage, a shortage's status), read without unpacking the record.
     pub fn word<T: Copy>(&self, field: &str, all: &[T]) -> Option<T> {
-        let mut r = Reader { b: &self.0, at: HEADER };
-        r.str();
-        r.str();
+        let mut r = self.fields();
         for Field(name, ty, _) in schema(self.kind()) {
             match ty {
-                Ty::Word(_) => {
-                    let v = r.u8();
-                    if *name == field {
-                        return all.get(v as usize).copied();
-                    }
-                }
-                Ty::Text => r.skip_text(),
-                Ty::List => {
-                    for _ in 0..r.varint() {
-                        r.skip_text();
-                    }
-                }
-                Ty::Num => {
-                    r.num();
-                }
+                Ty::Word(_) if *name == field => return all.get(r.u8() as usize).copied(),
+                _ => r.skip(*ty),
             }
         }
         None
@@ -244,29 +204,6 @@ impl Packed {
     /// record of a panel).
     pub fn any_text(&self, test: &mut dyn FnMut(&str) -> bool) -> bool {
         test(self.id()) || self.any_field_text(false, &mut |_, t| test(t))
-    }
-
-    /// The texts of one field (a list's items, a number or a word as text), as [`Record::fields_json`] would
-    /// give them (watch rules read fields of every record).
-    pub fn field_texts(&self, field: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        self.any_field_text(true, &mut |name, t| {
-            if name == field {
-                out.push(t.to_owned());
-            }
-            false
-        });
-        out
-    }
-
-    /// The texts of every field, declared and undeclared (not the id).
-    pub fn all_field_texts(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        self.any_field_text(true, &mut |_, t| {
-            out.push(t.to_owned());
-            false
-        });
-        out
     }
 
     /// Whether `test` holds for any (field, text) of the record: every declared field, then every
@@ -289,30 +226,21 @@ impl Packed {
     /// undeclared fields.
     fn any_declared_text(&self, test: &mut dyn FnMut(&str, &str) -> bool) -> Option<Reader<'_>> {
         let table = table();
-        let mut r = Reader { b: &self.0, at: HEADER };
-        r.str();
-        r.str();
+        let mut r = self.fields();
         for Field(name, ty, _) in schema(self.kind()) {
-            let hit = match ty {
-                Ty::Text => r.text_ref(&table).is_some_and(|t| test(name, t)),
-                Ty::List => {
-                    let mut hit = false;
-                    for _ in 0..r.varint() {
-                        // Every item is read, hit or not, so that the reader stays on the next field.
-                        if let Some(t) = r.text_ref(&table) {
-                            hit = hit || test(name, t);
-                        }
-                    }
-                    hit
-                }
-                Ty::Word(vocab) => vocab.name(r.u8() as usize).is_some_and(|w| test(name, w)),
-                Ty::Num => r.num().is_some_and(|n| test(name, &number_text(n))),
-            };
-            if hit {
+            if r.any_text(*ty, &table, &mut |t| test(name, t)) {
                 return None;
             }
         }
         Some(r)
+    }
+
+    /// A reader on the declared fields: past the id and the time as written.
+    fn fields(&self) -> Reader<'_> {
+        let mut r = Reader { b: &self.0, at: HEADER };
+        r.str();
+        r.str();
+        r
     }
 }
 
