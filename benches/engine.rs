@@ -39,6 +39,23 @@ fn benches(c: &mut Criterion) {
     watchfloor::cli::gen::write(dir.path(), 20_000, 1).expect("gen");
     let text = std::fs::read_to_string(dir.path().join("config.toml")).expect("config");
     let config = parse(&text, Some(&dir.path().join("config.toml"))).expect("valid");
+    // The names of the generated feeds (targets, firms and their aliases), as links reduce them on a load.
+    let names: Vec<String> = ["sanctions.jsonl", "suppliers.jsonl"]
+        .iter()
+        .flat_map(|f| {
+            std::fs::read_to_string(dir.path().join(f)).expect("feed").lines().map(str::to_owned).collect::<Vec<_>>()
+        })
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(&l).ok())
+        .flat_map(|v| {
+            let one = ["target", "name"].iter().filter_map(|k| v[*k].as_str().map(str::to_owned)).collect::<Vec<_>>();
+            let aliases = v["aliases"].as_array().into_iter().flatten().filter_map(|a| a.as_str().map(str::to_owned));
+            one.into_iter().chain(aliases.collect::<Vec<_>>())
+        })
+        .take(1000)
+        .collect();
+    c.bench_function("name forms of 1,000 generated firm names (links' hash)", |b| {
+        b.iter(|| names.iter().filter_map(|n| watchfloor::model::names::form_hash(black_box(n))).count())
+    });
     let mut group = c.benchmark_group("load");
     group.sample_size(10);
     group.bench_function("20k generated records, parse + store + links", |b| {

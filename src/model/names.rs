@@ -44,134 +44,181 @@ pub fn normalize(name: &str) -> String {
             }
         }
     }
-    let mut words: Vec<&str> = flat.split_whitespace().collect();
-    words.retain(|w| !is_legal_word(w.as_bytes()));
+    let words: Vec<&str> = flat.split_whitespace().filter(|w| !is_legal_word(w.as_bytes())).collect();
+    let mut kept = vec![true; words.len()];
+    drop_legal_letters(&mut kept, |i| (words[i].len() == 1).then(|| words[i].as_bytes()[0]));
+    let kept: Vec<&str> = words.iter().zip(kept).filter(|&(_, k)| k).map(|(w, _)| *w).collect();
+    kept.join(" ")
+}
+
+/// The hash of [`normalize`]`(name)` ([`hash_form`]), or `None` when that is empty; without building the
+/// form for the common case of a name in ASCII of up to 128 bytes without an apostrophe.
+pub fn form_hash(name: &str) -> Option<u64> {
+    let bytes = name.as_bytes();
+    if bytes.len() > QUICK_MAX || !name.is_ascii() || memchr::memchr(b'\'', bytes).is_some() {
+        return hash_form(&normalize(name));
+    }
+    // Names are reduced by the million on a first read: which bytes are letters or digits is one bit each,
+    // words are runs of ones, and each word is read eight bytes at a time, lower-cased in place.
+    let mut padded = [0u8; QUICK_MAX + 8];
+    padded[..bytes.len()].copy_from_slice(bytes);
+    let mut halves = [0u64; 2];
+    for (i, eight) in padded[..bytes.len().next_multiple_of(8)].chunks_exact(8).enumerate() {
+        let mut v = [0u8; 8];
+        v.copy_from_slice(eight);
+        halves[i / 8] |= alphanumeric_bits(u64::from_le_bytes(v)) << (8 * (i % 8));
+    }
+    // The 8 bytes from `at`, lower case, those from `end` on as zeros (every byte before `end` is a letter or
+    // a digit, which the case bit leaves alone).
+    let chunk = |at: usize, end: usize| -> u64 {
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(&padded[at..at + 8]);
+        let v = u64::from_le_bytes(eight) | 0x2020_2020_2020_2020;
+        let n = end - at;
+        if n >= 8 {
+            v
+        } else {
+            v & ((1u64 << (8 * n)) - 1)
+        }
+    };
+    let mut words = [(0u8, 0u8); QUICK_WORDS];
+    let mut count = 0usize;
+    for (base, &half) in (0u32..).step_by(64).zip(&halves) {
+        let (mut rest, mut at) = (half, 0u32);
+        while rest != 0 {
+            let gap = rest.trailing_zeros();
+            at += gap;
+            rest >>= gap;
+            let len = rest.trailing_ones();
+            match count.checked_sub(1).map(|last| &mut words[last]) {
+                // A word across the two halves.
+                Some((s, n)) if at == 0 && (*s as u32 + *n as u32) == base => *n += len as u8,
+                _ => {
+                    words[count] = ((base + at) as u8, len as u8);
+                    count += 1;
+                }
+            }
+            at += len;
+            rest = rest.checked_shr(len).unwrap_or(0);
+        }
+    }
+    let words = &words[..count];
+    let mut kept = [true; QUICK_WORDS];
+    let mut one_letter = false;
+    for (i, &(s, n)) in words.iter().enumerate() {
+        let (s, n) = (s as usize, n as usize);
+        kept[i] = !if n <= 8 {
+            is_short_legal_word(chunk(s, s + n))
+        } else {
+            LONG_LEGAL_WORDS.iter().any(|l| l.eq_ignore_ascii_case(&padded[s..s + n]))
+        };
+        one_letter |= n == 1;
+    }
+    if one_letter {
+        drop_legal_letters(&mut kept[..count], |i| {
+            (words[i].1 == 1).then(|| chunk(words[i].0 as usize, words[i].0 as usize + 1) as u8)
+        });
+    }
+    let mut hash = FormHash::default();
+    for (&(s, n), _) in words.iter().zip(kept).filter(|&(_, k)| k) {
+        let (s, e) = (s as usize, s as usize + n as usize);
+        hash.word_len(e - s);
+        for at in (s..e).step_by(8) {
+            hash.eight(chunk(at, e));
+        }
+    }
+    hash.finish()
+}
+
+/// One bit for each of eight ASCII bytes (the first byte in the lowest bit): set when it is a letter or a
+/// digit. All eight at once: a byte below 0x80 plus `0x80 - low` has its top bit set when it is at least
+/// `low`, and no carry crosses into the next byte.
+fn alphanumeric_bits(v: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x8080_8080_8080_8080;
+    let at_least = |v: u64, low: u8| v + ONES * (0x80 - low as u64);
+    let within = |v: u64, low: u8, high: u8| at_least(v, low) & !at_least(v, high + 1);
+    let tops = (within(v, b'0', b'9') | within(v | 0x2020_2020_2020_2020, b'a', b'z')) & TOPS;
+    // Gathers the eight top bits into the top byte, in order.
+    (tops >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
+/// Marks as dropped the runs of one-letter words that spell a legal form (`s a`, `l l c`), among the words
+/// kept. `letter(i)` is word `i`'s letter when it is one letter long.
+fn drop_legal_letters(kept: &mut [bool], letter: impl Fn(usize) -> Option<u8>) {
+    let left: Vec<usize> = (0..kept.len()).filter(|&i| kept[i]).collect();
     let mut i = 0;
-    while i < words.len() {
-        match LEGAL_LETTERS.iter().find(|form| words[i..].starts_with(form)) {
+    while i < left.len() {
+        let found = LEGAL_LETTERS.iter().find(|form| {
+            form.len() <= left.len() - i
+                && form.iter().enumerate().all(|(j, l)| letter(left[i + j]) == Some(l.as_bytes()[0]))
+        });
+        match found {
             Some(form) => {
-                words.drain(i..i + form.len());
+                for j in 0..form.len() {
+                    kept[left[i + j]] = false;
+                }
+                i += form.len();
             }
             None => i += 1,
         }
     }
-    words.join(" ")
 }
 
-/// The hash (FNV-1a) of [`normalize`]`(name)`, or `None` when that is empty; without building the form for
-/// the common case of a name in ASCII letters.
-pub fn form_hash(name: &str) -> Option<u64> {
-    let slow = || {
-        let form = normalize(name);
-        (!form.is_empty()).then(|| crate::state::fnv1a(form.as_bytes()))
-    };
-    if !name.is_ascii() {
-        return slow();
-    }
-    // Words as lower-case ASCII in one buffer; apostrophes join, anything else not alphanumeric separates.
-    let mut buf = [0u8; 256];
-    let mut words: [(u16, u16); 48] = [(0, 0); 48];
-    let (mut len, mut count, mut start) = (0usize, 0usize, 0usize);
-    let bytes = name.as_bytes();
-    if bytes.len() > buf.len() {
-        return slow();
-    }
-    for &b in bytes {
-        match ASCII_FORM[b as usize] {
-            APOSTROPHE => {}
-            SEPARATOR => {
-                if !note_word(&mut words, &mut count, start, len) {
-                    return slow();
-                }
-                start = len;
-            }
-            lower => {
-                buf[len] = lower;
-                len += 1;
-            }
+/// Names up to this many bytes are reduced in place by [`form_hash`]; longer ones go through [`normalize`].
+const QUICK_MAX: usize = 128;
+/// The most words such a name can have (one-letter words between separators).
+const QUICK_WORDS: usize = QUICK_MAX / 2;
+
+/// The hash names are compared by: of a form's words in order, each as its length and then its bytes
+/// eight at a time (little-endian, the last eight padded with zeros), so that different forms give
+/// different sequences; each step a 64x64→128-bit multiply folded to 64 bits (as wyhash mixes). Kept in
+/// memory only: the link indexes hold it, nothing writes it to disk.
+pub fn hash_form(form: &str) -> Option<u64> {
+    let mut hash = FormHash::default();
+    for word in form.split(' ').filter(|w| !w.is_empty()) {
+        hash.word_len(word.len());
+        for piece in word.as_bytes().chunks(8) {
+            let mut eight = [0u8; 8];
+            eight[..piece.len()].copy_from_slice(piece);
+            hash.eight(u64::from_le_bytes(eight));
         }
     }
-    if !note_word(&mut words, &mut count, start, len) {
-        return slow();
-    }
-    let word = |i: usize| -> &[u8] { &buf[words[i].0 as usize..words[i].1 as usize] };
-    let mut kept: [bool; 48] = [true; 48];
-    for (i, k) in kept.iter_mut().enumerate().take(count) {
-        *k = !is_legal_word(word(i));
-    }
-    // Runs of one-letter words that spell a legal form (`s a`, `l l c`), among the words kept; most names
-    // have no one-letter word at all.
-    if (0..count).any(|i| kept[i] && words[i].1 - words[i].0 == 1) {
-        let mut left = [0usize; 48];
-        let mut n = 0;
-        for i in (0..count).filter(|&i| kept[i]) {
-            left[n] = i;
-            n += 1;
-        }
-        let left = &left[..n];
-        let mut i = 0;
-        while i < left.len() {
-            let found = LEGAL_LETTERS.iter().find(|form| {
-                form.len() <= left.len() - i && form.iter().enumerate().all(|(j, l)| word(left[i + j]) == l.as_bytes())
-            });
-            match found {
-                Some(form) => {
-                    for j in 0..form.len() {
-                        kept[left[i + j]] = false;
-                    }
-                    i += form.len();
-                }
-                None => i += 1,
-            }
-        }
-    }
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut any = false;
-    for i in (0..count).filter(|&i| kept[i]) {
-        if any {
-            h = fnv_step(h, b' ');
-        }
-        any = true;
-        for &b in word(i) {
-            h = fnv_step(h, b);
-        }
-    }
-    any.then_some(h)
+    hash.finish()
 }
 
-/// What each ASCII byte is in a name form: a letter or digit in lower case, an apostrophe (words join
-/// across it), or a separator; one table lookup rather than a few tests a byte.
-const ASCII_FORM: [u8; 256] = {
-    let mut t = [SEPARATOR; 256];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        if c.is_ascii_alphanumeric() {
-            t[b] = c.to_ascii_lowercase();
-        }
-        b += 1;
-    }
-    t[b'\'' as usize] = APOSTROPHE;
-    t
-};
-const SEPARATOR: u8 = 0;
-const APOSTROPHE: u8 = 1;
-
-/// Notes the word `start..len` of the buffer, if it has any letters; false when there are more words than
-/// the quick way holds.
-fn note_word(words: &mut [(u16, u16); 48], count: &mut usize, start: usize, len: usize) -> bool {
-    if len > start {
-        if *count == words.len() {
-            return false;
-        }
-        words[*count] = (start as u16, len as u16);
-        *count += 1;
-    }
-    true
+struct FormHash {
+    state: u64,
+    words: usize,
 }
 
-fn fnv_step(h: u64, b: u8) -> u64 {
-    (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+impl Default for FormHash {
+    fn default() -> Self {
+        FormHash { state: 0x243f_6a88_85a3_08d3, words: 0 }
+    }
+}
+
+impl FormHash {
+    fn mix(&mut self, v: u64) {
+        let product = ((self.state ^ v) as u128).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.state = (product as u64) ^ ((product >> 64) as u64);
+    }
+
+    fn word_len(&mut self, len: usize) {
+        self.words += 1;
+        self.mix(len as u64);
+    }
+
+    fn eight(&mut self, v: u64) {
+        self.mix(v);
+    }
+
+    fn finish(mut self) -> Option<u64> {
+        (self.words > 0).then(|| {
+            self.mix(0xa076_1d64_78bd_642f);
+            self.state
+        })
+    }
 }
 
 /// One character of a name, lower case and in Latin letters; punctuation becomes a space.
@@ -186,57 +233,77 @@ fn push_folded(out: &mut String, c: char) {
     }
 }
 
-/// Legal-form words, compared after the rest of the reduction (so in lower case and Latin letters).
+/// Legal-form words of up to 8 bytes, compared after the rest of the reduction (so in lower case and Latin
+/// letters).
+const LEGAL_WORDS: &[&[u8]] = &[
+    b"co", b"company", b"corp", b"inc", b"ltd", b"limited", b"llc", b"llp", b"lp", b"plc", b"gmbh", b"ag", b"kg",
+    b"bv", b"nv", b"sa", b"sas", b"sarl", b"srl", b"spa", b"sro", b"as", b"ab", b"oy", b"jsc", b"ojsc", b"cjsc",
+    b"pjsc", b"ooo", b"oao", b"zao", b"pao", b"ao", b"tov", b"fze", b"fzco", b"fzc", b"dmcc", b"pte", b"pty", b"bhd",
+    b"sdn", b"kk",
+];
+
 fn is_legal_word(w: &[u8]) -> bool {
-    matches!(
-        w,
-        b"co"
-            | b"company"
-            | b"corp"
-            | b"corporation"
-            | b"inc"
-            | b"incorporated"
-            | b"ltd"
-            | b"limited"
-            | b"llc"
-            | b"llp"
-            | b"lp"
-            | b"plc"
-            | b"gmbh"
-            | b"ag"
-            | b"kg"
-            | b"bv"
-            | b"nv"
-            | b"sa"
-            | b"sas"
-            | b"sarl"
-            | b"srl"
-            | b"spa"
-            | b"sro"
-            | b"as"
-            | b"ab"
-            | b"oy"
-            | b"jsc"
-            | b"ojsc"
-            | b"cjsc"
-            | b"pjsc"
-            | b"ooo"
-            | b"oao"
-            | b"zao"
-            | b"pao"
-            | b"ao"
-            | b"tov"
-            | b"fze"
-            | b"fzco"
-            | b"fzc"
-            | b"dmcc"
-            | b"pte"
-            | b"pty"
-            | b"bhd"
-            | b"sdn"
-            | b"kk"
-    )
+    if w.len() <= 8 {
+        is_short_legal_word(pack(w))
+    } else {
+        is_long_legal_word(w)
+    }
 }
+
+/// A word of at most 8 bytes, as [`pack`] gives it: one multiply and one look in a table in which every
+/// such legal word has a slot of its own.
+fn is_short_legal_word(packed: u64) -> bool {
+    let (table, multiplier) = &SHORT_LEGAL;
+    packed != 0 && table[slot(packed, *multiplier)] == packed
+}
+
+/// Legal-form words longer than 8 bytes.
+const LONG_LEGAL_WORDS: [&[u8]; 2] = [b"corporation", b"incorporated"];
+
+fn is_long_legal_word(w: &[u8]) -> bool {
+    w.len() >= 11 && LONG_LEGAL_WORDS.contains(&w)
+}
+
+/// Up to 8 bytes as a little-endian number (bytes past the end as zeros).
+const fn pack(w: &[u8]) -> u64 {
+    let mut v = 0u64;
+    let mut i = 0;
+    while i < w.len() && i < 8 {
+        v |= (w[i] as u64) << (8 * i);
+        i += 1;
+    }
+    v
+}
+
+const fn slot(packed: u64, multiplier: u64) -> usize {
+    (packed.wrapping_mul(multiplier) >> 56) as usize
+}
+
+/// The legal words of up to 8 bytes by [`slot`], and a multiplier that gives each its own slot (found when
+/// the program is compiled).
+const SHORT_LEGAL: ([u64; 256], u64) = {
+    assert!(LONG_LEGAL_WORDS[0].len() > 8 && LONG_LEGAL_WORDS[1].len() > 8);
+    let mut multiplier: u64 = 0x9e37_79b9_7f4a_7c15;
+    loop {
+        let mut table = [0u64; 256];
+        let mut clash = false;
+        let mut i = 0;
+        while i < LEGAL_WORDS.len() {
+            assert!(LEGAL_WORDS[i].len() <= 8, "a longer legal word goes in LONG_LEGAL_WORDS");
+            let p = pack(LEGAL_WORDS[i]);
+            let s = slot(p, multiplier);
+            if table[s] != 0 {
+                clash = true;
+            }
+            table[s] = p;
+            i += 1;
+        }
+        if !clash {
+            break (table, multiplier);
+        }
+        multiplier = multiplier.wrapping_add(0x6a09_e667_f3bc_c909) | 1;
+    }
+};
 
 /// Russian, Ukrainian and Belarusian Cyrillic letters in a simple Latin form (lower case).
 fn transliterate(c: char) -> Option<&'static str> {
@@ -338,8 +405,63 @@ mod tests {
             "Société Générale Équipement",
         ] {
             let form = normalize(name);
-            let want = (!form.is_empty()).then(|| crate::state::fnv1a(form.as_bytes()));
-            assert_eq!(form_hash(name), want, "{name:?} ({form:?})");
+            assert_eq!(form_hash(name), hash_form(&form), "{name:?} ({form:?})");
+            assert_eq!(hash_form(&form).is_none(), form.is_empty());
+        }
+    }
+
+    proptest::proptest! {
+        /// Names of words, legal forms, one-letter runs and punctuation: the quick way and the form agree.
+        #[test]
+        fn the_quick_hash_agrees_with_the_form(
+            words in proptest::collection::vec(
+                "(co|ltd|l|c|s|a|o|p|corporation|incorporated|limited|company|[a-zA-Z0-9]{1,12}|[a-z]{8}|[.,()&-]|O'Brien)",
+                0..14,
+            ),
+            spaces in proptest::collection::vec(" {0,2}", 14),
+        ) {
+            let name: String = words.iter().zip(&spaces).map(|(w, s)| format!("{w}{s}")).collect();
+            let form = normalize(&name);
+            proptest::prop_assert_eq!(form_hash(&name), hash_form(&form), "{:?} ({:?})", name, form);
+        }
+    }
+
+    #[test]
+    fn names_at_the_edge_of_the_quick_way_hash_as_their_form() {
+        let one_letters = "a ".repeat(64);
+        for name in [&one_letters[..127], &one_letters, &"Abcdefghij".repeat(13)[..128], &"Abcdefghij".repeat(13)] {
+            assert_eq!(form_hash(name), hash_form(&normalize(name)), "{name:?}");
+        }
+    }
+
+    #[test]
+    fn alphanumeric_bits_are_the_bytes_that_are_letters_or_digits() {
+        for chunk in [*b"Ab9 .-z'", *b"\0\x7f@[`{/:", *b"ZZZZZZZZ", *b"        ", *b"0123456a", *b"a\0\0\0\0\0\0\0"] {
+            let want = chunk.iter().enumerate().map(|(i, b)| (b.is_ascii_alphanumeric() as u64) << i).sum::<u64>();
+            assert_eq!(alphanumeric_bits(u64::from_le_bytes(chunk)), want, "{chunk:?}");
+        }
+        for b in 0u8..0x80 {
+            let v = u64::from_le_bytes([b; 8]);
+            assert_eq!(alphanumeric_bits(v), if b.is_ascii_alphanumeric() { 0xff } else { 0 }, "{b}");
+        }
+    }
+
+    #[test]
+    fn forms_that_differ_hash_apart() {
+        let forms = ["ab", "a b", "abcdefgh", "abcdefgh a", "abcdefg ha", "abcdefghi", "a", "b a", "a b a"];
+        let mut hashes: Vec<u64> = forms.iter().filter_map(|f| hash_form(f)).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        assert_eq!(hashes.len(), forms.len());
+    }
+
+    #[test]
+    fn every_legal_word_is_found_and_nothing_else() {
+        for w in LEGAL_WORDS.iter().chain(&LONG_LEGAL_WORDS) {
+            assert!(is_legal_word(w), "{:?}", String::from_utf8_lossy(w));
+        }
+        for w in [&b"c"[..], b"cor", b"comp", b"companys", b"corporatio", b"ltdd", b"", b"oooo", b"gmb", b"sarls"] {
+            assert!(!is_legal_word(w), "{:?}", String::from_utf8_lossy(w));
         }
     }
 
