@@ -39,7 +39,9 @@ impl Version {
 /// A record: every version seen for one id, oldest first by `ts` (arrival order among equal times).
 #[derive(Clone, Debug)]
 pub struct Entry {
-    versions: Vec<Version>,
+    /// Held in place while there is one (nearly always): no allocation of its own, and one pointer fewer
+    /// between a record's slot and its id.
+    versions: smallvec::SmallVec<[Version; 1]>,
     /// When the record first arrived and when it last changed (store arrival counter).
     pub first_seq: u64,
     pub last_seq: u64,
@@ -224,7 +226,7 @@ impl Panel {
         let found = self.ids.find(hash, |&h| slot_id(slots, h) == Some(packed.id())).copied();
         let Some(h) = found else {
             let version = Version { packed, origin, seq };
-            let entry = Entry { versions: vec![version], first_seq: seq, last_seq: seq };
+            let entry = Entry { versions: smallvec::smallvec![version], first_seq: seq, last_seq: seq };
             count_level(&mut self.levels, &entry, true);
             count_day(&mut self.days, entry.place().0, true);
             let place = entry.place();
