@@ -57,15 +57,19 @@ pub enum Parsed {
     Bad { file: Arc<PathBuf>, line: u64, message: String },
 }
 
+/// Lines and events read, and once parsed what they gave. A batch's buffers are used again for the next one
+/// (see [`Pipeline::batch`]): a load goes through hundreds of MB of them, and fresh memory costs a page
+/// fault every 4 KB.
 pub struct Batch<E> {
     bytes: Vec<u8>,
     lines: Vec<Line>,
     items: Vec<Item<E>>,
+    out: Vec<Out<E>>,
 }
 
 impl<E> Default for Batch<E> {
     fn default() -> Self {
-        Batch { bytes: Vec::new(), lines: Vec::new(), items: Vec::new() }
+        Batch { bytes: Vec::new(), lines: Vec::new(), items: Vec::new(), out: Vec::new() }
     }
 }
 
@@ -82,11 +86,12 @@ impl<E> Batch<E> {
     }
 
     /// An empty batch with room for a full one (for a long read: the next batch does not grow step by step).
-    pub fn with_room() -> Self {
+    fn with_room() -> Self {
         Batch {
-            bytes: Vec::with_capacity(BATCH_LINES * 256),
+            bytes: Vec::with_capacity(BATCH_LINES * 512),
             lines: Vec::with_capacity(BATCH_LINES),
             items: Vec::with_capacity(BATCH_LINES),
+            out: Vec::with_capacity(BATCH_LINES),
         }
     }
 
@@ -98,24 +103,30 @@ impl<E> Batch<E> {
         self.items.is_empty()
     }
 
-    /// Parses every line and gives the items in order, each line replaced by what it parsed to.
-    fn parse(self, preparer: &Preparer) -> Vec<Out<E>> {
-        let Batch { bytes, lines, items } = self;
+    /// Parses every line and puts the items in [`Batch::out`] in order, each line replaced by what it parsed
+    /// to; the lines and events are taken out.
+    fn parse(&mut self, preparer: &Preparer) {
+        let Batch { bytes, lines, items, out } = self;
         // Lines are taken by value: each one's file (an Arc) moves on into its record rather than being
         // cloned here and dropped, which would bounce its count between this thread and the main one.
-        let mut parsed = lines.into_iter().map(|l| parse(&bytes, l, preparer));
-        items
-            .into_iter()
-            .map(|item| match item {
-                Item::Line => Out::Line(parsed.next().unwrap_or(Parsed::Blank)),
-                Item::Event(e) => Out::Event(e),
-            })
-            .collect()
+        let mut parsed = lines.drain(..).map(|l| parse(bytes, l, preparer));
+        out.extend(items.drain(..).map(|item| match item {
+            Item::Line => Out::Line(parsed.next().unwrap_or(Parsed::Blank)),
+            Item::Event(e) => Out::Event(e),
+        }));
+        drop(parsed);
+        bytes.clear();
+    }
+
+    /// What the batch parsed to, in order; taken out, so that the batch can be given back to
+    /// [`Pipeline::recycle`].
+    pub fn parsed(&mut self) -> std::vec::Drain<'_, Out<E>> {
+        self.out.drain(..)
     }
 }
 
 type Job<E> = (u64, Batch<E>, Preparer);
-type Done<E> = (u64, std::thread::Result<Vec<Out<E>>>);
+type Done<E> = (u64, std::thread::Result<Batch<E>>);
 
 /// Parser threads and the batches they hold, given back in the order they were handed out.
 pub struct Pipeline<E> {
@@ -123,12 +134,14 @@ pub struct Pipeline<E> {
     done: Option<mpsc::Receiver<Done<E>>>,
     next_out: u64,
     next_in: u64,
-    ready: BTreeMap<u64, Vec<Out<E>>>,
+    ready: BTreeMap<u64, Batch<E>>,
+    /// Batches applied and emptied, to be filled again during a long read.
+    spare: Vec<Batch<E>>,
 }
 
 impl<E> Default for Pipeline<E> {
     fn default() -> Self {
-        Pipeline { jobs: None, done: None, next_out: 0, next_in: 0, ready: BTreeMap::new() }
+        Pipeline { jobs: None, done: None, next_out: 0, next_in: 0, ready: BTreeMap::new(), spare: Vec::new() }
     }
 }
 
@@ -148,8 +161,11 @@ impl<E: Send + 'static> Pipeline<E> {
                         Ok(rx) => rx.recv(),
                         Err(_) => return,
                     };
-                    let Ok((seq, batch, preparer)) = job else { return };
-                    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| batch.parse(&preparer)));
+                    let Ok((seq, mut batch, preparer)) = job else { return };
+                    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        batch.parse(&preparer);
+                        batch
+                    }));
                     if done.send((seq, out)).is_err() {
                         return;
                     }
@@ -170,27 +186,51 @@ impl<E: Send + 'static> Pipeline<E> {
 
     /// Hands a batch to the parser threads, or parses it here when it is small and nothing is in flight
     /// (so that order is kept), or when no thread could be started.
-    pub fn submit(&mut self, batch: Batch<E>, preparer: Preparer) {
+    pub fn submit(&mut self, mut batch: Batch<E>, preparer: Preparer) {
         if batch.is_empty() {
             return;
         }
         let seq = self.next_in;
         self.next_in += 1;
         if batch.lines.len() < PARALLEL_FROM && self.in_flight() == 1 {
-            let out = batch.parse(&preparer);
-            self.ready.insert(seq, out);
+            batch.parse(&preparer);
+            self.ready.insert(seq, batch);
             return;
         }
         match self.start() {
             Some(jobs) => {
-                if let Err(mpsc::SendError((seq, batch, preparer))) = jobs.send((seq, batch, preparer)) {
-                    self.ready.insert(seq, batch.parse(&preparer));
+                if let Err(mpsc::SendError((seq, mut batch, preparer))) = jobs.send((seq, batch, preparer)) {
+                    batch.parse(&preparer);
+                    self.ready.insert(seq, batch);
                 }
             }
             None => {
-                self.ready.insert(seq, batch.parse(&preparer));
+                batch.parse(&preparer);
+                self.ready.insert(seq, batch);
             }
         }
+    }
+
+    /// A batch to fill: an emptied one when there is one, or a new one (`room` for a full batch).
+    pub fn batch(&mut self, room: bool) -> Batch<E> {
+        match self.spare.pop() {
+            Some(batch) => batch,
+            None if room => Batch::with_room(),
+            None => Batch::default(),
+        }
+    }
+
+    /// Takes back a batch whose parsed items were all taken, to fill it again.
+    pub fn recycle(&mut self, mut batch: Batch<E>) {
+        if self.spare.len() <= MAX_IN_FLIGHT as usize {
+            batch.out.clear();
+            self.spare.push(batch);
+        }
+    }
+
+    /// Lets go of the emptied batches kept for a long read (a few MB each), once it is over.
+    pub fn release(&mut self) {
+        self.spare = Vec::new();
     }
 
     /// Batches handed out and not yet taken back.
@@ -199,7 +239,7 @@ impl<E: Send + 'static> Pipeline<E> {
     }
 
     /// The next batch in order: waits for it when `wait` is set, or when too many batches are out.
-    pub fn next(&mut self, wait: bool) -> Option<Vec<Out<E>>> {
+    pub fn next(&mut self, wait: bool) -> Option<Batch<E>> {
         if self.in_flight() == 0 {
             return None;
         }

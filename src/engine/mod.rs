@@ -17,7 +17,7 @@ use crate::model::store::{Applied, Handle, Origin, Store};
 use crate::model::vocab::Action;
 use crate::model::vocab::Kind;
 use crate::text::clean_path;
-use batch::{Batch, Out, Parsed, Pipeline};
+use batch::{Out, Parsed, Pipeline};
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -229,7 +229,7 @@ impl Engine {
         }
         let (store, links, pipeline) = (&mut self.store, &mut self.links, &mut self.pipeline);
         let news = self.started;
-        let mut batch = Batch::default();
+        let mut batch = pipeline.batch(false);
         let mut on = |e: FeedEvent<'_>| {
             match e {
                 FeedEvent::Line { file, line, bytes, kind, format } => {
@@ -240,9 +240,11 @@ impl Engine {
                 other => batch.push_event(feed_change(other)),
             }
             if batch.is_full() {
-                pipeline.submit(std::mem::replace(&mut batch, Batch::with_room()), links.preparer());
-                while let Some(parsed) = pipeline.next(false) {
-                    apply_parsed(parsed, store, links, news, &mut changes);
+                let next = pipeline.batch(true);
+                pipeline.submit(std::mem::replace(&mut batch, next), links.preparer());
+                while let Some(mut parsed) = pipeline.next(false) {
+                    apply_parsed(parsed.parsed(), store, links, news, &mut changes);
+                    pipeline.recycle(parsed);
                 }
             }
         };
@@ -251,9 +253,11 @@ impl Engine {
             self.feeds.finish(&mut on);
         }
         pipeline.submit(batch, links.preparer());
-        while let Some(parsed) = pipeline.next(true) {
-            apply_parsed(parsed, store, links, news, &mut changes);
+        while let Some(mut parsed) = pipeline.next(true) {
+            apply_parsed(parsed.parsed(), store, links, news, &mut changes);
+            pipeline.recycle(parsed);
         }
+        pipeline.release();
         for snap in &mut self.snapshots {
             let file = snap.file.clone();
             snap.poll(once, &mut |e| on_snapshot(store, links, &file, e, &mut changes));
@@ -546,7 +550,13 @@ fn feed_change(e: FeedEvent<'_>) -> Change {
 }
 
 /// Applies a parsed batch in the order it was read.
-fn apply_parsed(parsed: Vec<Out<Change>>, store: &mut Store, links: &mut Links, news: bool, out: &mut Vec<Change>) {
+fn apply_parsed(
+    parsed: impl Iterator<Item = Out<Change>>,
+    store: &mut Store,
+    links: &mut Links,
+    news: bool,
+    out: &mut Vec<Change>,
+) {
     for item in parsed {
         match item {
             Out::Line(Parsed::Blank) => {}
