@@ -153,9 +153,15 @@ impl Packed {
 
     /// The version's time, in UTC.
     pub fn utc(&self) -> DateTime<Utc> {
+        let (secs, nanos) = self.instant();
+        DateTime::from_timestamp(secs, nanos).unwrap_or_default()
+    }
+
+    /// The time as seconds and nanoseconds since 1970 (the order of [`Packed::utc`], without building it).
+    pub fn instant(&self) -> (i64, u32) {
         let secs = i64::from_le_bytes(self.0[2..10].try_into().unwrap_or_default());
         let nanos = u32::from_le_bytes(self.0[10..14].try_into().unwrap_or_default());
-        DateTime::from_timestamp(secs, nanos).unwrap_or_default()
+        (secs, nanos)
     }
 
     pub fn id(&self) -> &str {
