@@ -425,6 +425,24 @@ mod tests {
     }
 
     #[test]
+    fn records_are_counted_per_day_of_their_time() {
+        let mut store = Store::new();
+        store.apply(aid("a", "2024-03-01T23:59:59Z", Stage::Proposed), at(1));
+        store.apply(aid("b", "2024-03-01T00:00:00Z", Stage::Proposed), at(2));
+        store.apply(aid("c", "2024-03-02T00:00:00Z", Stage::Proposed), at(3));
+        store.apply(aid("d", "1969-12-31T12:00:00Z", Stage::Proposed), at(4));
+        // A newer version moves its record to the day of its time.
+        store.apply(aid("a", "2024-03-03T08:00:00Z", Stage::Signed), at(5));
+        let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        let counts: Vec<_> = store.panel(Kind::Aid).per_day(day("1969-12-31"), day("2024-03-03")).collect();
+        assert_eq!(
+            counts,
+            [(day("1969-12-31"), 1), (day("2024-03-01"), 1), (day("2024-03-02"), 1), (day("2024-03-03"), 1)]
+        );
+        assert_eq!(store.panel(Kind::Aid).per_day(day("2024-03-02"), day("2024-03-02")).count(), 1);
+    }
+
+    #[test]
     fn the_order_follows_updates_and_removals() {
         let mut store = Store::new();
         store.apply(aid("a", "2024-01-01T00:00:00Z", Stage::Proposed), at(1));
