@@ -22,3 +22,22 @@ pub fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) 
         out
     })
 }
+
+/// `f` on every item in place, the items split between threads (one per core).
+pub fn each_on_every_core<T: Send>(items: &mut [T], f: impl Fn(&mut T) + Sync) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    if threads == 1 || items.len() < 2 {
+        return items.iter_mut().for_each(f);
+    }
+    let per = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let parts: Vec<_> =
+            items.chunks_mut(per).map(|chunk| scope.spawn(move || chunk.iter_mut().for_each(f))).collect();
+        for part in parts {
+            if let Err(panic) = part.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+    })
+}

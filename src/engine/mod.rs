@@ -225,7 +225,10 @@ impl Engine {
                 // Generously: the id index costs 5 bytes a place, and growing it reads every id again.
                 self.store.panel_mut(kind).reserve(guess(2 * bytes[kind.index()]));
             }
-            self.links.reserve_names(2 * guess(bytes[Kind::Sanctions.index()] + bytes[Kind::Suppliers.index()]));
+            let forms = 2 * guess(bytes[Kind::Sanctions.index()] + bytes[Kind::Suppliers.index()]);
+            self.links.reserve_names(forms);
+            // The name forms of a first read are put in the index at its end, in cache-sized parts.
+            self.links.defer_names(forms);
         }
         let (store, links, pipeline) = (&mut self.store, &mut self.links, &mut self.pipeline);
         let news = self.started;
@@ -258,6 +261,7 @@ impl Engine {
             pipeline.recycle(parsed);
         }
         pipeline.release();
+        links.settle();
         for snap in &mut self.snapshots {
             let file = snap.file.clone();
             snap.poll(once, &mut |e| on_snapshot(store, links, &file, e, &mut changes));

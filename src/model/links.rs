@@ -169,8 +169,7 @@ pub struct LinkInfo {
     pub addresses: Vec<String>,
 }
 
-/// A record in the indexes: its kind and its handle in its panel (see [`Handle`]).
-type Holder = (Kind, Handle);
+use super::name_index::NameIndex;
 
 /// A category, by its place in the vocabulary.
 type Category = u16;
@@ -183,56 +182,13 @@ type Category = u16;
 pub struct Links {
     preparer: Preparer,
     /// form hash → the sanctions records and suppliers that carry the form.
-    names: FxHashMap<u64, Holders>,
+    names: NameIndex,
     /// category → packages (index 0) or shortages (index 1) in it.
     categories: [FxHashMap<Category, FxHashSet<Handle>>; 2],
     /// Bumped whenever a package is indexed or forgotten: the cover worked out for a set of categories
     /// holds until then, so a screen of shortages costs one walk over the packages, not one per row.
     packages_changed: u64,
     covers: std::cell::RefCell<CoverCache>,
-}
-
-/// The records that carry one name form: almost always one.
-enum Holders {
-    One(Holder),
-    /// Boxed, so that the common case (`One`) is 16 bytes rather than 32; a Vec, so that a form many
-    /// records share (a common alias, a firm in a thousand records) grows without copying on each one.
-    #[allow(clippy::box_collection)]
-    Many(Box<Vec<Holder>>),
-}
-
-impl Holders {
-    fn as_slice(&self) -> &[Holder] {
-        match self {
-            Holders::One(h) => std::slice::from_ref(h),
-            Holders::Many(v) => v,
-        }
-    }
-
-    fn push(&mut self, h: Holder) {
-        match self {
-            Holders::One(first) => *self = Holders::Many(Box::new(vec![*first, h])),
-            Holders::Many(v) => v.push(h),
-        }
-    }
-
-    /// Takes one holder out; true when none is left.
-    fn remove(&mut self, holder: Holder) -> bool {
-        match self {
-            Holders::One(h) => *h == holder,
-            Holders::Many(v) => {
-                v.retain(|h| *h != holder);
-                match v[..] {
-                    [] => true,
-                    [one] => {
-                        *self = Holders::One(one);
-                        false
-                    }
-                    _ => false,
-                }
-            }
-        }
-    }
 }
 
 /// Covers worked out, by set of categories, and the [`Links::packages_changed`] they were worked out at.
@@ -256,6 +212,17 @@ impl Links {
     /// Room for `n` more name forms.
     pub fn reserve_names(&mut self, n: usize) {
         self.names.reserve(n);
+    }
+
+    /// For a first read of about `n` name forms: the name index only notes what changes until
+    /// [`Links::settle`], and is not to be read until then (see [`NameIndex`]).
+    pub fn defer_names(&mut self, n: usize) {
+        self.names.defer(n);
+    }
+
+    /// Makes the changes to the name index noted since [`Links::defer_names`].
+    pub fn settle(&mut self) {
+        self.names.settle();
     }
 
     /// What the indexes need of a record (see [`Preparer::prepare`]).
@@ -310,13 +277,7 @@ impl Links {
             self.packages_changed += 1;
         }
         for f in &prepared.forms {
-            let holder = (kind, h);
-            match self.names.entry(*f) {
-                std::collections::hash_map::Entry::Occupied(mut o) => o.get_mut().push(holder),
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(Holders::One(holder));
-                }
-            }
+            self.names.add(*f, (kind, h));
         }
         if !prepared.categories.is_empty() {
             let index = &mut self.categories[side(kind)];
@@ -333,9 +294,7 @@ impl Links {
             self.packages_changed += 1;
         }
         for form in &prepared.forms {
-            if self.names.get_mut(form).is_some_and(|holders| holders.remove((kind, h))) {
-                self.names.remove(form);
-            }
+            self.names.remove(*form, (kind, h));
         }
         let index = &mut self.categories[side(kind)];
         for cat in &prepared.categories {
@@ -396,7 +355,7 @@ impl Links {
             let other = if kind == Kind::Sanctions { Kind::Suppliers } else { Kind::Sanctions };
             let mut parties = BTreeSet::new();
             for form in &self.forms_now(store, kind, id) {
-                for k in self.names.get(form).map(Holders::as_slice).unwrap_or_default() {
+                for k in self.names.get(*form) {
                     if let (true, Some(id)) = (k.0 == other, store.panel(k.0).id_of(k.1)) {
                         parties.insert((k.0, id.to_string()));
                     }

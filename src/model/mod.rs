@@ -2,6 +2,7 @@
 
 pub mod links;
 pub mod loose;
+pub mod name_index;
 pub mod names;
 pub mod packed;
 pub mod plain_line;
