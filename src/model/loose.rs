@@ -33,7 +33,7 @@ pub struct Fields<'a> {
 }
 
 /// The names looked for in every line: the envelope, then every kind's declared fields.
-const KNOWN: [&str; 29] = [
+pub const KNOWN: [&str; 29] = [
     "id",
     "ts",
     "kind",
@@ -65,6 +65,26 @@ const KNOWN: [&str; 29] = [
     "reported_by",
 ];
 const NONE: u32 = u32::MAX;
+
+/// The place of `name` in [`KNOWN`], worked out when the program is compiled (for the declared fields of
+/// each kind: see `packed::schema`).
+pub const fn known_slot(name: &str) -> Option<usize> {
+    let mut i = 0;
+    while i < KNOWN.len() {
+        let (a, b) = (KNOWN[i].as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return Some(i);
+            }
+        }
+        i += 1;
+    }
+    None
+}
 
 /// The place of `name` in [`KNOWN`] (a `match`, which the compiler turns into a few comparisons).
 fn slot(name: &str) -> Option<usize> {
@@ -104,37 +124,42 @@ fn slot(name: &str) -> Option<usize> {
 
 impl<'a> Fields<'a> {
     pub fn new(pairs: Vec<(Cow<'a, str>, Loose<'a>)>) -> Self {
-        let mut slots = [NONE; KNOWN.len()];
-        let mut twice = false;
-        for (at, (k, _)) in pairs.iter().enumerate() {
-            if let Some(i) = slot(k) {
-                twice |= slots[i] != NONE;
-                slots[i] = at as u32;
+        let mut fields = Fields::with_capacity(pairs.len());
+        for (k, v) in pairs {
+            fields.push(k, v);
+        }
+        fields
+    }
+
+    /// No fields yet, with room for `n`.
+    pub fn with_capacity(n: usize) -> Self {
+        Fields { entries: Vec::with_capacity(n), slots: [NONE; KNOWN.len()], plain: false }
+    }
+
+    /// The next field written. A declared name written before is forgotten there: the last one counts.
+    pub fn push(&mut self, key: Cow<'a, str>, value: Loose<'a>) {
+        if let Some(i) = slot(&key) {
+            let before = std::mem::replace(&mut self.slots[i], self.entries.len() as u32);
+            if before != NONE {
+                self.entries[before as usize] = None;
             }
         }
-        // In place: the pairs' allocation becomes the entries'.
-        let mut entries: Vec<Option<(Cow<'a, str>, Loose<'a>)>> = pairs.into_iter().map(Some).collect();
-        if twice {
-            // A declared name written twice: the last one counts.
-            for (at, e) in entries.iter_mut().enumerate() {
-                if e.as_ref().and_then(|(k, _)| slot(k)).is_some_and(|i| slots[i] != at as u32) {
-                    *e = None;
-                }
-            }
+        self.entries.push(Some((key, value)));
+    }
+
+    /// Removes the field of [`KNOWN`]`[i]` (see [`known_slot`]) and gives its value.
+    pub fn take_known(&mut self, i: usize) -> Option<Loose<'a>> {
+        let at = std::mem::replace(&mut self.slots[i], NONE);
+        if at == NONE {
+            return None;
         }
-        Fields { entries, slots, plain: false }
+        self.entries[at as usize].take().map(|(_, v)| v)
     }
 
     /// Removes every field called `name` and gives the value of the last one.
     pub fn take(&mut self, name: &str) -> Option<Loose<'a>> {
         match slot(name) {
-            Some(i) => {
-                let at = std::mem::replace(&mut self.slots[i], NONE);
-                if at == NONE {
-                    return None;
-                }
-                self.entries[at as usize].take().map(|(_, v)| v)
-            }
+            Some(i) => self.take_known(i),
             None => {
                 let mut found = None;
                 for e in &mut self.entries {
@@ -322,12 +347,12 @@ impl<'de> Visitor<'de> for LooseVisitor {
         Ok(Either::Value(Loose::List(items)))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut fields = Vec::with_capacity(if self.top { 16 } else { 4 });
+        let mut fields = Fields::with_capacity(if self.top { 16 } else { 4 });
         while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
             let v = map.next_value::<Loose<'de>>()?;
-            fields.push((k, v));
+            fields.push(k, v);
         }
-        Ok(Either::Fields(Fields::new(fields)))
+        Ok(Either::Fields(fields))
     }
 }
 
@@ -354,8 +379,11 @@ mod tests {
     fn every_known_name_has_its_own_slot() {
         for (i, k) in KNOWN.iter().enumerate() {
             assert_eq!(slot(k), Some(i));
+            assert_eq!(known_slot(k), Some(i));
         }
         assert_eq!(slot("vote"), None);
+        assert_eq!(known_slot("vote"), None);
+        assert_eq!(known_slot("nam"), None);
     }
 
     #[test]

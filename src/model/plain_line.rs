@@ -22,7 +22,7 @@ pub fn parse(line: &[u8]) -> Option<Fields<'_>> {
     let mut r = Reader { b: line, s: text, at: 0 };
     r.spaces();
     r.eat(b'{')?;
-    let mut pairs = Vec::with_capacity(16);
+    let mut fields = Fields::with_capacity(16);
     r.spaces();
     if r.eat(b'}').is_none() {
         loop {
@@ -32,7 +32,7 @@ pub fn parse(line: &[u8]) -> Option<Fields<'_>> {
             r.eat(b':')?;
             r.spaces();
             let value = r.value()?;
-            pairs.push((Cow::Borrowed(key), value));
+            fields.push(Cow::Borrowed(key), value);
             r.spaces();
             match r.next()? {
                 b',' => continue,
@@ -45,7 +45,6 @@ pub fn parse(line: &[u8]) -> Option<Fields<'_>> {
     if r.at != line.len() {
         return None;
     }
-    let mut fields = Fields::new(pairs);
     fields.plain = true;
     Some(fields)
 }

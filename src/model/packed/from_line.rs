@@ -2,7 +2,7 @@
 //! what was expected and what was found), cleaned for display and written as it is found.
 
 use super::bytes::Writer;
-use super::schema::{schema, Field, Ty};
+use super::schema::{schema, slots, Field, Ty};
 use super::Packed;
 use crate::model::loose::{Fields, Loose};
 use crate::model::record::{FieldError, Timestamp};
@@ -25,9 +25,9 @@ impl Packed {
     ) -> Result<Packed, FieldError> {
         let mut w = Writer::start(kind, None, id, ts);
         let plain = fields.plain;
-        for field in schema(kind) {
+        for (field, &slot) in schema(kind).iter().zip(slots(kind)) {
             let Field(name, ty, _) = field;
-            let value = match fields.take(name) {
+            let value = match fields.take_known(slot) {
                 None | Some(Loose::Null) => None,
                 Some(v) => Some(v),
             };

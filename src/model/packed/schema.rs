@@ -98,6 +98,34 @@ pub(super) const SHORTAGE: &[Field] = &[
     Field("source", Ty::Text, true),
 ];
 
+/// Where each declared field is among the names every line is read for ([`crate::model::loose::KNOWN`]), in
+/// the schema's order: a field is then taken from a line by its number, not looked for by its name.
+pub(super) fn slots(kind: Kind) -> &'static [usize] {
+    const SANCTION_SLOTS: [usize; SANCTION.len()] = slots_of(SANCTION);
+    const SUPPLIER_SLOTS: [usize; SUPPLIER.len()] = slots_of(SUPPLIER);
+    const AID_SLOTS: [usize; AID.len()] = slots_of(AID);
+    const SHORTAGE_SLOTS: [usize; SHORTAGE.len()] = slots_of(SHORTAGE);
+    match kind {
+        Kind::Sanctions => &SANCTION_SLOTS,
+        Kind::Suppliers => &SUPPLIER_SLOTS,
+        Kind::Aid => &AID_SLOTS,
+        Kind::Shortages => &SHORTAGE_SLOTS,
+    }
+}
+
+const fn slots_of<const N: usize>(fields: &[Field]) -> [usize; N] {
+    let mut out = [0; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = match crate::model::loose::known_slot(fields[i].0) {
+            Some(s) => s,
+            None => panic!("every declared field is one of loose::KNOWN"),
+        };
+        i += 1;
+    }
+    out
+}
+
 pub(super) fn schema(kind: Kind) -> &'static [Field] {
     match kind {
         Kind::Sanctions => SANCTION,
