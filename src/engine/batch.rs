@@ -24,8 +24,10 @@ pub const BATCH_LINES: usize = 16_384;
 /// Below this many lines a batch is parsed on the calling thread: the hop to another would cost more.
 const PARALLEL_FROM: usize = 512;
 
-/// Batches handed out and not yet applied, at most: bounds the memory of a load to a few batches.
-const MAX_IN_FLIGHT: u64 = 8;
+/// Batches handed out and not yet applied, at most, for each parser thread: enough that a thread always has
+/// the next batch waiting, few enough that a load's batches in flight stay a few tens of MB (each is first
+/// filled in fresh memory).
+const IN_FLIGHT_PER_THREAD: u64 = 2;
 
 /// One line of a batch: where it was read and its bytes in [`Batch::bytes`].
 struct Line {
@@ -135,13 +137,23 @@ pub struct Pipeline<E> {
     next_out: u64,
     next_in: u64,
     ready: BTreeMap<u64, Batch<E>>,
+    /// Batches in flight at most (see [`IN_FLIGHT_PER_THREAD`]).
+    max_in_flight: u64,
     /// Batches applied and emptied, to be filled again during a long read.
     spare: Vec<Batch<E>>,
 }
 
 impl<E> Default for Pipeline<E> {
     fn default() -> Self {
-        Pipeline { jobs: None, done: None, next_out: 0, next_in: 0, ready: BTreeMap::new(), spare: Vec::new() }
+        Pipeline {
+            jobs: None,
+            done: None,
+            next_out: 0,
+            next_in: 0,
+            ready: BTreeMap::new(),
+            max_in_flight: IN_FLIGHT_PER_THREAD,
+            spare: Vec::new(),
+        }
     }
 }
 
@@ -180,6 +192,7 @@ impl<E: Send + 'static> Pipeline<E> {
             }
             self.jobs = Some(job_tx);
             self.done = Some(done_rx);
+            self.max_in_flight = IN_FLIGHT_PER_THREAD * threads as u64;
         }
         self.jobs.as_ref()
     }
@@ -222,7 +235,7 @@ impl<E: Send + 'static> Pipeline<E> {
 
     /// Takes back a batch whose parsed items were all taken, to fill it again.
     pub fn recycle(&mut self, mut batch: Batch<E>) {
-        if self.spare.len() <= MAX_IN_FLIGHT as usize {
+        if self.spare.len() <= self.max_in_flight as usize {
             batch.out.clear();
             self.spare.push(batch);
         }
@@ -243,7 +256,7 @@ impl<E: Send + 'static> Pipeline<E> {
         if self.in_flight() == 0 {
             return None;
         }
-        let wait = wait || self.in_flight() > MAX_IN_FLIGHT;
+        let wait = wait || self.in_flight() > self.max_in_flight;
         loop {
             if let Some(out) = self.ready.remove(&self.next_out) {
                 self.next_out += 1;
