@@ -227,8 +227,10 @@ impl Engine {
             }
             let forms = 2 * guess(bytes[Kind::Sanctions.index()] + bytes[Kind::Suppliers.index()]);
             self.links.reserve_names(forms);
-            // The name forms of a first read are put in the index at its end, in cache-sized parts.
+            // The name forms of a first read are put in the index at its end, in cache-sized parts; each
+            // panel's order is built at its end from the places records took, sorted.
             self.links.defer_names(forms);
+            self.store.defer_order(std::array::from_fn(|k| guess(bytes[k])));
         }
         let (store, links, pipeline) = (&mut self.store, &mut self.links, &mut self.pipeline);
         let news = self.started;
@@ -262,6 +264,7 @@ impl Engine {
         }
         pipeline.release();
         links.settle();
+        store.settle_order();
         for snap in &mut self.snapshots {
             let file = snap.file.clone();
             snap.poll(once, &mut |e| on_snapshot(store, links, &file, e, &mut changes));

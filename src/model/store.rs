@@ -116,6 +116,9 @@ pub struct Panel {
     /// record a handle names.
     ids: hashbrown::HashTable<Handle>,
     order: BTreeMap<Place, Handle>,
+    /// During a first read (see [`Panel::defer_order`]): every place a record took, in arrival order, put in
+    /// `order` at once by [`Panel::settle_order`].
+    pending: Option<Vec<(Place, Handle)>>,
     /// Records at each level (low, medium, high, critical): a supplier's risk, a shortage's severity.
     levels: [usize; 4],
     /// Records per day of their current version's time (days since 1970-01-01).
@@ -167,10 +170,43 @@ impl Panel {
         let (h, _) = found.remove();
         let entry = self.slots.get_mut(h as usize)?.take()?;
         self.free.push(h);
-        self.order.remove(&entry.place());
+        if self.pending.is_none() {
+            self.order.remove(&entry.place());
+        }
         count_level(&mut self.levels, &entry, false);
         count_day(&mut self.days, entry.place().day(), false);
         Some((h, entry))
+    }
+
+    /// The order, which is not to be read while a first read is noting places (see [`Panel::defer_order`]).
+    fn order(&self) -> &BTreeMap<Place, Handle> {
+        debug_assert!(self.pending.is_none(), "a panel's order is read while a first read notes places");
+        &self.order
+    }
+
+    /// From now on, until [`Panel::settle_order`], the places records take are only noted (about `n` of
+    /// them): for a first read, whose records would otherwise each be a step down the B-tree to a random
+    /// place in it (a cache miss or more a level).
+    pub fn defer_order(&mut self, n: usize) {
+        if self.pending.is_none() {
+            self.pending = Some(Vec::with_capacity(n));
+        }
+    }
+
+    /// Puts the places noted since [`Panel::defer_order`] in the order: each record's latest (its place's
+    /// arrival is the record's last), sorted, and the B-tree built from them in one go when it was empty.
+    pub fn settle_order(&mut self) {
+        let Some(mut pending) = self.pending.take() else { return };
+        let slots = &self.slots;
+        pending.retain(|&(place, h)| {
+            slots.get(h as usize).and_then(Option::as_ref).is_some_and(|e| e.last_seq == place.seq)
+        });
+        if self.order.is_empty() {
+            pending.sort_unstable_by_key(|&(place, _)| place);
+            self.order = pending.into_iter().collect();
+        } else {
+            self.order.extend(pending);
+        }
     }
 
     /// Records at each level, low to critical (risk for suppliers, severity for shortages).
@@ -180,12 +216,12 @@ impl Panel {
 
     /// The `i`-th record, newest first. Walks from the newest: cheap for the rows near the top.
     pub fn newest(&self, i: usize) -> Option<&Entry> {
-        self.order.values().rev().nth(i).and_then(|&h| self.by_handle(h))
+        self.order().values().rev().nth(i).and_then(|&h| self.by_handle(h))
     }
 
     /// Records newest first, from the `i`-th.
     pub fn newest_from(&self, i: usize) -> impl Iterator<Item = &Entry> + '_ {
-        self.order.values().rev().skip(i).filter_map(|&h| self.by_handle(h))
+        self.order().values().rev().skip(i).filter_map(|&h| self.by_handle(h))
     }
 
     /// A record's place in the panel's order (later places are newer).
@@ -197,20 +233,20 @@ impl Panel {
     pub fn below(&self, place: Option<Place>) -> Box<dyn Iterator<Item = (Place, &Entry)> + '_> {
         let get = move |(p, &h): (&Place, &Handle)| self.by_handle(h).map(|e| (*p, e));
         match place {
-            Some(p) => Box::new(self.order.range(..p).rev().filter_map(get)),
-            None => Box::new(self.order.iter().rev().filter_map(get)),
+            Some(p) => Box::new(self.order().range(..p).rev().filter_map(get)),
+            None => Box::new(self.order().iter().rev().filter_map(get)),
         }
     }
 
     /// Where a record stands, newest first.
     pub fn position(&self, id: &str) -> Option<usize> {
         let place = self.get(id)?.place();
-        Some(self.order.range(place..).count() - 1)
+        Some(self.order().range(place..).count() - 1)
     }
 
     /// The time of the newest record.
     pub fn newest_time(&self) -> Option<DateTime<Utc>> {
-        self.order.keys().next_back().map(Place::time)
+        self.order().keys().next_back().map(Place::time)
     }
 
     /// Records per day (of their current version's time) from `first` to `last`, in order.
@@ -262,7 +298,12 @@ impl Panel {
                     (self.slots.len() - 1) as Handle
                 }
             };
-            self.order.insert(place, h);
+            match &mut self.pending {
+                Some(pending) => pending.push((place, h)),
+                None => {
+                    self.order.insert(place, h);
+                }
+            }
             let slots = &self.slots;
             self.ids.insert_unique(hash, h, |&h| slot_hash(slots, h));
             return (Applied::Added, h);
@@ -284,8 +325,14 @@ impl Panel {
         }
         entry.last_seq = seq;
         let (after, versions) = (entry.place(), entry.versions.len());
-        self.order.remove(&before);
-        self.order.insert(after, h);
+        match &mut self.pending {
+            // The place noted before is left behind: settling keeps only each record's latest.
+            Some(pending) => pending.push((after, h)),
+            None => {
+                self.order.remove(&before);
+                self.order.insert(after, h);
+            }
+        }
         count_day(&mut self.days, before.day(), false);
         count_day(&mut self.days, after.day(), true);
         (Applied::Updated { versions, current }, h)
@@ -337,6 +384,18 @@ impl Store {
 
     pub fn panel_mut(&mut self, kind: Kind) -> &mut Panel {
         &mut self.panels[kind.index()]
+    }
+
+    /// See [`Panel::defer_order`]: for a first read of about `n[kind]` records of each kind.
+    pub fn defer_order(&mut self, n: [usize; 4]) {
+        for (panel, n) in self.panels.iter_mut().zip(n) {
+            panel.defer_order(n);
+        }
+    }
+
+    /// See [`Panel::settle_order`]; the panels on every core.
+    pub fn settle_order(&mut self) {
+        crate::parallel::each_on_every_core(&mut self.panels[..], Panel::settle_order);
     }
 
     /// How many versions have been applied (or tried): changes whenever the store does.
@@ -422,6 +481,39 @@ mod tests {
         let entry = store.panel(Kind::Aid).get("x").expect("present");
         assert!(matches!(&entry.current().record().body, Body::Aid(a) if a.stage == Some(Stage::Signed)));
         assert_eq!(entry.history()[0].origin.line, 2);
+    }
+
+    #[test]
+    fn places_noted_during_a_first_read_give_the_order_applying_them_at_once_gives() {
+        let versions = [
+            ("a", "2024-01-01T00:00:00Z", Stage::Proposed),
+            ("b", "2024-02-01T00:00:00Z", Stage::Proposed),
+            ("c", "2024-03-01T00:00:00Z", Stage::Proposed),
+            ("a", "2024-04-01T00:00:00Z", Stage::Signed),
+            // Older than the version in force: the record keeps its time, arrives last among equals.
+            ("b", "2023-01-01T00:00:00Z", Stage::Proposed),
+            ("d", "2024-03-01T00:00:00Z", Stage::Proposed),
+            ("c", "2024-03-01T00:00:00Z", Stage::Proposed),
+            ("e", "2022-01-01T00:00:00Z", Stage::Proposed),
+        ];
+        let (mut now, mut later) = (Store::new(), Store::new());
+        later.defer_order([8; 4]);
+        for (i, (id, ts, stage)) in versions.iter().enumerate() {
+            now.apply(aid(id, ts, *stage), at(i as u64));
+            later.apply(aid(id, ts, *stage), at(i as u64));
+        }
+        for store in [&mut now, &mut later] {
+            store.panel_mut(Kind::Aid).remove("d");
+            // A new record takes the forgotten one's handle.
+            store.apply(aid("f", "2021-01-01T00:00:00Z", Stage::Proposed), at(9));
+        }
+        later.settle_order();
+        let ids = |s: &Store| {
+            s.panel(Kind::Aid).newest_first().iter().map(|e| e.current().packed().id().to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&now), ["a", "c", "b", "e", "f"]);
+        assert_eq!(ids(&later), ids(&now));
+        assert_eq!(later.panel(Kind::Aid).position("b"), Some(2));
     }
 
     #[test]
