@@ -194,7 +194,7 @@ impl Panel {
     }
 
     /// Puts the places noted since [`Panel::defer_order`] in the order: each record's latest (its place's
-    /// arrival is the record's last), sorted, and the B-tree built from them in one go when it was empty.
+    /// arrival is the record's last), and the B-tree built from them in one go when it was empty.
     pub fn settle_order(&mut self) {
         let Some(mut pending) = self.pending.take() else { return };
         let slots = &self.slots;
@@ -202,7 +202,8 @@ impl Panel {
             slots.get(h as usize).and_then(Option::as_ref).is_some_and(|e| e.last_seq == place.seq)
         });
         if self.order.is_empty() {
-            pending.sort_unstable_by_key(|&(place, _)| place);
+            // Collecting sorts (a stable sort, quick on what feeds mostly are: in time order by stretches)
+            // and builds the tree bottom up.
             self.order = pending.into_iter().collect();
         } else {
             self.order.extend(pending);
