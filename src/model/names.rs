@@ -55,7 +55,7 @@ pub fn normalize(name: &str) -> String {
 /// form for the common case of a name in ASCII of up to 128 bytes without an apostrophe.
 pub fn form_hash(name: &str) -> Option<u64> {
     let bytes = name.as_bytes();
-    if bytes.len() > QUICK_MAX || !name.is_ascii() || memchr::memchr(b'\'', bytes).is_some() {
+    if bytes.len() > QUICK_MAX || !name.is_ascii() {
         return hash_form(&normalize(name));
     }
     // Names are reduced by the million on a first read: which bytes are letters or digits is one bit each,
@@ -63,10 +63,17 @@ pub fn form_hash(name: &str) -> Option<u64> {
     let mut padded = [0u8; QUICK_MAX + 8];
     padded[..bytes.len()].copy_from_slice(bytes);
     let mut halves = [0u64; 2];
+    let mut apostrophes = 0;
     for (i, eight) in padded[..bytes.len().next_multiple_of(8)].chunks_exact(8).enumerate() {
         let mut v = [0u8; 8];
         v.copy_from_slice(eight);
-        halves[i / 8] |= alphanumeric_bits(u64::from_le_bytes(v)) << (8 * (i % 8));
+        let v = u64::from_le_bytes(v);
+        halves[i / 8] |= alphanumeric_bits(v) << (8 * (i % 8));
+        apostrophes |= has_byte(v, b'\'');
+    }
+    // Apostrophes join words (Xi'an): the general way.
+    if apostrophes != 0 {
+        return hash_form(&normalize(name));
     }
     // The 8 bytes from `at`, lower case, those from `end` on as zeros (every byte before `end` is a letter or
     // a digit, which the case bit leaves alone).
@@ -141,6 +148,14 @@ fn alphanumeric_bits(v: u64) -> u64 {
     let tops = (within(v, b'0', b'9') | within(v | 0x2020_2020_2020_2020, b'a', b'z')) & TOPS;
     // Gathers the eight top bits into the top byte, in order.
     (tops >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
+/// Nonzero when one of eight ASCII bytes is `b` (the borrow of the subtraction can only mark bytes after
+/// one that is).
+fn has_byte(v: u64, b: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let x = v ^ (ONES * b as u64);
+    x.wrapping_sub(ONES) & !x & (ONES << 7)
 }
 
 /// Marks as dropped the runs of one-letter words that spell a legal form (`s a`, `l l c`), among the words
