@@ -200,7 +200,8 @@ fn an_empty_or_cut_short_download_changes_nothing_and_is_reported() {
 fn the_comparison_holds_across_a_restart() {
     let fx = ofac_fixture();
     let f = fx.follow();
-    assert!(f.stop().success());
+    let st = f.stop();
+    assert!(st.success(), "{st:?}");
     // While watchfloor is not running, a new download arrives.
     replace(&fx.feed("sdn.csv"), &changed_sdn(&fx));
     let f = fx.follow();

@@ -38,6 +38,17 @@ async fn follow(config: &Config, as_json: bool, state_dir: Option<&std::path::Pa
     let dirs = engine.feeds().watch_dirs();
     watcher.refresh(&dirs);
 
+    // Before the first read: a SIGTERM that comes during it, or just after `ready`, ends the run cleanly
+    // once the read is over (a test that stopped `follow` right after `ready` on a busy machine found the
+    // handlers not yet there, and the process killed by the signal).
+    let (mut term, mut hup, mut int) =
+        match (signal(SignalKind::terminate()), signal(SignalKind::hangup()), signal(SignalKind::interrupt())) {
+            (Ok(t), Ok(h), Ok(i)) => (t, h, i),
+            _ => {
+                crate::cli::complain("watchfloor: cannot install signal handlers");
+                return EXIT_PROBLEMS;
+            }
+        };
     let mut out = std::io::stdout().lock();
     let initial = engine.poll();
     // At start only problems and news are printed (a published list's differences from its last run), not
@@ -58,14 +69,6 @@ async fn follow(config: &Config, as_json: bool, state_dir: Option<&std::path::Pa
         return EXIT_OK;
     }
 
-    let (mut term, mut hup, mut int) =
-        match (signal(SignalKind::terminate()), signal(SignalKind::hangup()), signal(SignalKind::interrupt())) {
-            (Ok(t), Ok(h), Ok(i)) => (t, h, i),
-            _ => {
-                crate::cli::complain("watchfloor: cannot install signal handlers");
-                return EXIT_PROBLEMS;
-            }
-        };
     let mut safety = tokio::time::interval(every);
     safety.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
