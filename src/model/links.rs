@@ -174,8 +174,9 @@ use super::name_index::NameIndex;
 /// A category, by its place in the vocabulary.
 type Category = u16;
 
-/// The indexes. Name forms are kept as 64-bit hashes of the form (FNV-1a): a million records carry about
-/// two million forms, and the chance that two different forms share a hash is about one in ten million.
+/// The indexes. Name forms are kept as 64-bit hashes of the form ([`super::names::hash_form`]): a million
+/// records carry about two million forms, and the chance that two different forms share a hash is about one
+/// in ten million.
 /// Records are held by handle, not id; what a record was indexed under is worked out again from the version
 /// that was indexed when it has to be forgotten, rather than kept.
 #[derive(Default)]

@@ -445,6 +445,11 @@ mod tests {
         }
     }
 
+    /// The aid panel's ids, newest first.
+    fn ids(s: &Store) -> Vec<String> {
+        s.panel(Kind::Aid).newest_first().iter().map(|e| e.current().packed().id().to_string()).collect()
+    }
+
     fn at(line: u64) -> Origin {
         Origin { file: Arc::new(PathBuf::from("aid.jsonl")), line }
     }
@@ -509,9 +514,6 @@ mod tests {
             store.apply(aid("f", "2021-01-01T00:00:00Z", Stage::Proposed), at(9));
         }
         later.settle_order();
-        let ids = |s: &Store| {
-            s.panel(Kind::Aid).newest_first().iter().map(|e| e.current().packed().id().to_string()).collect::<Vec<_>>()
-        };
         assert_eq!(ids(&now), ["a", "c", "b", "e", "f"]);
         assert_eq!(ids(&later), ids(&now));
         assert_eq!(later.panel(Kind::Aid).position("b"), Some(2));
@@ -541,9 +543,6 @@ mod tests {
         store.apply(aid("a", "2024-01-01T00:00:00Z", Stage::Proposed), at(1));
         store.apply(aid("b", "2024-02-01T00:00:00Z", Stage::Proposed), at(2));
         store.apply(aid("c", "2024-03-01T00:00:00Z", Stage::Proposed), at(3));
-        let ids = |s: &Store| {
-            s.panel(Kind::Aid).newest_first().iter().map(|e| e.current().packed().id().to_string()).collect::<Vec<_>>()
-        };
         assert_eq!(ids(&store), ["c", "b", "a"]);
         store.apply(aid("a", "2024-04-01T00:00:00Z", Stage::Signed), at(4));
         assert_eq!(ids(&store), ["a", "c", "b"]);
