@@ -138,13 +138,32 @@ impl<'a> Fields<'a> {
 
     /// The next field written. A declared name written before is forgotten there: the last one counts.
     pub fn push(&mut self, key: Cow<'a, str>, value: Loose<'a>) {
-        if let Some(i) = slot(&key) {
+        self.note(&key);
+        self.entries.push(Some((key, value)));
+    }
+
+    /// [`Fields::push`] of a string borrowed from the line: the field is built where it is kept, from the
+    /// two slices, rather than built aside and copied (the copy read back what had just been written in
+    /// narrower pieces, a stall the processor pays on every field of a million lines).
+    pub fn push_str(&mut self, key: &'a str, value: &'a str) {
+        self.note(key);
+        self.entries.push(Some((Cow::Borrowed(key), Loose::Str(Cow::Borrowed(value)))));
+    }
+
+    /// [`Fields::push_str`] for a list.
+    pub fn push_list(&mut self, key: &'a str, items: Vec<Loose<'a>>) {
+        self.note(key);
+        self.entries.push(Some((Cow::Borrowed(key), Loose::List(items))));
+    }
+
+    /// Notes where a declared name is written (the next entry), forgetting an earlier one.
+    fn note(&mut self, key: &str) {
+        if let Some(i) = slot(key) {
             let before = std::mem::replace(&mut self.slots[i], self.entries.len() as u32);
             if before != NONE {
                 self.entries[before as usize] = None;
             }
         }
-        self.entries.push(Some((key, value)));
     }
 
     /// Removes the field of [`KNOWN`]`[i]` (see [`known_slot`]) and gives its value.

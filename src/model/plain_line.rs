@@ -31,8 +31,11 @@ pub fn parse(line: &[u8]) -> Option<Fields<'_>> {
             r.spaces();
             r.eat(b':')?;
             r.spaces();
-            let value = r.value()?;
-            fields.push(Cow::Borrowed(key), value);
+            match r.b.get(r.at)? {
+                b'"' => fields.push_str(key, r.string()?),
+                b'[' => fields.push_list(key, r.list()?),
+                _ => fields.push(Cow::Borrowed(key), r.value()?),
+            }
             r.spaces();
             match r.next()? {
                 b',' => continue,
@@ -105,28 +108,7 @@ impl<'a> Reader<'a> {
     fn value(&mut self) -> Option<Loose<'a>> {
         match *self.b.get(self.at)? {
             b'"' => self.string().map(|s| Loose::Str(Cow::Borrowed(s))),
-            b'[' => {
-                self.at += 1;
-                let mut items = Vec::new();
-                self.spaces();
-                if self.eat(b']').is_some() {
-                    return Some(Loose::List(items));
-                }
-                loop {
-                    self.spaces();
-                    items.push(match *self.b.get(self.at)? {
-                        b'"' => Loose::Str(Cow::Borrowed(self.string()?)),
-                        b'n' => self.word(b"null", Loose::Null)?,
-                        _ => return None,
-                    });
-                    self.spaces();
-                    match self.next()? {
-                        b',' => continue,
-                        b']' => return Some(Loose::List(items)),
-                        _ => return None,
-                    }
-                }
-            }
+            b'[' => self.list().map(Loose::List),
             b'n' => self.word(b"null", Loose::Null),
             b't' => self.word(b"true", Loose::Bool(true)),
             b'f' => self.word(b"false", Loose::Bool(false)),
@@ -139,6 +121,30 @@ impl<'a> Reader<'a> {
                 serde_json::from_str::<serde_json::Number>(self.s.get(start..self.at)?).ok().map(Loose::Num)
             }
             _ => None,
+        }
+    }
+
+    /// A list of strings and nulls.
+    fn list(&mut self) -> Option<Vec<Loose<'a>>> {
+        self.eat(b'[')?;
+        let mut items = Vec::new();
+        self.spaces();
+        if self.eat(b']').is_some() {
+            return Some(items);
+        }
+        loop {
+            self.spaces();
+            match *self.b.get(self.at)? {
+                b'"' => items.push(Loose::Str(Cow::Borrowed(self.string()?))),
+                b'n' => items.push(self.word(b"null", Loose::Null)?),
+                _ => return None,
+            }
+            self.spaces();
+            match self.next()? {
+                b',' => continue,
+                b']' => return Some(items),
+                _ => return None,
+            }
         }
     }
 
