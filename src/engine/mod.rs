@@ -573,7 +573,7 @@ fn apply_parsed(
                     if *k == kind && Arc::ptr_eq(file, &origin.file));
                 // The file is cloned only for a new count (a clone a record is two atomic steps each).
                 let file = (!counting).then(|| origin.file.clone());
-                if quietly_apply(store, links, record, Some(prepared), origin).0 != Applied::Duplicate {
+                if quietly_apply(store, links, record, Some(&prepared), origin).0 != Applied::Duplicate {
                     match (file, out.last_mut()) {
                         (Some(file), _) => out.push(Change::Read { kind, file, records: 1 }),
                         (None, Some(Change::Read { records, .. })) => *records += 1,
@@ -582,7 +582,7 @@ fn apply_parsed(
                 }
             }
             Out::Line(Parsed::Record(record, prepared, origin)) => {
-                out.extend(apply(store, links, record, Some(prepared), origin, news))
+                out.extend(apply(store, links, record, Some(&prepared), origin, news))
             }
             Out::Line(Parsed::Bad { file, line, message }) => {
                 tracing::warn!("{}:{line}: {message}", clean_path(&file));
@@ -598,7 +598,7 @@ fn apply(
     store: &mut Store,
     links: &mut Links,
     record: Packed,
-    prepared: Option<Prepared>,
+    prepared: Option<&Prepared>,
     origin: Origin,
     news: bool,
 ) -> Option<Change> {
@@ -617,7 +617,7 @@ fn quietly_apply(
     store: &mut Store,
     links: &mut Links,
     record: Packed,
-    prepared: Option<Prepared>,
+    prepared: Option<&Prepared>,
     origin: Origin,
 ) -> (Applied, Handle) {
     let kind = record.kind();

@@ -239,7 +239,7 @@ impl Links {
     /// Follows what [`Store::apply`] did with a version of `id`: a new record is indexed; a new version in
     /// force replaces the one before it in the indexes; an older version arriving late changes nothing.
     /// `prepared` is the new version's, when the caller worked it out already.
-    pub fn follow(&mut self, store: &Store, kind: Kind, id: &str, prepared: Option<Prepared>, applied: Applied) {
+    pub fn follow(&mut self, store: &Store, kind: Kind, id: &str, prepared: Option<&Prepared>, applied: Applied) {
         if let Some(h) = store.panel(kind).handle(id) {
             self.follow_handle(store, kind, h, prepared, applied);
         }
@@ -251,10 +251,10 @@ impl Links {
         store: &Store,
         kind: Kind,
         h: Handle,
-        prepared: Option<Prepared>,
+        prepared: Option<&Prepared>,
         applied: Applied,
     ) {
-        if let (Applied::Added, Some(prepared)) = (applied, &prepared) {
+        if let (Applied::Added, Some(prepared)) = (applied, prepared) {
             // A new record: nothing was indexed before, and there is nothing to look up.
             return self.index(kind, h, prepared);
         }
@@ -268,8 +268,15 @@ impl Links {
             }
             _ => return,
         }
-        let prepared = prepared.unwrap_or_else(|| self.prepare(entry.current().packed()));
-        self.index(kind, h, &prepared);
+        let worked_out;
+        let prepared = match prepared {
+            Some(p) => p,
+            None => {
+                worked_out = self.prepare(entry.current().packed());
+                &worked_out
+            }
+        };
+        self.index(kind, h, prepared);
     }
 
     /// Indexes a record's version in force, prepared by [`Links::prepare`].
