@@ -19,14 +19,15 @@ pub enum Loose<'a> {
     Object(Map<String, Value>),
 }
 
-/// The fields of one object, in the order written. The fields records declare are found by name at once
-/// (one comparison per field written, not one per field written per field taken); a key written twice
-/// counts once, its last value.
+/// The fields of one object. The names every line is read for ([`KNOWN`]) have a place each, found once
+/// as the field is read, and are taken from it by number; other names are kept in the order written. A
+/// name written twice counts once, its last value.
 #[derive(Debug)]
 pub struct Fields<'a> {
-    entries: Vec<Option<(Cow<'a, str>, Loose<'a>)>>,
-    /// Where each of [`KNOWN`] is in `entries`.
-    slots: [u32; KNOWN.len()],
+    /// The value of each of [`KNOWN`], by its place there.
+    known: [Option<Loose<'a>>; KNOWN.len()],
+    /// Fields of other names, in the order written.
+    others: Vec<(Cow<'a, str>, Loose<'a>)>,
     /// The line was printable ASCII without escapes (see [`super::plain_line`]): no text in it needs
     /// cleaning.
     pub plain: bool,
@@ -64,7 +65,6 @@ pub const KNOWN: [&str; 29] = [
     "severity",
     "reported_by",
 ];
-const NONE: u32 = u32::MAX;
 
 /// The place of `name` in [`KNOWN`], worked out when the program is compiled (for the declared fields of
 /// each kind: see `packed::schema`).
@@ -124,55 +124,47 @@ fn slot(name: &str) -> Option<usize> {
 
 impl<'a> Fields<'a> {
     pub fn new(pairs: Vec<(Cow<'a, str>, Loose<'a>)>) -> Self {
-        let mut fields = Fields::with_capacity(pairs.len());
+        let mut fields = Fields::empty();
         for (k, v) in pairs {
             fields.push(k, v);
         }
         fields
     }
 
-    /// No fields yet, with room for `n`.
-    pub fn with_capacity(n: usize) -> Self {
-        Fields { entries: Vec::with_capacity(n), slots: [NONE; KNOWN.len()], plain: false }
+    /// No fields yet.
+    pub fn empty() -> Self {
+        Fields { known: std::array::from_fn(|_| None), others: Vec::new(), plain: false }
     }
 
-    /// The next field written. A declared name written before is forgotten there: the last one counts.
+    /// The next field written. A name written before is forgotten there: the last one counts.
     pub fn push(&mut self, key: Cow<'a, str>, value: Loose<'a>) {
-        self.note(&key);
-        self.entries.push(Some((key, value)));
+        match slot(&key) {
+            Some(i) => self.known[i] = Some(value),
+            None => self.others.push((key, value)),
+        }
     }
 
     /// [`Fields::push`] of a string borrowed from the line: the field is built where it is kept, from the
     /// two slices, rather than built aside and copied (the copy read back what had just been written in
     /// narrower pieces, a stall the processor pays on every field of a million lines).
     pub fn push_str(&mut self, key: &'a str, value: &'a str) {
-        self.note(key);
-        self.entries.push(Some((Cow::Borrowed(key), Loose::Str(Cow::Borrowed(value)))));
+        match slot(key) {
+            Some(i) => self.known[i] = Some(Loose::Str(Cow::Borrowed(value))),
+            None => self.others.push((Cow::Borrowed(key), Loose::Str(Cow::Borrowed(value)))),
+        }
     }
 
     /// [`Fields::push_str`] for a list.
     pub fn push_list(&mut self, key: &'a str, items: Vec<Loose<'a>>) {
-        self.note(key);
-        self.entries.push(Some((Cow::Borrowed(key), Loose::List(items))));
-    }
-
-    /// Notes where a declared name is written (the next entry), forgetting an earlier one.
-    fn note(&mut self, key: &str) {
-        if let Some(i) = slot(key) {
-            let before = std::mem::replace(&mut self.slots[i], self.entries.len() as u32);
-            if before != NONE {
-                self.entries[before as usize] = None;
-            }
+        match slot(key) {
+            Some(i) => self.known[i] = Some(Loose::List(items)),
+            None => self.others.push((Cow::Borrowed(key), Loose::List(items))),
         }
     }
 
     /// Removes the field of [`KNOWN`]`[i]` (see [`known_slot`]) and gives its value.
     pub fn take_known(&mut self, i: usize) -> Option<Loose<'a>> {
-        let at = std::mem::replace(&mut self.slots[i], NONE);
-        if at == NONE {
-            return None;
-        }
-        self.entries[at as usize].take().map(|(_, v)| v)
+        self.known[i].take()
     }
 
     /// Removes every field called `name` and gives the value of the last one.
@@ -181,20 +173,29 @@ impl<'a> Fields<'a> {
             Some(i) => self.take_known(i),
             None => {
                 let mut found = None;
-                for e in &mut self.entries {
-                    if e.as_ref().is_some_and(|(k, _)| k == name) {
-                        found = e.take().map(|(_, v)| v);
+                self.others.retain_mut(|(k, v)| {
+                    let it = k == name;
+                    if it {
+                        found = Some(std::mem::replace(v, Loose::Null));
                     }
-                }
+                    !it
+                });
                 found
             }
         }
     }
 
-    /// What is left, as a JSON object (the last of a repeated key wins), every key and string cleaned.
-    pub fn into_map(self) -> Map<String, Value> {
+    /// Every field left, taken out, the known names first.
+    fn drain(&mut self) -> impl Iterator<Item = (Cow<'a, str>, Loose<'a>)> + '_ {
+        let known = KNOWN.iter().zip(&mut self.known).filter_map(|(k, v)| v.take().map(|v| (Cow::Borrowed(*k), v)));
+        known.chain(self.others.drain(..))
+    }
+
+    /// What is left, taken out as a JSON object (the last of a repeated key wins), every key and string
+    /// cleaned.
+    pub fn into_map(&mut self) -> Map<String, Value> {
         let mut map = Map::new();
-        for (k, v) in self.entries.into_iter().flatten() {
+        for (k, v) in self.drain() {
             map.insert(crate::text::clean_owned(k.into_owned()), super::record::clean_value(v.into_value()));
         }
         map
@@ -206,8 +207,8 @@ impl<'a> Fields<'a> {
     }
 
     /// As a JSON object without cleaning (for objects nested in a field).
-    fn into_raw_map(self) -> Map<String, Value> {
-        self.entries.into_iter().flatten().map(|(k, v)| (k.into_owned(), v.into_value())).collect()
+    fn into_raw_map(mut self) -> Map<String, Value> {
+        self.drain().map(|(k, v)| (k.into_owned(), v.into_value())).collect()
     }
 }
 
@@ -255,7 +256,7 @@ pub fn parse_object(text: &str) -> Result<Fields<'_>, NotAnObject<'_>> {
     let top = TopLevel::deserialize(&mut de).map_err(|e| NotAnObject::Invalid(e.to_string()))?;
     de.end().map_err(|e| NotAnObject::Invalid(e.to_string()))?;
     match top {
-        TopLevel::Object(fields) => Ok(fields),
+        TopLevel::Object(fields) => Ok(*fields),
         TopLevel::Other(v) => Err(NotAnObject::Other(v)),
     }
 }
@@ -267,14 +268,15 @@ pub enum NotAnObject<'a> {
     Other(Loose<'a>),
 }
 
+/// An object's fields are boxed here: they are a kilobyte, and every value read goes through these.
 enum TopLevel<'a> {
-    Object(Fields<'a>),
+    Object(Box<Fields<'a>>),
     Other(Loose<'a>),
 }
 
 impl<'de> Deserialize<'de> for TopLevel<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(LooseVisitor { top: true }).map(|v| match v {
+        d.deserialize_any(LooseVisitor).map(|v| match v {
             Either::Fields(f) => TopLevel::Object(f),
             Either::Value(v) => TopLevel::Other(v),
         })
@@ -283,7 +285,7 @@ impl<'de> Deserialize<'de> for TopLevel<'de> {
 
 impl<'de> Deserialize<'de> for Loose<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(LooseVisitor { top: false }).map(|v| match v {
+        d.deserialize_any(LooseVisitor).map(|v| match v {
             Either::Fields(f) => Loose::Object(f.into_raw_map()),
             Either::Value(v) => v,
         })
@@ -291,14 +293,13 @@ impl<'de> Deserialize<'de> for Loose<'de> {
 }
 
 enum Either<'a> {
-    Fields(Fields<'a>),
+    Fields(Box<Fields<'a>>),
     Value(Loose<'a>),
 }
 
-struct LooseVisitor {
-    /// At the top level an object becomes [`Fields`]; below, a JSON object.
-    top: bool,
-}
+/// Reads any JSON value; an object as [`Fields`] (which the top level keeps, and a nested one turns into a
+/// JSON object).
+struct LooseVisitor;
 
 /// A key, borrowed from the line when it has no escapes.
 struct Key<'a>(Cow<'a, str>);
@@ -366,7 +367,7 @@ impl<'de> Visitor<'de> for LooseVisitor {
         Ok(Either::Value(Loose::List(items)))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut fields = Fields::with_capacity(if self.top { 16 } else { 4 });
+        let mut fields = Box::new(Fields::empty());
         while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
             let v = map.next_value::<Loose<'de>>()?;
             fields.push(k, v);
@@ -385,8 +386,8 @@ mod tests {
         for key in ["target", "a"] {
             let line = format!(r#"{{"{key}":"x","b":[1,"y",null],"{key}":"z\n","c":{{"d":1}}}}"#);
             let mut f = parse_object(&line).expect("object");
-            assert!(f.entries.iter().flatten().any(|(k, v)| k == "b" && matches!(v, Loose::List(_))));
-            assert!(matches!(&f.entries[1], Some((Cow::Borrowed("b"), _))), "keys borrow from the line");
+            assert!(f.others.iter().any(|(k, v)| k == "b" && matches!(v, Loose::List(_))));
+            assert!(matches!(&f.others[usize::from(key == "a")], (Cow::Borrowed("b"), _)), "keys borrow");
             assert_eq!(f.take(key), Some(Loose::Str(Cow::Owned("z\n".into()))), "{key}: the last one");
             assert_eq!(f.take(key), None);
             let map = f.into_map();

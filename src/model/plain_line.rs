@@ -12,6 +12,17 @@ use std::borrow::Cow;
 
 /// The fields of `line` when it is a plain object (see the module's note), marked plain; else `None`.
 pub fn parse(line: &[u8]) -> Option<Fields<'_>> {
+    let mut fields = Fields::empty();
+    parse_into(line, &mut fields).then_some(fields)
+}
+
+/// [`parse`] into `fields` (empty), in place; false (and `fields` left to be thrown away) when the line is
+/// not plain.
+pub fn parse_into<'a>(line: &'a [u8], fields: &mut Fields<'a>) -> bool {
+    read(line, fields).is_some()
+}
+
+fn read<'a>(line: &'a [u8], fields: &mut Fields<'a>) -> Option<()> {
     // Printable ASCII and no backslash: every string ends at its next quote and needs no cleaning.
     let plain = line.iter().fold(true, |ok, &b| ok & (b.wrapping_sub(0x20) < 0x5f) & (b != b'\\'));
     if !plain {
@@ -22,7 +33,6 @@ pub fn parse(line: &[u8]) -> Option<Fields<'_>> {
     let mut r = Reader { b: line, s: text, at: 0 };
     r.spaces();
     r.eat(b'{')?;
-    let mut fields = Fields::with_capacity(16);
     r.spaces();
     if r.eat(b'}').is_none() {
         loop {
@@ -49,7 +59,7 @@ pub fn parse(line: &[u8]) -> Option<Fields<'_>> {
         return None;
     }
     fields.plain = true;
-    Some(fields)
+    Some(())
 }
 
 /// Where the first quote is. Eight bytes at a time, in line: a line's strings are short, and a call to a
@@ -164,7 +174,7 @@ mod tests {
     use serde_json::Value;
 
     fn general(line: &str) -> Option<Value> {
-        parse_object(line).ok().map(|f| Value::Object(f.into_map()))
+        parse_object(line).ok().map(|mut f| Value::Object(f.into_map()))
     }
 
     #[test]
@@ -177,7 +187,7 @@ mod tests {
             r#"{"id":"x","id":"y","target":"a","target":"b"}"#,
         ];
         for line in lines {
-            let quick = parse(line.as_bytes()).map(|f| Value::Object(f.into_map()));
+            let quick = parse(line.as_bytes()).map(|mut f| Value::Object(f.into_map()));
             assert!(quick.is_some(), "{line}");
             assert_eq!(quick, general(line), "{line}");
         }
@@ -233,17 +243,17 @@ mod tests {
             let body: Vec<String> =
                 keys.iter().zip(&values).enumerate().map(|(i, (k, v))| format!("{0}\"{k}\"{0}:{0}{v}{0}", spaces[i % 8])).collect();
             let line = format!("{}{{{}}}{}", spaces[6], body.join(","), spaces[7]);
-            let quick = parse(line.as_bytes()).map(|f| Value::Object(f.into_map()));
+            let quick = parse(line.as_bytes()).map(|mut f| Value::Object(f.into_map()));
             if let Some(q) = &quick {
                 prop_assert_eq!(Some(q.clone()), general(&line), "{}", line);
             }
             // Broken lines: cut short, or with something after the object.
             let cut_line = &line[..cut.min(line.len())];
-            if let Some(q) = parse(cut_line.as_bytes()).map(|f| Value::Object(f.into_map())) {
+            if let Some(q) = parse(cut_line.as_bytes()).map(|mut f| Value::Object(f.into_map())) {
                 prop_assert_eq!(Some(q), general(cut_line), "{}", cut_line);
             }
             let junk_line = format!("{line}{junk}");
-            if let Some(q) = parse(junk_line.as_bytes()).map(|f| Value::Object(f.into_map())) {
+            if let Some(q) = parse(junk_line.as_bytes()).map(|mut f| Value::Object(f.into_map())) {
                 prop_assert_eq!(Some(q), general(&junk_line), "{}", junk_line);
             }
         }

@@ -255,9 +255,9 @@ impl Record {
             Kind::Aid => "title",
             Kind::Shortages => "item",
         };
-        let fields = Fields::new(vec![(field.into(), Loose::Str(name.to_owned().into()))]);
+        let mut fields = Fields::new(vec![(field.into(), Loose::Str(name.to_owned().into()))]);
         let ts = Timestamp::from_utc(chrono::Utc::now());
-        match super::packed::Packed::from_fields(kind, id, &ts, fields, &mut |_, _| {}) {
+        match super::packed::Packed::from_fields(kind, id, &ts, &mut fields, &mut |_, _| {}) {
             Ok(packed) => packed.unpack(),
             Err(_) => {
                 let body = match kind {

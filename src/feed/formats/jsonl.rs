@@ -3,7 +3,7 @@
 //! Every line is an object with `id` (string) and `ts` (RFC 3339); `kind` is optional when the feed names
 //! one. The kind's declared fields are typed (see `docs/feeds.md`); any other field is kept as it is.
 
-use crate::model::loose::{parse_object, Loose, NotAnObject};
+use crate::model::loose::{parse_object, Fields, Loose, NotAnObject};
 use crate::model::packed::Packed;
 use crate::model::record::{Record, Timestamp};
 use crate::model::vocab::Kind;
@@ -26,9 +26,10 @@ pub fn parse_packed_with(
     feed_kind: Option<Kind>,
     each: &mut dyn FnMut(Kind, &str, &str),
 ) -> Result<Option<Packed>, String> {
-    let mut fields = match crate::model::plain_line::parse(bytes) {
-        Some(fields) => fields,
-        None => {
+    // Filled in place (a line's fields are a kilobyte: moved about, they cost as much as reading them).
+    let mut fields = Fields::empty();
+    if !crate::model::plain_line::parse_into(bytes, &mut fields) {
+        fields = {
             let text = match std::str::from_utf8(bytes) {
                 Ok(t) => t,
                 Err(e) => return Err(format!("not UTF-8: invalid byte at column {}", e.valid_up_to() + 1)),
@@ -42,8 +43,8 @@ pub fn parse_packed_with(
                 Err(NotAnObject::Invalid(e)) => return Err(format!("not JSON: {e}")),
                 Err(NotAnObject::Other(v)) => return Err(format!("not a JSON object: found {}", v.describe())),
             }
-        }
-    };
+        };
+    }
     let id_field = fields.take("id");
     let id = match &id_field {
         // Cleaned without a copy when there is nothing to clean (nearly always).
@@ -65,7 +66,7 @@ pub fn parse_packed_with(
             .ok_or_else(|| format!("`kind` must be one of {}, found {:?}", Kind::expected(), clean(&s)))?,
         Some(other) => return Err(format!("`kind` must be a string, found {}", other.describe())),
     };
-    Packed::from_fields(kind, &id, &ts, fields, &mut |field, text| each(kind, field, text))
+    Packed::from_fields(kind, &id, &ts, &mut fields, &mut |field, text| each(kind, field, text))
         .map(Some)
         .map_err(|e| e.to_string())
 }

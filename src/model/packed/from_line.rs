@@ -20,7 +20,7 @@ impl Packed {
         kind: Kind,
         id: &str,
         ts: &Timestamp,
-        mut fields: Fields<'_>,
+        fields: &mut Fields<'_>,
         each: &mut dyn FnMut(&str, &str),
     ) -> Result<Packed, FieldError> {
         let mut w = Writer::start(kind, None, id, ts);

@@ -22,7 +22,7 @@ fn records() -> Vec<Record> {
 fn from_json(kind: Kind, v: Value) -> Result<Record, FieldError> {
     let Value::Object(m) = v else { panic!("not an object") };
     let ts = Timestamp::parse("2024-05-01T00:00:00Z").expect("ts");
-    Packed::from_fields(kind, "x", &ts, Fields::from_map(m), &mut |_, _| {}).map(|p| p.unpack())
+    Packed::from_fields(kind, "x", &ts, &mut Fields::from_map(m), &mut |_, _| {}).map(|p| p.unpack())
 }
 
 #[test]
