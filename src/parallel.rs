@@ -1,9 +1,14 @@
 //! Work over many items split across every core (fingerprints of a million records, watch rules after a
 //! first read).
 
+/// Threads to spread work over: one per core, at most eight.
+pub fn threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8)
+}
+
 /// `f` over every item, the items split between threads (one per core), the results in order.
 pub fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let threads = threads();
     if threads == 1 || items.len() < 4096 {
         return items.iter().map(&f).collect();
     }
@@ -25,7 +30,7 @@ pub fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) 
 
 /// `f` on every item in place, the items split between threads (one per core).
 pub fn each_on_every_core<T: Send>(items: &mut [T], f: impl Fn(&mut T) + Sync) {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let threads = threads();
     if threads == 1 || items.len() < 2 {
         return items.iter_mut().for_each(f);
     }

@@ -72,6 +72,15 @@ pub fn clean_owned(s: String) -> String {
     }
 }
 
+/// Of eight ASCII bytes (little-endian, the first in the lowest byte), the top bit of each that equals `b`.
+/// The lowest one set is exact (the borrow of the subtraction can only mark bytes after a byte that equals
+/// `b`), so it finds the first such byte, and the whole is nonzero exactly when there is one.
+pub fn bytes_equal_to(v: u64, b: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let x = v ^ (ONES * b as u64);
+    x.wrapping_sub(ONES) & !x & (ONES << 7)
+}
+
 /// Whether `hay` contains `needle`, case aside; without lower-case copies when both are ASCII, and then
 /// comparing only where the needle's first letter (in either case) is found (filters and watch rules run
 /// this over every text of every record).
@@ -225,6 +234,16 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bytes_equal_to_finds_the_first_and_says_when_there_is_none() {
+        for (eight, want) in
+            [(*b"ab\"cd\"ef", Some(2)), (*b"\"\"\"\"\"\"\"\"", Some(0)), (*b"abcdefg\"", Some(7)), (*b"!#abcdef", None)]
+        {
+            let found = bytes_equal_to(u64::from_le_bytes(eight), b'"');
+            assert_eq!((found != 0).then(|| found.trailing_zeros() as usize / 8), want, "{eight:?}");
+        }
+    }
 
     #[test]
     fn contains_ignore_case_finds_what_lower_case_copies_find() {

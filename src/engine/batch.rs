@@ -162,7 +162,7 @@ impl<E: Send + 'static> Pipeline<E> {
     /// can be started: the batch is then parsed on this thread.
     fn start(&mut self) -> Option<&mpsc::Sender<Job<E>>> {
         if self.jobs.is_none() {
-            let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+            let threads = crate::parallel::threads();
             let (job_tx, job_rx) = mpsc::channel::<Job<E>>();
             let (done_tx, done_rx) = mpsc::channel::<Done<E>>();
             let job_rx = Arc::new(Mutex::new(job_rx));

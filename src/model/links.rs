@@ -5,6 +5,7 @@
 //! - name forms (see [`super::names`]) of every sanctions target and supplier, with their aliases;
 //! - categories (from the vocabulary in config.toml: category → keywords) of every shortage and package.
 
+use super::name_index::NameIndex;
 use super::packed::Packed;
 use super::record::Body;
 use super::store::{Applied, Handle, Store};
@@ -168,8 +169,6 @@ pub struct LinkInfo {
     /// For a package: the open shortages it addresses.
     pub addresses: Vec<String>,
 }
-
-use super::name_index::NameIndex;
 
 /// A category, by its place in the vocabulary.
 type Category = u16;

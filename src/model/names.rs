@@ -69,7 +69,7 @@ pub fn form_hash(name: &str) -> Option<u64> {
         v.copy_from_slice(eight);
         let v = u64::from_le_bytes(v);
         halves[i / 8] |= alphanumeric_bits(v) << (8 * (i % 8));
-        apostrophes |= has_byte(v, b'\'');
+        apostrophes |= crate::text::bytes_equal_to(v, b'\'');
     }
     // Apostrophes join words (Xi'an): the general way.
     if apostrophes != 0 {
@@ -148,14 +148,6 @@ fn alphanumeric_bits(v: u64) -> u64 {
     let tops = (within(v, b'0', b'9') | within(v | 0x2020_2020_2020_2020, b'a', b'z')) & TOPS;
     // Gathers the eight top bits into the top byte, in order.
     (tops >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56
-}
-
-/// Nonzero when one of eight ASCII bytes is `b` (the borrow of the subtraction can only mark bytes after
-/// one that is).
-fn has_byte(v: u64, b: u8) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    let x = v ^ (ONES * b as u64);
-    x.wrapping_sub(ONES) & !x & (ONES << 7)
 }
 
 /// Marks as dropped the runs of one-letter words that spell a legal form (`s a`, `l l c`), among the words

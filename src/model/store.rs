@@ -84,8 +84,13 @@ impl Place {
 
     /// The day of that time, as days since 1970-01-01.
     fn day(&self) -> i64 {
-        self.secs.div_euclid(86_400)
+        day_number(self.secs)
     }
+}
+
+/// The day of a time given in seconds since 1970, as days since 1970-01-01.
+fn day_number(secs: i64) -> i64 {
+    secs.div_euclid(86_400)
 }
 
 /// What applying a version did.
@@ -256,7 +261,7 @@ impl Panel {
         first: chrono::NaiveDate,
         last: chrono::NaiveDate,
     ) -> impl Iterator<Item = (chrono::NaiveDate, u32)> + '_ {
-        let day = |d: chrono::NaiveDate| d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp().div_euclid(86_400);
+        let day = |d: chrono::NaiveDate| day_number(d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp());
         let date = |d: i64| DateTime::from_timestamp(d * 86_400, 0).unwrap_or_default().date_naive();
         self.days.range(day(first)..=day(last)).map(move |(d, n)| (date(*d), *n))
     }
