@@ -198,6 +198,20 @@ impl Panel {
         }
     }
 
+    /// A record moves from `before` (none for a new one) to `after` in the order; during a first read the
+    /// move is only noted, and the place noted before is left behind (settling keeps each record's latest).
+    fn take_place(&mut self, before: Option<Place>, after: Place, h: Handle) {
+        match &mut self.pending {
+            Some(pending) => pending.push((after, h)),
+            None => {
+                if let Some(before) = before {
+                    self.order.remove(&before);
+                }
+                self.order.insert(after, h);
+            }
+        }
+    }
+
     /// Puts the places noted since [`Panel::defer_order`] in the order: each record's latest (its place's
     /// arrival is the record's last), and the B-tree built from them in one go when it was empty.
     pub fn settle_order(&mut self) {
@@ -304,12 +318,7 @@ impl Panel {
                     (self.slots.len() - 1) as Handle
                 }
             };
-            match &mut self.pending {
-                Some(pending) => pending.push((place, h)),
-                None => {
-                    self.order.insert(place, h);
-                }
-            }
+            self.take_place(None, place, h);
             let slots = &self.slots;
             self.ids.insert_unique(hash, h, |&h| slot_hash(slots, h));
             return (Applied::Added, h);
@@ -331,14 +340,7 @@ impl Panel {
         }
         entry.last_seq = seq;
         let (after, versions) = (entry.place(), entry.versions.len());
-        match &mut self.pending {
-            // The place noted before is left behind: settling keeps only each record's latest.
-            Some(pending) => pending.push((after, h)),
-            None => {
-                self.order.remove(&before);
-                self.order.insert(after, h);
-            }
-        }
+        self.take_place(Some(before), after, h);
         count_day(&mut self.days, before.day(), false);
         count_day(&mut self.days, after.day(), true);
         (Applied::Updated { versions, current }, h)
