@@ -28,9 +28,6 @@ pub struct Fields<'a> {
     known: [Option<Loose<'a>>; KNOWN.len()],
     /// Fields of other names, in the order written.
     others: Vec<(Cow<'a, str>, Loose<'a>)>,
-    /// The line was printable ASCII without escapes (see [`super::plain_line`]): no text in it needs
-    /// cleaning.
-    pub plain: bool,
 }
 
 /// The names looked for in every line: the envelope, then every kind's declared fields.
@@ -87,7 +84,7 @@ pub const fn known_slot(name: &str) -> Option<usize> {
 }
 
 /// The place of `name` in [`KNOWN`] (a `match`, which the compiler turns into a few comparisons).
-fn slot(name: &str) -> Option<usize> {
+pub(crate) fn slot(name: &str) -> Option<usize> {
     Some(match name {
         "id" => 0,
         "ts" => 1,
@@ -133,7 +130,7 @@ impl<'a> Fields<'a> {
 
     /// No fields yet.
     pub fn empty() -> Self {
-        Fields { known: std::array::from_fn(|_| None), others: Vec::new(), plain: false }
+        Fields { known: std::array::from_fn(|_| None), others: Vec::new() }
     }
 
     /// The next field written. A name written before is forgotten there: the last one counts.

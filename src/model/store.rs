@@ -215,17 +215,18 @@ impl Panel {
     /// Puts the places noted since [`Panel::defer_order`] in the order: each record's latest (its place's
     /// arrival is the record's last), and the B-tree built from them in one go when it was empty.
     pub fn settle_order(&mut self) {
-        let Some(mut pending) = self.pending.take() else { return };
+        let Some(pending) = self.pending.take() else { return };
         let slots = &self.slots;
-        pending.retain(|&(place, h)| {
+        // Each record's latest place, sorted on every core (no two places are equal: each is a different
+        // arrival).
+        let latest = crate::parallel::sort_kept(pending, |&(place, h)| {
             slots.get(h as usize).and_then(Option::as_ref).is_some_and(|e| e.last_seq == place.seq)
         });
         if self.order.is_empty() {
-            // Collecting sorts (a stable sort, quick on what feeds mostly are: in time order by stretches)
-            // and builds the tree bottom up.
-            self.order = pending.into_iter().collect();
+            // The tree built bottom up (collecting sorts again, but a sorted list is one pass).
+            self.order = latest.into_iter().collect();
         } else {
-            self.order.extend(pending);
+            self.order.extend(latest);
         }
     }
 
@@ -401,9 +402,14 @@ impl Store {
         }
     }
 
-    /// See [`Panel::settle_order`]; the panels on every core.
+    /// See [`Panel::settle_order`]; the panels at once (most records are often of one kind, whose sort is
+    /// then split across the cores).
     pub fn settle_order(&mut self) {
-        crate::parallel::each_on_every_core(&mut self.panels[..], Panel::settle_order);
+        std::thread::scope(|scope| {
+            for panel in self.panels.iter_mut().filter(|p| p.pending.is_some()) {
+                scope.spawn(|| panel.settle_order());
+            }
+        });
     }
 
     /// How many versions have been applied (or tried): changes whenever the store does.

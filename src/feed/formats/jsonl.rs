@@ -3,7 +3,7 @@
 //! Every line is an object with `id` (string) and `ts` (RFC 3339); `kind` is optional when the feed names
 //! one. The kind's declared fields are typed (see `docs/feeds.md`); any other field is kept as it is.
 
-use crate::model::loose::{parse_object, Fields, Loose, NotAnObject};
+use crate::model::loose::{parse_object, Loose, NotAnObject};
 use crate::model::packed::Packed;
 use crate::model::record::{Record, Timestamp};
 use crate::model::vocab::Kind;
@@ -26,25 +26,34 @@ pub fn parse_packed_with(
     feed_kind: Option<Kind>,
     each: &mut dyn FnMut(Kind, &str, &str),
 ) -> Result<Option<Packed>, String> {
-    // Filled in place (a line's fields are a kilobyte: moved about, they cost as much as reading them).
-    let mut fields = Fields::empty();
-    if !crate::model::plain_line::parse_into(bytes, &mut fields) {
-        fields = {
-            let text = match std::str::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(e) => return Err(format!("not UTF-8: invalid byte at column {}", e.valid_up_to() + 1)),
-            };
-            let text = text.strip_suffix('\r').unwrap_or(text);
-            if text.trim().is_empty() {
-                return Ok(None);
-            }
-            match parse_object(text) {
-                Ok(fields) => fields,
-                Err(NotAnObject::Invalid(e)) => return Err(format!("not JSON: {e}")),
-                Err(NotAnObject::Other(v)) => return Err(format!("not a JSON object: found {}", v.describe())),
-            }
-        };
+    // The common line, packed straight from where its values are.
+    if let Some(plain) = crate::model::plain_line::read(bytes) {
+        if let Some(packed) = Packed::from_plain(&plain, feed_kind, each) {
+            return Ok(Some(packed));
+        }
     }
+    parse_general(bytes, feed_kind, each)
+}
+
+/// [`parse_packed_with`] the general way: any line, read through serde_json, every error worded.
+fn parse_general(
+    bytes: &[u8],
+    feed_kind: Option<Kind>,
+    each: &mut dyn FnMut(Kind, &str, &str),
+) -> Result<Option<Packed>, String> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => return Err(format!("not UTF-8: invalid byte at column {}", e.valid_up_to() + 1)),
+    };
+    let text = text.strip_suffix('\r').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let mut fields = match parse_object(text) {
+        Ok(fields) => fields,
+        Err(NotAnObject::Invalid(e)) => return Err(format!("not JSON: {e}")),
+        Err(NotAnObject::Other(v)) => return Err(format!("not a JSON object: found {}", v.describe())),
+    };
     let id_field = fields.take("id");
     let id = match &id_field {
         // Cleaned without a copy when there is nothing to clean (nearly always).
@@ -75,6 +84,7 @@ pub fn parse_packed_with(
 mod tests {
     use super::*;
     use crate::model::record::Body;
+    use proptest::prelude::*;
 
     fn err(line: &str) -> String {
         parse_line(line.as_bytes(), Some(Kind::Sanctions)).expect_err("should be rejected")
@@ -119,6 +129,112 @@ mod tests {
         assert_eq!(e, "not UTF-8: invalid byte at column 8");
         let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
         assert!(err(&deep).starts_with("not JSON:"));
+    }
+
+    /// The quick way (a plain line packed where its values are) and the general way, for one line: what
+    /// each packs, and the texts each gives `each`.
+    type Both = (Option<(Packed, Vec<String>)>, Result<Option<Packed>, String>, Vec<String>);
+
+    fn both_ways(line: &str, feed_kind: Option<Kind>) -> Both {
+        let mut quick_texts = Vec::new();
+        let quick = crate::model::plain_line::read(line.as_bytes())
+            .and_then(|p| Packed::from_plain(&p, feed_kind, &mut |k, f, t| quick_texts.push(format!("{k} {f} {t}"))));
+        let mut general_texts = Vec::new();
+        let general =
+            parse_general(line.as_bytes(), feed_kind, &mut |k, f, t| general_texts.push(format!("{k} {f} {t}")));
+        (quick.map(|q| (q, quick_texts)), general, general_texts)
+    }
+
+    #[test]
+    fn typical_lines_go_the_quick_way_and_pack_as_the_general_way_does() {
+        let lines = [
+            (
+                Kind::Sanctions,
+                r#"{"action":"designated","aliases":["Wuhan Yunrui Ltd"],"authority":"OFAC","country":"RU","id":"gen-s3","program":"UKRAINE-EO13662","reason":"Supplies drones","source":"generated","target":"Dongguan Mingmu Fine Chemicals Limited","target_type":"entity","ts":"2023-01-01T23:20:00Z"}"#,
+            ),
+            (
+                Kind::Aid,
+                r#"{"amount":3776000000,"currency":"USD","delivered":0.5,"donor":"United Kingdom","id":"gen-a0","items":["medical","air defence interceptors"],"stage":"proposed","title":"Package 0","ts":"2023-01-01T15:19:00Z"}"#,
+            ),
+            (
+                Kind::Suppliers,
+                r#" { "id" : " p1 " , "ts" : "2024-05-01T12:00:00+03:00" , "aliases" : [ " A " , null , "" ] , "goods" : "chips" , "risk" : "high" , "note" : [ "x" , null ] , "score" : -1.5e3 , "flag" : true , "amount" : 7 , "name" : null } "#,
+            ),
+            (
+                Kind::Shortages,
+                r#"{"id":"h","ts":"2024-05-01T12:00:00Z","kind":"shortages","category":"drones","severity":"critical","status":"reported","item":"  ","x":"y","x":"z"}"#,
+            ),
+        ];
+        for (kind, line) in lines {
+            let (quick, general, general_texts) = both_ways(line, Some(kind));
+            let (quick, quick_texts) = quick.unwrap_or_else(|| panic!("the quick way: {line}"));
+            assert_eq!(Ok(Some(quick)), general, "{line}");
+            assert_eq!(quick_texts, general_texts, "{line}");
+        }
+    }
+
+    #[test]
+    fn a_line_the_general_way_refuses_is_never_packed_the_quick_way() {
+        for line in [
+            r#"{"id":"a"}"#,
+            r#"{"id":" ","ts":"2024-05-01T12:00:00Z"}"#,
+            r#"{"id":"a","ts":"last tuesday"}"#,
+            r#"{"id":"a","ts":"2024-05-01T12:00:00Z","kind":"weather"}"#,
+            r#"{"id":"a","ts":"2024-05-01T12:00:00Z","target":["x"]}"#,
+            r#"{"id":"a","ts":"2024-05-01T12:00:00Z","action":"maybe"}"#,
+            r#"{"id":"a","ts":"2024-05-01T12:00:00Z","kind":"aid","amount":-1}"#,
+            r#"{"id":"a","ts":"2024-05-01T12:00:00Z","kind":"aid","amount":"5"}"#,
+            r#"{"id":"a","ts":"2024-05-01T12:00:00Z","aliases":true}"#,
+        ] {
+            let (quick, general, _) = both_ways(line, Some(Kind::Sanctions));
+            assert!(general.is_err(), "{line}");
+            assert!(quick.is_none(), "{line}");
+        }
+    }
+
+    fn value() -> impl Strategy<Value = String> {
+        let text = prop_oneof![
+            "[ -!#-\\[\\]-~]{0,10}",
+            Just("designated".to_string()),
+            Just(" entity ".to_string()),
+            Just("high".to_string()),
+            Just("proposed".to_string()),
+            Just("reported".to_string()),
+            Just("aid".to_string()),
+            Just("2024-05-01T12:00:00Z".to_string()),
+            Just("2024-05-01T12:00:00.5+02:00".to_string()),
+        ];
+        prop_oneof![
+            text.clone().prop_map(|s| format!("\"{s}\"")),
+            "-?[0-9]{1,4}(\\.[0-9]{1,3})?([eE][-+]?[0-9]{1,2})?",
+            Just("null".to_string()),
+            Just("true".to_string()),
+            prop::collection::vec(prop_oneof![text.prop_map(|s| format!("\"{s}\"")), Just("null".to_string())], 0..3)
+                .prop_map(|v| format!("[{}]", v.join(" , "))),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2048, ..Default::default() })]
+        /// Whatever line the quick way packs, the general way packs the same, and gives `each` the same texts.
+        #[test]
+        fn the_quick_way_packs_what_the_general_way_packs(
+            id in prop_oneof![Just("\"id\":\"r1\",".to_string()), value().prop_map(|v| format!("\"id\":{v},"))],
+            ts in prop_oneof![Just("\"ts\":\"2024-05-01T12:00:00Z\",".to_string()), value().prop_map(|v| format!("\"ts\":{v},"))],
+            fields in prop::collection::vec(
+                (prop_oneof![prop::sample::select(crate::model::loose::KNOWN.to_vec()).prop_map(str::to_string), "[a-z]{1,3}"], value()),
+                0..8,
+            ),
+            kind in prop::sample::select(vec![None, Some(Kind::Sanctions), Some(Kind::Suppliers), Some(Kind::Aid), Some(Kind::Shortages)]),
+        ) {
+            let body: Vec<String> = fields.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+            let line = format!("{{{id}{ts}{}}}", body.join(","));
+            let (quick, general, general_texts) = both_ways(&line, kind);
+            if let Some((quick, quick_texts)) = quick {
+                prop_assert_eq!(Ok(Some(quick)), general, "{}", line);
+                prop_assert_eq!(quick_texts, general_texts, "{}", line);
+            }
+        }
     }
 
     #[test]

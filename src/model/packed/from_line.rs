@@ -24,7 +24,6 @@ impl Packed {
         each: &mut dyn FnMut(&str, &str),
     ) -> Result<Packed, FieldError> {
         let mut w = Writer::start(kind, None, id, ts);
-        let plain = fields.plain;
         for (field, &slot) in schema(kind).iter().zip(slots(kind)) {
             let Field(name, ty, _) = field;
             let value = match fields.take_known(slot) {
@@ -35,7 +34,7 @@ impl Packed {
                 (Ty::Text, None) => w.varint(0),
                 (Ty::Word(_), None) => w.word(None),
                 (Ty::Num, None) => w.num(None),
-                (Ty::Text, Some(Loose::Str(s))) => match cleaned(s, plain) {
+                (Ty::Text, Some(Loose::Str(s))) => match cleaned(s) {
                     Some(t) => {
                         each(name, &t);
                         w.item(&t, field)
@@ -46,12 +45,12 @@ impl Packed {
                 (Ty::List, value) => {
                     let items = match value {
                         None => Vec::new(),
-                        Some(Loose::Str(s)) => cleaned(s, plain).into_iter().collect(),
+                        Some(Loose::Str(s)) => cleaned(s).into_iter().collect(),
                         Some(Loose::List(list)) => {
                             let mut items = Vec::with_capacity(list.len());
                             for item in list {
                                 match item {
-                                    Loose::Str(s) => items.extend(cleaned(s, plain)),
+                                    Loose::Str(s) => items.extend(cleaned(s)),
                                     Loose::Null => {}
                                     other => return Err(wrong(name, "a list of strings", &other)),
                                 }
@@ -92,11 +91,9 @@ impl Packed {
     }
 }
 
-/// A string field's text, cleaned and trimmed; none when that leaves nothing. A plain line's texts are
-/// printable ASCII already (see [`super::plain_line`]): they are only trimmed.
-fn cleaned(s: Cow<'_, str>, plain: bool) -> Option<Cow<'_, str>> {
+/// A string field's text, cleaned and trimmed; none when that leaves nothing.
+fn cleaned(s: Cow<'_, str>) -> Option<Cow<'_, str>> {
     let t = match s {
-        Cow::Borrowed(b) if plain => Cow::Borrowed(b.trim()),
         Cow::Borrowed(b) => clean_cow(b.trim()),
         Cow::Owned(o) => Cow::Owned(clean_cow(o.trim()).into_owned()),
     };

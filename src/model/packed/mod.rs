@@ -14,6 +14,7 @@
 
 mod bytes;
 mod from_line;
+mod from_plain;
 mod schema;
 mod shared;
 #[cfg(test)]
