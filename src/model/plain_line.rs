@@ -225,6 +225,15 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// A plain line's text without the spaces at its ends: the only whitespace a plain line can hold (which
+/// is what `str::trim` would take away, looked for a byte at a time only when an end is a space).
+pub fn trim(s: &str) -> &str {
+    match s.as_bytes() {
+        [b' ', ..] | [.., b' '] => s.trim_matches(' '),
+        _ => s,
+    }
+}
+
 /// A number's digits read as serde_json reads them, so that it is exactly what the general way would give.
 pub fn number(digits: &str) -> Option<serde_json::Number> {
     serde_json::from_str::<serde_json::Number>(digits).ok()

@@ -165,7 +165,9 @@ mod tests {
                 r#"{"id":"h","ts":"2024-05-01T12:00:00Z","kind":"shortages","category":"drones","severity":"critical","status":"reported","item":"  ","x":"y","x":"z"}"#,
             ),
         ];
-        for (kind, line) in lines {
+        let many_goods: Vec<String> = (0..300).map(|i| format!("\" good {i}\"")).collect();
+        let many = format!(r#"{{"id":"p2","ts":"2024-05-01T12:00:00Z","goods":[{}]}}"#, many_goods.join(","));
+        for (kind, line) in lines.into_iter().chain([(Kind::Suppliers, many.as_str())]) {
             let (quick, general, general_texts) = both_ways(line, Some(kind));
             let (quick, quick_texts) = quick.unwrap_or_else(|| panic!("the quick way: {line}"));
             assert_eq!(Ok(Some(quick)), general, "{line}");

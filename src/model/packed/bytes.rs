@@ -54,6 +54,23 @@ impl Writer {
         self.0.push(v as u8);
     }
 
+    /// Holds a byte for a count written after what it counts (see [`Writer::count`]).
+    pub(super) fn hold_count(&mut self) -> usize {
+        self.0.push(0);
+        self.0.len() - 1
+    }
+
+    /// Writes the count held at `at` (see [`Writer::hold_count`]).
+    pub(super) fn count(&mut self, at: usize, n: u64) {
+        if n < 0x80 {
+            self.0[at] = n as u8;
+        } else {
+            let mut count = Writer(Vec::new());
+            count.varint(n);
+            self.0.splice(at..at + 1, count.0);
+        }
+    }
+
     pub(super) fn str(&mut self, s: &str) {
         self.varint(s.len() as u64);
         self.0.extend_from_slice(s.as_bytes());

@@ -9,7 +9,7 @@ use super::bytes::Writer;
 use super::schema::{schema, slots, Field, Ty};
 use super::Packed;
 use crate::model::loose::KNOWN;
-use crate::model::plain_line::{number, Plain, Span};
+use crate::model::plain_line::{number, trim, Plain, Span};
 use crate::model::record::Timestamp;
 use crate::model::vocab::Kind;
 use serde_json::{Map, Value};
@@ -35,7 +35,7 @@ impl Packed {
             _ => return None,
         };
         let id = match p.known[ID] {
-            Span::Str(s, e) => p.text(s, e).trim(),
+            Span::Str(s, e) => trim(p.text(s, e)),
             _ => return None,
         };
         let ts = match p.known[TS] {
@@ -53,14 +53,14 @@ impl Packed {
                 (Ty::Text | Ty::List, Span::Absent | Span::Null) => w.varint(0),
                 (Ty::Word(_), Span::Absent | Span::Null) => w.word(None),
                 (Ty::Num, Span::Absent | Span::Null) => w.num(None),
-                (Ty::Text, Span::Str(s, e)) => match p.text(s, e).trim() {
+                (Ty::Text, Span::Str(s, e)) => match trim(p.text(s, e)) {
                     "" => w.varint(0),
                     t => {
                         texts.push((name, t));
                         w.item(t, field);
                     }
                 },
-                (Ty::List, Span::Str(s, e)) => match p.text(s, e).trim() {
+                (Ty::List, Span::Str(s, e)) => match trim(p.text(s, e)) {
                     "" => w.varint(0),
                     t => {
                         w.varint(1);
@@ -69,12 +69,14 @@ impl Packed {
                     }
                 },
                 (Ty::List, Span::List(s, e)) => {
-                    let items = || p.items(s, e).flatten().map(str::trim).filter(|t| !t.is_empty());
-                    w.varint(items().count() as u64);
-                    for t in items() {
+                    let count = w.hold_count();
+                    let mut n = 0;
+                    for t in p.items(s, e).flatten().map(trim).filter(|t| !t.is_empty()) {
                         texts.push((name, t));
                         w.item(t, field);
+                        n += 1;
                     }
+                    w.count(count, n);
                 }
                 (Ty::Word(vocab), Span::Str(s, e)) => {
                     let v = vocab.parse(p.text(s, e))?;
