@@ -10,7 +10,7 @@ use std::path::Path;
 pub use crate::text::clean_path as path_text;
 
 fn origin(o: &Origin) -> Value {
-    json!({ "file": path_text(&o.file), "line": o.line })
+    json!({ "file": path_text(o.file), "line": o.line })
 }
 
 fn version(v: &Version) -> Value {
@@ -87,7 +87,7 @@ pub fn change(c: &Change, store: &Store, all_links: &Links) -> Value {
         Change::RecordAdded { kind, id, origin, news } | Change::RecordUpdated { kind, id, origin, news, .. } => {
             let event = if matches!(c, Change::RecordAdded { .. }) { "record_added" } else { "record_updated" };
             let mut v = json!({
-                "event": event, "kind": kind, "id": &**id, "file": path_text(&origin.file), "line": origin.line,
+                "event": event, "kind": kind, "id": &**id, "file": path_text(origin.file), "line": origin.line,
                 "news": news,
             });
             if let Some(entry) = store.panel(*kind).get(id) {

@@ -31,8 +31,7 @@ const IN_FLIGHT_PER_THREAD: u64 = 2;
 
 /// One line of a batch: where it was read and its bytes in [`Batch::bytes`].
 struct Line {
-    file: Arc<PathBuf>,
-    line: u64,
+    origin: Origin,
     kind: Option<Kind>,
     bytes: Range<usize>,
 }
@@ -56,7 +55,7 @@ pub enum Out<E> {
 pub enum Parsed {
     Blank,
     Record(Packed, Prepared, Origin),
-    Bad { file: Arc<PathBuf>, line: u64, message: String },
+    Bad { origin: Origin, message: String },
 }
 
 /// Lines and events read, and once parsed what they gave. A batch's buffers are used again for the next one
@@ -64,6 +63,8 @@ pub enum Parsed {
 /// fault every 4 KB.
 pub struct Batch<E> {
     bytes: Vec<u8>,
+    /// The file lines were last read from, and its path as origins name it.
+    file: Option<(Arc<PathBuf>, &'static PathBuf)>,
     lines: Vec<Line>,
     items: Vec<Item<E>>,
     out: Vec<Out<E>>,
@@ -71,16 +72,24 @@ pub struct Batch<E> {
 
 impl<E> Default for Batch<E> {
     fn default() -> Self {
-        Batch { bytes: Vec::new(), lines: Vec::new(), items: Vec::new(), out: Vec::new() }
+        Batch { bytes: Vec::new(), file: None, lines: Vec::new(), items: Vec::new(), out: Vec::new() }
     }
 }
 
 impl<E> Batch<E> {
     pub fn push_line(&mut self, file: &Arc<PathBuf>, line: u64, kind: Option<Kind>, bytes: &[u8]) {
+        let path = match &self.file {
+            Some((last, path)) if Arc::ptr_eq(last, file) => *path,
+            _ => {
+                let path = Origin::new(file, line).file;
+                self.file = Some((file.clone(), path));
+                path
+            }
+        };
         let start = self.bytes.len();
         self.bytes.extend_from_slice(bytes);
         self.items.push(Item::Line);
-        self.lines.push(Line { file: file.clone(), line, kind, bytes: start..self.bytes.len() });
+        self.lines.push(Line { origin: Origin { file: path, line }, kind, bytes: start..self.bytes.len() });
     }
 
     pub fn push_event(&mut self, e: E) {
@@ -91,6 +100,7 @@ impl<E> Batch<E> {
     fn with_room() -> Self {
         Batch {
             bytes: Vec::with_capacity(BATCH_LINES * 512),
+            file: None,
             lines: Vec::with_capacity(BATCH_LINES),
             items: Vec::with_capacity(BATCH_LINES),
             out: Vec::with_capacity(BATCH_LINES),
@@ -108,9 +118,7 @@ impl<E> Batch<E> {
     /// Parses every line and puts the items in [`Batch::out`] in order, each line replaced by what it parsed
     /// to; the lines and events are taken out.
     fn parse(&mut self, preparer: &Preparer) {
-        let Batch { bytes, lines, items, out } = self;
-        // Lines are taken by value: each one's file (an Arc) moves on into its record rather than being
-        // cloned here and dropped, which would bounce its count between this thread and the main one.
+        let Batch { bytes, lines, items, out, .. } = self;
         let mut parsed = lines.drain(..).map(|l| parse(bytes, l, preparer));
         out.extend(items.drain(..).map(|item| match item {
             Item::Line => Out::Line(parsed.next().unwrap_or(Parsed::Blank)),
@@ -288,9 +296,9 @@ fn parse(bytes: &[u8], l: Line, preparer: &Preparer) -> Parsed {
                     Some(p) => p.finish(),
                     None => preparer.start(record.kind()).finish(),
                 };
-                Parsed::Record(record, prepared, Origin { file: l.file, line: l.line })
+                Parsed::Record(record, prepared, l.origin)
             }
-            Err(message) => Parsed::Bad { file: l.file, line: l.line, message },
+            Err(message) => Parsed::Bad { origin: l.origin, message },
         }
     }
 }

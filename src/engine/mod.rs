@@ -196,7 +196,7 @@ impl Engine {
     /// drive the store, the links and the rules without files.
     pub fn apply_record(&mut self, record: Record) -> Vec<Change> {
         let mut out = Vec::new();
-        let origin = Origin { file: Arc::new(PathBuf::new()), line: 0 };
+        let origin = Origin::new(std::path::Path::new(""), 0);
         out.extend(apply(&mut self.store, &mut self.links, Packed::pack(&record), None, origin, true));
         let alerts = self.watch(&out, true);
         out.extend(alerts);
@@ -360,7 +360,7 @@ impl Engine {
             .map(|(kind, id)| Change::RecordAdded {
                 kind,
                 id: id.into(),
-                origin: Origin { file: Arc::new(PathBuf::new()), line: 0 },
+                origin: Origin::new(std::path::Path::new(""), 0),
                 news: false,
             })
             .collect();
@@ -583,9 +583,8 @@ fn apply_parsed(
             Out::Line(Parsed::Record(record, prepared, origin)) if !news => {
                 let kind = record.kind();
                 let counting = matches!(out.last(), Some(Change::Read { kind: k, file, .. })
-                    if *k == kind && Arc::ptr_eq(file, &origin.file));
-                // The file is cloned only for a new count (a clone a record is two atomic steps each).
-                let file = (!counting).then(|| origin.file.clone());
+                    if *k == kind && file.as_os_str() == origin.file.as_os_str());
+                let file = (!counting).then(|| Arc::new(origin.file.clone()));
                 if quietly_apply(store, links, record, Some(&prepared), origin).0 != Applied::Duplicate {
                     match (file, out.last_mut()) {
                         (Some(file), _) => out.push(Change::Read { kind, file, records: 1 }),
@@ -597,7 +596,8 @@ fn apply_parsed(
             Out::Line(Parsed::Record(record, prepared, origin)) => {
                 out.extend(apply(store, links, record, Some(&prepared), origin, news))
             }
-            Out::Line(Parsed::Bad { file, line, message }) => {
+            Out::Line(Parsed::Bad { origin, message }) => {
+                let (file, line) = (Arc::new(origin.file.clone()), origin.line);
                 tracing::warn!("{}:{line}: {message}", clean_path(&file));
                 out.push(Change::FeedError(FeedError { file, line: Some(line), message }))
             }
@@ -616,7 +616,7 @@ fn apply(
     news: bool,
 ) -> Option<Change> {
     let kind = record.kind();
-    let applied = quietly_apply(store, links, record, prepared, origin.clone());
+    let applied = quietly_apply(store, links, record, prepared, origin);
     let id = || Arc::from(store.panel(kind).id_of(applied.1).unwrap_or_default());
     match applied.0 {
         Applied::Added => Some(Change::RecordAdded { kind, id: id(), origin, news }),
@@ -642,7 +642,8 @@ fn quietly_apply(
 /// Turns what a published list's new contents show into versions: an amendment says which fields changed,
 /// a removal becomes a delisting of the record as it was last seen.
 fn on_snapshot(store: &mut Store, links: &mut Links, file: &Arc<PathBuf>, e: SnapEvent, out: &mut Vec<Change>) {
-    let at = |line: u64| Origin { file: file.clone(), line };
+    let kept = Origin::new(file, 0).file;
+    let at = |line: u64| Origin { file: kept, line };
     match e {
         SnapEvent::Baseline(r, line) => out.extend(apply(store, links, Packed::pack(&r), None, at(line), false)),
         SnapEvent::Added(r, line) => out.extend(apply(store, links, Packed::pack(&r), None, at(line), true)),

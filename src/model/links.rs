@@ -506,8 +506,6 @@ mod tests {
     use super::*;
     use crate::feed::formats::jsonl::parse_line;
     use crate::model::store::Origin;
-    use std::path::PathBuf;
-    use std::sync::Arc;
 
     #[test]
     fn a_line_prepared_as_it_is_packed_is_prepared_as_its_record() {
@@ -544,7 +542,7 @@ mod tests {
     fn add(store: &mut Store, links: &mut Links, kind: Kind, line: &str) {
         let rec = parse_line(line.as_bytes(), Some(kind)).expect("valid").expect("record");
         let id = rec.id.clone();
-        let applied = store.apply(rec, Origin { file: Arc::new(PathBuf::from("t")), line: 1 });
+        let applied = store.apply(rec, Origin::new(std::path::Path::new("t"), 1));
         links.follow(store, kind, &id, None, applied);
     }
 

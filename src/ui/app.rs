@@ -299,7 +299,10 @@ impl App {
                     if self.panels[kind.index()].filtered_by.is_some() {
                         changed[kind.index()].push(id);
                     }
-                    let health = self.feeds.entry(origin.file.clone()).or_default();
+                    if !self.feeds.contains_key(origin.file) {
+                        self.feeds.insert(Arc::new(origin.file.clone()), FeedHealth::default());
+                    }
+                    let Some(health) = self.feeds.get_mut(origin.file) else { continue };
                     health.missing = false;
                     if *news {
                         health.last_change = Some(self.now);
@@ -837,15 +840,14 @@ mod tests {
 
     /// Applies sanctions lines to a store and returns the changes.
     fn add(store: &mut Store, lines: &[(&str, &str)], news: bool) -> Vec<Change> {
-        let file = Arc::new(PathBuf::from("s.jsonl"));
         lines
             .iter()
             .enumerate()
             .map(|(n, (id, ts))| {
                 let line = format!(r#"{{"id":"{id}","ts":"{ts}","target":"T {id}"}}"#);
                 let rec = parse_line(line.as_bytes(), Some(Kind::Sanctions)).expect("ok").expect("rec");
-                let origin = Origin { file: file.clone(), line: n as u64 + 1 };
-                match store.apply(rec, origin.clone()) {
+                let origin = Origin::new(std::path::Path::new("s.jsonl"), n as u64 + 1);
+                match store.apply(rec, origin) {
                     crate::model::Applied::Added => {
                         Change::RecordAdded { kind: Kind::Sanctions, id: (*id).into(), origin, news }
                     }
