@@ -3,6 +3,7 @@
 //! Data walks one way: files → [`feed`] (watch, tail, formats) → [`engine`] → [`model`] (store) → changes →
 //! [`cli`] commands (and the dashboard). See `docs/architecture.md`.
 
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod engine;

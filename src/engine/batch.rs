@@ -54,8 +54,17 @@ pub enum Out<E> {
 #[allow(clippy::large_enum_variant)]
 pub enum Parsed {
     Blank,
-    Record(Packed, Prepared, Origin),
+    Record(Packed, Prepared, Origin, Key),
     Bad { origin: Origin, message: String },
+}
+
+/// What the store looks a parsed record up by, worked out on the parser thread: so that the thread that
+/// applies records can fetch where a record goes before it comes to it (see [`crate::model::Store::prefetch`]).
+#[derive(Clone, Copy)]
+pub struct Key {
+    pub kind: Kind,
+    /// The hash of the record's id ([`crate::model::store::hash_id`]).
+    pub hash: u64,
 }
 
 /// Lines and events read, and once parsed what they gave. A batch's buffers are used again for the next one
@@ -128,10 +137,10 @@ impl<E> Batch<E> {
         bytes.clear();
     }
 
-    /// What the batch parsed to, in order; taken out, so that the batch can be given back to
-    /// [`Pipeline::recycle`].
-    pub fn parsed(&mut self) -> std::vec::Drain<'_, Out<E>> {
-        self.out.drain(..)
+    /// What the batch parsed to, in order, to be taken out (and the list left empty) before the batch is
+    /// given back to [`Pipeline::recycle`].
+    pub fn parsed(&mut self) -> &mut Vec<Out<E>> {
+        &mut self.out
     }
 }
 
@@ -296,7 +305,8 @@ fn parse(bytes: &[u8], l: Line, preparer: &Preparer) -> Parsed {
                     Some(p) => p.finish(),
                     None => preparer.start(record.kind()).finish(),
                 };
-                Parsed::Record(record, prepared, l.origin)
+                let key = Key { kind: record.kind(), hash: crate::model::store::hash_id(record.id()) };
+                Parsed::Record(record, prepared, l.origin, key)
             }
             Err(message) => Parsed::Bad { origin: l.origin, message },
         }

@@ -223,8 +223,7 @@ impl Engine {
             let bytes = self.feeds.bytes_by_kind();
             let guess = |b: u64| (b / 500) as usize;
             for &kind in Kind::ALL {
-                // Generously: the id index costs 5 bytes a place, and growing it reads every id again.
-                self.store.panel_mut(kind).reserve(guess(2 * bytes[kind.index()]));
+                self.store.panel_mut(kind).reserve(guess(bytes[kind.index()]));
             }
             let forms = 2 * guess(bytes[Kind::Sanctions.index()] + bytes[Kind::Suppliers.index()]);
             self.links.reserve_names(forms);
@@ -569,23 +568,34 @@ fn feed_change(e: FeedEvent<'_>) -> Change {
     }
 }
 
-/// Applies a parsed batch in the order it was read.
+/// Records ahead of the one being applied whose place in the store is fetched into the cache meanwhile.
+const PREFETCH_AHEAD: usize = 8;
+
+/// Applies a parsed batch in the order it was read, taking its items out.
 fn apply_parsed(
-    parsed: impl Iterator<Item = Out<Change>>,
+    parsed: &mut Vec<Out<Change>>,
     store: &mut Store,
     links: &mut Links,
     news: bool,
     out: &mut Vec<Change>,
 ) {
-    for item in parsed {
+    for i in 0..parsed.len() {
+        // Each record's place in the id index is a cache miss of its own, and so is the record (parsed on
+        // another core): fetched a few records ahead, the waits overlap.
+        if let Some(Out::Line(Parsed::Record(record, _, _, key))) = parsed.get(i + PREFETCH_AHEAD) {
+            store.prefetch(key.kind, key.hash);
+            record.prefetch();
+        }
+        let item = std::mem::replace(&mut parsed[i], Out::Line(Parsed::Blank));
         match item {
             Out::Line(Parsed::Blank) => {}
-            Out::Line(Parsed::Record(record, prepared, origin)) if !news => {
+            Out::Line(Parsed::Record(record, prepared, origin, key)) if !news => {
                 let kind = record.kind();
                 let counting = matches!(out.last(), Some(Change::Read { kind: k, file, .. })
                     if *k == kind && file.as_os_str() == origin.file.as_os_str());
                 let file = (!counting).then(|| Arc::new(origin.file.clone()));
-                if quietly_apply(store, links, record, Some(&prepared), origin).0 != Applied::Duplicate {
+                let parsed = Some((&prepared, key.hash));
+                if quietly_apply(store, links, record, parsed, origin).0 != Applied::Duplicate {
                     match (file, out.last_mut()) {
                         (Some(file), _) => out.push(Change::Read { kind, file, records: 1 }),
                         (None, Some(Change::Read { records, .. })) => *records += 1,
@@ -593,8 +603,8 @@ fn apply_parsed(
                     }
                 }
             }
-            Out::Line(Parsed::Record(record, prepared, origin)) => {
-                out.extend(apply(store, links, record, Some(&prepared), origin, news))
+            Out::Line(Parsed::Record(record, prepared, origin, key)) => {
+                out.extend(apply(store, links, record, Some((&prepared, key.hash)), origin, news))
             }
             Out::Line(Parsed::Bad { origin, message }) => {
                 let (file, line) = (Arc::new(origin.file.clone()), origin.line);
@@ -604,19 +614,22 @@ fn apply_parsed(
             Out::Event(change) => out.push(change),
         }
     }
+    parsed.clear();
 }
 
 /// Puts a version in the store, indexes its links when it is the version in force, and says what changed.
+///
+/// A record from a parser thread comes `parsed`: with what the links need of it, and its id's hash.
 fn apply(
     store: &mut Store,
     links: &mut Links,
     record: Packed,
-    prepared: Option<&Prepared>,
+    parsed: Option<(&Prepared, u64)>,
     origin: Origin,
     news: bool,
 ) -> Option<Change> {
     let kind = record.kind();
-    let applied = quietly_apply(store, links, record, prepared, origin);
+    let applied = quietly_apply(store, links, record, parsed, origin);
     let id = || Arc::from(store.panel(kind).id_of(applied.1).unwrap_or_default());
     match applied.0 {
         Applied::Added => Some(Change::RecordAdded { kind, id: id(), origin, news }),
@@ -630,12 +643,15 @@ fn quietly_apply(
     store: &mut Store,
     links: &mut Links,
     record: Packed,
-    prepared: Option<&Prepared>,
+    parsed: Option<(&Prepared, u64)>,
     origin: Origin,
 ) -> (Applied, Handle) {
     let kind = record.kind();
-    let (applied, h) = store.apply_packed(record, origin);
-    links.follow_handle(store, kind, h, prepared, applied);
+    let (applied, h) = match parsed {
+        Some((_, hash)) => store.apply_hashed(record, hash, origin),
+        None => store.apply_packed(record, origin),
+    };
+    links.follow_handle(store, kind, h, parsed.map(|(p, _)| p), applied);
     (applied, h)
 }
 

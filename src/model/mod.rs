@@ -1,5 +1,6 @@
 //! The records and what is known about them, free of files and terminals.
 
+mod id_index;
 pub mod links;
 pub mod loose;
 pub mod name_index;

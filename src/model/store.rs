@@ -1,5 +1,6 @@
 //! The records of every kind, each with its history, keyed by id.
 
+use super::id_index::IdIndex;
 use super::packed::Packed;
 use super::record::Record;
 use super::vocab::Kind;
@@ -140,9 +141,9 @@ pub struct Panel {
     /// Records by handle; `None` for a forgotten record's slot, listed in `free`.
     slots: Vec<Option<Entry>>,
     free: Vec<Handle>,
-    /// Handles by id. The table holds only handles: an id is hashed, and compared with the id of the
-    /// record a handle names.
-    ids: hashbrown::HashTable<Handle>,
+    /// Handles by id. The table holds only handles (and hash bits): an id is hashed, and compared with the
+    /// id of the record a handle names.
+    ids: IdIndex,
     order: BTreeMap<Place, Handle>,
     /// During a first read (see [`Panel::defer_order`]): every place a record took, in arrival order, put in
     /// `order` at once by [`Panel::settle_order`].
@@ -153,7 +154,8 @@ pub struct Panel {
     days: BTreeMap<i64, u32>,
 }
 
-fn hash_id(id: &str) -> u64 {
+/// The hash a record's id is looked for by (see [`Store::prefetch`]).
+pub fn hash_id(id: &str) -> u64 {
     use std::hash::Hasher;
     let mut h = rustc_hash::FxHasher::default();
     h.write(id.as_bytes());
@@ -168,17 +170,19 @@ impl Entry {
 }
 
 impl Panel {
-    /// Room for `n` more records, so that a large first read does not grow the index step by step.
+    /// Room for about `n` more records, so that a large first read does not grow its tables step by step.
+    /// The records' slots get room for twice as many (room not used costs no memory, a low guess would
+    /// copy every slot); the id index for as many (it holds an eighth more before it grows, and grows
+    /// without reading any id again).
     pub fn reserve(&mut self, n: usize) {
-        let slots = &self.slots;
-        self.ids.reserve(n, |&h| slot_hash(slots, h));
-        self.slots.reserve(n);
+        self.ids.reserve(n);
+        self.slots.reserve(2 * n);
     }
 
     /// The handle of the record with this id.
     pub fn handle(&self, id: &str) -> Option<Handle> {
         let slots = &self.slots;
-        self.ids.find(hash_id(id), |&h| slot_id(slots, h) == Some(id)).copied()
+        self.ids.find(hash_id(id), |h| slot_id(slots, h) == Some(id))
     }
 
     /// The record a handle names.
@@ -194,8 +198,7 @@ impl Panel {
     /// Forgets a record and its history, giving them back with the handle the record had.
     pub fn remove(&mut self, id: &str) -> Option<(Handle, Entry)> {
         let slots = &self.slots;
-        let found = self.ids.find_entry(hash_id(id), |&h| slot_id(slots, h) == Some(id)).ok()?;
-        let (h, _) = found.remove();
+        let h = self.ids.remove(hash_id(id), |h| slot_id(slots, h) == Some(id))?;
         let entry = self.slots.get_mut(h as usize)?.take()?;
         self.free.push(h);
         if self.pending.is_none() {
@@ -322,10 +325,9 @@ impl Panel {
     }
 
     /// Adds a version; see [`Store::apply_packed`].
-    fn apply(&mut self, packed: Packed, origin: Origin, seq: u64) -> (Applied, Handle) {
-        let hash = hash_id(packed.id());
+    fn apply(&mut self, packed: Packed, hash: u64, origin: Origin, seq: u64) -> (Applied, Handle) {
         let slots = &self.slots;
-        let found = self.ids.find(hash, |&h| slot_id(slots, h) == Some(packed.id())).copied();
+        let found = self.ids.find(hash, |h| slot_id(slots, h) == Some(packed.id()));
         let Some(h) = found else {
             let version = Version { packed, origin, seq };
             let entry = Entry { versions: smallvec::smallvec![version], first_seq: seq, last_seq: seq };
@@ -343,8 +345,7 @@ impl Panel {
                 }
             };
             self.take_place(None, place, h);
-            let slots = &self.slots;
-            self.ids.insert_unique(hash, h, |&h| slot_hash(slots, h));
+            self.ids.insert(hash, h);
             return (Applied::Added, h);
         };
         let Some(Some(entry)) = self.slots.get_mut(h as usize) else { return (Applied::Duplicate, h) };
@@ -373,10 +374,6 @@ impl Panel {
 
 fn slot_id(slots: &[Option<Entry>], h: Handle) -> Option<&str> {
     slots.get(h as usize)?.as_ref().map(Entry::id)
-}
-
-fn slot_hash(slots: &[Option<Entry>], h: Handle) -> u64 {
-    hash_id(slot_id(slots, h).unwrap_or_default())
 }
 
 /// Counts (or stops counting) a record's level: a supplier's risk, a shortage's severity.
@@ -458,9 +455,22 @@ impl Store {
     /// [`Store::apply`] for a record already packed (as the parser threads give them), also giving the
     /// record's handle in its panel.
     pub fn apply_packed(&mut self, packed: Packed, origin: Origin) -> (Applied, Handle) {
+        let hash = hash_id(packed.id());
+        self.apply_hashed(packed, hash, origin)
+    }
+
+    /// [`Store::apply_packed`] for a record whose id's hash ([`hash_id`]) was worked out already (on the
+    /// thread that parsed it).
+    pub fn apply_hashed(&mut self, packed: Packed, hash: u64, origin: Origin) -> (Applied, Handle) {
         self.seq += 1;
         let seq = self.seq;
-        self.panels[packed.kind().index()].apply(packed, origin, seq)
+        self.panels[packed.kind().index()].apply(packed, hash, origin, seq)
+    }
+
+    /// Starts fetching what applying a record of `kind` whose id has this hash will look at first, so that
+    /// the wait overlaps the records applied before it.
+    pub fn prefetch(&self, kind: Kind, hash: u64) {
+        self.panels[kind.index()].ids.prefetch(hash);
     }
 }
 

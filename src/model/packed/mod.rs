@@ -36,6 +36,14 @@ const HEADER: usize = 14;
 const NONE: u8 = 0xFF;
 
 impl Packed {
+    /// Starts fetching the record's first bytes (its kind, time and id) into the cache (see
+    /// [`crate::cache::prefetch`]).
+    pub fn prefetch(&self) {
+        if let Some(first) = self.0.first() {
+            crate::cache::prefetch(first);
+        }
+    }
+
     /// Packs a record.
     pub fn pack(r: &Record) -> Packed {
         let level = match &r.body {
