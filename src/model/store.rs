@@ -243,11 +243,13 @@ impl Panel {
     pub fn settle_order(&mut self) {
         let Some(pending) = self.pending.take() else { return };
         let slots = &self.slots;
-        // Each record's latest place, sorted on every core (no two places are equal: each is a different
-        // arrival).
-        let latest = crate::parallel::sort_kept(pending, |&(place, h)| {
+        // Each record's latest place, sorted (in place: no two places are equal, each being a different
+        // arrival, so an unstable sort gives the one order).
+        let mut latest = pending;
+        latest.retain(|&(place, h)| {
             slots.get(h as usize).and_then(Option::as_ref).is_some_and(|e| e.last_seq == place.seq)
         });
+        latest.sort_unstable();
         if self.order.is_empty() {
             // The tree built bottom up (collecting sorts again, but a sorted list is one pass).
             self.order = latest.into_iter().collect();
@@ -422,12 +424,20 @@ impl Store {
         }
     }
 
-    /// See [`Panel::settle_order`]; the panels at once (most records are often of one kind, whose sort is
-    /// then split across the cores).
+    /// See [`Panel::settle_order`]; the panels at once, the largest on this thread.
     pub fn settle_order(&mut self) {
+        let largest = (0..self.panels.len()).max_by_key(|&k| self.panels[k].pending.as_ref().map_or(0, Vec::len));
         std::thread::scope(|scope| {
-            for panel in self.panels.iter_mut().filter(|p| p.pending.is_some()) {
-                scope.spawn(|| panel.settle_order());
+            let mut here = None;
+            for (k, panel) in self.panels.iter_mut().enumerate() {
+                if Some(k) == largest {
+                    here = Some(panel);
+                } else if panel.pending.is_some() {
+                    scope.spawn(|| panel.settle_order());
+                }
+            }
+            if let Some(panel) = here {
+                panel.settle_order();
             }
         });
     }
