@@ -8,7 +8,7 @@
 //! objects, lists of anything but strings, anything malformed) gets `None` and goes the general way
 //! ([`super::loose::parse_object`]), which also words the errors: this reader never decides a line is bad.
 
-use super::loose::{slot, KNOWN};
+use super::loose::{slot_in, KNOWN};
 
 /// A value's place in the line: what it is, and where its text is (`start..end` in the line). A string's
 /// text is its contents, a list's what is between its brackets, a number's its digits.
@@ -88,17 +88,17 @@ pub fn read(line: &[u8]) -> Option<Plain<'_>> {
     if r.eat(b'}').is_none() {
         loop {
             r.spaces();
-            let key = r.string()?;
+            let (start, end) = r.string_span()?;
             r.spaces();
             r.eat(b':')?;
             r.spaces();
             let value = r.value()?;
-            match slot(key) {
+            match slot_in(line, start, end) {
                 Some(i) => {
                     out.known[i] = value;
                     out.present |= 1 << i;
                 }
-                None => out.others.push((key, value)),
+                None => out.others.push((text.get(start..end)?, value)),
             }
             r.spaces();
             match r.next()? {
