@@ -91,19 +91,33 @@ pub(crate) fn slot_in(line: &[u8], start: usize, end: usize) -> Option<usize> {
     if len == 0 || len > 16 {
         return None;
     }
-    // Sixteen bytes from the name's start (a key is followed by at least `":x}` in a line), the bytes past
-    // its end masked off; by hand near the end of the line.
-    let words = match line.get(start..start + 16) {
+    let words = key_words_at(line, start, len)?;
+    let i = KEY_TABLE[key_bucket(words)];
+    let i = i as usize;
+    (i < KNOWN.len() && KEY_WORDS[i] == words && KNOWN[i].len() == len).then_some(i)
+}
+
+/// Whether the `len` bytes of `line` from `start` are `KNOWN[i]` (a plain line's key where the key of the
+/// line before was that name: the same few comparisons, without the table).
+pub(crate) fn is_known_at(line: &[u8], start: usize, len: usize, i: usize) -> bool {
+    KNOWN.get(i).is_some_and(|k| k.len() == len) && key_words_at(line, start, len) == Some(KEY_WORDS[i])
+}
+
+/// The `len` (at most 16) bytes of `line` from `start` as [`key_words`]: sixteen bytes read at once (a key
+/// is followed by at least `":x}` in a line) and those past its end masked off; by hand near the end of
+/// the line.
+fn key_words_at(line: &[u8], start: usize, len: usize) -> Option<(u64, u64)> {
+    if len > 16 {
+        return None;
+    }
+    Some(match line.get(start..start + 16) {
         Some(sixteen) => {
             let word = |at: usize| u64::from_le_bytes(sixteen[at..at + 8].try_into().unwrap_or_default());
             let mask = |n: usize| if n >= 8 { u64::MAX } else { (1u64 << (8 * n)) - 1 };
             (word(0) & mask(len), word(8) & mask(len.saturating_sub(8)))
         }
-        None => key_words(line.get(start..end)?),
-    };
-    let i = KEY_TABLE[key_bucket(words)];
-    let i = i as usize;
-    (i < KNOWN.len() && KEY_WORDS[i] == words && KNOWN[i].len() == len).then_some(i)
+        None => key_words(line.get(start..start + len)?),
+    })
 }
 
 /// A name of at most 16 bytes as two little-endian numbers, zero past its end.

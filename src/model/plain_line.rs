@@ -8,7 +8,7 @@
 //! objects, lists of anything but strings, anything malformed) gets `None` and goes the general way
 //! ([`super::loose::parse_object`]), which also words the errors: this reader never decides a line is bad.
 
-use super::loose::{slot_in, KNOWN};
+use super::loose::{is_known_at, slot_in, KNOWN};
 
 /// A value's place in the line: what it is, and where its text is (`start..end` in the line). A string's
 /// text is its contents, a list's what is between its brackets, a number's its digits.
@@ -82,24 +82,45 @@ pub fn read(line: &[u8]) -> Option<Plain<'_>> {
     let text = unsafe { std::str::from_utf8_unchecked(line) };
     let mut out = Plain { line: text, known: [Span::Absent; KNOWN.len()], present: 0, others: Vec::new() };
     let mut r = Reader::new(text);
+    // The keys of the line before, in order: a feed's lines mostly write the same keys in the same order, and
+    // a key that is the one expected is checked in place rather than looked for and looked up.
+    let mut order = KEY_ORDER.get();
+    let mut field = 0;
     r.spaces();
     r.eat(b'{')?;
     r.spaces();
     if r.eat(b'}').is_none() {
         loop {
             r.spaces();
-            let (start, end) = r.string_span()?;
-            r.spaces();
-            r.eat(b':')?;
-            r.spaces();
-            let value = r.value()?;
-            match slot_in(line, start, end) {
-                Some(i) => {
-                    out.known[i] = value;
-                    out.present |= 1 << i;
+            let expected = order.get(field).map_or(NO_KEY, |&k| k as usize);
+            let key = match r.known_key(expected) {
+                Some(i) => Some(i),
+                None => {
+                    let (start, end) = r.string_span()?;
+                    let key = slot_in(line, start, end);
+                    if let Some(o) = order.get_mut(field) {
+                        *o = key.map_or(NO_KEY as u8, |i| i as u8);
+                    }
+                    match key {
+                        Some(i) => Some(i),
+                        None => {
+                            r.spaces();
+                            r.eat(b':')?;
+                            r.spaces();
+                            out.others.push((text.get(start..end)?, r.value()?));
+                            None
+                        }
+                    }
                 }
-                None => out.others.push((text.get(start..end)?, value)),
+            };
+            if let Some(i) = key {
+                r.spaces();
+                r.eat(b':')?;
+                r.spaces();
+                out.known[i] = r.value()?;
+                out.present |= 1 << i;
             }
+            field += 1;
             r.spaces();
             match r.next()? {
                 b',' => continue,
@@ -109,7 +130,17 @@ pub fn read(line: &[u8]) -> Option<Plain<'_>> {
         }
     }
     r.spaces();
+    KEY_ORDER.set(order);
     (r.at == line.len()).then_some(out)
+}
+
+/// No key expected at a place (see [`KEY_ORDER`]).
+const NO_KEY: usize = u8::MAX as usize;
+
+thread_local! {
+    /// The places in [`KNOWN`] of the keys of the last plain line read on this thread, in order (the first
+    /// 32; [`NO_KEY`] for another name).
+    static KEY_ORDER: std::cell::Cell<[u8; 32]> = const { std::cell::Cell::new([NO_KEY as u8; 32]) };
 }
 
 /// Where the first quote is. Eight bytes at a time, in line: a line's strings are short, and a call to a
@@ -161,6 +192,19 @@ impl<'a> Reader<'a> {
     fn string(&mut self) -> Option<&'a str> {
         let (start, end) = self.string_span()?;
         self.s.get(start..end)
+    }
+
+    /// At a key that is `KNOWN[i]`: steps over it and gives `i`; else stays where it is.
+    fn known_key(&mut self, i: usize) -> Option<usize> {
+        let len = KNOWN.get(i)?.len();
+        let start = self.at + 1;
+        let is = self.b.get(self.at) == Some(&b'"')
+            && self.b.get(start + len) == Some(&b'"')
+            && is_known_at(self.b, start, len, i);
+        is.then(|| {
+            self.at = start + len + 1;
+            i
+        })
     }
 
     fn string_span(&mut self) -> Option<(usize, usize)> {
@@ -280,6 +324,20 @@ mod tests {
         assert_eq!(got, want.map(|(k, v)| (k.to_string(), v.to_string())));
         assert_eq!(strings("{}"), vec![]);
         assert_eq!(strings(r#"{"aliases":[]}"#), vec![("aliases".into(), "list []".into())]);
+    }
+
+    #[test]
+    fn keys_read_the_same_whatever_order_the_line_before_had() {
+        let a = r#"{"id":"a","ts":"t","target":"x","aliases":["y"],"zz":1,"country":"RU"}"#;
+        let b = r#"{"zz":2,"country":"RU","id":"b","aliasesx":null,"target":"x","ts":"t","idd":"c"}"#;
+        let (first_a, first_b) = (strings(a), strings(b));
+        for _ in 0..3 {
+            assert_eq!(strings(a), first_a);
+            assert_eq!(strings(a), first_a, "a line after the same line");
+            assert_eq!(strings(b), first_b, "a line after one with other keys");
+        }
+        assert_eq!(first_b.iter().filter(|(k, _)| k == "id").count(), 1);
+        assert!(first_b.contains(&("aliasesx".to_string(), "other".to_string())));
     }
 
     #[test]
