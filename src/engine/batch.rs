@@ -29,16 +29,18 @@ const PARALLEL_FROM: usize = 512;
 /// filled in fresh memory).
 const IN_FLIGHT_PER_THREAD: u64 = 2;
 
-/// One line of a batch: where it was read and its bytes in [`Batch::bytes`].
-struct Line {
-    origin: Origin,
+/// Lines read in one piece: where the first was read, how many there are, and their bytes in
+/// [`Batch::bytes`] (each line ended by `\n`, but for the last of a piece of one).
+struct Lines {
+    first: Origin,
+    count: u64,
     kind: Option<Kind>,
     bytes: Range<usize>,
 }
 
-/// What a batch holds, in the order it was read: lines, and the events around them.
+/// What a batch holds, in the order it was read: pieces of lines, and the events around them.
 enum Item<E> {
-    Line,
+    Lines,
     Event(E),
 }
 
@@ -74,31 +76,42 @@ pub struct Batch<E> {
     bytes: Vec<u8>,
     /// The file lines were last read from, and its path as origins name it.
     file: Option<(Arc<PathBuf>, &'static PathBuf)>,
-    lines: Vec<Line>,
+    lines: Vec<Lines>,
+    /// How many lines the pieces in `lines` hold.
+    line_count: usize,
     items: Vec<Item<E>>,
     out: Vec<Out<E>>,
 }
 
 impl<E> Default for Batch<E> {
     fn default() -> Self {
-        Batch { bytes: Vec::new(), file: None, lines: Vec::new(), items: Vec::new(), out: Vec::new() }
+        Batch { bytes: Vec::new(), file: None, lines: Vec::new(), line_count: 0, items: Vec::new(), out: Vec::new() }
     }
 }
 
 impl<E> Batch<E> {
+    /// One line (without its `\n`), numbered `line` in `file`.
     pub fn push_line(&mut self, file: &Arc<PathBuf>, line: u64, kind: Option<Kind>, bytes: &[u8]) {
+        self.push_lines(file, line, 1, kind, bytes);
+    }
+
+    /// `count` lines read in one piece, the first numbered `first` in `file`: each ended by `\n` in `bytes`
+    /// (the last may not be). Copied in one go: the lines are split where they are parsed.
+    pub fn push_lines(&mut self, file: &Arc<PathBuf>, first: u64, count: u64, kind: Option<Kind>, bytes: &[u8]) {
         let path = match &self.file {
             Some((last, path)) if Arc::ptr_eq(last, file) => *path,
             _ => {
-                let path = Origin::new(file, line).file;
+                let path = Origin::new(file, first).file;
                 self.file = Some((file.clone(), path));
                 path
             }
         };
         let start = self.bytes.len();
         self.bytes.extend_from_slice(bytes);
-        self.items.push(Item::Line);
-        self.lines.push(Line { origin: Origin { file: path, line }, kind, bytes: start..self.bytes.len() });
+        self.items.push(Item::Lines);
+        let first = Origin { file: path, line: first };
+        self.lines.push(Lines { first, count, kind, bytes: start..self.bytes.len() });
+        self.line_count += count as usize;
     }
 
     pub fn push_event(&mut self, e: E) {
@@ -110,14 +123,15 @@ impl<E> Batch<E> {
         Batch {
             bytes: Vec::with_capacity(BATCH_LINES * 512),
             file: None,
-            lines: Vec::with_capacity(BATCH_LINES),
+            lines: Vec::new(),
+            line_count: 0,
             items: Vec::with_capacity(BATCH_LINES),
             out: Vec::with_capacity(BATCH_LINES),
         }
     }
 
     pub fn is_full(&self) -> bool {
-        self.lines.len() >= BATCH_LINES
+        self.line_count >= BATCH_LINES
     }
 
     pub fn is_empty(&self) -> bool {
@@ -127,14 +141,26 @@ impl<E> Batch<E> {
     /// Parses every line and puts the items in [`Batch::out`] in order, each line replaced by what it parsed
     /// to; the lines and events are taken out.
     fn parse(&mut self, preparer: &Preparer) {
-        let Batch { bytes, lines, items, out, .. } = self;
-        let mut parsed = lines.drain(..).map(|l| parse(bytes, l, preparer));
-        out.extend(items.drain(..).map(|item| match item {
-            Item::Line => Out::Line(parsed.next().unwrap_or(Parsed::Blank)),
-            Item::Event(e) => Out::Event(e),
-        }));
-        drop(parsed);
+        let Batch { bytes, lines, items, out, line_count, .. } = self;
+        let mut pieces = lines.drain(..);
+        for item in items.drain(..) {
+            match item {
+                Item::Lines => {
+                    let Some(piece) = pieces.next() else { continue };
+                    let mut rest = &bytes[piece.bytes];
+                    for i in 0..piece.count {
+                        let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+                        let origin = Origin { file: piece.first.file, line: piece.first.line + i };
+                        out.push(Out::Line(parse(&rest[..end], piece.kind, origin, preparer)));
+                        rest = rest.get(end + 1..).unwrap_or_default();
+                    }
+                }
+                Item::Event(e) => out.push(Out::Event(e)),
+            }
+        }
+        drop(pieces);
         bytes.clear();
+        *line_count = 0;
     }
 
     /// What the batch parsed to, in order, to be taken out (and the list left empty) before the batch is
@@ -222,7 +248,7 @@ impl<E: Send + 'static> Pipeline<E> {
         }
         let seq = self.next_in;
         self.next_in += 1;
-        if batch.lines.len() < PARALLEL_FROM && self.in_flight() == 1 {
+        if batch.line_count < PARALLEL_FROM && self.in_flight() == 1 {
             batch.parse(&preparer);
             self.ready.insert(seq, batch);
             return;
@@ -292,13 +318,13 @@ impl<E: Send + 'static> Pipeline<E> {
     }
 }
 
-fn parse(bytes: &[u8], l: Line, preparer: &Preparer) -> Parsed {
+fn parse(line: &[u8], kind: Option<Kind>, origin: Origin, preparer: &Preparer) -> Parsed {
     {
         let mut preparing: Option<crate::model::links::Preparing<'_>> = None;
         let mut each = |kind: Kind, field: &str, text: &str| {
             preparing.get_or_insert_with(|| preparer.start(kind)).add(field, text)
         };
-        match jsonl::parse_packed_with(&bytes[l.bytes.clone()], l.kind, &mut each) {
+        match jsonl::parse_packed_with(line, kind, &mut each) {
             Ok(None) => Parsed::Blank,
             Ok(Some(record)) => {
                 let prepared = match preparing {
@@ -306,9 +332,9 @@ fn parse(bytes: &[u8], l: Line, preparer: &Preparer) -> Parsed {
                     None => preparer.start(record.kind()).finish(),
                 };
                 let key = Key { kind: record.kind(), hash: crate::model::store::hash_id(record.id()) };
-                Parsed::Record(record, prepared, l.origin, key)
+                Parsed::Record(record, prepared, origin, key)
             }
-            Err(message) => Parsed::Bad { origin: l.origin, message },
+            Err(message) => Parsed::Bad { origin, message },
         }
     }
 }

@@ -237,8 +237,12 @@ impl Engine {
         let mut batch = pipeline.batch(false);
         let mut on = |e: FeedEvent<'_>| {
             match e {
-                FeedEvent::Line { file, line, bytes, kind, format } => {
+                FeedEvent::Lines { file, first, count, bytes, kind, format } => {
                     // Published lists are read whole by their snapshot feeds, never line by line.
+                    debug_assert_eq!(format, Format::Jsonl);
+                    batch.push_lines(file, first, count, kind, bytes);
+                }
+                FeedEvent::Line { file, line, bytes, kind, format } => {
                     debug_assert_eq!(format, Format::Jsonl);
                     batch.push_line(file, line, kind, bytes);
                 }
@@ -553,7 +557,9 @@ fn feed_change(e: FeedEvent<'_>) -> Change {
         Change::FeedError(FeedError { file: file.clone(), line, message })
     };
     match e {
-        FeedEvent::Line { file, line, .. } => error(file, Some(line), "line read out of turn".into()),
+        FeedEvent::Line { file, line, .. } | FeedEvent::Lines { file, first: line, .. } => {
+            error(file, Some(line), "line read out of turn".into())
+        }
         FeedEvent::TooLong { file, line, len } => error(
             file,
             Some(line),

@@ -19,6 +19,15 @@ use tail::{Tail, TailEvent};
 /// What reading the feeds found.
 #[derive(Debug)]
 pub enum FeedEvent<'a> {
+    /// Complete lines read in one piece (see [`TailEvent::Lines`]).
+    Lines {
+        file: &'a Arc<PathBuf>,
+        first: u64,
+        count: u64,
+        bytes: &'a [u8],
+        kind: Option<Kind>,
+        format: Format,
+    },
     Line {
         file: &'a Arc<PathBuf>,
         line: u64,
@@ -187,6 +196,7 @@ impl Feeds {
 
 fn tail_event<'a>(file: &'a Arc<PathBuf>, kind: Option<Kind>, format: Format, e: TailEvent<'a>) -> FeedEvent<'a> {
     match e {
+        TailEvent::Lines { first, count, bytes } => FeedEvent::Lines { file, first, count, bytes, kind, format },
         TailEvent::Line { line, bytes } => FeedEvent::Line { file, line, bytes, kind, format },
         TailEvent::TooLong { line, len } => FeedEvent::TooLong { file, line, len },
         TailEvent::Appeared => FeedEvent::Appeared { file },

@@ -16,7 +16,11 @@ const HEAD: usize = 256;
 /// What a poll found. Lines borrow the tail's buffer, so they are handed to a callback.
 #[derive(Debug, PartialEq, Eq)]
 pub enum TailEvent<'a> {
-    /// A complete line (without `\n`), with its 1-based number in the file.
+    /// Complete lines read in one piece: `count` lines, each ended by `\n` in `bytes` (the last one's too),
+    /// the first numbered `first` (1-based). None of them is over the limit.
+    Lines { first: u64, count: u64, bytes: &'a [u8] },
+    /// A complete line (without `\n`), with its 1-based number in the file: one that spanned reads, or the
+    /// last line of a file read once.
     Line { line: u64, bytes: &'a [u8] },
     /// A line longer than the limit was skipped without being held in memory.
     TooLong { line: u64, len: u64 },
@@ -169,47 +173,72 @@ impl Open {
         self.head.clear();
     }
 
-    /// Splits `chunk` into lines, joining with what was left from the previous chunk.
+    /// Splits `chunk` into lines, joining with what was left from the previous chunk. The lines that start
+    /// and end in the chunk go out together (a read is most often all whole lines): one event for a
+    /// chunk's worth, not one a line.
     fn take_bytes(&mut self, mut chunk: &[u8], max: usize, on: &mut dyn FnMut(TailEvent<'_>)) {
-        while !chunk.is_empty() {
-            match memchr::memchr(b'\n', chunk) {
-                Some(i) => {
-                    let piece = &chunk[..i];
-                    self.line += 1;
-                    let line = self.line;
-                    if let Some(dropped) = self.discarding.take() {
-                        on(TailEvent::TooLong { line, len: dropped + piece.len() as u64 });
-                    } else if self.partial.is_empty() {
-                        if piece.len() > max {
-                            on(TailEvent::TooLong { line, len: piece.len() as u64 });
-                        } else {
-                            on(TailEvent::Line { line, bytes: piece });
-                        }
-                    } else if self.partial.len() + piece.len() > max {
-                        on(TailEvent::TooLong { line, len: (self.partial.len() + piece.len()) as u64 });
-                        self.partial = Vec::new();
-                    } else {
-                        self.partial.extend_from_slice(piece);
-                        on(TailEvent::Line { line, bytes: &self.partial });
-                        self.partial.clear();
-                        if self.partial.capacity() > CHUNK {
-                            self.partial = Vec::new();
-                        }
-                    }
-                    chunk = &chunk[i + 1..];
-                }
-                None => {
-                    if let Some(dropped) = self.discarding.as_mut() {
-                        *dropped += chunk.len() as u64;
-                    } else if self.partial.len() + chunk.len() > max {
-                        self.discarding = Some((self.partial.len() + chunk.len()) as u64);
-                        self.partial = Vec::new();
-                    } else {
-                        self.partial.extend_from_slice(chunk);
-                    }
-                    chunk = &[];
+        // The end of a line begun before.
+        if !self.partial.is_empty() || self.discarding.is_some() {
+            let Some(i) = memchr::memchr(b'\n', chunk) else {
+                return self.hold(chunk, max);
+            };
+            self.end_line(&chunk[..i], max, on);
+            chunk = &chunk[i + 1..];
+        }
+        if let Some(last) = memchr::memrchr(b'\n', chunk) {
+            let whole = &chunk[..=last];
+            if whole.len() <= max {
+                // No line in it can be over the limit.
+                let count = memchr::memchr_iter(b'\n', whole).count() as u64;
+                on(TailEvent::Lines { first: self.line + 1, count, bytes: whole });
+                self.line += count;
+            } else {
+                for piece in whole[..last].split(|&b| b == b'\n') {
+                    self.end_line(piece, max, on);
                 }
             }
+            chunk = &chunk[last + 1..];
+        }
+        self.hold(chunk, max);
+    }
+
+    /// A line ends with `piece` (what was held before it, if anything, comes first).
+    fn end_line(&mut self, piece: &[u8], max: usize, on: &mut dyn FnMut(TailEvent<'_>)) {
+        self.line += 1;
+        let line = self.line;
+        if let Some(dropped) = self.discarding.take() {
+            on(TailEvent::TooLong { line, len: dropped + piece.len() as u64 });
+        } else if self.partial.is_empty() {
+            if piece.len() > max {
+                on(TailEvent::TooLong { line, len: piece.len() as u64 });
+            } else {
+                on(TailEvent::Line { line, bytes: piece });
+            }
+        } else if self.partial.len() + piece.len() > max {
+            on(TailEvent::TooLong { line, len: (self.partial.len() + piece.len()) as u64 });
+            self.partial = Vec::new();
+        } else {
+            self.partial.extend_from_slice(piece);
+            on(TailEvent::Line { line, bytes: &self.partial });
+            self.partial.clear();
+            if self.partial.capacity() > CHUNK {
+                self.partial = Vec::new();
+            }
+        }
+    }
+
+    /// Holds the start of a line not ended yet (counting it only, once it is over the limit).
+    fn hold(&mut self, rest: &[u8], max: usize) {
+        if rest.is_empty() {
+            return;
+        }
+        if let Some(dropped) = self.discarding.as_mut() {
+            *dropped += rest.len() as u64;
+        } else if self.partial.len() + rest.len() > max {
+            self.discarding = Some((self.partial.len() + rest.len()) as u64);
+            self.partial = Vec::new();
+        } else {
+            self.partial.extend_from_slice(rest);
         }
     }
 }
@@ -281,12 +310,22 @@ mod tests {
 
     fn poll(t: &mut Tail) -> Vec<Ev> {
         let mut out = Vec::new();
-        t.poll(&mut |e| out.push(own(e)));
+        t.poll(&mut |e| own(e, &mut out));
         out
     }
 
-    fn own(e: TailEvent<'_>) -> Ev {
-        match e {
+    /// The events, each line of a piece of lines as a line of its own.
+    fn own(e: TailEvent<'_>, out: &mut Vec<Ev>) {
+        if let TailEvent::Lines { first, count, bytes } = e {
+            let lines: Vec<&[u8]> = bytes.strip_suffix(b"\n").unwrap_or(bytes).split(|&b| b == b'\n').collect();
+            assert_eq!(lines.len() as u64, count, "the count of a piece of lines");
+            for (i, l) in lines.into_iter().enumerate() {
+                out.push(Ev::Line(first + i as u64, String::from_utf8_lossy(l).into()));
+            }
+            return;
+        }
+        out.push(match e {
+            TailEvent::Lines { .. } => unreachable!("handled above"),
             TailEvent::Line { line, bytes } => Ev::Line(line, String::from_utf8_lossy(bytes).into()),
             TailEvent::TooLong { line, len } => Ev::TooLong(line, len),
             TailEvent::Appeared => Ev::Appeared,
@@ -294,7 +333,7 @@ mod tests {
             TailEvent::Truncated => Ev::Truncated,
             TailEvent::Replaced => Ev::Replaced,
             TailEvent::Unreadable(m) => Ev::Unreadable(m),
-        }
+        });
     }
 
     fn append(path: &Path, s: &str) {
@@ -363,6 +402,35 @@ mod tests {
     }
 
     #[test]
+    fn whole_lines_go_out_together_and_a_long_one_among_them_alone() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("f.jsonl");
+        let long = "y".repeat(50);
+        append(&p, &format!("a\n{long}\nb\n\nc\nhal"));
+        // One event for the lines a read holds whole.
+        let mut t = Tail::new(p.clone(), 1000);
+        let mut events = Vec::new();
+        t.poll(&mut |e| events.push(format!("{e:?}")));
+        assert_eq!(events.len(), 1, "{events:?}");
+        let mut t = Tail::new(p.clone(), 1000);
+        let expected = |long: Ev| {
+            vec![
+                Ev::Line(1, "a".into()),
+                long,
+                Ev::Line(3, "b".into()),
+                Ev::Line(4, "".into()),
+                Ev::Line(5, "c".into()),
+            ]
+        };
+        assert_eq!(poll(&mut t), expected(Ev::Line(2, long.clone())));
+        // Under a limit one of them is over: each line on its own, the long one skipped.
+        let mut t = Tail::new(p.clone(), 20);
+        assert_eq!(poll(&mut t), expected(Ev::TooLong(2, 50)));
+        append(&p, "f\nd\n");
+        assert_eq!(poll(&mut t), [Ev::Line(6, "half".into()), Ev::Line(7, "d".into())]);
+    }
+
+    #[test]
     fn a_line_cut_across_writes_and_chunks_is_whole() {
         let dir = tempfile::tempdir().expect("tmp");
         let p = dir.path().join("f.jsonl");
@@ -382,7 +450,7 @@ mod tests {
         let mut t = Tail::new(p.clone(), 1024);
         poll(&mut t);
         let mut out = Vec::new();
-        t.finish(&mut |e| out.push(own(e)));
+        t.finish(&mut |e| own(e, &mut out));
         assert_eq!(out, [Ev::Line(2, "last".into())]);
     }
 
