@@ -600,8 +600,8 @@ fn apply_parsed(
                 let counting = matches!(out.last(), Some(Change::Read { kind: k, file, .. })
                     if *k == kind && file.as_os_str() == origin.file.as_os_str());
                 let file = (!counting).then(|| Arc::new(origin.file.clone()));
-                let parsed = Some((&prepared, key.hash));
-                if quietly_apply(store, links, record, parsed, origin).0 != Applied::Duplicate {
+                let with = Some((&prepared, key.hash));
+                if quietly_apply(store, links, record, with, origin).0 != Applied::Duplicate {
                     match (file, out.last_mut()) {
                         (Some(file), _) => out.push(Change::Read { kind, file, records: 1 }),
                         (None, Some(Change::Read { records, .. })) => *records += 1,
