@@ -1,15 +1,23 @@
-//! One JSON Lines line, as any feed might hold: parsing never panics, and whatever it keeps is clean text
-//! that every later path (links, rules, fingerprints, JSON output) can take.
+//! One JSON Lines line, as any feed might hold: parsing never panics, whatever it keeps is clean text that
+//! every later path (links, rules, fingerprints, JSON output) can take, and a line the quick way packs is
+//! packed the same by the general way.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use watchfloor::feed::formats::jsonl::{parse_line, parse_packed};
+use watchfloor::feed::formats::jsonl::{parse_general, parse_line, parse_packed, parse_quick};
 use watchfloor::model::links::{default_vocabulary, Links};
 use watchfloor::model::seen::Seen;
 use watchfloor::model::Kind;
 
 fuzz_target!(|data: &[u8]| {
     for kind in [None, Some(Kind::Sanctions), Some(Kind::Suppliers), Some(Kind::Aid), Some(Kind::Shortages)] {
+        let mut quick_texts = Vec::new();
+        if let Some(quick) = parse_quick(data, kind, &mut |k, f, t| quick_texts.push(format!("{k} {f} {t}"))) {
+            let mut general_texts = Vec::new();
+            let general = parse_general(data, kind, &mut |k, f, t| general_texts.push(format!("{k} {f} {t}")));
+            assert_eq!(general, Ok(Some(quick)), "the quick way packs what the general way packs");
+            assert_eq!(quick_texts, general_texts, "and gives the links the same texts");
+        }
         let Ok(Some(packed)) = parse_packed(data, kind) else { continue };
         packed.any_text(&mut |t| {
             assert_eq!(watchfloor::text::clean(t), t, "unclean text kept: {t:?}");
