@@ -1,12 +1,13 @@
 //! The quick way through the common line: a JSON object in printable ASCII without escapes, whose values
-//! are strings, lists of strings, numbers, booleans and nulls. Where each value is in the line is all it
-//! notes; [`crate::model::packed`] then packs the record straight from those places.
+//! are strings, lists of strings and nulls, whole numbers, booleans and nulls. Where each value is in the
+//! line is all it notes; [`crate::model::packed`] then packs the record straight from those places.
 //!
 //! Nearly every line of a large feed is like that, and reading it into values first (serde_json's general
 //! parser, then checking the line is UTF-8 and every string for control characters) cost more than the
 //! rest of a first read. A line this reader is not sure of (escapes, tabs, non-ASCII text, nested
-//! objects, lists of anything but strings, anything malformed) gets `None` and goes the general way
-//! ([`super::loose::parse_object`]), which also words the errors: this reader never decides a line is bad.
+//! objects, lists of anything but strings, fractions and signs, anything malformed) gets `None` and goes
+//! the general way ([`super::loose::parse_object`]), which also words the errors: this reader never
+//! decides a line is bad.
 
 use super::loose::{is_known_at, slot_in, KNOWN};
 

@@ -241,11 +241,10 @@ impl Panel {
     /// Puts the places noted since [`Panel::defer_order`] in the order: each record's latest (its place's
     /// arrival is the record's last), and the B-tree built from them in one go when it was empty.
     pub fn settle_order(&mut self) {
-        let Some(pending) = self.pending.take() else { return };
+        let Some(mut latest) = self.pending.take() else { return };
         let slots = &self.slots;
         // Each record's latest place, sorted (in place: no two places are equal, each being a different
         // arrival, so an unstable sort gives the one order).
-        let mut latest = pending;
         latest.retain(|&(place, h)| {
             slots.get(h as usize).and_then(Option::as_ref).is_some_and(|e| e.last_seq == place.seq)
         });
