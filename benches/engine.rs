@@ -6,12 +6,12 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::hint::black_box;
-use watchfloor::config::parse;
-use watchfloor::engine::Engine;
-use watchfloor::model::Kind;
 use watchfloor::ui::app::App;
 use watchfloor::ui::theme::Theme;
 use watchfloor::ui::view::{render, Data};
+use watchfloor_core::config::parse;
+use watchfloor_core::engine::Engine;
+use watchfloor_core::model::Kind;
 
 const LINE: &str = r#"{"id":"ofac-qingyun-starforge","ts":"2024-05-01T15:00:00Z","authority":"OFAC","program":"RUSSIA-EO14024","action":"designated","target":"QINGYUN STARFORGE CNC CO., LTD.","target_type":"entity","country":"CN","reason":"Supplied CNC machine tools to Russia's defence industrial base","source":"Treasury press release","aliases":["Qingyun Star Forge CNC","青云星锻数控有限公司"]}"#;
 
@@ -28,11 +28,11 @@ fn loaded(records: usize) -> (tempfile::TempDir, Engine) {
 fn benches(c: &mut Criterion) {
     // Parsed as a load parses: straight into the packed record the store keeps.
     c.bench_function("parse one sanctions line with a CJK alias (the general parser)", |b| {
-        b.iter(|| watchfloor::feed::formats::jsonl::parse_packed(black_box(LINE.as_bytes()), Some(Kind::Sanctions)))
+        b.iter(|| watchfloor_core::formats::jsonl::parse_packed(black_box(LINE.as_bytes()), Some(Kind::Sanctions)))
     });
     let plain = LINE.replace(r#","青云星锻数控有限公司""#, "");
     c.bench_function("parse one plain ASCII sanctions line (the quick reader)", |b| {
-        b.iter(|| watchfloor::feed::formats::jsonl::parse_packed(black_box(plain.as_bytes()), Some(Kind::Sanctions)))
+        b.iter(|| watchfloor_core::formats::jsonl::parse_packed(black_box(plain.as_bytes()), Some(Kind::Sanctions)))
     });
 
     let dir = tempfile::tempdir().expect("tmp");
@@ -54,7 +54,7 @@ fn benches(c: &mut Criterion) {
         .take(1000)
         .collect();
     c.bench_function("name forms of 1,000 generated firm names (links' hash)", |b| {
-        b.iter(|| names.iter().filter_map(|n| watchfloor::model::names::form_hash(black_box(n))).count())
+        b.iter(|| names.iter().filter_map(|n| watchfloor_core::model::names::form_hash(black_box(n))).count())
     });
     let mut group = c.benchmark_group("load");
     group.sample_size(10);
@@ -85,7 +85,7 @@ fn benches(c: &mut Criterion) {
                 || {
                     n += 1;
                     let line = LINE.replace("ofac-qingyun-starforge", &format!("bench-{n}"));
-                    watchfloor::feed::formats::jsonl::parse_line(line.as_bytes(), Some(Kind::Sanctions))
+                    watchfloor_core::formats::jsonl::parse_line(line.as_bytes(), Some(Kind::Sanctions))
                         .expect("valid")
                         .expect("record")
                 },

@@ -1,17 +1,10 @@
-//! watchfloor: follows sanctions, supplier, aid and shortage feeds and shows them live.
+//! watchfloor, the program: the headless commands ([`cli`]) and the dashboard ([`ui`]) over the terminal-free
+//! core crate `watchfloor_core` (config, feeds, formats, model, engine, presentation).
 //!
-//! Data walks one way: files → [`feed`] (watch, tail, formats) → [`engine`] → [`model`] (store) → changes →
-//! [`cli`] commands (and the dashboard). See `docs/architecture.md`.
+//! Data walks one way: files → feed → formats → engine → store → changes → [`cli`] and [`ui`].
+//! See `docs/architecture.md`.
 
-pub mod cache;
 pub mod cli;
-pub mod config;
-pub mod engine;
-pub mod feed;
+pub mod exit;
 pub mod logging;
-pub mod model;
-pub mod parallel;
-pub mod present;
-pub mod state;
-pub mod text;
 pub mod ui;

@@ -17,10 +17,10 @@ pub fn default_path() -> Option<PathBuf> {
 /// Returns why logging is off when the file cannot be opened; the program goes on without it.
 pub fn init(path: &Path) -> Result<(), String> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
-        crate::state::create_private_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        watchfloor_core::state::create_private_dir(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
-    let file =
-        crate::state::open_private(path, true).map_err(|e| format!("cannot open log file {}: {e}", path.display()))?;
+    let file = watchfloor_core::state::open_private(path, true)
+        .map_err(|e| format!("cannot open log file {}: {e}", path.display()))?;
     let filter = EnvFilter::try_from_env("WATCHFLOOR_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -25,5 +25,5 @@ fn the_config_example_in_the_readme_is_valid() {
     let text = readme();
     let start = text.find("```toml\n").expect("a toml example") + "```toml\n".len();
     let end = start + text[start..].find("```").expect("end of the example");
-    watchfloor::config::parse(&text[start..end], None).expect("the README's config example parses");
+    watchfloor_core::config::parse(&text[start..end], None).expect("the README's config example parses");
 }

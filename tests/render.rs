@@ -5,13 +5,13 @@ use chrono::NaiveDateTime;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::path::Path;
-use watchfloor::config::Lookup;
-use watchfloor::engine::Engine;
-use watchfloor::model::Kind;
 use watchfloor::ui::app::App;
 use watchfloor::ui::keys::Action;
 use watchfloor::ui::theme::Theme;
 use watchfloor::ui::view::{render, Data};
+use watchfloor_core::config::Lookup;
+use watchfloor_core::engine::Engine;
+use watchfloor_core::model::Kind;
 
 fn clock() -> NaiveDateTime {
     NaiveDateTime::parse_from_str("2024-06-25 09:30:00", "%Y-%m-%d %H:%M:%S").expect("time")
@@ -37,7 +37,7 @@ fn screen_with(
     app: &mut App,
     width: u16,
     height: u16,
-    alerts: Option<&[watchfloor::engine::Alert]>,
+    alerts: Option<&[watchfloor_core::engine::Alert]>,
 ) -> TestBackend {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     let theme = Theme::sixteen();
@@ -153,7 +153,7 @@ fn the_alert_list() {
     let (engine, mut app) = load("config.toml");
     let at = chrono::DateTime::parse_from_rfc3339("2024-06-25T09:29:00Z").expect("time").to_utc();
     let alerts = vec![
-        watchfloor::engine::Alert {
+        watchfloor_core::engine::Alert {
             at,
             rule: "Flagged supplier sanctioned".into(),
             kind: Kind::Suppliers,
@@ -161,7 +161,7 @@ fn the_alert_list() {
             title: "Qingyun Starforge CNC Co., Ltd.".into(),
             bell: true,
         },
-        watchfloor::engine::Alert {
+        watchfloor_core::engine::Alert {
             at,
             rule: "Critical shortage".into(),
             kind: Kind::Shortages,

@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use watchfloor::feed::formats::ftm::Entities;
-use watchfloor::model::Timestamp;
+use watchfloor_core::formats::ftm::Entities;
+use watchfloor_core::model::Timestamp;
 
 fuzz_target!(|data: &[u8]| {
     let mut entities = Entities::default();
@@ -13,8 +13,8 @@ fuzz_target!(|data: &[u8]| {
     }
     let fallback = Timestamp::from_utc(chrono::DateTime::UNIX_EPOCH);
     for (record, _) in entities.derive(&fallback) {
-        watchfloor::model::Packed::pack(&record).any_text(&mut |t| {
-            assert_eq!(watchfloor::text::clean(t), t, "unclean text kept: {t:?}");
+        watchfloor_core::model::Packed::pack(&record).any_text(&mut |t| {
+            assert_eq!(watchfloor_core::text::clean(t), t, "unclean text kept: {t:?}");
             false
         });
     }

@@ -4,10 +4,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use watchfloor::feed::formats::jsonl::{parse_general, parse_line, parse_packed, parse_quick};
-use watchfloor::model::links::{default_vocabulary, Links};
-use watchfloor::model::seen::Seen;
-use watchfloor::model::Kind;
+use watchfloor_core::formats::jsonl::{parse_general, parse_line, parse_packed, parse_quick};
+use watchfloor_core::model::links::{default_vocabulary, Links};
+use watchfloor_core::model::seen::Seen;
+use watchfloor_core::model::Kind;
 
 fuzz_target!(|data: &[u8]| {
     for kind in [None, Some(Kind::Sanctions), Some(Kind::Suppliers), Some(Kind::Aid), Some(Kind::Shortages)] {
@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
         }
         let Ok(Some(packed)) = parse_packed(data, kind) else { continue };
         packed.any_text(&mut |t| {
-            assert_eq!(watchfloor::text::clean(t), t, "unclean text kept: {t:?}");
+            assert_eq!(watchfloor_core::text::clean(t), t, "unclean text kept: {t:?}");
             false
         });
         let _ = Seen::fingerprint(&packed);
@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
         // Unpacked, the record is what the line's record is, and packs to the same bytes again.
         let record = packed.unpack();
         assert_eq!(parse_line(data, kind).ok().flatten().as_ref(), Some(&record));
-        assert_eq!(watchfloor::model::Packed::pack(&record), packed);
+        assert_eq!(watchfloor_core::model::Packed::pack(&record), packed);
         let _ = serde_json::to_string(&record.fields_json());
     }
 });

@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use watchfloor::feed::formats::ofac::{parse, Files};
-use watchfloor::model::Timestamp;
+use watchfloor_core::formats::ofac::{parse, Files};
+use watchfloor_core::model::Timestamp;
 
 fuzz_target!(|data: &[u8]| {
     let mut parts = data.split(|b| *b == 0xff).map(<[u8]>::to_vec);
@@ -15,8 +15,8 @@ fuzz_target!(|data: &[u8]| {
     for consolidated in [false, true] {
         if let Ok(rows) = parse(&files, &ts, consolidated) {
             for (record, _) in rows {
-                watchfloor::model::Packed::pack(&record).any_text(&mut |t| {
-                    assert_eq!(watchfloor::text::clean(t), t, "unclean text kept: {t:?}");
+                watchfloor_core::model::Packed::pack(&record).any_text(&mut |t| {
+                    assert_eq!(watchfloor_core::text::clean(t), t, "unclean text kept: {t:?}");
                     false
                 });
             }

@@ -1,9 +1,9 @@
 //! `watchfloor check`: is the configuration usable, and is every feed clean?
 
 use super::{EXIT_OK, EXIT_PROBLEMS};
-use crate::config::Config;
-use crate::engine::Engine;
 use std::io::Write;
+use watchfloor_core::config::Config;
+use watchfloor_core::engine::Engine;
 
 pub fn run(config: &Config) -> i32 {
     let mut engine = Engine::new(config);

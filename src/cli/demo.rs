@@ -3,11 +3,11 @@
 //! supplier getting sanctioned.
 
 use super::gen::{firm, Rng};
-use crate::config::{parse, DEFAULT_TOML};
 use serde_json::json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use watchfloor_core::config::{parse, DEFAULT_TOML};
 
 const FEEDS: &[(&str, &str)] = &[
     ("sanctions.jsonl", include_str!("../../feeds/sanctions.jsonl")),

@@ -3,16 +3,16 @@
 //! The loop sleeps until the watcher says a feed file changed (or the slow safety check comes round),
 //! reads what is new, and prints one line per change. Nothing runs on a timer while idle but that check.
 
-use super::json;
 use super::{emit, EXIT_OK, EXIT_PROBLEMS};
-use crate::config::Config;
-use crate::engine::{Change, Engine};
-use crate::feed::watch::DirWatcher;
-use crate::text::clean_path;
 use serde_json::json;
 use std::io::Write;
 use std::time::Duration;
 use tokio::signal::unix::{signal, SignalKind};
+use watchfloor_core::config::Config;
+use watchfloor_core::engine::{Change, Engine};
+use watchfloor_core::feed::watch::DirWatcher;
+use watchfloor_core::present::json;
+use watchfloor_core::text::clean_path;
 
 pub fn run(config: &Config, as_json: bool, state_dir: Option<&std::path::Path>, poll_ms: Option<u64>) -> i32 {
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
@@ -26,7 +26,7 @@ pub fn run(config: &Config, as_json: bool, state_dir: Option<&std::path::Path>, 
 }
 
 async fn follow(config: &Config, as_json: bool, state_dir: Option<&std::path::Path>, poll_ms: Option<u64>) -> i32 {
-    let default_state = crate::state::default_dir();
+    let default_state = watchfloor_core::state::default_dir();
     let mut engine = Engine::with_state(config, state_dir.or(default_state.as_deref()), true);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
     // Watch before the first read, so nothing written in between is missed.

@@ -282,8 +282,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         write(dir.path(), 2000, 1).expect("gen");
         let text = std::fs::read_to_string(dir.path().join("config.toml")).expect("config");
-        let config = crate::config::parse(&text, Some(&dir.path().join("config.toml"))).expect("valid");
-        let mut engine = crate::engine::Engine::new(&config);
+        let config = watchfloor_core::config::parse(&text, Some(&dir.path().join("config.toml"))).expect("valid");
+        let mut engine = watchfloor_core::engine::Engine::new(&config);
         engine.load_once();
         assert_eq!(engine.error_count(), 0, "{:?}", engine.errors().first());
         assert!(engine.store().len() > 1500);

@@ -1,13 +1,13 @@
 //! `watchfloor snapshot --markdown`: a short brief an analyst can paste into a report.
 
-use crate::engine::Engine;
-use crate::model::links::Cover;
-use crate::model::packed::Packed;
-use crate::model::record::{Body, Record};
-use crate::model::seen::{Seen, Unseen};
-use crate::model::vocab::{Kind, Stage};
-use crate::present::money;
 use chrono::{DateTime, Utc};
+use watchfloor_core::engine::Engine;
+use watchfloor_core::model::links::Cover;
+use watchfloor_core::model::packed::Packed;
+use watchfloor_core::model::record::{Body, Record};
+use watchfloor_core::model::seen::{Seen, Unseen};
+use watchfloor_core::model::vocab::{Kind, Stage};
+use watchfloor_core::present::money;
 
 /// At most this many lines per section; the rest are counted.
 const PER_SECTION: usize = 25;

@@ -4,21 +4,15 @@ pub mod check;
 pub mod demo;
 pub mod follow;
 pub mod gen;
-pub mod json;
 pub mod markdown;
 pub mod snapshot;
 pub mod table;
 
-use crate::config::{Config, ConfigError, Lookup};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
+use watchfloor_core::config::{ColorMode, Config, ConfigError, Lookup};
 
-/// Exit status: everything fine.
-pub const EXIT_OK: i32 = 0;
-/// Exit status: a feed has problems (`check`), or a runtime failure.
-pub const EXIT_PROBLEMS: i32 = 1;
-/// Exit status: the configuration cannot be used (or the command line is wrong).
-pub const EXIT_CONFIG: i32 = 2;
+pub use crate::exit::{complain, EXIT_CONFIG, EXIT_OK, EXIT_PROBLEMS};
 
 /// A live terminal dashboard of sanctions, flagged suppliers, aid packages and shortages, fed by local files.
 #[derive(Debug, Parser)]
@@ -48,7 +42,7 @@ pub struct Cli {
 
     /// Colours in the dashboard [default: `color` in the config, else auto: on unless NO_COLOR is set]
     #[arg(long, value_name = "WHEN")]
-    pub color: Option<crate::config::ColorMode>,
+    pub color: Option<ColorArg>,
 
     /// Capture the mouse in the dashboard (click selects, wheel scrolls; the terminal's text selection then
     /// needs Shift). Off by default; `m` toggles it
@@ -119,7 +113,7 @@ pub fn run(cli: Cli) -> i32 {
         }
         Some(Command::Demo) => {
             return demo::run(crate::ui::Options {
-                color: cli.color,
+                color: cli.color.map(ColorMode::from),
                 mouse: cli.mouse,
                 state: None,
                 poll_ms: cli.poll,
@@ -130,7 +124,7 @@ pub fn run(cli: Cli) -> i32 {
     let config = match load_config(&cli) {
         Ok(c) => c,
         Err(e) => {
-            crate::cli::complain(&format!("watchfloor: configuration error: {e}"));
+            complain(&format!("watchfloor: configuration error: {e}"));
             return EXIT_CONFIG;
         }
     };
@@ -142,7 +136,7 @@ pub fn run(cli: Cli) -> i32 {
     match cli.command {
         Some(Command::Check) => check::run(&config),
         Some(Command::Snapshot { json, markdown, limit }) => {
-            let state = cli.state.clone().or_else(crate::state::default_dir);
+            let state = cli.state.clone().or_else(watchfloor_core::state::default_dir);
             snapshot::run(&config, snapshot::Style::pick(json, markdown), limit, state.as_deref())
         }
         Some(Command::Follow { json }) => follow::run(&config, json, cli.state.as_deref(), cli.poll.or(config.poll_ms)),
@@ -151,7 +145,7 @@ pub fn run(cli: Cli) -> i32 {
         None => crate::ui::run(
             &config,
             crate::ui::Options {
-                color: cli.color,
+                color: cli.color.map(ColorMode::from),
                 mouse: cli.mouse,
                 state: cli.state.clone(),
                 poll_ms: cli.poll.or(config.poll_ms),
@@ -164,14 +158,26 @@ fn load_config(cli: &Cli) -> Result<Config, ConfigError> {
     Lookup { explicit: cli.config.as_deref(), feeds_dir: cli.feeds.as_deref() }.load()
 }
 
-/// Tells the user something on stderr. Unlike `eprintln!`, it never panics when stderr is gone (a dropped
-/// SSH session leaves a terminal that fails every write).
-pub fn complain(message: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "{message}");
-}
-
 /// Writes to stdout, ending quietly when the reader has gone (`watchfloor follow --json | head`).
 pub(crate) fn emit(out: &mut impl std::io::Write, text: &str) -> bool {
     out.write_all(text.as_bytes()).is_ok()
+}
+
+/// `--color`: the command line's words for [`ColorMode`] (the core knows no command-line crate).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorArg {
+    /// Colours unless NO_COLOR is set (to anything but an empty string) or TERM is `dumb`.
+    Auto,
+    Always,
+    Never,
+}
+
+impl From<ColorArg> for ColorMode {
+    fn from(arg: ColorArg) -> Self {
+        match arg {
+            ColorArg::Auto => ColorMode::Auto,
+            ColorArg::Always => ColorMode::Always,
+            ColorArg::Never => ColorMode::Never,
+        }
+    }
 }

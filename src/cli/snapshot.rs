@@ -1,12 +1,12 @@
 //! `watchfloor snapshot`: load everything and print the state, as text or one JSON document.
 
-use super::json;
 use super::table;
 use super::{emit, EXIT_OK};
-use crate::config::Config;
-use crate::engine::Engine;
-use crate::model::vocab::Kind;
 use serde_json::{json, Map, Value};
+use watchfloor_core::config::Config;
+use watchfloor_core::engine::Engine;
+use watchfloor_core::model::vocab::Kind;
+use watchfloor_core::present::json;
 
 /// Records shown per kind in text when `--limit` is not given.
 const TEXT_LIMIT: usize = 10;
@@ -37,7 +37,7 @@ pub fn run(config: &Config, style: Style, limit: Option<usize>, state_dir: Optio
         Style::Json => to_json(&engine, limit),
         Style::Text => to_text(&engine, limit.unwrap_or(TEXT_LIMIT)),
         Style::Markdown => {
-            let seen = crate::model::seen::Seen::load(state_dir);
+            let seen = watchfloor_core::model::seen::Seen::load(state_dir);
             super::markdown::brief(&engine, &seen, chrono::Utc::now())
         }
     };

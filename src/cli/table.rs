@@ -1,11 +1,11 @@
 //! Plain-text tables for `snapshot`: columns sized to their content, wide characters counted right.
 
-use crate::model::links::LinkInfo;
-use crate::model::record::Record;
-use crate::model::store::Store;
-use crate::model::vocab::Kind;
-use crate::present;
-use crate::text::{fit, width};
+use watchfloor_core::model::links::LinkInfo;
+use watchfloor_core::model::record::Record;
+use watchfloor_core::model::store::Store;
+use watchfloor_core::model::vocab::Kind;
+use watchfloor_core::present;
+use watchfloor_core::text::{fit, width};
 
 /// Widest a column may grow before its text is cut with an ellipsis.
 const MAX_COLUMN: usize = 40;

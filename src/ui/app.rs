@@ -2,14 +2,14 @@
 //! tests drive it directly and render it to a test backend.
 
 use super::keys::{Action, Context};
-use crate::engine::Change;
-use crate::model::seen::{Seen, Unseen};
-use crate::model::store::Panel;
-use crate::model::{Entry, Kind, Store};
 use chrono::NaiveDateTime;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
+use watchfloor_core::engine::Change;
+use watchfloor_core::model::seen::{Seen, Unseen};
+use watchfloor_core::model::store::Panel;
+use watchfloor_core::model::{Entry, Kind, Store};
 
 /// How a record is marked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -214,7 +214,7 @@ const MARK_SLICE: usize = 1_000;
 #[derive(Debug)]
 struct MarksJob {
     panel: usize,
-    below: Option<crate::model::store::Place>,
+    below: Option<watchfloor_core::model::store::Place>,
     fresh: bool,
 }
 
@@ -381,7 +381,7 @@ impl App {
             }
             return true;
         };
-        let mut records: Vec<&crate::model::Packed> = Vec::with_capacity(MARK_SLICE);
+        let mut records: Vec<&watchfloor_core::model::Packed> = Vec::with_capacity(MARK_SLICE);
         for (place, entry) in store.panel(kind).below(job.below).take(MARK_SLICE) {
             job.below = Some(place);
             records.push(entry.current().packed());
@@ -405,7 +405,7 @@ impl App {
     }
 
     /// Carries out what needs the store: acknowledgements.
-    pub fn settle(&mut self, store: &Store, links: &crate::model::links::Links) {
+    pub fn settle(&mut self, store: &Store, links: &watchfloor_core::model::links::Links) {
         if let Some(e) = self.seen.save_problem() {
             self.notice = Some(e);
             self.dirty = true;
@@ -431,7 +431,7 @@ impl App {
             if let Some(((kind, id), entry)) =
                 target.and_then(|(k, id)| store.panel(k).get(&id).map(|e| ((k, id.clone()), e)))
             {
-                let json = crate::cli::json::record(entry, &links.info(store, kind, &id));
+                let json = watchfloor_core::present::json::record(entry, &links.info(store, kind, &id));
                 let text = serde_json::to_string_pretty(&json).unwrap_or_default();
                 self.flash = Some(format!("copied {kind} {id} as JSON ({} bytes) to the clipboard", text.len()));
                 self.clipboard = Some(text);
@@ -831,8 +831,8 @@ fn cycle(kind: Kind, step: isize) -> Kind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::feed::formats::jsonl::parse_line;
-    use crate::model::store::Origin;
+    use watchfloor_core::formats::jsonl::parse_line;
+    use watchfloor_core::model::store::Origin;
 
     fn t0() -> NaiveDateTime {
         NaiveDateTime::parse_from_str("2024-06-25 09:30:00", "%Y-%m-%d %H:%M:%S").expect("time")
@@ -848,7 +848,7 @@ mod tests {
                 let rec = parse_line(line.as_bytes(), Some(Kind::Sanctions)).expect("ok").expect("rec");
                 let origin = Origin::new(std::path::Path::new("s.jsonl"), n as u64 + 1);
                 match store.apply(rec, origin) {
-                    crate::model::Applied::Added => {
+                    watchfloor_core::model::Applied::Added => {
                         Change::RecordAdded { kind: Kind::Sanctions, id: (*id).into(), origin, news }
                     }
                     _ => Change::RecordUpdated { kind: Kind::Sanctions, id: (*id).into(), origin, versions: 2, news },
@@ -895,7 +895,7 @@ mod tests {
         let mut app = App::new(t0(), false);
         let c = add(&mut store, &[("alpha", "2024-01-01T00:00:00Z"), ("beta", "2024-01-02T00:00:00Z")], false);
         app.apply(&c, &store);
-        let links = crate::model::links::Links::default();
+        let links = watchfloor_core::model::links::Links::default();
         app.update(Action::Filter);
         assert_eq!(app.context(), Context::Filter);
         for ch in "T AL".chars() {
@@ -918,7 +918,7 @@ mod tests {
     fn a_filter_over_a_large_panel_fills_in_slice_by_slice_without_doubles() {
         let mut store = Store::new();
         let mut app = App::new(t0(), false);
-        let links = crate::model::links::Links::default();
+        let links = watchfloor_core::model::links::Links::default();
         let ts: Vec<(String, String)> = (0..50_000)
             .map(|i| (format!("r{i}"), format!("2024-01-01T{:02}:{:02}:{:02}Z", i / 3600 % 24, i / 60 % 60, i % 60)))
             .collect();
@@ -996,7 +996,7 @@ mod tests {
     fn paused_arrivals_wait_and_are_applied_on_resume() {
         let mut store = Store::new();
         let mut app = App::new(t0(), false);
-        let links = crate::model::links::Links::default();
+        let links = watchfloor_core::model::links::Links::default();
         let c = add(&mut store, &[("a", "2024-01-01T00:00:00Z")], false);
         app.apply(&c, &store);
         app.update(Action::Pause);

@@ -8,14 +8,14 @@ use super::app::{App, FilterKey};
 use super::terminal::{watch_hangup, TerminalGuard};
 use super::theme::Theme;
 use super::view::{self, Data};
-use crate::engine::Engine;
-use crate::feed::watch::DirWatcher;
 use chrono::{Local, NaiveDateTime, Timelike};
 use ratatui::crossterm::event::{self, Event, MouseButton, MouseEventKind};
 use std::time::Duration;
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 use tokio::time::Instant;
+use watchfloor_core::engine::Engine;
+use watchfloor_core::feed::watch::DirWatcher;
 
 /// At most ~30 frames a second.
 const FRAME_INTERVAL: Duration = Duration::from_millis(33);
@@ -62,7 +62,9 @@ pub async fn run(
         app.notice = Some(format!("no file events ({problem}): checking files every second"));
     }
     let mut dirs = engine.feeds().watch_dirs();
-    if let Some(dir) = config_file.and_then(|f| crate::feed::absolute(f).parent().map(std::path::Path::to_path_buf)) {
+    if let Some(dir) =
+        config_file.and_then(|f| watchfloor_core::feed::absolute(f).parent().map(std::path::Path::to_path_buf))
+    {
         dirs.push((dir, false));
     }
     watcher.refresh(&dirs);
@@ -194,8 +196,8 @@ fn reload_config(watch: Option<&mut ConfigWatch>, engine: &mut Engine, app: &mut
     }
     watch.seen = now;
     let result = std::fs::read_to_string(&watch.path)
-        .map_err(|e| format!("{}: {e}", crate::text::clean_path(&watch.path)))
-        .and_then(|text| crate::config::parse(&text, Some(&watch.path)).map_err(|e| e.to_string()));
+        .map_err(|e| format!("{}: {e}", watchfloor_core::text::clean_path(&watch.path)))
+        .and_then(|text| watchfloor_core::config::parse(&text, Some(&watch.path)).map_err(|e| e.to_string()));
     match result {
         Ok(config) => {
             tracing::info!("config reloaded: {} rules", config.rules.len());

@@ -2,9 +2,9 @@
 //! million records take a fraction of a second in all, but no key ever waits for more than one slice), and
 //! kept up to date one record at a time as records arrive.
 
-use crate::model::store::{Panel, Place};
-use crate::model::Packed;
 use rustc_hash::FxHashSet;
+use watchfloor_core::model::store::{Panel, Place};
+use watchfloor_core::model::Packed;
 
 /// Records looked at per slice: a few milliseconds.
 pub const SLICE: usize = 10_000;
@@ -56,7 +56,7 @@ impl FilterJob {
 
 /// Whether any of a record's fields (declared or not), or its id, contains `needle` (lower case).
 pub fn matches(r: &Packed, needle: &str) -> bool {
-    r.any_text(&mut |t| crate::text::contains_ignore_case(t, needle))
+    r.any_text(&mut |t| watchfloor_core::text::contains_ignore_case(t, needle))
 }
 
 /// Puts a record that changed in its place among filtered rows (newest first), or takes it out when it no

@@ -3,7 +3,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::model::Kind;
+use watchfloor_core::model::Kind;
 
 /// Something the analyst asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

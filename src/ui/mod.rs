@@ -11,9 +11,9 @@ pub mod terminal;
 pub mod theme;
 pub mod view;
 
-use crate::config::{ColorMode, Config};
-use crate::engine::Engine;
 use std::io::IsTerminal;
+use watchfloor_core::config::{ColorMode, Config};
+use watchfloor_core::engine::Engine;
 
 /// What the command line adds to the config for the dashboard.
 pub struct Options {
@@ -28,8 +28,8 @@ pub struct Options {
 /// Runs the dashboard until the analyst quits; returns the exit status.
 pub fn run(config: &Config, options: Options) -> i32 {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        crate::cli::complain("watchfloor: the dashboard needs a terminal; for scripts use `watchfloor snapshot` or `watchfloor follow --json`");
-        return crate::cli::EXIT_PROBLEMS;
+        crate::exit::complain("watchfloor: the dashboard needs a terminal; for scripts use `watchfloor snapshot` or `watchfloor follow --json`");
+        return crate::exit::EXIT_PROBLEMS;
     }
     let mode = options.color.unwrap_or(config.ui.color);
     let theme =
@@ -37,15 +37,15 @@ pub fn run(config: &Config, options: Options) -> i32 {
     let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
-            crate::cli::complain(&format!("watchfloor: cannot start: {e}"));
-            return crate::cli::EXIT_PROBLEMS;
+            crate::exit::complain(&format!("watchfloor: cannot start: {e}"));
+            return crate::exit::EXIT_PROBLEMS;
         }
     };
     let mouse = options.mouse || config.ui.mouse;
-    let state = options.state.clone().or_else(crate::state::default_dir);
+    let state = options.state.clone().or_else(watchfloor_core::state::default_dir);
     let mut engine = Engine::with_state(config, state.as_deref(), true);
     let mut app = app::App::new(event_loop::now(), mouse);
-    app.seen = crate::model::seen::Seen::load(state.as_deref());
+    app.seen = watchfloor_core::model::seen::Seen::load(state.as_deref());
     let result = match terminal::TerminalGuard::enter(mouse, config.ui.synchronized_output) {
         Ok(mut guard) => rt.block_on(event_loop::run(
             &mut guard,
@@ -68,12 +68,12 @@ pub fn run(config: &Config, options: Options) -> i32 {
     match result {
         Ok(exit) => {
             tracing::info!("dashboard ended: {exit:?}");
-            crate::cli::EXIT_OK
+            crate::exit::EXIT_OK
         }
         Err(e) => {
             tracing::error!("dashboard failed: {e}");
-            crate::cli::complain(&format!("watchfloor: terminal error: {e}"));
-            crate::cli::EXIT_PROBLEMS
+            crate::exit::complain(&format!("watchfloor: terminal error: {e}"));
+            crate::exit::EXIT_PROBLEMS
         }
     }
 }

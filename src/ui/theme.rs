@@ -1,8 +1,8 @@
 //! Colours by meaning. The default uses the 16 ANSI colours, so it follows the analyst's terminal palette;
 //! the plain theme keeps bold, reverse and underline so that meaning survives without colour.
 
-use crate::config::ColorMode;
 use ratatui::style::{Color, Modifier, Style};
+use watchfloor_core::config::ColorMode;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Theme {

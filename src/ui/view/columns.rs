@@ -1,9 +1,9 @@
 //! How a panel's columns share its width, and how a cell's tone is coloured.
 
-use crate::present::Tone;
-pub use crate::present::{Col, FLEX};
 use crate::ui::theme::Theme;
 use ratatui::style::Style;
+use watchfloor_core::present::Tone;
+pub use watchfloor_core::present::{Col, FLEX};
 
 /// The marker column before a panel's own: `+` new since start, `~` updated since start.
 pub const MARK: Col = Col { title: "", min: 1, max: 1, drop: 0 };
@@ -65,11 +65,11 @@ pub fn allocate(cols: &[Col], width: u16, wanted: &[u16]) -> Vec<Option<u16>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Kind;
+    use watchfloor_core::model::Kind;
 
     fn columns(kind: Kind) -> Vec<Col> {
         let mut all = vec![MARK];
-        all.extend(crate::present::columns(kind).iter().map(|c| Col { ..*c }));
+        all.extend(watchfloor_core::present::columns(kind).iter().map(|c| Col { ..*c }));
         all
     }
 

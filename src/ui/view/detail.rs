@@ -3,16 +3,16 @@
 
 use super::overlays::window;
 use super::{centered, Data};
-use crate::model::links::{Badge, Cover};
-use crate::model::record::Body;
-use crate::model::{Kind, Record};
-use crate::present::money;
-use crate::text::{clean_path, width, wrap};
 use crate::ui::app::{App, Mark, Overlay};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 use serde_json::Value;
+use watchfloor_core::model::links::{Badge, Cover};
+use watchfloor_core::model::record::Body;
+use watchfloor_core::model::{Kind, Record};
+use watchfloor_core::present::money;
+use watchfloor_core::text::{clean_path, width, wrap};
 
 #[allow(clippy::too_many_arguments)]
 pub fn render(
@@ -102,7 +102,7 @@ pub fn render(
 }
 
 fn file_name(p: &std::path::Path) -> String {
-    p.file_name().map(|n| crate::text::clean(&n.to_string_lossy())).unwrap_or_default()
+    p.file_name().map(|n| watchfloor_core::text::clean(&n.to_string_lossy())).unwrap_or_default()
 }
 
 /// The records linked to this one, one line each, the selected one highlighted; returns them in order.
@@ -184,7 +184,7 @@ fn links_section(
                         "{} · {} · {} delivered",
                         a.donor.clone().unwrap_or_default(),
                         a.stage.map(|s| s.as_str().replace('_', " ")).unwrap_or_default(),
-                        crate::present::share(a.delivered, a.amount)
+                        watchfloor_core::present::share(a.delivered, a.amount)
                     ),
                     Body::Shortage(s) => format!(
                         "{} · {}",
@@ -220,7 +220,7 @@ fn push_fields(
 ) {
     for (key, value, _) in fields {
         for (i, part) in wrap(value, value_width).into_iter().enumerate() {
-            let k = if i == 0 { crate::text::fit(key, key_width, true) } else { " ".repeat(key_width) };
+            let k = if i == 0 { watchfloor_core::text::fit(key, key_width, true) } else { " ".repeat(key_width) };
             lines.push(Line::from(vec![Span::raw("  "), Span::styled(k, key_style), Span::raw("  "), Span::raw(part)]));
         }
     }

@@ -1,17 +1,17 @@
 //! The header: product name, counts, how many are new, the clock; then each feed's health.
 
 use super::Data;
-use crate::text::clean;
 use crate::ui::app::App;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
+use watchfloor_core::text::clean;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Data) {
     let theme = data.theme;
     let mut top = vec![Span::styled(" watchfloor ", theme.title)];
-    for &kind in crate::model::Kind::ALL {
+    for &kind in watchfloor_core::model::Kind::ALL {
         let n = data.store.panel(kind).len();
         top.push(Span::raw(format!(" {kind} {n}")));
         let new = app.panel(kind).marks.len();

@@ -25,12 +25,12 @@ mod panel;
 use super::app::{App, Overlay};
 use super::keys;
 use super::theme::Theme;
-use crate::engine::FeedError;
-use crate::model::{Kind, Store};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
+use watchfloor_core::engine::FeedError;
+use watchfloor_core::model::{Kind, Store};
 
 /// Below this the layout would break: the screen says so instead.
 pub const MIN_WIDTH: u16 = 50;
@@ -42,16 +42,16 @@ const GRID_MIN_BODY_HEIGHT: u16 = 16;
 /// What the screen shows besides the app state.
 pub struct Data<'a> {
     pub store: &'a Store,
-    pub links: &'a crate::model::links::Links,
-    pub alerts: &'a [crate::engine::Alert],
-    engine: &'a crate::engine::Engine,
+    pub links: &'a watchfloor_core::model::links::Links,
+    pub alerts: &'a [watchfloor_core::engine::Alert],
+    engine: &'a watchfloor_core::engine::Engine,
     pub errors: &'a [FeedError],
     pub error_count: u64,
     pub theme: &'a Theme,
 }
 
 impl<'a> Data<'a> {
-    pub fn new(engine: &'a crate::engine::Engine, theme: &'a Theme) -> Self {
+    pub fn new(engine: &'a watchfloor_core::engine::Engine, theme: &'a Theme) -> Self {
         Data {
             store: engine.store(),
             links: engine.links(),
@@ -154,7 +154,8 @@ fn footer(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     }
     let mut hints = keys::footer(app.context());
-    let width = |h: &[(&str, &str)]| 1 + h.iter().map(|(k, w)| crate::text::width(k) + w.len() + 3).sum::<usize>();
+    let width =
+        |h: &[(&str, &str)]| 1 + h.iter().map(|(k, w)| watchfloor_core::text::width(k) + w.len() + 3).sum::<usize>();
     // When the hints do not fit, the ones before the last two (help and quit) give way, rightmost first.
     while width(&hints) > area.width as usize && hints.len() > 2 {
         hints.remove(hints.len() - 3);

@@ -45,8 +45,8 @@ pub fn errors(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, scroll:
     }
     for e in data.errors.iter().rev() {
         let place = match e.line {
-            Some(l) => format!("{}:{l}: ", crate::text::clean_path(&e.file)),
-            None => format!("{}: ", crate::text::clean_path(&e.file)),
+            Some(l) => format!("{}:{l}: ", watchfloor_core::text::clean_path(&e.file)),
+            None => format!("{}: ", watchfloor_core::text::clean_path(&e.file)),
         };
         lines.push(Line::from(vec![Span::styled(place, theme.warn), Span::raw(e.message.clone())]));
     }
@@ -82,11 +82,11 @@ pub fn alerts(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, scroll:
 pub fn help(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, scroll: u16) {
     let rect = centered(area, 70, 85);
     let theme = data.theme;
-    let width = KEYS.iter().map(|b| crate::text::width(b.label)).max().unwrap_or(0);
+    let width = KEYS.iter().map(|b| watchfloor_core::text::width(b.label)).max().unwrap_or(0);
     let mut lines = vec![Line::styled("Keys", theme.header)];
     for b in KEYS {
         lines.push(Line::from(vec![
-            Span::styled(format!("  {}  ", crate::text::fit(b.label, width, true)), theme.key),
+            Span::styled(format!("  {}  ", watchfloor_core::text::fit(b.label, width, true)), theme.key),
             Span::raw(b.help),
         ]));
     }

@@ -2,15 +2,15 @@
 
 use super::columns::{allocate, style, MARK};
 use super::Data;
-use crate::model::Kind;
-use crate::present::{self, bar, AID_DELIVERED};
-use crate::text::{fit, width};
 use crate::ui::app::{App, Mark};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
+use watchfloor_core::model::Kind;
+use watchfloor_core::present::{self, bar, AID_DELIVERED};
+use watchfloor_core::text::{fit, width};
 
 /// The panel's name in titles and tabs.
 pub fn title(kind: Kind) -> &'static str {
@@ -140,7 +140,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
         .into_iter()
         .map(|(i, mut all, record)| {
             if let (Kind::Aid, Some(Some(w))) = (kind, widths.get(AID_BAR)) {
-                if let crate::model::Body::Aid(a) = &record.body {
+                if let watchfloor_core::model::Body::Aid(a) = &record.body {
                     all[AID_BAR].0 = bar(a.delivered, a.amount, *w);
                 }
             }
@@ -193,7 +193,7 @@ fn trend_line(view: &crate::ui::app::PanelView, kind: Kind, theme: &crate::ui::t
 }
 
 /// A row to draw: its index in the panel, its cells with their styles, and its record.
-type VisibleRow = (usize, Vec<(String, Style)>, crate::model::Record);
+type VisibleRow = (usize, Vec<(String, Style)>, watchfloor_core::model::Record);
 
 /// The aid panel's delivered column, counting the marker column.
 const AID_BAR: usize = AID_DELIVERED + 1;

@@ -4,7 +4,7 @@
 //! the built-in default (the shipped `config.toml`). Relative paths are resolved against the config file's
 //! folder. Every error names the file, line and column and what was expected.
 
-use crate::feed::formats::Format;
+use crate::formats::Format;
 use crate::model::record::Body;
 use crate::model::rules::{Condition, Effects, Rule, Test, LEVEL_FIELDS, PSEUDO_FIELDS};
 use crate::model::vocab::{Kind, Level};
@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 /// The shipped default configuration, used when no config file is found.
-pub const DEFAULT_TOML: &str = include_str!("../../config.toml");
+pub const DEFAULT_TOML: &str = include_str!("../../../../config.toml");
 
 /// A configuration ready to use: every path resolved.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,7 +64,7 @@ impl Default for UiConfig {
 }
 
 /// When to use colours.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Default, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum ColorMode {
     /// Colours unless NO_COLOR is set (to anything but an empty string) or TERM is `dumb`.
@@ -217,7 +217,7 @@ fn read(path: &Path) -> Result<String, ConfigError> {
     std::fs::read_to_string(path).map_err(|e| ConfigError {
         file: path.to_path_buf(),
         at: None,
-        message: format!("cannot read the configuration: {}", crate::feed::tail::describe_io(&e)),
+        message: format!("cannot read the configuration: {}", crate::text::describe_io(&e)),
     })
 }
 

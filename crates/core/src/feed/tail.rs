@@ -4,6 +4,7 @@
 //! number it is at. Each [`Tail::poll`] compares that with what is at the path now and reads whatever is new,
 //! in fixed-size chunks, so memory stays bounded by the line limit however large the burst.
 
+use crate::text::describe_io;
 use std::fs::{self, File};
 use std::io::{self, Read, Seek, SeekFrom};
 use std::os::unix::fs::{FileExt, MetadataExt};
@@ -277,17 +278,6 @@ fn head_changed(open: &Open) -> bool {
     match open.file.read_exact_at(&mut now, 0) {
         Ok(()) => now != open.head,
         Err(_) => true,
-    }
-}
-
-/// An I/O error in words an analyst can act on.
-pub fn describe_io(e: &io::Error) -> String {
-    match e.kind() {
-        io::ErrorKind::PermissionDenied => "cannot read: permission denied".into(),
-        io::ErrorKind::NotFound => "not found".into(),
-        _ if e.raw_os_error() == Some(40) => "cannot open: too many levels of symbolic links".into(),
-        _ if e.raw_os_error() == Some(21) => "is a directory, not a file".into(),
-        _ => format!("cannot read: {e}"),
     }
 }
 

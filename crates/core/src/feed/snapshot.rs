@@ -7,7 +7,7 @@
 //! the file. The first time a feed is seen its records are the baseline, not news. A file that is empty, cut
 //! short or does not parse changes nothing: the problem is reported and the previous contents stay.
 
-use super::formats::{ftm, ofac, Format};
+use crate::formats::{ftm, ofac, Format};
 use crate::model::record::{Record, Timestamp};
 use crate::model::Kind;
 use crate::text::clean_path;
@@ -225,7 +225,7 @@ impl SnapshotFeed {
     }
 
     fn parse(&self) -> Result<Vec<(Record, u64)>, String> {
-        let main = std::fs::read(self.file.as_path()).map_err(|e| super::tail::describe_io(&e))?;
+        let main = std::fs::read(self.file.as_path()).map_err(|e| crate::text::describe_io(&e))?;
         let mtime = std::fs::metadata(self.file.as_path()).and_then(|m| m.modified()).ok();
         let ts = Timestamp::from_utc(mtime.map(chrono::DateTime::<chrono::Utc>::from).unwrap_or_else(chrono::Utc::now));
         match self.format {

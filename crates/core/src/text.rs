@@ -231,6 +231,17 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
     lines
 }
 
+/// An I/O error in words an analyst can act on.
+pub fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "cannot read: permission denied".into(),
+        std::io::ErrorKind::NotFound => "not found".into(),
+        _ if e.raw_os_error() == Some(40) => "cannot open: too many levels of symbolic links".into(),
+        _ if e.raw_os_error() == Some(21) => "is a directory, not a file".into(),
+        _ => format!("cannot read: {e}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -211,7 +211,7 @@ impl Fnv {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::feed::formats::jsonl::parse_line;
+    use crate::formats::jsonl::parse_line;
 
     fn rec(line: &str) -> Packed {
         Packed::pack(&parse_line(line.as_bytes(), Some(Kind::Aid)).expect("valid").expect("record"))

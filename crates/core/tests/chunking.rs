@@ -6,9 +6,9 @@ use proptest::prelude::*;
 use std::fs;
 use std::io::Write;
 use std::path::Path;
-use watchfloor::config::parse;
-use watchfloor::engine::Engine;
-use watchfloor::model::{Kind, Store};
+use watchfloor_core::config::parse;
+use watchfloor_core::engine::Engine;
+use watchfloor_core::model::{Kind, Store};
 
 /// One step of a writer's history.
 #[derive(Clone, Debug)]

@@ -6,7 +6,7 @@
 //! applies the parsed records one by one, in order, with the other events between them. A handful of lines
 //! (the usual append) is parsed on the spot: no thread hop in the way of a new record reaching the screen.
 
-use crate::feed::formats::jsonl;
+use crate::formats::jsonl;
 use crate::model::links::{Prepared, Preparer};
 use crate::model::packed::Packed;
 use crate::model::store::Origin;

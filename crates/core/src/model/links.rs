@@ -504,7 +504,7 @@ pub fn default_vocabulary() -> Vocabulary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::feed::formats::jsonl::parse_line;
+    use crate::formats::jsonl::parse_line;
     use crate::model::store::Origin;
 
     #[test]
@@ -528,7 +528,7 @@ mod tests {
             (Kind::Shortages, r#"{"id":"h2","ts":"2024-05-01T00:00:00Z","item":"blankets"}"#),
         ] {
             let mut preparing = None;
-            let packed = crate::feed::formats::jsonl::parse_packed_with(line.as_bytes(), Some(kind), &mut |k, f, t| {
+            let packed = crate::formats::jsonl::parse_packed_with(line.as_bytes(), Some(kind), &mut |k, f, t| {
                 preparing.get_or_insert_with(|| preparer.start(k)).add(f, t)
             })
             .expect("valid")

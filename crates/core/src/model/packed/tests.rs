@@ -1,7 +1,7 @@
 //! Packing and unpacking, checked against the typed record and the JSON it prints.
 
 use super::*;
-use crate::feed::formats::jsonl::parse_line;
+use crate::formats::jsonl::parse_line;
 use crate::model::loose::Fields;
 use crate::model::record::FieldError;
 use serde_json::json;
@@ -83,7 +83,7 @@ fn a_line_packed_from_its_fields_is_what_its_record_packs_to() {
             m
         })
         .expect("json");
-        let p = crate::feed::formats::jsonl::parse_packed(&line, None).expect("valid").expect("record");
+        let p = crate::formats::jsonl::parse_packed(&line, None).expect("valid").expect("record");
         assert_eq!(p, Packed::pack(&r), "{}", r.id);
     }
 }

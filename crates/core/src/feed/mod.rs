@@ -3,14 +3,13 @@
 //! [`Feeds`] expands each `[[feed]]` (a path or a glob) to files and keeps a [`tail::Tail`] for each. It
 //! knows nothing of records: it hands out lines with their file, line number, kind and format.
 
-pub mod formats;
 pub mod snapshot;
 pub mod tail;
 pub mod watch;
 
 use crate::config::FeedSpec;
+use crate::formats::{self, Format};
 use crate::model::vocab::Kind;
-use formats::Format;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -6,9 +6,9 @@
 mod batch;
 
 use crate::config::Config;
-use crate::feed::formats::Format;
 use crate::feed::snapshot::{SnapEvent, SnapshotFeed};
 use crate::feed::{FeedEvent, Feeds};
+use crate::formats::Format;
 use crate::model::links::{LinkInfo, Links, Prepared};
 use crate::model::packed::Packed;
 use crate::model::record::{Body, Record, Timestamp};

@@ -123,7 +123,7 @@ impl Condition {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::feed::formats::jsonl::parse_line;
+    use crate::formats::jsonl::parse_line;
 
     fn rec(kind: Kind, line: &str) -> Packed {
         Packed::pack(&parse_line(line.as_bytes(), Some(kind)).expect("valid").expect("record"))

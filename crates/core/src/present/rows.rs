@@ -259,7 +259,7 @@ mod tests {
 
     #[test]
     fn every_kind_has_a_cell_per_column() {
-        use crate::feed::formats::jsonl::parse_line;
+        use crate::formats::jsonl::parse_line;
         for &kind in Kind::ALL {
             let rec = parse_line(br#"{"id":"a","ts":"2024-01-01T00:00:00Z"}"#, Some(kind)).expect("ok").expect("rec");
             let cells = cells(&rec, &LinkInfo::default(), &Store::new());
