@@ -20,7 +20,7 @@ fn loaded(records: usize) -> (tempfile::TempDir, Engine) {
     watchfloor::cli::gen::write(dir.path(), records, 1).expect("gen");
     let text = std::fs::read_to_string(dir.path().join("config.toml")).expect("config");
     let config = parse(&text, Some(&dir.path().join("config.toml"))).expect("valid");
-    let mut engine = Engine::new(&config);
+    let mut engine = Engine::for_config(&config);
     engine.load_once();
     (dir, engine)
 }
@@ -59,7 +59,7 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("load");
     group.sample_size(10);
     group.bench_function("20k generated records, parse + store + links", |b| {
-        b.iter_batched(|| Engine::new(&config), |mut e| e.load_once(), BatchSize::LargeInput)
+        b.iter_batched(|| Engine::for_config(&config), |mut e| e.load_once(), BatchSize::LargeInput)
     });
     group.finish();
 

@@ -20,7 +20,7 @@ fn clock() -> NaiveDateTime {
 /// The engine loaded from a config (relative to the crate, as `cargo test` runs there) and a fresh app.
 fn load(config: &str) -> (Engine, App) {
     let config = Lookup { explicit: Some(Path::new(config)), feeds_dir: None }.load().expect("config");
-    let mut engine = Engine::new(&config);
+    let mut engine = Engine::for_config(&config);
     let changes = engine.poll();
     let mut app = App::new(clock(), false);
     app.know_feeds(engine.files().iter().map(|(p, _)| p.as_path()));

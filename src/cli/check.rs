@@ -6,7 +6,7 @@ use watchfloor_core::config::Config;
 use watchfloor_core::engine::Engine;
 
 pub fn run(config: &Config) -> i32 {
-    let mut engine = Engine::new(config);
+    let mut engine = Engine::for_config(config);
     engine.load_once();
     let mut out = std::io::stdout().lock();
     for e in engine.errors() {

@@ -9,7 +9,7 @@ use std::io::Write;
 use std::time::Duration;
 use tokio::signal::unix::{signal, SignalKind};
 use watchfloor_core::config::Config;
-use watchfloor_core::engine::{Change, Engine};
+use watchfloor_core::engine::{clock, Change, Engine, Options};
 use watchfloor_core::feed::watch::DirWatcher;
 use watchfloor_core::present::json;
 use watchfloor_core::text::clean_path;
@@ -27,7 +27,10 @@ pub fn run(config: &Config, as_json: bool, state_dir: Option<&std::path::Path>, 
 
 async fn follow(config: &Config, as_json: bool, state_dir: Option<&std::path::Path>, poll_ms: Option<u64>) -> i32 {
     let default_state = watchfloor_core::state::default_dir();
-    let mut engine = Engine::with_state(config, state_dir.or(default_state.as_deref()), true);
+    let mut engine = Engine::new(
+        Options::from_config(config).with_state(state_dir.or(default_state.as_deref()), true),
+        clock::system(),
+    );
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
     // Watch before the first read, so nothing written in between is missed.
     let (mut watcher, every) = DirWatcher::start(engine.matcher(), poll_ms.map(Duration::from_millis), move || {

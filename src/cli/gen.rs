@@ -283,7 +283,7 @@ mod tests {
         write(dir.path(), 2000, 1).expect("gen");
         let text = std::fs::read_to_string(dir.path().join("config.toml")).expect("config");
         let config = watchfloor_core::config::parse(&text, Some(&dir.path().join("config.toml"))).expect("valid");
-        let mut engine = watchfloor_core::engine::Engine::new(&config);
+        let mut engine = watchfloor_core::engine::Engine::for_config(&config);
         engine.load_once();
         assert_eq!(engine.error_count(), 0, "{:?}", engine.errors().first());
         assert!(engine.store().len() > 1500);

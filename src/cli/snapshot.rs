@@ -31,7 +31,7 @@ impl Style {
 
 pub fn run(config: &Config, style: Style, limit: Option<usize>, state_dir: Option<&std::path::Path>) -> i32 {
     // Only looks: the state folder is read (for the brief's "new since acknowledged"), never written.
-    let mut engine = Engine::new(config);
+    let mut engine = Engine::for_config(config);
     engine.load_once();
     let text = match style {
         Style::Json => to_json(&engine, limit),

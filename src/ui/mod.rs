@@ -13,7 +13,7 @@ pub mod view;
 
 use std::io::IsTerminal;
 use watchfloor_core::config::{ColorMode, Config};
-use watchfloor_core::engine::Engine;
+use watchfloor_core::engine::{self, clock, Engine};
 
 /// What the command line adds to the config for the dashboard.
 pub struct Options {
@@ -43,7 +43,8 @@ pub fn run(config: &Config, options: Options) -> i32 {
     };
     let mouse = options.mouse || config.ui.mouse;
     let state = options.state.clone().or_else(watchfloor_core::state::default_dir);
-    let mut engine = Engine::with_state(config, state.as_deref(), true);
+    let mut engine =
+        Engine::new(engine::Options::from_config(config).with_state(state.as_deref(), true), clock::system());
     let mut app = app::App::new(event_loop::now(), mouse);
     app.seen = watchfloor_core::model::seen::Seen::load(state.as_deref());
     let result = match terminal::TerminalGuard::enter(mouse, config.ui.synchronized_output) {

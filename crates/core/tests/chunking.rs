@@ -68,7 +68,7 @@ fn state(store: &Store) -> Vec<(String, Vec<String>)> {
 fn engine(dir: &Path) -> Engine {
     let text = "feeds_dir = \"feeds\"\n[[feed]]\npath = \"s.jsonl\"\nkind = \"sanctions\"\n";
     let config = parse(text, Some(&dir.join("config.toml"))).expect("config");
-    Engine::new(&config)
+    Engine::for_config(&config)
 }
 
 proptest! {

@@ -45,6 +45,9 @@ pub struct Retention {
     pub days: Option<u32>,
 }
 
+/// The longest `days` a `[retention]` can keep: a hundred years (beyond it the calendar runs out).
+pub const MAX_RETENTION_DAYS: u32 = 36_525;
+
 /// `[ui]`: how the dashboard talks to the terminal.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -315,6 +318,10 @@ pub fn parse(text: &str, file: Option<&Path>) -> Result<Config, ConfigError> {
         if r.get_ref().keep == Some(0) || r.get_ref().days == Some(0) {
             return Err(err_at(r.span(), "[retention]: `keep` and `days` must be at least 1".into()));
         }
+        if r.get_ref().days.is_some_and(|d| d > MAX_RETENTION_DAYS) {
+            let message = format!("[retention]: `days` is at most {MAX_RETENTION_DAYS} (a hundred years)");
+            return Err(err_at(r.span(), message));
+        }
         retention.insert(k, r.into_inner());
     }
     Ok(Config {
@@ -555,6 +562,9 @@ mod tests {
             .expect("retention");
         assert_eq!(c.retention[&Kind::Sanctions].keep, Some(1000));
         assert!(parse("[[feed]]\npath = \"a\"\n[retention]\nweather = { keep = 1 }\n", None).is_err());
+        let e =
+            parse("[[feed]]\npath = \"a\"\n[retention]\naid = { days = 4000000000 }\n", None).expect_err("too long");
+        assert_eq!((e.at.map(|a| a.0), e.message.contains("at most 36525")), (Some(4), true), "{e}");
         let e = parse("poll_ms = 5\n[[feed]]\npath = \"a\"\n", None).expect_err("too fast");
         assert!(e.message.contains("`poll_ms` is 5"), "{e}");
         let e = parse("feeds_dir = \"x\"\n", None).expect_err("no feeds");

@@ -338,3 +338,71 @@ fn parse(line: &[u8], kind: Option<Kind>, origin: Origin, preparer: &Preparer) -
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::links::{default_vocabulary, Links};
+
+    fn lines(from: u64, to: u64) -> String {
+        (from..to)
+            .map(|i| match i {
+                7 => "{not json\n".to_string(),
+                _ => format!(
+                    "{{\"id\":\"r{i}\",\"ts\":\"2026-02-01T00:00:00Z\",\"title\":\"P\",\"stage\":\"signed\"}}\n"
+                ),
+            })
+            .collect()
+    }
+
+    /// What came out, in order: a record's id and line, a bad line's line, an event.
+    fn drain(pipeline: &mut Pipeline<&'static str>, wait: bool) -> Vec<String> {
+        let mut seen = Vec::new();
+        while let Some(mut batch) = pipeline.next(wait) {
+            for out in batch.parsed().drain(..) {
+                seen.push(match out {
+                    Out::Line(Parsed::Record(r, _, origin, _)) => format!("{}@{}", r.id(), origin.line),
+                    Out::Line(Parsed::Bad { origin, .. }) => format!("bad@{}", origin.line),
+                    Out::Line(Parsed::Blank) => "blank".into(),
+                    Out::Event(e) => e.to_string(),
+                });
+            }
+            pipeline.recycle(batch);
+        }
+        seen
+    }
+
+    #[test]
+    fn batches_parsed_on_other_threads_come_back_in_the_order_read_with_events_between() {
+        let links = Links::new(default_vocabulary());
+        let file = Arc::new(PathBuf::from("/f/aid.jsonl"));
+        let mut pipeline: Pipeline<&'static str> = Pipeline::default();
+        let n = 3 * PARALLEL_FROM as u64;
+        for round in 0..3u64 {
+            let mut batch = pipeline.batch(false);
+            let (from, to) = (1 + round * n, 1 + (round + 1) * n);
+            batch.push_lines(&file, from, to - from, Some(Kind::Aid), lines(from, to).as_bytes());
+            batch.push_event(["one", "two", "three"][round as usize]);
+            pipeline.submit(batch, links.preparer());
+        }
+        let seen = drain(&mut pipeline, true);
+        pipeline.release();
+        assert_eq!(seen.len() as u64, 3 * n + 3);
+        assert_eq!(&seen[..8], ["r1@1", "r2@2", "r3@3", "r4@4", "r5@5", "r6@6", "bad@7", "r8@8"]);
+        assert_eq!(seen[n as usize], "one");
+        assert_eq!(seen[n as usize + 1], format!("r{}@{}", n + 1, n + 1));
+        assert_eq!(seen.last().map(String::as_str), Some("three"));
+    }
+
+    #[test]
+    fn a_few_lines_are_parsed_on_the_spot() {
+        let links = Links::new(default_vocabulary());
+        let file = Arc::new(PathBuf::from("/f/aid.jsonl"));
+        let mut pipeline: Pipeline<&'static str> = Pipeline::default();
+        let mut batch = pipeline.batch(false);
+        batch.push_line(&file, 41, Some(Kind::Aid), lines(41, 42).trim_end().as_bytes());
+        pipeline.submit(batch, links.preparer());
+        // Nothing to wait for: the batch is done when submit returns.
+        assert_eq!(drain(&mut pipeline, false), ["r41@41"]);
+    }
+}

@@ -248,7 +248,7 @@ impl Record {
 
     /// A record of `kind` that is known only by its id and name (a published list's entry that is gone
     /// before this run saw it).
-    pub fn named(kind: Kind, id: &str, name: &str) -> Record {
+    pub fn named(kind: Kind, id: &str, name: &str, ts: Timestamp) -> Record {
         let field = match kind {
             Kind::Sanctions => "target",
             Kind::Suppliers => "name",
@@ -256,7 +256,6 @@ impl Record {
             Kind::Shortages => "item",
         };
         let mut fields = Fields::new(vec![(field.into(), Loose::Str(name.to_owned().into()))]);
-        let ts = Timestamp::from_utc(chrono::Utc::now());
         match super::packed::Packed::from_fields(kind, id, &ts, &mut fields, &mut |_, _| {}) {
             Ok(packed) => packed.unpack(),
             Err(_) => {

@@ -1,0 +1,257 @@
+//! Reading: what the line feeds give, parsed (on other threads for long reads) and applied to the store and
+//! the links in the order it was read, as [`Change`]s.
+
+use super::batch::{Out, Parsed, Pipeline};
+use super::change::Change;
+use super::errors::FeedError;
+use crate::feed::{FeedEvent, Feeds};
+use crate::formats::Format;
+use crate::model::links::{Links, Prepared};
+use crate::model::packed::Packed;
+use crate::model::store::{Applied, Handle, Origin, Store};
+use crate::model::vocab::Kind;
+use crate::text::clean_path;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Reads whatever is new in the line feeds (with `once`, taking the end of each file as the end of its
+/// last line) and applies it. `news` is false for the first read: its records are not news, and its name
+/// index and panel orders are built once at its end rather than record by record.
+pub fn lines(
+    feeds: &mut Feeds,
+    store: &mut Store,
+    links: &mut Links,
+    pipeline: &mut Pipeline<Change>,
+    once: bool,
+    news: bool,
+) -> Vec<Change> {
+    let mut changes = Vec::new();
+    let began = std::time::Instant::now();
+    if !news {
+        // Size the indexes for what the files hold (lines of ~300-400 bytes; a low guess only costs a
+        // growth step, a high one memory), rather than growing them through every power of two.
+        let bytes = feeds.bytes_by_kind();
+        let guess = |b: u64| (b / 500) as usize;
+        for &kind in Kind::ALL {
+            store.panel_mut(kind).reserve(guess(bytes[kind.index()]));
+        }
+        let forms = 2 * guess(bytes[Kind::Sanctions.index()] + bytes[Kind::Suppliers.index()]);
+        links.reserve_names(forms);
+        // The name forms of a first read are put in the index at its end, in cache-sized parts; each
+        // panel's order is built at its end from the places records took, sorted.
+        links.defer_names(forms);
+        store.defer_order(std::array::from_fn(|k| guess(bytes[k])));
+    }
+    let mut batch = pipeline.batch(false);
+    let mut on = |e: FeedEvent<'_>| {
+        match e {
+            FeedEvent::Lines { file, first, count, bytes, kind, format } => {
+                // Published lists are read whole by their snapshot feeds, never line by line.
+                debug_assert_eq!(format, Format::Jsonl);
+                batch.push_lines(file, first, count, kind, bytes);
+            }
+            FeedEvent::Line { file, line, bytes, kind, format } => {
+                debug_assert_eq!(format, Format::Jsonl);
+                batch.push_line(file, line, kind, bytes);
+            }
+            other => batch.push_event(feed_change(other)),
+        }
+        if batch.is_full() {
+            let next = pipeline.batch(true);
+            pipeline.submit(std::mem::replace(&mut batch, next), links.preparer());
+            while let Some(mut parsed) = pipeline.next(false) {
+                apply_parsed(parsed.parsed(), store, links, news, &mut changes);
+                pipeline.recycle(parsed);
+            }
+        }
+    };
+    feeds.poll(&mut on);
+    if once {
+        feeds.finish(&mut on);
+    }
+    pipeline.submit(batch, links.preparer());
+    while let Some(mut parsed) = pipeline.next(true) {
+        apply_parsed(parsed.parsed(), store, links, news, &mut changes);
+        pipeline.recycle(parsed);
+    }
+    pipeline.release();
+    if !news {
+        // The name index and the panels' orders of a first read, built at once.
+        let read = began.elapsed();
+        std::thread::scope(|scope| {
+            scope.spawn(|| links.settle());
+            store.settle_order();
+        });
+        let records: usize = Kind::ALL.iter().map(|&k| store.panel(k).len()).sum();
+        tracing::info!(
+            "first read: {records} records read in {:.3} s, indexed in {:.3} s",
+            read.as_secs_f64(),
+            (began.elapsed() - read).as_secs_f64()
+        );
+    }
+    changes
+}
+
+/// What a feed event other than a line means.
+pub fn feed_change(e: FeedEvent<'_>) -> Change {
+    let error = |file: &Arc<PathBuf>, line: Option<u64>, message: String| {
+        tracing::warn!("{}:{}: {message}", clean_path(file), line.unwrap_or(0));
+        Change::FeedError(FeedError { file: file.clone(), line, message })
+    };
+    match e {
+        FeedEvent::Line { file, line, .. } | FeedEvent::Lines { file, first: line, .. } => {
+            error(file, Some(line), "line read out of turn".into())
+        }
+        FeedEvent::TooLong { file, line, len } => error(
+            file,
+            Some(line),
+            format!("line is {len} bytes, longer than the limit (limits.max_line_bytes): skipped"),
+        ),
+        FeedEvent::Unreadable { file, reason } => error(file, None, reason),
+        FeedEvent::Appeared { file } => Change::FileAppeared { file: file.clone() },
+        FeedEvent::Vanished { file } => Change::FileVanished { file: file.clone() },
+        FeedEvent::Truncated { file } => Change::FileTruncated { file: file.clone() },
+        FeedEvent::Replaced { file } => Change::FileReplaced { file: file.clone() },
+        FeedEvent::Missing { file } => Change::FeedMissing { file: file.clone() },
+    }
+}
+
+/// Records ahead of the one being applied whose place in the store is fetched into the cache meanwhile.
+const PREFETCH_AHEAD: usize = 8;
+
+/// Applies a parsed batch in the order it was read, taking its items out.
+pub fn apply_parsed(
+    parsed: &mut Vec<Out<Change>>,
+    store: &mut Store,
+    links: &mut Links,
+    news: bool,
+    out: &mut Vec<Change>,
+) {
+    for i in 0..parsed.len() {
+        // Each record's place in the id index is a cache miss of its own, and so is the record (parsed on
+        // another core): fetched a few records ahead, the waits overlap.
+        if let Some(Out::Line(Parsed::Record(record, _, _, key))) = parsed.get(i + PREFETCH_AHEAD) {
+            store.prefetch(key.kind, key.hash);
+            record.prefetch();
+        }
+        let item = std::mem::replace(&mut parsed[i], Out::Line(Parsed::Blank));
+        match item {
+            Out::Line(Parsed::Blank) => {}
+            Out::Line(Parsed::Record(record, prepared, origin, key)) if !news => {
+                let kind = record.kind();
+                let counting = matches!(out.last(), Some(Change::Read { kind: k, file, .. })
+                    if *k == kind && file.as_os_str() == origin.file.as_os_str());
+                let file = (!counting).then(|| Arc::new(origin.file.clone()));
+                let with = Some((&prepared, key.hash));
+                if quietly_apply(store, links, record, with, origin).0 != Applied::Duplicate {
+                    match (file, out.last_mut()) {
+                        (Some(file), _) => out.push(Change::Read { kind, file, records: 1 }),
+                        (None, Some(Change::Read { records, .. })) => *records += 1,
+                        (None, _) => {}
+                    }
+                }
+            }
+            Out::Line(Parsed::Record(record, prepared, origin, key)) => {
+                out.extend(apply(store, links, record, Some((&prepared, key.hash)), origin, news))
+            }
+            Out::Line(Parsed::Bad { origin, message }) => {
+                let (file, line) = (Arc::new(origin.file.clone()), origin.line);
+                tracing::warn!("{}:{line}: {message}", clean_path(&file));
+                out.push(Change::FeedError(FeedError { file, line: Some(line), message }))
+            }
+            Out::Event(change) => out.push(change),
+        }
+    }
+    parsed.clear();
+}
+
+/// Puts a version in the store, indexes its links when it is the version in force, and says what changed.
+///
+/// A record from a parser thread comes `parsed`: with what the links need of it, and its id's hash.
+pub fn apply(
+    store: &mut Store,
+    links: &mut Links,
+    record: Packed,
+    parsed: Option<(&Prepared, u64)>,
+    origin: Origin,
+    news: bool,
+) -> Option<Change> {
+    let kind = record.kind();
+    let applied = quietly_apply(store, links, record, parsed, origin);
+    let id = || Arc::from(store.panel(kind).id_of(applied.1).unwrap_or_default());
+    match applied.0 {
+        Applied::Added => Some(Change::RecordAdded { kind, id: id(), origin, news }),
+        Applied::Updated { versions, .. } => Some(Change::RecordUpdated { kind, id: id(), origin, versions, news }),
+        Applied::Duplicate => None,
+    }
+}
+
+/// [`apply`] without saying what changed (a first read counts records rather than listing them).
+pub fn quietly_apply(
+    store: &mut Store,
+    links: &mut Links,
+    record: Packed,
+    parsed: Option<(&Prepared, u64)>,
+    origin: Origin,
+) -> (Applied, Handle) {
+    let kind = record.kind();
+    let (applied, h) = match parsed {
+        Some((_, hash)) => store.apply_hashed(record, hash, origin),
+        None => store.apply_packed(record, origin),
+    };
+    links.follow_handle(store, kind, h, parsed.map(|(p, _)| p), applied);
+    (applied, h)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::FeedSpec;
+    use crate::model::links::default_vocabulary;
+    use std::io::Write;
+
+    fn feeds_on(dir: &std::path::Path) -> Feeds {
+        let path = dir.join("aid.jsonl");
+        let spec = FeedSpec { given: path.clone(), path, kind: Some(Kind::Aid), format: Format::Jsonl, poll_ms: None };
+        Feeds::new(vec![spec], 1024)
+    }
+
+    fn line(id: &str, stage: &str) -> String {
+        format!("{{\"id\":\"{id}\",\"ts\":\"2026-02-01T00:00:00Z\",\"title\":\"P {id}\",\"stage\":\"{stage}\"}}\n")
+    }
+
+    #[test]
+    fn a_first_read_counts_records_per_file_and_later_arrivals_are_news_with_their_line() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut file = std::fs::File::create(dir.path().join("aid.jsonl")).expect("file");
+        write!(file, "{}{}not json\n{}", line("a", "proposed"), line("b", "signed"), line("a", "delivering"))
+            .expect("write");
+        let (mut feeds, mut store, mut links) = (feeds_on(dir.path()), Store::new(), Links::new(default_vocabulary()));
+        let mut pipeline = Pipeline::default();
+        let first = lines(&mut feeds, &mut store, &mut links, &mut pipeline, false, false);
+        let read: Vec<usize> = first
+            .iter()
+            .filter_map(|c| if let Change::Read { records, .. } = c { Some(*records) } else { None })
+            .collect();
+        assert_eq!(read, [2, 1], "two records, then after the bad line one more (an update)");
+        assert!(first.iter().any(|c| matches!(c, Change::FeedError(e) if e.line == Some(3))));
+        assert_eq!(store.panel(Kind::Aid).get("a").expect("a").history().len(), 2);
+
+        write!(file, "{}", line("c", "proposed")).expect("write");
+        let next = lines(&mut feeds, &mut store, &mut links, &mut pipeline, false, true);
+        assert!(
+            matches!(&next[..], [Change::RecordAdded { id, origin, news: true, .. }] if &**id == "c" && origin.line == 5),
+            "{next:?}"
+        );
+    }
+
+    #[test]
+    fn the_same_version_twice_is_no_change() {
+        let (mut store, mut links) = (Store::new(), Links::new(default_vocabulary()));
+        let packed = || crate::formats::jsonl::parse_packed(line("a", "signed").trim().as_bytes(), Some(Kind::Aid));
+        let origin = Origin::new(std::path::Path::new("/f/aid.jsonl"), 1);
+        let first = apply(&mut store, &mut links, packed().expect("ok").expect("rec"), None, origin, true);
+        assert!(matches!(first, Some(Change::RecordAdded { .. })));
+        assert_eq!(apply(&mut store, &mut links, packed().expect("ok").expect("rec"), None, origin, true), None);
+    }
+}
