@@ -9,6 +9,7 @@
 use crate::formats::jsonl;
 use crate::model::links::{Prepared, Preparer};
 use crate::model::packed::Packed;
+use crate::model::schema::Field;
 use crate::model::store::Origin;
 use crate::model::vocab::Kind;
 use std::collections::BTreeMap;
@@ -321,15 +322,15 @@ impl<E: Send + 'static> Pipeline<E> {
 fn parse(line: &[u8], kind: Option<Kind>, origin: Origin, preparer: &Preparer) -> Parsed {
     {
         let mut preparing: Option<crate::model::links::Preparing<'_>> = None;
-        let mut each = |kind: Kind, field: &str, text: &str| {
-            preparing.get_or_insert_with(|| preparer.start(kind)).add(field, text)
+        let mut each = |_: Kind, field: &'static Field, text: &str| {
+            preparing.get_or_insert_with(|| preparer.start()).add(field, text)
         };
         match jsonl::parse_packed_with(line, kind, &mut each) {
             Ok(None) => Parsed::Blank,
             Ok(Some(record)) => {
                 let prepared = match preparing {
                     Some(p) => p.finish(),
-                    None => preparer.start(record.kind()).finish(),
+                    None => preparer.start().finish(),
                 };
                 let key = Key { kind: record.kind(), hash: crate::model::store::hash_id(record.id()) };
                 Parsed::Record(record, prepared, origin, key)

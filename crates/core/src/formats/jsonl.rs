@@ -6,6 +6,7 @@
 use crate::model::loose::{parse_object, Loose, NotAnObject};
 use crate::model::packed::Packed;
 use crate::model::record::{Record, Timestamp};
+use crate::model::schema::Field;
 use crate::model::vocab::Kind;
 use crate::text::clean;
 
@@ -24,7 +25,7 @@ pub fn parse_packed(bytes: &[u8], feed_kind: Option<Kind>) -> Result<Option<Pack
 pub fn parse_packed_with(
     bytes: &[u8],
     feed_kind: Option<Kind>,
-    each: &mut dyn FnMut(Kind, &str, &str),
+    each: &mut dyn FnMut(Kind, &'static Field, &str),
 ) -> Result<Option<Packed>, String> {
     // The common line, packed straight from where its values are.
     if let Some(packed) = parse_quick(bytes, feed_kind, each) {
@@ -35,7 +36,11 @@ pub fn parse_packed_with(
 
 /// [`parse_packed_with`] the quick way: the record of a plain line (see [`crate::model::plain_line`]) when
 /// it packs without a question; `None` for any other line.
-pub fn parse_quick(bytes: &[u8], feed_kind: Option<Kind>, each: &mut dyn FnMut(Kind, &str, &str)) -> Option<Packed> {
+pub fn parse_quick(
+    bytes: &[u8],
+    feed_kind: Option<Kind>,
+    each: &mut dyn FnMut(Kind, &'static Field, &str),
+) -> Option<Packed> {
     Packed::from_plain(&crate::model::plain_line::read(bytes)?, feed_kind, each)
 }
 
@@ -44,7 +49,7 @@ pub fn parse_quick(bytes: &[u8], feed_kind: Option<Kind>, each: &mut dyn FnMut(K
 pub fn parse_general(
     bytes: &[u8],
     feed_kind: Option<Kind>,
-    each: &mut dyn FnMut(Kind, &str, &str),
+    each: &mut dyn FnMut(Kind, &'static Field, &str),
 ) -> Result<Option<Packed>, String> {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -142,10 +147,11 @@ mod tests {
 
     fn both_ways(line: &str, feed_kind: Option<Kind>) -> Both {
         let mut quick_texts = Vec::new();
-        let quick = parse_quick(line.as_bytes(), feed_kind, &mut |k, f, t| quick_texts.push(format!("{k} {f} {t}")));
+        let quick =
+            parse_quick(line.as_bytes(), feed_kind, &mut |k, f, t| quick_texts.push(format!("{k} {} {t}", f.name)));
         let mut general_texts = Vec::new();
         let general =
-            parse_general(line.as_bytes(), feed_kind, &mut |k, f, t| general_texts.push(format!("{k} {f} {t}")));
+            parse_general(line.as_bytes(), feed_kind, &mut |k, f, t| general_texts.push(format!("{k} {} {t}", f.name)));
         (quick.map(|q| (q, quick_texts)), general, general_texts)
     }
 

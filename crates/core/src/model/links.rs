@@ -8,6 +8,7 @@
 use super::name_index::NameIndex;
 use super::packed::Packed;
 use super::record::Body;
+use super::schema::{Field, Role};
 use super::store::{Applied, Handle, Store};
 use super::vocab::{Action, Kind, ShortageStatus, Stage};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -57,22 +58,18 @@ pub struct Prepared {
 /// A record being prepared: see [`Preparer::start`].
 pub struct Preparing<'p> {
     preparer: &'p Preparer,
-    kind: Kind,
     forms: Forms,
     categories: Categories,
 }
 
 impl Preparing<'_> {
-    /// One text of a declared field.
-    pub fn add(&mut self, field: &str, text: &str) {
-        match (self.kind, field) {
-            (Kind::Sanctions, "target" | "aliases") | (Kind::Suppliers, "name" | "aliases") => {
-                self.forms.extend(super::names::form_hash(text))
-            }
-            (Kind::Shortages, "category" | "item") | (Kind::Aid, "items") => {
-                self.categories.extend(self.preparer.category_indexes(&[text]))
-            }
-            _ => {}
+    /// One text of a declared field: a name that links gives its name forms, words that put the record in
+    /// a category its categories (as the schema says of the field).
+    pub fn add(&mut self, field: &Field, text: &str) {
+        match field.role {
+            Role::Name => self.forms.extend(super::names::form_hash(text)),
+            Role::Category => self.categories.extend(self.preparer.category_indexes(&[text])),
+            Role::Plain => {}
         }
     }
 
@@ -110,15 +107,15 @@ static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64:
 impl Preparer {
     /// What the indexes need of a record: its name forms and categories.
     pub fn prepare(&self, rec: &Packed) -> Prepared {
-        let mut prep = self.start(rec.kind());
+        let mut prep = self.start();
         rec.declared_texts(&mut |field, t| prep.add(field, t));
         prep.finish()
     }
 
-    /// Prepares a record of `kind` from its texts as they go by (a line's fields as they are packed), so
-    /// that they are not read a second time.
-    pub fn start(&self, kind: Kind) -> Preparing<'_> {
-        Preparing { preparer: self, kind, forms: Forms::new(), categories: Categories::new() }
+    /// Prepares a record from its texts as they go by (a line's fields as they are packed), so that they
+    /// are not read a second time.
+    pub fn start(&self) -> Preparing<'_> {
+        Preparing { preparer: self, forms: Forms::new(), categories: Categories::new() }
     }
 
     /// The categories any of `texts` falls in (a word of the category's is in the text), in order.
@@ -528,8 +525,8 @@ mod tests {
             (Kind::Shortages, r#"{"id":"h2","ts":"2024-05-01T00:00:00Z","item":"blankets"}"#),
         ] {
             let mut preparing = None;
-            let packed = crate::formats::jsonl::parse_packed_with(line.as_bytes(), Some(kind), &mut |k, f, t| {
-                preparing.get_or_insert_with(|| preparer.start(k)).add(f, t)
+            let packed = crate::formats::jsonl::parse_packed_with(line.as_bytes(), Some(kind), &mut |_, f, t| {
+                preparing.get_or_insert_with(|| preparer.start()).add(f, t)
             })
             .expect("valid")
             .expect("record");

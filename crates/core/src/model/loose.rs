@@ -30,58 +30,7 @@ pub struct Fields<'a> {
     others: Vec<(Cow<'a, str>, Loose<'a>)>,
 }
 
-/// The names looked for in every line: the envelope, then every kind's declared fields.
-pub const KNOWN: [&str; 29] = [
-    "id",
-    "ts",
-    "kind",
-    "authority",
-    "program",
-    "action",
-    "target",
-    "aliases",
-    "target_type",
-    "country",
-    "reason",
-    "source",
-    "name",
-    "goods",
-    "risk",
-    "customers",
-    "status",
-    "donor",
-    "title",
-    "amount",
-    "currency",
-    "stage",
-    "delivered",
-    "items",
-    "category",
-    "item",
-    "region",
-    "severity",
-    "reported_by",
-];
-
-/// The place of `name` in [`KNOWN`], worked out when the program is compiled (for the declared fields of
-/// each kind: see `packed::schema`).
-pub const fn known_slot(name: &str) -> Option<usize> {
-    let mut i = 0;
-    while i < KNOWN.len() {
-        let (a, b) = (KNOWN[i].as_bytes(), name.as_bytes());
-        if a.len() == b.len() {
-            let mut j = 0;
-            while j < a.len() && a[j] == b[j] {
-                j += 1;
-            }
-            if j == a.len() {
-                return Some(i);
-            }
-        }
-        i += 1;
-    }
-    None
-}
+pub use super::schema::{known_slot, KNOWN};
 
 /// The place in [`KNOWN`] of the name at `start..end` of `line` (a plain line's key), found by its bytes
 /// as two numbers: one multiply into a table without collisions, one comparison (a `match` on the name

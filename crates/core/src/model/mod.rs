@@ -9,6 +9,7 @@ pub mod packed;
 pub mod plain_line;
 pub mod record;
 pub mod rules;
+pub mod schema;
 pub mod seen;
 pub mod store;
 pub mod vocab;

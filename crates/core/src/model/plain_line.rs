@@ -9,7 +9,8 @@
 //! the general way ([`super::loose::parse_object`]), which also words the errors: this reader never
 //! decides a line is bad.
 
-use super::loose::{is_known_at, slot_in, KNOWN};
+use super::loose::{is_known_at, slot_in};
+use super::schema::KNOWN;
 
 /// A value's place in the line: what it is, and where its text is (`start..end` in the line). A string's
 /// text is its contents, a list's what is between its brackets, a number's its digits.
@@ -31,7 +32,7 @@ pub struct Plain<'a> {
     pub line: &'a str,
     pub known: [Span; KNOWN.len()],
     /// Which of [`KNOWN`] the line has: bit `i` for `KNOWN[i]`.
-    pub present: u32,
+    pub present: u64,
     pub others: Vec<(&'a str, Span)>,
 }
 

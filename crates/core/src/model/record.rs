@@ -1,10 +1,9 @@
 //! A record of one of the four kinds: its id, time, typed fields and the fields nobody declared.
 
 use super::loose::{Fields, Loose};
-use super::vocab::{Action, Kind, Level, ShortageStatus, Stage, TargetType};
+use super::vocab::Kind;
 use crate::text::{clean, clean_owned};
 use chrono::{DateTime, SecondsFormat, Timelike, Utc};
-use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt;
 
@@ -106,95 +105,7 @@ fn plain_utc(s: &str) -> Option<DateTime<Utc>> {
     Some(date.and_hms_opt(h, m, sec)?.and_utc())
 }
 
-/// The declared fields of each kind.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum Body {
-    Sanction(Sanction),
-    Supplier(Supplier),
-    Aid(Aid),
-    Shortage(Shortage),
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Sanction {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub authority: Option<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub program: Option<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<Action>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target: Option<Text>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub aliases: Vec<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_type: Option<TargetType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Text>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Supplier {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<Text>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub aliases: Vec<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<Text>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub goods: Vec<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub risk: Option<Level>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub customers: Vec<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Text>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Aid {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub donor: Option<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub currency: Option<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub stage: Option<Stage>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivered: Option<f64>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub items: Vec<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Text>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Shortage {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub category: Option<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region: Option<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub severity: Option<Level>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<ShortageStatus>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reported_by: Option<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<Text>,
-}
+pub use super::schema::{Aid, Body, Sanction, Shortage, Supplier};
 
 /// Why a field could not be used.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -213,60 +124,25 @@ impl fmt::Display for FieldError {
 impl Body {
     /// The declared fields of a kind, in the order they are shown.
     pub fn declared(kind: Kind) -> &'static [&'static str] {
-        match kind {
-            Kind::Sanctions => {
-                &["target", "aliases", "target_type", "country", "authority", "program", "action", "reason", "source"]
-            }
-            Kind::Suppliers => &["name", "aliases", "country", "goods", "risk", "status", "customers", "source"],
-            Kind::Aid => &["title", "donor", "amount", "currency", "stage", "delivered", "items", "source"],
-            Kind::Shortages => &["category", "item", "region", "severity", "status", "reported_by", "source"],
-        }
-    }
-
-    /// The kind these fields belong to.
-    pub fn kind(&self) -> Kind {
-        match self {
-            Body::Sanction(_) => Kind::Sanctions,
-            Body::Supplier(_) => Kind::Suppliers,
-            Body::Aid(_) => Kind::Aid,
-            Body::Shortage(_) => Kind::Shortages,
-        }
+        super::schema::shown(kind)
     }
 }
 
 impl Record {
-    /// The name an analyst knows the record by: target, firm, package title or item.
+    /// The name an analyst knows the record by: target, firm, package title or item (the schema's title
+    /// fields, the first that has a text), else its id.
     pub fn title(&self) -> &str {
-        let t = match &self.body {
-            Body::Sanction(s) => s.target.as_deref(),
-            Body::Supplier(s) => s.name.as_deref(),
-            Body::Aid(a) => a.title.as_deref(),
-            Body::Shortage(s) => s.item.as_deref().or(s.category.as_deref()),
-        };
-        t.unwrap_or(&self.id)
+        self.body.title().unwrap_or(&self.id)
     }
 
     /// A record of `kind` that is known only by its id and name (a published list's entry that is gone
     /// before this run saw it).
     pub fn named(kind: Kind, id: &str, name: &str, ts: Timestamp) -> Record {
-        let field = match kind {
-            Kind::Sanctions => "target",
-            Kind::Suppliers => "name",
-            Kind::Aid => "title",
-            Kind::Shortages => "item",
-        };
+        let field = super::schema::title_field(kind);
         let mut fields = Fields::new(vec![(field.into(), Loose::Str(name.to_owned().into()))]);
         match super::packed::Packed::from_fields(kind, id, &ts, &mut fields, &mut |_, _| {}) {
             Ok(packed) => packed.unpack(),
-            Err(_) => {
-                let body = match kind {
-                    Kind::Sanctions => Body::Sanction(Sanction::default()),
-                    Kind::Suppliers => Body::Supplier(Supplier::default()),
-                    Kind::Aid => Body::Aid(Aid::default()),
-                    Kind::Shortages => Body::Shortage(Shortage::default()),
-                };
-                Record { kind, id: id.into(), ts, body, extra: Map::new() }
-            }
+            Err(_) => Record { kind, id: id.into(), ts, body: Body::empty(kind), extra: Map::new() },
         }
     }
 

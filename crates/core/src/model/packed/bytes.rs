@@ -1,14 +1,14 @@
 //! Writing a record's bytes, and reading them back.
 
 use super::number_text;
-use super::schema::{Field, Ty};
 use super::shared::shared;
 use super::{Packed, NONE};
 use crate::model::record::{Text, Timestamp};
+use crate::model::schema::{Field, Ty};
 use crate::model::vocab::Kind;
 use serde_json::{Map, Value};
 
-pub(super) struct Writer(pub(super) Vec<u8>);
+pub struct Writer(pub(super) Vec<u8>);
 
 thread_local! {
     /// The buffer a record is written into before it is copied out at its size.
@@ -84,7 +84,7 @@ impl Writer {
     }
 
     pub(super) fn item(&mut self, t: &str, field: &Field) {
-        match field.2.then(|| shared(t)).flatten() {
+        match field.shared.then(|| shared(t)).flatten() {
             Some(n) => self.varint((n as u64) << 1 | 1),
             None => {
                 self.varint((t.len() as u64 + 1) << 1);
@@ -117,7 +117,7 @@ impl Writer {
 
 /// Reads what [`Writer`] wrote. The bytes are the store's own, but a reader never panics: past the end it
 /// reads zeros (nothing).
-pub(super) struct Reader<'a> {
+pub struct Reader<'a> {
     pub(super) b: &'a [u8],
     pub(super) at: usize,
 }

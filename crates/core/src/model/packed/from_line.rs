@@ -2,10 +2,10 @@
 //! what was expected and what was found), cleaned for display and written as it is found.
 
 use super::bytes::Writer;
-use super::schema::{schema, slots, Field, Ty};
 use super::Packed;
 use crate::model::loose::{Fields, Loose};
 use crate::model::record::{FieldError, Timestamp};
+use crate::model::schema::{fields as schema, slots, Field, Ty};
 use crate::model::vocab::Kind;
 use crate::text::{clean, clean_cow};
 use std::borrow::Cow;
@@ -15,17 +15,17 @@ impl Packed {
     /// field, what was expected and what was found), cleaned for display and written; the others are
     /// kept as undeclared fields.
     ///
-    /// `each` is given every text of a declared field as it is written, with the field's name.
+    /// `each` is given every text of a declared field as it is written, with its field.
     pub fn from_fields(
         kind: Kind,
         id: &str,
         ts: &Timestamp,
         fields: &mut Fields<'_>,
-        each: &mut dyn FnMut(&str, &str),
+        each: &mut dyn FnMut(&'static Field, &str),
     ) -> Result<Packed, FieldError> {
         let mut w = Writer::start(kind, None, id, ts);
         for (field, &slot) in schema(kind).iter().zip(slots(kind)) {
-            let Field(name, ty, _) = field;
+            let (name, ty) = (field.name, &field.ty);
             let value = match fields.take_known(slot) {
                 None | Some(Loose::Null) => None,
                 Some(v) => Some(v),
@@ -36,7 +36,7 @@ impl Packed {
                 (Ty::Num, None) => w.num(None),
                 (Ty::Text, Some(Loose::Str(s))) => match cleaned(s) {
                     Some(t) => {
-                        each(name, &t);
+                        each(field, &t);
                         w.item(&t, field)
                     }
                     None => w.varint(0),
@@ -61,19 +61,19 @@ impl Packed {
                     };
                     w.varint(items.len() as u64);
                     for t in &items {
-                        each(name, t);
+                        each(field, t);
                         w.item(t, field);
                     }
                 }
                 (Ty::Word(vocab), Some(Loose::Str(s))) => {
                     let Some(v) = vocab.parse(&s) else {
                         return Err(FieldError {
-                            field: (*name).to_owned(),
+                            field: name.to_owned(),
                             expected: format!("one of {}", vocab.expected()),
                             found: format!("{:?}", clean(&s)),
                         });
                     };
-                    if matches!(*name, "risk" | "severity") {
+                    if field.level {
                         w.0[1] = v;
                     }
                     w.word(Some(v));

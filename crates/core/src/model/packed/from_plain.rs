@@ -6,11 +6,10 @@
 //! give the same bytes for every line this way takes (a property test checks it).
 
 use super::bytes::Writer;
-use super::schema::{schema, slots, Field, Ty};
 use super::Packed;
-use crate::model::loose::KNOWN;
 use crate::model::plain_line::{number, trim, Plain, Span};
 use crate::model::record::Timestamp;
+use crate::model::schema::{fields as schema, slots, Field, Ty, KNOWN};
 use crate::model::vocab::Kind;
 use serde_json::{Map, Value};
 use smallvec::SmallVec;
@@ -27,7 +26,7 @@ impl Packed {
     pub fn from_plain(
         p: &Plain<'_>,
         feed_kind: Option<Kind>,
-        each: &mut dyn FnMut(Kind, &str, &str),
+        each: &mut dyn FnMut(Kind, &'static Field, &str),
     ) -> Option<Packed> {
         let kind = match p.known[KIND] {
             Span::Absent | Span::Null => feed_kind?,
@@ -44,11 +43,11 @@ impl Packed {
         };
         let mut w = Writer::start(kind, None, id, &ts);
         // Given to `each` at the end, when nothing can send the line the general way any more.
-        let mut texts: SmallVec<[(&'static str, &str); 16]> = SmallVec::new();
-        let mut declared = 1 << ID | 1 << TS | 1 << KIND;
+        let mut texts: SmallVec<[(&'static Field, &str); 16]> = SmallVec::new();
+        let mut declared: u64 = 1 << ID | 1 << TS | 1 << KIND;
         for (field, &slot) in schema(kind).iter().zip(slots(kind)) {
             declared |= 1 << slot;
-            let Field(name, ty, _) = field;
+            let ty = &field.ty;
             match (ty, p.known[slot]) {
                 (Ty::Text | Ty::List, Span::Absent | Span::Null) => w.varint(0),
                 (Ty::Word(_), Span::Absent | Span::Null) => w.word(None),
@@ -56,7 +55,7 @@ impl Packed {
                 (Ty::Text, Span::Str(s, e)) => match trim(p.text(s, e)) {
                     "" => w.varint(0),
                     t => {
-                        texts.push((name, t));
+                        texts.push((field, t));
                         w.item(t, field);
                     }
                 },
@@ -64,7 +63,7 @@ impl Packed {
                     "" => w.varint(0),
                     t => {
                         w.varint(1);
-                        texts.push((name, t));
+                        texts.push((field, t));
                         w.item(t, field);
                     }
                 },
@@ -72,7 +71,7 @@ impl Packed {
                     let count = w.hold_count();
                     let mut n = 0;
                     for t in p.items(s, e).flatten().map(trim).filter(|t| !t.is_empty()) {
-                        texts.push((name, t));
+                        texts.push((field, t));
                         w.item(t, field);
                         n += 1;
                     }
@@ -80,7 +79,7 @@ impl Packed {
                 }
                 (Ty::Word(vocab), Span::Str(s, e)) => {
                     let v = vocab.parse(p.text(s, e))?;
-                    if matches!(*name, "risk" | "severity") {
+                    if field.level {
                         w.0[1] = v;
                     }
                     w.word(Some(v));
@@ -107,7 +106,7 @@ impl Packed {
 
 /// The fields a record keeps as they are: names of [`KNOWN`] its kind does not declare (bit `i` of
 /// `known` for `KNOWN[i]`), then the others, as [`crate::model::loose::Fields::into_map`] gives them.
-fn undeclared_fields(p: &Plain<'_>, known: u32) -> Option<Map<String, Value>> {
+fn undeclared_fields(p: &Plain<'_>, known: u64) -> Option<Map<String, Value>> {
     let mut map = Map::new();
     for (i, name) in KNOWN.iter().enumerate().filter(|&(i, _)| known & 1 << i != 0) {
         map.insert((*name).to_owned(), value(p, p.known[i])?);

@@ -15,16 +15,18 @@
 mod bytes;
 mod from_line;
 mod from_plain;
-mod schema;
 mod shared;
+mod slot;
 #[cfg(test)]
 mod tests;
 
-use super::record::{Aid, Body, Record, Sanction, Shortage, Supplier, Text, Timestamp};
-use super::vocab::{Action, Kind, Level, ShortageStatus, Stage, TargetType};
+pub(crate) use slot::{Slot, Take};
+
+use super::record::{Record, Text, Timestamp};
+use super::schema::{fields, Body, Field, Ty};
+use super::vocab::{Kind, Level};
 use bytes::{Reader, Writer};
 use chrono::{DateTime, Utc};
-use schema::{schema, Field, Ty};
 use serde_json::Value;
 use shared::table;
 
@@ -46,58 +48,19 @@ impl Packed {
 
     /// Packs a record.
     pub fn pack(r: &Record) -> Packed {
-        let level = match &r.body {
-            Body::Supplier(s) => s.risk,
-            Body::Shortage(s) => s.severity,
-            _ => None,
-        };
-        let mut w = Writer::start(r.kind, level.map(|l| l as u8), &r.id, &r.ts);
-        let f = schema(r.kind);
-        match &r.body {
-            Body::Sanction(s) => {
-                w.text(&s.authority, &f[0]);
-                w.text(&s.program, &f[1]);
-                w.word(s.action.map(|v| v as u8));
-                w.text(&s.target, &f[3]);
-                w.list(&s.aliases, &f[4]);
-                w.word(s.target_type.map(|v| v as u8));
-                w.text(&s.country, &f[6]);
-                w.text(&s.reason, &f[7]);
-                w.text(&s.source, &f[8]);
+        let mut w = Writer::start(r.kind, None, &r.id, &r.ts);
+        let mut level = None;
+        r.body.visit(&mut |field, value| {
+            value.put(&mut w, field);
+            if field.level {
+                level = value.level();
             }
-            Body::Supplier(s) => {
-                w.text(&s.name, &f[0]);
-                w.list(&s.aliases, &f[1]);
-                w.text(&s.country, &f[2]);
-                w.list(&s.goods, &f[3]);
-                w.word(s.risk.map(|v| v as u8));
-                w.list(&s.customers, &f[5]);
-                w.text(&s.status, &f[6]);
-                w.text(&s.source, &f[7]);
-            }
-            Body::Aid(a) => {
-                w.text(&a.donor, &f[0]);
-                w.text(&a.title, &f[1]);
-                w.num(a.amount);
-                w.text(&a.currency, &f[3]);
-                w.word(a.stage.map(|v| v as u8));
-                w.num(a.delivered);
-                w.list(&a.items, &f[6]);
-                w.text(&a.source, &f[7]);
-            }
-            Body::Shortage(s) => {
-                w.text(&s.category, &f[0]);
-                w.text(&s.item, &f[1]);
-                w.text(&s.region, &f[2]);
-                w.word(s.severity.map(|v| v as u8));
-                w.word(s.status.map(|v| v as u8));
-                w.text(&s.reported_by, &f[5]);
-                w.text(&s.source, &f[6]);
-            }
-        }
+        });
+        w.0[1] = level.unwrap_or(NONE);
         w.extra(&r.extra);
         w.finish()
     }
+
     /// The whole record.
     pub fn unpack(&self) -> Record {
         let table = table();
@@ -106,48 +69,7 @@ impl Packed {
         let written = Some(r.str()).filter(|w| !w.is_empty());
         let ts = Timestamp::from_parts(written.map(Box::from), self.utc());
         let kind = self.kind();
-        let body = match kind {
-            Kind::Sanctions => Body::Sanction(Sanction {
-                authority: r.text(&table),
-                program: r.text(&table),
-                action: r.word(Action::ALL),
-                target: r.text(&table),
-                aliases: r.list(&table),
-                target_type: r.word(TargetType::ALL),
-                country: r.text(&table),
-                reason: r.text(&table),
-                source: r.text(&table),
-            }),
-            Kind::Suppliers => Body::Supplier(Supplier {
-                name: r.text(&table),
-                aliases: r.list(&table),
-                country: r.text(&table),
-                goods: r.list(&table),
-                risk: r.word(Level::ALL),
-                customers: r.list(&table),
-                status: r.text(&table),
-                source: r.text(&table),
-            }),
-            Kind::Aid => Body::Aid(Aid {
-                donor: r.text(&table),
-                title: r.text(&table),
-                amount: r.num(),
-                currency: r.text(&table),
-                stage: r.word(Stage::ALL),
-                delivered: r.num(),
-                items: r.list(&table),
-                source: r.text(&table),
-            }),
-            Kind::Shortages => Body::Shortage(Shortage {
-                category: r.text(&table),
-                item: r.text(&table),
-                region: r.text(&table),
-                severity: r.word(Level::ALL),
-                status: r.word(ShortageStatus::ALL),
-                reported_by: r.text(&table),
-                source: r.text(&table),
-            }),
-        };
+        let body = Body::read(kind, &mut Take { r: &mut r, table: &table });
         Record { kind, id, ts, body, extra: r.extra() }
     }
 
@@ -193,11 +115,11 @@ impl Packed {
     pub fn any_text_of(&self, field: &str, test: &mut dyn FnMut(&str) -> bool) -> bool {
         let table = table();
         let mut r = self.fields();
-        for Field(name, ty, _) in schema(self.kind()) {
-            if *name == field {
-                return r.any_text(*ty, &table, test);
+        for f in fields(self.kind()) {
+            if f.name == field {
+                return r.any_text(f.ty, &table, test);
             }
-            r.skip(*ty);
+            r.skip(f.ty);
         }
         r.extra().get(field).is_some_and(|v| value_text(field, v, true, &mut |_, t| test(t)))
     }
@@ -205,10 +127,10 @@ impl Packed {
     /// A word field's value (a package's stage, a shortage's status), read without unpacking the record.
     pub fn word<T: Copy>(&self, field: &str, all: &[T]) -> Option<T> {
         let mut r = self.fields();
-        for Field(name, ty, _) in schema(self.kind()) {
-            match ty {
-                Ty::Word(_) if *name == field => return all.get(r.u8() as usize).copied(),
-                _ => r.skip(*ty),
+        for f in fields(self.kind()) {
+            match f.ty {
+                Ty::Word(_) if f.name == field => return all.get(r.u8() as usize).copied(),
+                _ => r.skip(f.ty),
             }
         }
         None
@@ -225,12 +147,12 @@ impl Packed {
     /// undeclared one (texts nested in it under its name; booleans as `true`/`false` with `bools`, as rules
     /// read them).
     pub fn any_field_text(&self, bools: bool, test: &mut dyn FnMut(&str, &str) -> bool) -> bool {
-        let Some(mut r) = self.any_declared_text(test) else { return true };
+        let Some(mut r) = self.any_declared_text(&mut |f, t| test(f.name, t)) else { return true };
         r.extra().iter().any(|(k, v)| value_text(k, v, bools, test))
     }
 
     /// Every (field, text) of the declared fields, as [`Packed::any_text`] visits them.
-    pub fn declared_texts(&self, each: &mut dyn FnMut(&str, &str)) {
+    pub fn declared_texts(&self, each: &mut dyn FnMut(&'static Field, &str)) {
         self.any_declared_text(&mut |f, t| {
             each(f, t);
             false
@@ -239,11 +161,11 @@ impl Packed {
 
     /// Whether `test` holds for a declared field's text: `None` when it does, else the reader left on the
     /// undeclared fields.
-    fn any_declared_text(&self, test: &mut dyn FnMut(&str, &str) -> bool) -> Option<Reader<'_>> {
+    fn any_declared_text(&self, test: &mut dyn FnMut(&'static Field, &str) -> bool) -> Option<Reader<'_>> {
         let table = table();
         let mut r = self.fields();
-        for Field(name, ty, _) in schema(self.kind()) {
-            if r.any_text(*ty, &table, &mut |t| test(name, t)) {
+        for f in fields(self.kind()) {
+            if r.any_text(f.ty, &table, &mut |t| test(f, t)) {
                 return None;
             }
         }

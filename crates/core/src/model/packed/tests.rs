@@ -4,6 +4,7 @@ use super::*;
 use crate::formats::jsonl::parse_line;
 use crate::model::loose::Fields;
 use crate::model::record::FieldError;
+use crate::model::vocab::{ShortageStatus, Stage, TargetType};
 use serde_json::json;
 
 const LINES: &[&str] = &[
