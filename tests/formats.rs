@@ -89,9 +89,13 @@ fn opensanctions_entities_and_deltas_become_rows() {
     assert_eq!(org["country"], "by");
     assert_eq!(org["datasets"], serde_json::json!(["eu_fsf"]));
     assert!(org["aliases"].as_array().is_some_and(|a| a.iter().any(|n| n == "“Inter Tobacco” LLC")));
-    assert_eq!(org["registrationNumber"], "808000714", "an unmapped property is kept");
+    assert_eq!(org["identifiers"], serde_json::json!(["reg:808000714"]), "identifiers are a field");
+    assert!(org.get("registrationNumber").is_none(), "and not kept twice");
+    assert_eq!(org["createdAt"], serde_json::json!("2022-06-03"), "an unmapped property is kept");
     let person = &record(&snap, "sanctions", "NK-2sJaJRaPJcWUfMbHjTtWcL")["fields"];
     assert_eq!(person["target_type"], "individual");
+    let kuzmenko = &record(&snap, "sanctions", "NK-2Ka3UvopqbpZmVDFjWd4LA")["fields"];
+    assert_eq!(kuzmenko["identifiers"], serde_json::json!(["tax:366510784303"]));
 }
 
 /// The sample sdn.csv with one entry added, one removed and one programme recoded.

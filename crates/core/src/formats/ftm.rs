@@ -10,7 +10,7 @@
 //!
 //! Other schemata (addresses, ownerships, ones this code does not know) are kept with the set, not rejected.
 
-use crate::model::record::{text, texts, Body, Record, Sanction, Supplier, Timestamp};
+use crate::model::record::{text, texts, Body, Record, Sanction, Supplier, Text, Timestamp};
 use crate::model::vocab::{Action, Kind, Level, TargetType};
 use crate::text::clean;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -47,6 +47,30 @@ const FLAG_TOPICS: &[(&str, Level)] = &[
 ];
 /// Properties shown in a row's own fields; the others are kept as extra fields.
 const MAPPED: &[&str] = &["name", "alias", "country", "nationality", "jurisdiction", "topics", "sourceUrl", "notes"];
+
+/// FtM's identifier properties, and the scheme each is written under in `identifiers` (`inn:7701234567`).
+const IDENTIFIERS: &[(&str, &str)] = &[
+    ("registrationNumber", "reg"),
+    ("taxNumber", "tax"),
+    ("innCode", "inn"),
+    ("ogrnCode", "ogrn"),
+    ("kppCode", "kpp"),
+    ("okpoCode", "okpo"),
+    ("swiftBic", "swift"),
+    ("imoNumber", "imo"),
+    ("leiCode", "lei"),
+    ("vatCode", "vat"),
+    ("idNumber", "id"),
+    ("passportNumber", "passport"),
+];
+
+/// A party's identifiers as `scheme:value`, in the order of [`IDENTIFIERS`].
+fn identifiers(e: &Value) -> Vec<Text> {
+    IDENTIFIERS
+        .iter()
+        .flat_map(|(prop, scheme)| props(e, prop).into_iter().map(move |v| Text::from(format!("{scheme}:{v}"))))
+        .collect()
+}
 
 /// The entities of one feed, the latest version of each, with the line it was read from.
 #[derive(Default)]
@@ -256,7 +280,7 @@ fn authority(datasets: &[String]) -> Option<String> {
 fn extra_of(e: &Value, prefix: &str, extra: &mut Map<String, Value>) {
     if let Some(Value::Object(p)) = e.get("properties") {
         for k in p.keys() {
-            if MAPPED.contains(&k.as_str()) || k == "entity" {
+            if MAPPED.contains(&k.as_str()) || IDENTIFIERS.iter().any(|(p, _)| p == k) || k == "entity" {
                 continue;
             }
             let values = props(e, k);
@@ -329,6 +353,7 @@ fn sanction_row(id: &str, s: &Value, party: Option<&Value>, party_id: &str, fall
             target_type: party.map(target_type),
             country: text(party.and_then(|p| first(p, &["country", "nationality", "jurisdiction"]))),
             reason: text(first(s, &["reason", "summary"])),
+            identifiers: party.map(identifiers).unwrap_or_default(),
             source: text(source(s).or_else(|| party.and_then(source))),
         }),
         extra,
@@ -352,6 +377,7 @@ fn party_row(id: &str, e: &Value, fallback: &Timestamp) -> Record {
             target_type: Some(target_type(e)),
             country: text(first(e, &["country", "nationality", "jurisdiction"])),
             reason: text(first(e, &["notes", "summary"])),
+            identifiers: identifiers(e),
             source: text(source(e)),
         }),
         extra,
@@ -379,6 +405,7 @@ fn supplier_row(id: &str, e: &Value, risk: Level, fallback: &Timestamp) -> Recor
             risk: Some(if topics.iter().any(|t| t == "sanction") { Level::Critical } else { risk }),
             customers: Vec::new(),
             status: Some(topics.join(", ").into()),
+            identifiers: identifiers(e),
             source: text(source(e)),
         }),
         extra,
@@ -426,7 +453,8 @@ mod tests {
             assert_eq!(s.program.as_deref(), Some("RUSSIA-EO14024"));
             assert_eq!(s.authority.as_deref(), Some("Office of Foreign Assets Control"));
             assert_eq!(sanctions[0].ts.text(), "2024-05-01T00:00:00Z", "partial listing date");
-            assert_eq!(sanctions[0].extra["party.registrationNumber"], "91440300");
+            assert_eq!(sanction_of(sanctions[0]).identifiers, [Text::from("reg:91440300")], "an identifier is a field");
+            assert!(!sanctions[0].extra.contains_key("party.registrationNumber"), "and not kept twice");
         }
     }
 

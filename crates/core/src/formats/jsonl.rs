@@ -279,6 +279,22 @@ mod tests {
     }
 
     #[test]
+    fn identifiers_are_a_declared_list_of_a_party() {
+        let line = br#"{"id":"s","ts":"2024-05-01T00:00:00Z","kind":"suppliers","name":"OOO Vostok","identifiers":["inn:7701234567"," ogrn:1027700000000 "]}"#;
+        let r = parse_line(line, None).expect("valid").expect("a record");
+        let Body::Supplier(s) = &r.body else { panic!("a supplier") };
+        assert_eq!(
+            s.identifiers,
+            ["inn:7701234567".into(), "ogrn:1027700000000".into()] as [crate::model::record::Text; 2]
+        );
+        assert!(r.extra.is_empty(), "declared, not kept aside");
+        assert_eq!(r.fields_json()["identifiers"], serde_json::json!(["inn:7701234567", "ogrn:1027700000000"]));
+        let bad = br#"{"id":"s","ts":"2024-05-01T00:00:00Z","kind":"sanctions","identifiers":[7701234567]}"#;
+        let e = parse_line(bad, None).expect_err("a number is not an identifier");
+        assert!(e.contains("field `identifiers`: expected a list of strings"), "{e}");
+    }
+
+    #[test]
     fn no_kind_anywhere_is_an_error() {
         let e = parse_line(br#"{"id":"a","ts":"2024-05-01T12:00:00Z"}"#, None).expect_err("no kind");
         assert!(e.starts_with("no `kind`"), "{e}");

@@ -147,6 +147,8 @@ pub fn parse(files: &Files, ts: &Timestamp, consolidated: bool) -> Result<Vec<(R
                 target_type: Some(target_type),
                 country: text(country),
                 reason: None,
+                // The legacy CSV writes identifiers (SWIFT/BIC, registration numbers) inside its remarks.
+                identifiers: Vec::new(),
                 source: Some(if consolidated { "OFAC consolidated (non-SDN) list" } else { "OFAC SDN list" }.into()),
             }),
             extra,

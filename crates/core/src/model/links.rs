@@ -69,7 +69,7 @@ impl Preparing<'_> {
         match field.role {
             Role::Name => self.forms.extend(super::names::form_hash(text)),
             Role::Category => self.categories.extend(self.preparer.category_indexes(&[text])),
-            Role::Plain => {}
+            Role::Plain | Role::Identifier => {}
         }
     }
 

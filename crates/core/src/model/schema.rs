@@ -77,6 +77,9 @@ pub enum Role {
     Name,
     /// Words that put the record in a category of the vocabulary (what a shortage is, what a package covers).
     Category,
+    /// A party's registration and tax numbers, IMO, SWIFT/BIC and the like, each `scheme:value`
+    /// (`inn:7701234567`, `swift:SABRRUMM`): evidence for and against a link between names.
+    Identifier,
 }
 
 /// A declared field: its name, how it is written, and what it is for.
@@ -122,6 +125,10 @@ impl Field {
 
     const fn categories(self) -> Field {
         Field { role: Role::Category, ..self }
+    }
+
+    const fn identifiers(self) -> Field {
+        Field { role: Role::Identifier, ..self }
     }
 }
 
@@ -304,6 +311,7 @@ kinds! {
         country: Option<Text> => shown(4).shared(),
         reason: Option<Text> => shown(8).shared(),
         source: Option<Text> => shown(9).shared(),
+        identifiers: Vec<Text> => shown(10).identifiers(),
     }
     /// A firm suspected of supplying Russia's defence industry.
     Suppliers => Supplier {
@@ -315,6 +323,7 @@ kinds! {
         customers: Vec<Text> => shown(7),
         status: Option<Text> => shown(6).shared(),
         source: Option<Text> => shown(8).shared(),
+        identifiers: Vec<Text> => shown(9).identifiers(),
     }
     /// An aid package moving through its stages.
     Aid => Aid {
