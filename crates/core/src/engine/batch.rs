@@ -6,6 +6,7 @@
 //! applies the parsed records one by one, in order, with the other events between them. A handful of lines
 //! (the usual append) is parsed on the spot: no thread hop in the way of a new record reaching the screen.
 
+use super::rules::FieldRules;
 use crate::formats::jsonl;
 use crate::model::links::{Prepared, Preparer};
 use crate::model::packed::Packed;
@@ -63,11 +64,23 @@ pub enum Parsed {
 
 /// What the store looks a parsed record up by, worked out on the parser thread: so that the thread that
 /// applies records can fetch where a record goes before it comes to it (see [`crate::model::Store::prefetch`]).
+/// And, on a first read, which watch rules on fields alone it matches.
 #[derive(Clone, Copy)]
 pub struct Key {
     pub kind: Kind,
     /// The hash of the record's id ([`crate::model::store::hash_id`]).
     pub hash: u64,
+    /// Bit `b` for the `b`th of the [`FieldRules`] the parser was given (none: 0).
+    pub hits: u64,
+}
+
+/// What the parser threads need besides the lines: how a record's links are prepared, and on a first
+/// read the watch rules on fields alone, matched while the record just packed is in the cache (a pass
+/// over a million records afterwards reads them all from memory again).
+#[derive(Clone)]
+pub struct Context {
+    pub preparer: Preparer,
+    pub rules: Option<Arc<FieldRules>>,
 }
 
 /// Lines and events read, and once parsed what they gave. A batch's buffers are used again for the next one
@@ -141,7 +154,7 @@ impl<E> Batch<E> {
 
     /// Parses every line and puts the items in [`Batch::out`] in order, each line replaced by what it parsed
     /// to; the lines and events are taken out.
-    fn parse(&mut self, preparer: &Preparer) {
+    fn parse(&mut self, context: &Context) {
         let Batch { bytes, lines, items, out, line_count, .. } = self;
         let mut pieces = lines.drain(..);
         for item in items.drain(..) {
@@ -152,7 +165,7 @@ impl<E> Batch<E> {
                     for i in 0..piece.count {
                         let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
                         let origin = Origin { file: piece.first.file, line: piece.first.line + i };
-                        out.push(Out::Line(parse(&rest[..end], piece.kind, origin, preparer)));
+                        out.push(Out::Line(parse(&rest[..end], piece.kind, origin, context)));
                         rest = rest.get(end + 1..).unwrap_or_default();
                     }
                 }
@@ -171,7 +184,7 @@ impl<E> Batch<E> {
     }
 }
 
-type Job<E> = (u64, Batch<E>, Preparer);
+type Job<E> = (u64, Batch<E>, Context);
 type Done<E> = (u64, std::thread::Result<Batch<E>>);
 
 /// Parser threads and the batches they hold, given back in the order they were handed out.
@@ -217,9 +230,9 @@ impl<E: Send + 'static> Pipeline<E> {
                         Ok(rx) => rx.recv(),
                         Err(_) => return,
                     };
-                    let Ok((seq, mut batch, preparer)) = job else { return };
+                    let Ok((seq, mut batch, context)) = job else { return };
                     let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        batch.parse(&preparer);
+                        batch.parse(&context);
                         batch
                     }));
                     if done.send((seq, out)).is_err() {
@@ -243,26 +256,26 @@ impl<E: Send + 'static> Pipeline<E> {
 
     /// Hands a batch to the parser threads, or parses it here when it is small and nothing is in flight
     /// (so that order is kept), or when no thread could be started.
-    pub fn submit(&mut self, mut batch: Batch<E>, preparer: Preparer) {
+    pub fn submit(&mut self, mut batch: Batch<E>, context: Context) {
         if batch.is_empty() {
             return;
         }
         let seq = self.next_in;
         self.next_in += 1;
         if batch.line_count < PARALLEL_FROM && self.in_flight() == 1 {
-            batch.parse(&preparer);
+            batch.parse(&context);
             self.ready.insert(seq, batch);
             return;
         }
         match self.start() {
             Some(jobs) => {
-                if let Err(mpsc::SendError((seq, mut batch, preparer))) = jobs.send((seq, batch, preparer)) {
-                    batch.parse(&preparer);
+                if let Err(mpsc::SendError((seq, mut batch, context))) = jobs.send((seq, batch, context)) {
+                    batch.parse(&context);
                     self.ready.insert(seq, batch);
                 }
             }
             None => {
-                batch.parse(&preparer);
+                batch.parse(&context);
                 self.ready.insert(seq, batch);
             }
         }
@@ -319,7 +332,8 @@ impl<E: Send + 'static> Pipeline<E> {
     }
 }
 
-fn parse(line: &[u8], kind: Option<Kind>, origin: Origin, preparer: &Preparer) -> Parsed {
+fn parse(line: &[u8], kind: Option<Kind>, origin: Origin, context: &Context) -> Parsed {
+    let preparer = &context.preparer;
     {
         let mut preparing: Option<crate::model::links::Preparing<'_>> = None;
         let mut each = |_: Kind, field: &'static Field, text: &str| {
@@ -332,7 +346,8 @@ fn parse(line: &[u8], kind: Option<Kind>, origin: Origin, preparer: &Preparer) -
                     Some(p) => p.finish(),
                     None => preparer.start().finish(),
                 };
-                let key = Key { kind: record.kind(), hash: crate::model::store::hash_id(record.id()) };
+                let hits = context.rules.as_ref().map_or(0, |rules| rules.hits(&record));
+                let key = Key { kind: record.kind(), hash: crate::model::store::hash_id(record.id()), hits };
                 Parsed::Record(record, prepared, origin, key)
             }
             Err(message) => Parsed::Bad { origin, message },
@@ -384,7 +399,7 @@ mod tests {
             let (from, to) = (1 + round * n, 1 + (round + 1) * n);
             batch.push_lines(&file, from, to - from, Some(Kind::Aid), lines(from, to).as_bytes());
             batch.push_event(["one", "two", "three"][round as usize]);
-            pipeline.submit(batch, links.preparer());
+            pipeline.submit(batch, Context { preparer: links.preparer(), rules: None });
         }
         let seen = drain(&mut pipeline, true);
         pipeline.release();
@@ -402,7 +417,7 @@ mod tests {
         let mut pipeline: Pipeline<&'static str> = Pipeline::default();
         let mut batch = pipeline.batch(false);
         batch.push_line(&file, 41, Some(Kind::Aid), lines(41, 42).trim_end().as_bytes());
-        pipeline.submit(batch, links.preparer());
+        pipeline.submit(batch, Context { preparer: links.preparer(), rules: None });
         // Nothing to wait for: the batch is done when submit returns.
         assert_eq!(drain(&mut pipeline, false), ["r41@41"]);
     }

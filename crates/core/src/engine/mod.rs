@@ -109,7 +109,8 @@ impl Engine {
         let mut out = Vec::new();
         let origin = Origin::new(std::path::Path::new(""), 0);
         out.extend(read::apply(&mut self.store, &mut self.links, Packed::pack(&record), None, origin, true));
-        let alerts = self.watch.run(&self.store, &self.links, &out, true, self.clock.now());
+        let alerts =
+            self.watch.run(&self.store, &self.links, &out, true, &read::FirstHits::default(), self.clock.now());
         out.extend(alerts);
         out
     }
@@ -128,12 +129,13 @@ impl Engine {
     fn read(&mut self, once: bool) -> Vec<Change> {
         let news = self.started;
         let now = self.clock.now();
-        let mut changes =
-            read::lines(&mut self.feeds, &mut self.store, &mut self.links, &mut self.pipeline, once, news);
+        let rules = self.watch.field_rules();
+        let (mut changes, first) =
+            read::lines(&mut self.feeds, &mut self.store, &mut self.links, &mut self.pipeline, once, news, rules);
         diffs::poll(&mut self.snapshots, &mut self.store, &mut self.links, once, now, &mut changes);
         self.started = true;
         self.errors.note(&changes);
-        let alerts = self.watch.run(&self.store, &self.links, &changes, news, now);
+        let alerts = self.watch.run(&self.store, &self.links, &changes, news, &first, now);
         changes.extend(alerts);
         let evicted = self.retention.evict(&mut self.store, &mut self.links, now);
         for e in &evicted {
@@ -168,7 +170,7 @@ impl Engine {
                 news: false,
             })
             .collect();
-        self.watch.run(&self.store, &self.links, &baseline, false, self.clock.now());
+        self.watch.run(&self.store, &self.links, &baseline, false, &read::FirstHits::default(), self.clock.now());
     }
 
     /// The watch rules that match now, with the records they match: (rule, kind, id), sorted.
@@ -254,5 +256,62 @@ do = ["alert"]
         assert_eq!(engine.alerts().len(), 1);
         assert_eq!(engine.alerts()[0].at, clock.now(), "the alert is dated by the clock");
         assert_eq!(engine.store().panel(Kind::Aid).len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod first_read_rules {
+    use super::*;
+    use crate::model::rules::LinksOnDemand;
+
+    /// Every rule over every record, the slow and obvious way.
+    fn by_hand(engine: &Engine, rules: &[Rule]) -> Vec<(String, Kind, String)> {
+        let (store, links) = (engine.store(), engine.links());
+        let mut out = Vec::new();
+        for &kind in Kind::ALL {
+            for e in store.panel(kind).newest_from(0) {
+                let r = e.current().packed();
+                let work_out = || links.row_info(store, kind, r.id());
+                for rule in rules {
+                    if rule.matches(r, &LinksOnDemand::new(&work_out)) {
+                        out.push((rule.name.clone(), kind, r.id().to_string()));
+                    }
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn what_the_parser_threads_match_at_start_is_what_every_rule_over_every_record_gives() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        // The shipped rules, and one that the published list's records match too.
+        let eu = "\n[[rule]]\nname = \"EU designation\"\nkind = \"sanctions\"\nwhen = { authority = \"EU\" }\ndo = [\"highlight\"]\n";
+        let text = crate::config::DEFAULT_TOML.replace("\n[ui]", &format!("{eu}\n[ui]"));
+        let mut config = crate::config::parse(&text, Some(&root.join("config.toml"))).expect("config");
+        // A published list beside the line feeds: its records come as changes, not through the parsers.
+        let ftm = root.join("tests/data/formats/opensanctions/eu_fsf_t1.ftm.jsonl");
+        let spec = crate::config::FeedSpec {
+            given: ftm.clone(),
+            path: ftm,
+            kind: Some(Kind::Sanctions),
+            format: crate::formats::Format::Ftm,
+            poll_ms: None,
+        };
+        config.feeds.push(spec);
+        let rules = config.rules.clone();
+        let mut engine = Engine::for_config(&config);
+        engine.load_once();
+        let expected = by_hand(&engine, &rules);
+        assert!(expected.len() > 40, "the shipped rules match the shipped feeds: {}", expected.len());
+        assert!(expected.iter().any(|(_, _, id)| id.starts_with("NK-")), "and the published list's records");
+        assert_eq!(engine.rule_matches(), expected);
+        for (name, kind, id) in &expected {
+            let rule = rules.iter().find(|r| &r.name == name).expect("a rule");
+            if rule.effects.highlight {
+                assert!(engine.is_highlighted(*kind, id), "{name}: {kind} {id}");
+            }
+        }
     }
 }

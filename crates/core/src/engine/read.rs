@@ -1,9 +1,10 @@
 //! Reading: what the line feeds give, parsed (on other threads for long reads) and applied to the store and
 //! the links in the order it was read, as [`Change`]s.
 
-use super::batch::{Out, Parsed, Pipeline};
+use super::batch::{Context, Out, Parsed, Pipeline};
 use super::change::Change;
 use super::errors::FeedError;
+use super::rules::FieldRules;
 use crate::feed::{FeedEvent, Feeds};
 use crate::formats::Format;
 use crate::model::links::{Links, Prepared};
@@ -11,12 +12,17 @@ use crate::model::packed::Packed;
 use crate::model::store::{Applied, Handle, Origin, Store};
 use crate::model::vocab::Kind;
 use crate::text::clean_path;
+use rustc_hash::FxHashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// Which field rules each record of a first read matched, by the record's handle (see [`Key::hits`]).
+pub type FirstHits = FxHashMap<(Kind, Handle), u64>;
+
 /// Reads whatever is new in the line feeds (with `once`, taking the end of each file as the end of its
 /// last line) and applies it. `news` is false for the first read: its records are not news, and its name
-/// index and panel orders are built once at its end rather than record by record.
+/// index and panel orders are built once at its end rather than record by record; `rules` are matched on
+/// the parser threads then, and what the records in force matched is given back beside the changes.
 pub fn lines(
     feeds: &mut Feeds,
     store: &mut Store,
@@ -24,8 +30,11 @@ pub fn lines(
     pipeline: &mut Pipeline<Change>,
     once: bool,
     news: bool,
-) -> Vec<Change> {
-    let mut changes = Vec::new();
+    rules: Option<Arc<FieldRules>>,
+) -> (Vec<Change>, FirstHits) {
+    let (mut changes, mut hits) = (Vec::new(), FirstHits::default());
+    let rules = if news { None } else { rules };
+    let context = |links: &Links| Context { preparer: links.preparer(), rules: rules.clone() };
     let began = std::time::Instant::now();
     if !news {
         // Size the indexes for what the files hold (lines of ~300-400 bytes; a low guess only costs a
@@ -58,9 +67,9 @@ pub fn lines(
         }
         if batch.is_full() {
             let next = pipeline.batch(true);
-            pipeline.submit(std::mem::replace(&mut batch, next), links.preparer());
+            pipeline.submit(std::mem::replace(&mut batch, next), context(links));
             while let Some(mut parsed) = pipeline.next(false) {
-                apply_parsed(parsed.parsed(), store, links, news, &mut changes);
+                apply_parsed(parsed.parsed(), store, links, news, &mut changes, &mut hits);
                 pipeline.recycle(parsed);
             }
         }
@@ -69,9 +78,9 @@ pub fn lines(
     if once {
         feeds.finish(&mut on);
     }
-    pipeline.submit(batch, links.preparer());
+    pipeline.submit(batch, context(links));
     while let Some(mut parsed) = pipeline.next(true) {
-        apply_parsed(parsed.parsed(), store, links, news, &mut changes);
+        apply_parsed(parsed.parsed(), store, links, news, &mut changes, &mut hits);
         pipeline.recycle(parsed);
     }
     pipeline.release();
@@ -89,7 +98,7 @@ pub fn lines(
             (began.elapsed() - read).as_secs_f64()
         );
     }
-    changes
+    (changes, hits)
 }
 
 /// What a feed event other than a line means.
@@ -119,13 +128,15 @@ pub fn feed_change(e: FeedEvent<'_>) -> Change {
 /// Records ahead of the one being applied whose place in the store is fetched into the cache meanwhile.
 const PREFETCH_AHEAD: usize = 8;
 
-/// Applies a parsed batch in the order it was read, taking its items out.
+/// Applies a parsed batch in the order it was read, taking its items out; on a first read (`news` false)
+/// notes in `hits` which field rules each record in force matched.
 pub fn apply_parsed(
     parsed: &mut Vec<Out<Change>>,
     store: &mut Store,
     links: &mut Links,
     news: bool,
     out: &mut Vec<Change>,
+    hits: &mut FirstHits,
 ) {
     for i in 0..parsed.len() {
         // Each record's place in the id index is a cache miss of its own, and so is the record (parsed on
@@ -143,7 +154,18 @@ pub fn apply_parsed(
                     if *k == kind && file.as_os_str() == origin.file.as_os_str());
                 let file = (!counting).then(|| Arc::new(origin.file.clone()));
                 let with = Some((&prepared, key.hash));
-                if quietly_apply(store, links, record, with, origin).0 != Applied::Duplicate {
+                let (applied, h) = quietly_apply(store, links, record, with, origin);
+                match applied {
+                    Applied::Added if key.hits != 0 => {
+                        hits.insert((kind, h), key.hits);
+                    }
+                    // The version in force now says what matches, matching nothing included.
+                    Applied::Updated { current: true, .. } => {
+                        hits.insert((kind, h), key.hits);
+                    }
+                    _ => {}
+                }
+                if applied != Applied::Duplicate {
                     match (file, out.last_mut()) {
                         (Some(file), _) => out.push(Change::Read { kind, file, records: 1 }),
                         (None, Some(Change::Read { records, .. })) => *records += 1,
@@ -228,7 +250,7 @@ mod tests {
             .expect("write");
         let (mut feeds, mut store, mut links) = (feeds_on(dir.path()), Store::new(), Links::new(default_vocabulary()));
         let mut pipeline = Pipeline::default();
-        let first = lines(&mut feeds, &mut store, &mut links, &mut pipeline, false, false);
+        let (first, _) = lines(&mut feeds, &mut store, &mut links, &mut pipeline, false, false, None);
         let read: Vec<usize> = first
             .iter()
             .filter_map(|c| if let Change::Read { records, .. } = c { Some(*records) } else { None })
@@ -238,7 +260,7 @@ mod tests {
         assert_eq!(store.panel(Kind::Aid).get("a").expect("a").history().len(), 2);
 
         write!(file, "{}", line("c", "proposed")).expect("write");
-        let next = lines(&mut feeds, &mut store, &mut links, &mut pipeline, false, true);
+        let (next, _) = lines(&mut feeds, &mut store, &mut links, &mut pipeline, false, true, None);
         assert!(
             matches!(&next[..], [Change::RecordAdded { id, origin, news: true, .. }] if &**id == "c" && origin.line == 5),
             "{next:?}"

@@ -2,19 +2,52 @@
 //! the alerts raised when a record comes to match (new, updated, or because of what it is linked to).
 
 use super::change::{Alert, Change};
+use super::read::FirstHits;
 use crate::model::links::{LinkInfo, Links};
+use crate::model::packed::Packed;
 use crate::model::rules::{LinksOnDemand, Rule};
 use crate::model::store::Store;
 use crate::model::vocab::Kind;
 use chrono::{DateTime, Utc};
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
+use std::sync::Arc;
 
 /// How many alerts are kept for the alert list.
 pub const MAX_ALERTS_KEPT: usize = 1_000;
 
+/// The rules on fields alone (no `sanctioned`, no `cover`), at most 64, as the parser threads match them
+/// on a first read: a record's hits are a bit each.
+#[derive(Debug)]
+pub struct FieldRules {
+    /// (the rule's place among all rules, the rule), bit `b` for the `b`th.
+    rules: Vec<(usize, Rule)>,
+}
+
+impl FieldRules {
+    /// The bits of the rules `record` matches.
+    pub fn hits(&self, record: &Packed) -> u64 {
+        let no_links = LinksOnDemand::known(LinkInfo::default());
+        let mut hits = 0;
+        for (bit, (_, rule)) in self.rules.iter().enumerate() {
+            if rule.matches(record, &no_links) {
+                hits |= 1 << bit;
+            }
+        }
+        hits
+    }
+
+    /// The places among all rules of the rules whose bits are set.
+    fn places(&self, hits: u64) -> impl Iterator<Item = usize> + '_ {
+        self.rules.iter().enumerate().filter(move |(bit, _)| hits & 1 << bit != 0).map(|(_, (i, _))| *i)
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Watch {
     rules: Vec<Rule>,
+    /// The rules on fields alone, for the parser threads of a first read (none when there are none, or
+    /// more than 64).
+    field_rules: Option<Arc<FieldRules>>,
     /// (rule, record) pairs that match now, to tell when a link makes a rule start matching.
     matched: HashSet<(usize, Kind, String)>,
     highlighted: HashSet<(Kind, String)>,
@@ -23,31 +56,47 @@ pub struct Watch {
 
 impl Watch {
     pub fn new(rules: Vec<Rule>) -> Self {
-        Watch { rules, ..Watch::default() }
+        let mut watch = Watch::default();
+        watch.reset(rules);
+        watch
     }
 
     /// Takes new rules: nothing matches until [`Watch::run`] says so again.
     pub fn reset(&mut self, rules: Vec<Rule>) {
+        let on_fields: Vec<(usize, Rule)> =
+            rules.iter().enumerate().filter(|(_, r)| !r.reads_links()).map(|(i, r)| (i, r.clone())).collect();
+        self.field_rules =
+            (!on_fields.is_empty() && on_fields.len() <= 64).then(|| Arc::new(FieldRules { rules: on_fields }));
         self.rules = rules;
         self.matched.clear();
         self.highlighted.clear();
     }
 
+    /// The rules the parser threads of a first read match (see [`FieldRules`]).
+    pub fn field_rules(&self) -> Option<Arc<FieldRules>> {
+        self.field_rules.clone()
+    }
+
     /// Runs the rules over the records that changed and those linked to them. `was_started` is false for
-    /// the first read, whose records are matched all at once and raise nothing.
+    /// the first read, whose records are matched all at once and raise nothing; `first` is what its
+    /// parser threads matched of the field rules (see [`Watch::field_rules`]).
     pub fn run(
         &mut self,
         store: &Store,
         links: &Links,
         changes: &[Change],
         was_started: bool,
+        first: &FirstHits,
         now: DateTime<Utc>,
     ) -> Vec<Change> {
         if self.rules.is_empty() {
             return Vec::new();
         }
         if !was_started {
-            self.first_read(store, links);
+            let began = std::time::Instant::now();
+            self.first_read(store, links, first);
+            let (matches, secs) = (self.matched.len(), began.elapsed().as_secs_f64());
+            tracing::info!("first read: {} rules matched {matches} times in {secs:.3} s", self.rules.len());
         }
         // (kind, id, whether the record itself is news, whether it is here only for what it is linked to)
         let mut affected: Vec<(Kind, String, bool, bool)> = Vec::new();
@@ -70,7 +119,7 @@ impl Watch {
                 }
             }
         }
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut out = Vec::new();
         for (kind, id, news, linked) in affected {
             if !seen.insert((kind, id.clone(), news, linked)) {
@@ -138,39 +187,61 @@ impl Watch {
 
     /// The rules over every record after the first read (which gives one change per file, not one per
     /// record). Nothing matched before and nothing is news (what is, a published list's differences, comes
-    /// as changes of its own): only what matches is noted, and ids are copied only for that. Rules on
-    /// fields alone run on every core; rules that read links (`sanctioned`, `cover`) here.
-    fn first_read(&mut self, store: &Store, links: &Links) {
-        for &kind in Kind::ALL {
-            let rules: Vec<(usize, &Rule)> =
-                self.rules.iter().enumerate().filter(|(_, r)| r.kind.is_none_or(|k| k == kind)).collect();
-            if rules.is_empty() {
-                continue;
-            }
-            let (linked, plain): (Vec<_>, Vec<_>) = rules.into_iter().partition(|(_, r)| r.reads_links());
-            let entries: Vec<&crate::model::Entry> = store.panel(kind).newest_from(0).collect();
-            let hits: Vec<Vec<usize>> = crate::parallel::on_every_core(&entries, |e| {
-                let record = e.current().packed();
-                let no_links = LinksOnDemand::known(LinkInfo::default());
-                plain.iter().filter(|(_, rule)| rule.matches(record, &no_links)).map(|(i, _)| *i).collect()
-            });
-            for (entry, mut hits) in entries.into_iter().zip(hits) {
-                let record = entry.current().packed();
-                if !linked.is_empty() {
-                    let work_out = || links.row_info(store, kind, record.id());
-                    let info = LinksOnDemand::new(&work_out);
-                    hits.extend(linked.iter().filter(|(_, rule)| rule.matches(record, &info)).map(|(i, _)| *i));
-                }
-                let mut highlight = false;
-                for i in hits {
-                    self.matched.insert((i, kind, record.id().to_owned()));
-                    highlight |= self.rules[i].effects.highlight;
-                }
-                if highlight {
-                    self.highlighted.insert((kind, record.id().to_owned()));
+    /// as changes of its own): only what matches is noted, and ids are copied only for that.
+    ///
+    /// The field rules' hits of the line feeds' records come from the parser threads (`first`); records
+    /// given as changes (a published list's, or all of them when the rules change) are matched by
+    /// [`Watch::run`] as any change is; the rules that read links (`sanctioned`, `cover`) are matched here,
+    /// over every record on every core (and the field rules too when no parser matched them).
+    fn first_read(&mut self, store: &Store, links: &Links, first: &FirstHits) {
+        let parsed = self.field_rules.clone().filter(|_| !first.is_empty());
+        if let Some(field_rules) = &parsed {
+            for (&(kind, h), &hits) in first {
+                let Some(id) = store.panel(kind).id_of(h) else { continue };
+                for i in field_rules.places(hits) {
+                    self.matched.insert((i, kind, id.to_owned()));
                 }
             }
         }
+        for &kind in Kind::ALL {
+            let rules: Vec<(usize, &Rule)> =
+                self.rules.iter().enumerate().filter(|(_, r)| r.kind.is_none_or(|k| k == kind)).collect();
+            let (linked, plain): (Vec<_>, Vec<_>) = rules.into_iter().partition(|(_, r)| r.reads_links());
+            let panel = store.panel(kind);
+            // Every record, for the rules on links, and for the field rules when no parser matched them.
+            let every: Vec<(usize, &Rule)> = match parsed {
+                Some(_) => linked,
+                None => linked.into_iter().chain(plain.iter().copied()).collect(),
+            };
+            if !every.is_empty() {
+                let entries: Vec<&crate::model::Entry> = panel.newest_from(0).collect();
+                // A party with no name form in common with the other panel has no links to work out.
+                let parties = matches!(kind, Kind::Sanctions | Kind::Suppliers);
+                let linked = if parties { links.linked_parties() } else { Default::default() };
+                let hits = crate::parallel::on_every_core(&entries, |e| {
+                    let record = e.current().packed();
+                    let unlinked = parties && panel.handle(record.id()).is_none_or(|h| !linked.contains(&(kind, h)));
+                    let work_out = || links.row_info(store, kind, record.id());
+                    let info = match unlinked {
+                        true => LinksOnDemand::known(LinkInfo::default()),
+                        false => LinksOnDemand::new(&work_out),
+                    };
+                    every.iter().filter(|(_, rule)| rule.matches(record, &info)).map(|(i, _)| *i).collect::<Vec<_>>()
+                });
+                for (entry, hits) in entries.into_iter().zip(hits) {
+                    for i in hits {
+                        self.matched.insert((i, kind, entry.current().packed().id().to_owned()));
+                    }
+                }
+            }
+        }
+        let highlights: Vec<(Kind, String)> = self
+            .matched
+            .iter()
+            .filter(|(i, _, _)| self.rules[*i].effects.highlight)
+            .map(|(_, k, id)| (*k, id.clone()))
+            .collect();
+        self.highlighted.extend(highlights);
     }
 
     /// Forgets what it knew of records the store no longer holds.
@@ -246,7 +317,7 @@ do = ["alert", "highlight"]
             let origin = Origin::new(std::path::Path::new("/f/a.jsonl"), 1);
             let changes: Vec<Change> =
                 apply(&mut self.store, &mut self.links, packed, None, origin, news).into_iter().collect();
-            self.watch.run(&self.store, &self.links, &changes, news, now())
+            self.watch.run(&self.store, &self.links, &changes, news, &FirstHits::default(), now())
         }
     }
 

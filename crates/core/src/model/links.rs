@@ -185,7 +185,8 @@ pub struct Links {
     /// Bumped whenever a package is indexed or forgotten: the cover worked out for a set of categories
     /// holds until then, so a screen of shortages costs one walk over the packages, not one per row.
     packages_changed: u64,
-    covers: std::cell::RefCell<CoverCache>,
+    /// Behind a lock, so that the rules after a first read can ask for covers on every core.
+    covers: std::sync::Mutex<CoverCache>,
 }
 
 /// Covers worked out, by set of categories, and the [`Links::packages_changed`] they were worked out at.
@@ -353,6 +354,12 @@ impl Links {
 
     /// What a table row shows of a record's links: everything but the shortages a package addresses, which
     /// only the detail view lists (and which costs a walk over every shortage of its categories).
+    /// Every sanctions record and supplier that has a party in the other panel: for the rules over every
+    /// record after a first read, which need work out the links of only these.
+    pub fn linked_parties(&self) -> rustc_hash::FxHashSet<(Kind, Handle)> {
+        self.names.linked()
+    }
+
     pub fn row_info(&self, store: &Store, kind: Kind, id: &str) -> LinkInfo {
         let mut info = LinkInfo::default();
         if matches!(kind, Kind::Sanctions | Kind::Suppliers) {
@@ -381,15 +388,18 @@ impl Links {
             return Cover::Resolved;
         }
         let cats = &self.categories_now(store, Kind::Shortages, id)[..];
-        let mut cache = self.covers.borrow_mut();
-        if cache.0 != self.packages_changed {
-            *cache = (self.packages_changed, FxHashMap::default());
+        {
+            let mut cache = self.covers.lock().unwrap_or_else(|e| e.into_inner());
+            if cache.0 != self.packages_changed {
+                *cache = (self.packages_changed, FxHashMap::default());
+            }
+            if let Some(cover) = cache.1.get(cats) {
+                return cover.clone();
+            }
         }
-        if let Some(cover) = cache.1.get(cats) {
-            return cover.clone();
-        }
+        // Worked out without the lock held: two threads may both work one out, and agree.
         let cover = self.cover_of(store, cats);
-        cache.1.insert(cats.into(), cover.clone());
+        self.covers.lock().unwrap_or_else(|e| e.into_inner()).1.insert(cats.into(), cover.clone());
         cover
     }
 

@@ -166,6 +166,23 @@ impl NameIndex {
     pub fn is_empty(&self) -> bool {
         self.tables.iter().all(|t| t.forms.is_empty() && t.noted.is_empty())
     }
+
+    /// Every record that shares a form with a record of another kind: the only ones with a party in the
+    /// other party panel (a look through the index, not a form worked out again per record).
+    pub fn linked(&self) -> rustc_hash::FxHashSet<Holder> {
+        debug_assert!(!self.deferred, "the name index is read while a first read fills it");
+        let mut out = rustc_hash::FxHashSet::default();
+        for t in self.tables.iter() {
+            for holders in t.forms.values() {
+                if let Holders::Many(h) = holders {
+                    if h.iter().any(|x| x.0 != h[0].0) {
+                        out.extend(h.iter().copied());
+                    }
+                }
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -214,6 +231,19 @@ mod tests {
         }
         assert!(changes.iter().any(|&(form, _, _)| now.get(form).len() == 2), "some forms have two holders");
         assert!(changes.iter().any(|&(form, _, _)| now.get(form).is_empty()), "some forms are gone");
+    }
+
+    #[test]
+    fn linked_records_are_those_sharing_a_form_across_kinds() {
+        let mut index = NameIndex::default();
+        index.add(7, (Kind::Sanctions, 1));
+        index.add(7, (Kind::Suppliers, 2));
+        index.add(8, (Kind::Suppliers, 3));
+        index.add(8, (Kind::Suppliers, 4));
+        index.add(9, (Kind::Sanctions, 5));
+        let linked = index.linked();
+        assert!(linked.contains(&(Kind::Sanctions, 1)) && linked.contains(&(Kind::Suppliers, 2)));
+        assert_eq!(linked.len(), 2, "two suppliers sharing a form are not a link, nor is a form of one");
     }
 
     #[test]
