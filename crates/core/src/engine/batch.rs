@@ -7,7 +7,7 @@
 //! (the usual append) is parsed on the spot: no thread hop in the way of a new record reaching the screen.
 
 use super::rules::FieldRules;
-use crate::formats::jsonl;
+use crate::formats::LineParser;
 use crate::model::links::{Prepared, Preparer};
 use crate::model::packed::Packed;
 use crate::model::schema::Field;
@@ -37,6 +37,8 @@ struct Lines {
     first: Origin,
     count: u64,
     kind: Option<Kind>,
+    /// The parser of the lines' format.
+    parser: LineParser,
     bytes: Range<usize>,
 }
 
@@ -105,13 +107,21 @@ impl<E> Default for Batch<E> {
 
 impl<E> Batch<E> {
     /// One line (without its `\n`), numbered `line` in `file`.
-    pub fn push_line(&mut self, file: &Arc<PathBuf>, line: u64, kind: Option<Kind>, bytes: &[u8]) {
-        self.push_lines(file, line, 1, kind, bytes);
+    pub fn push_line(&mut self, file: &Arc<PathBuf>, line: u64, kind: Option<Kind>, parser: LineParser, bytes: &[u8]) {
+        self.push_lines(file, line, 1, kind, parser, bytes);
     }
 
     /// `count` lines read in one piece, the first numbered `first` in `file`: each ended by `\n` in `bytes`
     /// (the last may not be). Copied in one go: the lines are split where they are parsed.
-    pub fn push_lines(&mut self, file: &Arc<PathBuf>, first: u64, count: u64, kind: Option<Kind>, bytes: &[u8]) {
+    pub fn push_lines(
+        &mut self,
+        file: &Arc<PathBuf>,
+        first: u64,
+        count: u64,
+        kind: Option<Kind>,
+        parser: LineParser,
+        bytes: &[u8],
+    ) {
         let path = match &self.file {
             Some((last, path)) if Arc::ptr_eq(last, file) => *path,
             _ => {
@@ -124,7 +134,7 @@ impl<E> Batch<E> {
         self.bytes.extend_from_slice(bytes);
         self.items.push(Item::Lines);
         let first = Origin { file: path, line: first };
-        self.lines.push(Lines { first, count, kind, bytes: start..self.bytes.len() });
+        self.lines.push(Lines { first, count, kind, parser, bytes: start..self.bytes.len() });
         self.line_count += count as usize;
     }
 
@@ -165,7 +175,7 @@ impl<E> Batch<E> {
                     for i in 0..piece.count {
                         let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
                         let origin = Origin { file: piece.first.file, line: piece.first.line + i };
-                        out.push(Out::Line(parse(&rest[..end], piece.kind, origin, context)));
+                        out.push(Out::Line(parse(&rest[..end], piece.kind, piece.parser, origin, context)));
                         rest = rest.get(end + 1..).unwrap_or_default();
                     }
                 }
@@ -332,14 +342,14 @@ impl<E: Send + 'static> Pipeline<E> {
     }
 }
 
-fn parse(line: &[u8], kind: Option<Kind>, origin: Origin, context: &Context) -> Parsed {
+fn parse(line: &[u8], kind: Option<Kind>, parser: LineParser, origin: Origin, context: &Context) -> Parsed {
     let preparer = &context.preparer;
     {
         let mut preparing: Option<crate::model::links::Preparing<'_>> = None;
         let mut each = |_: Kind, field: &'static Field, text: &str| {
             preparing.get_or_insert_with(|| preparer.start()).add(field, text)
         };
-        match jsonl::parse_packed_with(line, kind, &mut each) {
+        match parser(line, kind, &mut each) {
             Ok(None) => Parsed::Blank,
             Ok(Some(record)) => {
                 let prepared = match preparing {
@@ -359,6 +369,8 @@ fn parse(line: &[u8], kind: Option<Kind>, origin: Origin, context: &Context) -> 
 mod tests {
     use super::*;
     use crate::model::links::{default_vocabulary, Links};
+
+    const JSONL: LineParser = crate::formats::jsonl::parse_packed_with;
 
     fn lines(from: u64, to: u64) -> String {
         (from..to)
@@ -397,7 +409,7 @@ mod tests {
         for round in 0..3u64 {
             let mut batch = pipeline.batch(false);
             let (from, to) = (1 + round * n, 1 + (round + 1) * n);
-            batch.push_lines(&file, from, to - from, Some(Kind::Aid), lines(from, to).as_bytes());
+            batch.push_lines(&file, from, to - from, Some(Kind::Aid), JSONL, lines(from, to).as_bytes());
             batch.push_event(["one", "two", "three"][round as usize]);
             pipeline.submit(batch, Context { preparer: links.preparer(), rules: None });
         }
@@ -416,7 +428,7 @@ mod tests {
         let file = Arc::new(PathBuf::from("/f/aid.jsonl"));
         let mut pipeline: Pipeline<&'static str> = Pipeline::default();
         let mut batch = pipeline.batch(false);
-        batch.push_line(&file, 41, Some(Kind::Aid), lines(41, 42).trim_end().as_bytes());
+        batch.push_line(&file, 41, Some(Kind::Aid), JSONL, lines(41, 42).trim_end().as_bytes());
         pipeline.submit(batch, Context { preparer: links.preparer(), rules: None });
         // Nothing to wait for: the batch is done when submit returns.
         assert_eq!(drain(&mut pipeline, false), ["r41@41"]);

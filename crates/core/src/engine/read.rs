@@ -54,15 +54,16 @@ pub fn lines(
     let mut batch = pipeline.batch(false);
     let mut on = |e: FeedEvent<'_>| {
         match e {
-            FeedEvent::Lines { file, first, count, bytes, kind, format } => {
-                // Published lists are read whole by their snapshot feeds, never line by line.
-                debug_assert_eq!(format, Format::Jsonl);
-                batch.push_lines(file, first, count, kind, bytes);
-            }
-            FeedEvent::Line { file, line, bytes, kind, format } => {
-                debug_assert_eq!(format, Format::Jsonl);
-                batch.push_line(file, line, kind, bytes);
-            }
+            // Each format read line by line gives its parser; a published list is read whole by its
+            // snapshot feed, never line by line.
+            FeedEvent::Lines { file, first, count, bytes, kind, format } => match format.line_parser() {
+                Some(parser) => batch.push_lines(file, first, count, kind, parser, bytes),
+                None => batch.push_event(not_by_line(file, format)),
+            },
+            FeedEvent::Line { file, line, bytes, kind, format } => match format.line_parser() {
+                Some(parser) => batch.push_line(file, line, kind, parser, bytes),
+                None => batch.push_event(not_by_line(file, format)),
+            },
             other => batch.push_event(feed_change(other)),
         }
         if batch.is_full() {
@@ -99,6 +100,12 @@ pub fn lines(
         );
     }
     (changes, hits)
+}
+
+/// Lines of a published list, which is read whole: a mistake of the program's, said rather than hidden.
+fn not_by_line(file: &Arc<PathBuf>, format: Format) -> Change {
+    let message = format!("{} is read whole, not line by line", format.name());
+    Change::FeedError(FeedError { file: file.clone(), line: None, message })
 }
 
 /// What a feed event other than a line means.

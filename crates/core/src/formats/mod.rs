@@ -1,10 +1,22 @@
-//! Input formats: bytes of one line in, a record (or the reason it cannot be used) out.
+//! Input formats, one module each: bytes in, records (or the reason they cannot be used) out. A format
+//! followed line by line gives the engine its [`LineParser`]; a published list is read whole by
+//! `feed::snapshot` through its module's reader.
 
 pub mod ftm;
 pub mod jsonl;
 pub mod ofac;
 
+use crate::model::packed::Packed;
+use crate::model::schema::Field;
+use crate::model::vocab::Kind;
 use serde::{Deserialize, Serialize};
+
+/// How a format read line by line turns one line (without its newline) into a record packed as the store
+/// keeps it: `Ok(None)` for a line that holds none (blank), `Err` with the reason a line cannot be used.
+/// The kind is the feed's, for lines that do not say theirs; `each` is given every text of the record's
+/// declared fields as it is packed (the links are prepared from them on the parser thread).
+pub type LineParser =
+    fn(&[u8], Option<Kind>, &mut dyn FnMut(Kind, &'static Field, &str)) -> Result<Option<Packed>, String>;
 
 /// The format of a feed, as named in `config.toml`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -22,7 +34,16 @@ pub enum Format {
 impl Format {
     /// Formats whose files are published whole: read entire, and compared with the previous contents.
     pub fn is_snapshot(self) -> bool {
-        matches!(self, Format::Ftm | Format::OfacCsv)
+        self.line_parser().is_none()
+    }
+
+    /// The parser of a format whose files are followed line by line (`tail -F`); none for a published
+    /// list, read whole (`feed::snapshot`).
+    pub fn line_parser(self) -> Option<LineParser> {
+        match self {
+            Format::Jsonl => Some(jsonl::parse_packed_with),
+            Format::Ftm | Format::OfacCsv => None,
+        }
     }
 
     /// The name used in `config.toml`.

@@ -2,11 +2,9 @@
 
 mod id_index;
 pub mod links;
-pub mod loose;
 pub mod name_index;
 pub mod names;
 pub mod packed;
-pub mod plain_line;
 pub mod record;
 pub mod rules;
 pub mod schema;

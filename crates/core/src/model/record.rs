@@ -1,6 +1,5 @@
 //! A record of one of the four kinds: its id, time, typed fields and the fields nobody declared.
 
-use super::loose::{Fields, Loose};
 use super::vocab::Kind;
 use crate::text::{clean, clean_owned};
 use chrono::{DateTime, SecondsFormat, Timelike, Utc};
@@ -138,12 +137,7 @@ impl Record {
     /// A record of `kind` that is known only by its id and name (a published list's entry that is gone
     /// before this run saw it).
     pub fn named(kind: Kind, id: &str, name: &str, ts: Timestamp) -> Record {
-        let field = super::schema::title_field(kind);
-        let mut fields = Fields::new(vec![(field.into(), Loose::Str(name.to_owned().into()))]);
-        match super::packed::Packed::from_fields(kind, id, &ts, &mut fields, &mut |_, _| {}) {
-            Ok(packed) => packed.unpack(),
-            Err(_) => Record { kind, id: id.into(), ts, body: Body::empty(kind), extra: Map::new() },
-        }
+        super::packed::Packed::named(kind, id, name, &ts).unpack()
     }
 
     /// Every field of this version, declared and undeclared, as one JSON object (without id, kind and ts).

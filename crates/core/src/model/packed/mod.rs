@@ -12,14 +12,14 @@
 //! undeclared ones as JSON. Lengths and counts are LEB128; a text is 0 (none), `n << 1 | 1` (shared copy
 //! `n`) or `(len + 1) << 1` followed by its bytes.
 
+mod build;
 mod bytes;
-mod from_line;
-mod from_plain;
 mod shared;
 mod slot;
 #[cfg(test)]
 mod tests;
 
+pub use build::Builder;
 pub(crate) use slot::{Slot, Take};
 
 use super::record::{Record, Text, Timestamp};

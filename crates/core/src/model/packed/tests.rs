@@ -1,8 +1,9 @@
 //! Packing and unpacking, checked against the typed record and the JSON it prints.
 
 use super::*;
+use crate::formats::jsonl::loose::Fields;
 use crate::formats::jsonl::parse_line;
-use crate::model::loose::Fields;
+use crate::formats::jsonl::typed;
 use crate::model::record::FieldError;
 use crate::model::vocab::{ShortageStatus, Stage, TargetType};
 use serde_json::json;
@@ -23,7 +24,7 @@ fn records() -> Vec<Record> {
 fn from_json(kind: Kind, v: Value) -> Result<Record, FieldError> {
     let Value::Object(m) = v else { panic!("not an object") };
     let ts = Timestamp::parse("2024-05-01T00:00:00Z").expect("ts");
-    Packed::from_fields(kind, "x", &ts, &mut Fields::from_map(m), &mut |_, _| {}).map(|p| p.unpack())
+    typed::pack(kind, "x", &ts, &mut Fields::from_map(m), &mut |_, _| {}).map(|p| p.unpack())
 }
 
 #[test]

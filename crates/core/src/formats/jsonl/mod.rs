@@ -3,12 +3,17 @@
 //! Every line is an object with `id` (string) and `ts` (RFC 3339); `kind` is optional when the feed names
 //! one. The kind's declared fields are typed (see `docs/feeds.md`); any other field is kept as it is.
 
-use crate::model::loose::{parse_object, Loose, NotAnObject};
+pub mod loose;
+pub mod plain;
+mod quick;
+pub(crate) mod typed;
+
 use crate::model::packed::Packed;
 use crate::model::record::{Record, Timestamp};
 use crate::model::schema::Field;
 use crate::model::vocab::Kind;
 use crate::text::clean;
+use loose::{parse_object, Loose, NotAnObject};
 
 /// Parses one line (without its newline). `Ok(None)` for a blank line; `Err` says why the line cannot be used.
 pub fn parse_line(bytes: &[u8], feed_kind: Option<Kind>) -> Result<Option<Record>, String> {
@@ -34,14 +39,14 @@ pub fn parse_packed_with(
     parse_general(bytes, feed_kind, each)
 }
 
-/// [`parse_packed_with`] the quick way: the record of a plain line (see [`crate::model::plain_line`]) when
+/// [`parse_packed_with`] the quick way: the record of a plain line (see [`plain`]) when
 /// it packs without a question; `None` for any other line.
 pub fn parse_quick(
     bytes: &[u8],
     feed_kind: Option<Kind>,
     each: &mut dyn FnMut(Kind, &'static Field, &str),
 ) -> Option<Packed> {
-    Packed::from_plain(&crate::model::plain_line::read(bytes)?, feed_kind, each)
+    quick::pack(&plain::read(bytes)?, feed_kind, each)
 }
 
 /// [`parse_packed_with`] the general way: any line, read through serde_json, every error worded. Public for
@@ -85,7 +90,7 @@ pub fn parse_general(
             .ok_or_else(|| format!("`kind` must be one of {}, found {:?}", Kind::expected(), clean(&s)))?,
         Some(other) => return Err(format!("`kind` must be a string, found {}", other.describe())),
     };
-    Packed::from_fields(kind, &id, &ts, &mut fields, &mut |field, text| each(kind, field, text))
+    typed::pack(kind, &id, &ts, &mut fields, &mut |field, text| each(kind, field, text))
         .map(Some)
         .map_err(|e| e.to_string())
 }
@@ -263,7 +268,7 @@ mod tests {
             id in prop_oneof![Just("\"id\":\"r1\",".to_string()), value().prop_map(|v| format!("\"id\":{v},"))],
             ts in prop_oneof![Just("\"ts\":\"2024-05-01T12:00:00Z\",".to_string()), value().prop_map(|v| format!("\"ts\":{v},"))],
             fields in prop::collection::vec(
-                (prop_oneof![prop::sample::select(crate::model::loose::KNOWN.to_vec()).prop_map(str::to_string), "[a-z]{1,3}"], value()),
+                (prop_oneof![prop::sample::select(crate::model::schema::KNOWN.to_vec()).prop_map(str::to_string), "[a-z]{1,3}"], value()),
                 0..8,
             ),
             kind in prop::sample::select(vec![None, Some(Kind::Sanctions), Some(Kind::Suppliers), Some(Kind::Aid), Some(Kind::Shortages)]),

@@ -10,7 +10,7 @@
 //! decides a line is bad.
 
 use super::loose::{is_known_at, slot_in};
-use super::schema::KNOWN;
+use crate::model::schema::KNOWN;
 
 /// A value's place in the line: what it is, and where its text is (`start..end` in the line). A string's
 /// text is its contents, a list's what is between its brackets, a number's its digits.

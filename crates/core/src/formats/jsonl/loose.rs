@@ -30,7 +30,7 @@ pub struct Fields<'a> {
     others: Vec<(Cow<'a, str>, Loose<'a>)>,
 }
 
-pub use super::schema::{known_slot, KNOWN};
+pub use crate::model::schema::{known_slot, KNOWN};
 
 /// The place in [`KNOWN`] of the name at `start..end` of `line` (a plain line's key), found by its bytes
 /// as two numbers: one multiply into a table without collisions, one comparison (a `match` on the name
@@ -215,7 +215,7 @@ impl<'a> Fields<'a> {
     pub fn into_map(&mut self) -> Map<String, Value> {
         let mut map = Map::new();
         for (k, v) in self.drain() {
-            map.insert(crate::text::clean_owned(k.into_owned()), super::record::clean_value(v.into_value()));
+            map.insert(crate::text::clean_owned(k.into_owned()), crate::model::record::clean_value(v.into_value()));
         }
         map
     }
