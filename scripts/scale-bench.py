@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The dashboard at scale, end to end: the real binary in a 120x40 pseudo-terminal on generated feeds.
 
-Usage: scripts/scale-bench.py --records N [--seed S] [--sustain SECONDS] [--rate LINES_PER_S]
+Usage: scripts/scale-bench.py --records N [--seed S] [--sustain SECONDS] [--rate LINES_PER_S] [--bin PATH]
 Needs: `cargo build --release`, and `pip install pyte` (a terminal emulator, to see what is on screen).
 
 Generates N records with `watchfloor gen` into /tmp/watchfloor-scale-N (afresh each run), then measures:
@@ -10,11 +10,13 @@ Generates N records with `watchfloor gen` into /tmp/watchfloor-scale-N (afresh e
    written for each;
 3. keys: j, k, PageDown, Tab, each from the write of the key to the end of its frame (the synchronized
    output end, ESC [ ? 2026 l);
-4. a filter: `/` then typing a word, each keystroke to the end of its frame; while the filter is on, a key
+4. the same keys (k, j) with the selection on the oldest row (after End), and an arrival meanwhile, from
+   the write to the end of its frame;
+5. a filter: `/` then typing a word, each keystroke to the end of its frame; while the filter is on, a key
    (j) typed right after a keystroke, to its frame;
-5. sustained appends: --rate lines a second for --sustain seconds in 100 writes a second; then the time from
+6. sustained appends: --rate lines a second for --sustain seconds in 100 writes a second; then the time from
    the writer's last line to that line's name on screen, and the memory after;
-6. idle: bytes written and CPU time over 10 s with nothing happening.
+7. idle: bytes written and CPU time over 10 s with nothing happening.
 Reference in the same run: `tail -F` on the same file, write to line shown (through the same pty reader).
 """
 import argparse, fcntl, json, os, select, shutil, statistics, struct, subprocess, sys, termios, time
@@ -114,17 +116,18 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--sustain", type=float, default=60)
     ap.add_argument("--rate", type=int, default=10000)
+    ap.add_argument("--bin", default=BIN, help="the watchfloor binary to measure (another build, to compare)")
     a = ap.parse_args()
     d = f"/tmp/watchfloor-scale-{a.records}"
     # Fresh feeds every run (gen is deterministic), and no state: every run starts alike.
     shutil.rmtree(d, ignore_errors=True)
-    subprocess.run([BIN, "gen", "--records", str(a.records), "--out", d, "--seed", str(a.seed)], check=True)
+    subprocess.run([a.bin, "gen", "--records", str(a.records), "--out", d, "--seed", str(a.seed)], check=True)
     feed = os.path.join(d, "sanctions.jsonl")
     size = sum(os.path.getsize(os.path.join(d, f)) for f in os.listdir(d) if f.endswith(".jsonl"))
     print(f"{a.records} records, {size / 1e6:.0f} MB of JSON Lines in {d}")
     state = os.path.join(d, "state")
     t0 = time.perf_counter()
-    t = Term([BIN, "--config", os.path.join(d, "config.toml"), "--log", os.path.join(d, "log"), "--state", state], d)
+    t = Term([a.bin, "--config", os.path.join(d, "config.toml"), "--log", os.path.join(d, "log"), "--state", state], d)
     # The first full frame: a sanctions row (the first row of the first panel) on screen.
     out, took = t.read(120, until_row=True)
     load = time.perf_counter() - t0
@@ -153,6 +156,31 @@ def main():
         keys.append(ms)
         t.quiet(0.05)
     print(f"key to frame (j, k, PageDown, Tab): {fmt(keys)}")
+
+    # The selection on the oldest row of the first panel: each key, and an arrival, costs what it costs at
+    # the top when nothing walks the panel to find the rows.
+    for _ in range(4):
+        t.key(b"\t")
+        t.quiet(0.05)
+    t.key(b"G")
+    t.quiet(0.3)
+    bottom = []
+    for k in [b"k", b"j"] * 10:
+        ms, _ = t.key(k)
+        bottom.append(ms)
+        t.quiet(0.05)
+    print(f"key to frame on the oldest row (k, j): {fmt(bottom)}")
+    arrivals = []
+    for i in range(20):
+        t1 = time.perf_counter()
+        with open(feed, "a") as f:
+            f.write(sanction(500000 + i, f"Zb{i:04d}"))
+        _, took = t.read(5, until_bytes=FRAME_END)
+        arrivals.append((time.perf_counter() - t1) * 1000 if took is not None else None)
+        t.quiet(0.1)
+    print(f"arrival to frame on the oldest row: {fmt(arrivals)}")
+    t.key(b"g")
+    t.quiet(0.3)
 
     t.key(b"/")
     t.quiet(0.1)

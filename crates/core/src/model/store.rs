@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use wabi_tree::OSBTreeMap as Ranked;
 
 /// Where a version was read: a feed file and a 1-based line number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,7 +136,9 @@ pub enum Applied {
 pub type Handle = u32;
 
 /// The records of one kind, and their order, kept as records arrive (never sorted again): a new record
-/// or a new version is a step in a B-tree, however many records the panel holds.
+/// or a new version is a step in a B-tree, however many records the panel holds. The B-tree keeps the
+/// size of every subtree (`wabi_tree`), so the `i`-th record and a record's position are found in
+/// O(log n), at the top of the panel or at its bottom alike.
 #[derive(Debug, Default)]
 pub struct Panel {
     /// Records by handle; `None` for a forgotten record's slot, listed in `free`.
@@ -144,7 +147,7 @@ pub struct Panel {
     /// Handles by id. The table holds only handles (and hash bits): an id is hashed, and compared with the
     /// id of the record a handle names.
     ids: IdIndex,
-    order: BTreeMap<Place, Handle>,
+    order: Ranked<Place, Handle>,
     /// During a first read (see [`Panel::defer_order`]): every place a record took, in arrival order, put in
     /// `order` at once by [`Panel::settle_order`].
     pending: Option<Vec<(Place, Handle)>>,
@@ -210,7 +213,7 @@ impl Panel {
     }
 
     /// The order, which is not to be read while a first read is noting places (see [`Panel::defer_order`]).
-    fn order(&self) -> &BTreeMap<Place, Handle> {
+    fn order(&self) -> &Ranked<Place, Handle> {
         debug_assert!(self.pending.is_none(), "a panel's order is read while a first read notes places");
         &self.order
     }
@@ -262,14 +265,18 @@ impl Panel {
         self.levels
     }
 
-    /// The `i`-th record, newest first. Walks from the newest: cheap for the rows near the top.
+    /// The `i`-th record, newest first.
     pub fn newest(&self, i: usize) -> Option<&Entry> {
-        self.order().values().rev().nth(i).and_then(|&h| self.by_handle(h))
+        let order = self.order();
+        let rank = order.len().checked_sub(i + 1)?;
+        order.get_by_rank(rank).and_then(|(_, &h)| self.by_handle(h))
     }
 
     /// Records newest first, from the `i`-th.
     pub fn newest_from(&self, i: usize) -> impl Iterator<Item = &Entry> + '_ {
-        self.order().values().rev().skip(i).filter_map(|&h| self.by_handle(h))
+        let order = self.order();
+        let from = order.len().checked_sub(i + 1).and_then(|rank| order.get_by_rank(rank)).map(|(p, _)| *p);
+        from.into_iter().flat_map(move |p| order.range(..=p).rev()).filter_map(|(_, &h)| self.by_handle(h))
     }
 
     /// A record's place in the panel's order (later places are newer).
@@ -289,12 +296,13 @@ impl Panel {
     /// Where a record stands, newest first.
     pub fn position(&self, id: &str) -> Option<usize> {
         let place = self.get(id)?.place();
-        Some(self.order().range(place..).count() - 1)
+        let order = self.order();
+        order.len().checked_sub(order.rank_of(&place)? + 1)
     }
 
     /// The time of the newest record.
     pub fn newest_time(&self) -> Option<DateTime<Utc>> {
-        self.order().keys().next_back().map(Place::time)
+        self.order().last_key_value().map(|(p, _)| p.time())
     }
 
     /// Records per day (of their current version's time) from `first` to `last`, in order.
@@ -507,6 +515,33 @@ mod tests {
 
     fn at(line: u64) -> Origin {
         Origin::new(Path::new("aid.jsonl"), line)
+    }
+
+    #[test]
+    fn the_ith_record_and_a_records_position_agree_with_the_order_at_the_top_and_the_bottom() {
+        // More records than a node of the ranked tree holds, some moved by later versions.
+        let mut store = Store::new();
+        let ts = |secs: u64| {
+            let t = DateTime::from_timestamp(1_704_067_200 + secs as i64, 0).expect("a time");
+            t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        };
+        for i in 0..3000u64 {
+            store.apply(aid(&format!("a{i}"), &ts((i * 7919) % 86_000), Stage::Proposed), at(i + 1));
+        }
+        for i in (0..3000u64).step_by(97) {
+            store.apply(aid(&format!("a{i}"), &ts(86_100 + i % 200), Stage::Signed), at(5000 + i));
+        }
+        let order = ids(&store);
+        let panel = store.panel(Kind::Aid);
+        assert_eq!(order.len(), 3000);
+        for i in [0, 1, 1023, 1024, 1500, 2998, 2999] {
+            let entry = panel.newest(i).expect("a record");
+            assert_eq!(entry.current().packed().id(), order[i], "newest({i})");
+            assert_eq!(panel.position(&order[i]), Some(i), "position of {}", order[i]);
+            let from: Vec<&str> = panel.newest_from(i).take(3).map(|e| e.current().packed().id()).collect();
+            assert_eq!(from, order[i..(i + 3).min(3000)].iter().map(String::as_str).collect::<Vec<_>>());
+        }
+        assert!(panel.newest(3000).is_none() && panel.newest_from(3000).next().is_none());
     }
 
     #[test]
