@@ -80,7 +80,7 @@ pub fn parse(files: &Files, ts: &Timestamp, consolidated: bool) -> Result<Vec<(R
         if let Some(more) = comments.get(&ent).and_then(|v| v.first()) {
             remarks_text.push_str(more);
         }
-        let facts = remarks(&remarks_text);
+        let mut facts = remarks(&remarks_text);
         let programs: Vec<String> = field(&row, 3)
             .map(|p| p.split("] [").map(|s| s.trim_matches(|c| c == '[' || c == ']').trim().to_owned()).collect())
             .unwrap_or_default();
@@ -125,9 +125,6 @@ pub fn parse(files: &Files, ts: &Timestamp, consolidated: bool) -> Result<Vec<(R
         if !facts.linked_to.is_empty() {
             extra.insert("linked_to".into(), json!(facts.linked_to));
         }
-        if !facts.identifiers.is_empty() {
-            extra.insert("identifiers".into(), json!(facts.identifiers));
-        }
         if let Some(n) = &facts.nationality {
             extra.insert("nationality".into(), json!(n));
         }
@@ -147,8 +144,8 @@ pub fn parse(files: &Files, ts: &Timestamp, consolidated: bool) -> Result<Vec<(R
                 target_type: Some(target_type),
                 country: text(country),
                 reason: None,
-                // The legacy CSV writes identifiers (SWIFT/BIC, registration numbers) inside its remarks.
-                identifiers: Vec::new(),
+                // Found in the remarks, as OFAC writes them (`IMO 9339301`, `Passport P0017003 (Belize)`).
+                identifiers: texts(std::mem::take(&mut facts.identifiers)),
                 source: Some(if consolidated { "OFAC consolidated (non-SDN) list" } else { "OFAC SDN list" }.into()),
             }),
             extra,
@@ -281,7 +278,8 @@ mod tests {
         assert_eq!(sanction(ship).target_type, Some(TargetType::Vessel));
         assert_eq!(sanction(ship).country.as_deref(), Some("Gabon"));
         assert_eq!(ship.extra["linked_to"], json!(["NS LEADER SHIPPING INCORPORATED"]));
-        assert_eq!(ship.extra["identifiers"], json!(["IMO 9339301"]));
+        assert_eq!(sanction(ship).identifiers, [crate::model::record::Text::from("IMO 9339301")]);
+        assert!(!ship.extra.contains_key("identifiers"), "a declared field, not kept aside");
         assert_eq!(ship.extra["call_sign"], "A8LU7");
     }
 
