@@ -8,16 +8,19 @@ Generates N records with `watchfloor gen` into /tmp/watchfloor-updates-N (afresh
 feeds plus the [categories] and [[rule]] tables of the repository's config.toml (without them: --no-rules),
 starts `follow --json`, waits for `ready`, then appends, one at a time and each after the previous one was
 reported:
-1. K aid-package updates: a new version of an existing package, its stage moved (an update re-works the
-   cover of every open shortage of its categories, and the rules that read covers);
-2. K sanctions designations of new ids.
+1. K aid-package updates: the latest version of a package in the pipeline with its stage moved one step
+   along it (proposed to in committee, ..., signed to delivering): what covers its shortages keeps its
+   kind, only the packages it lists change;
+2. K packages stalled: the same with the stage set to stalled, which can leave shortages at risk (every
+   open shortage of its categories is looked at again, and the rules that read covers run on them);
+3. K sanctions designations of new ids.
 For each it prints the median and max time from the write to the event naming that id.
 """
 import argparse, json, os, shutil, statistics, subprocess, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "target", "release", "watchfloor")
-STAGES = ["proposed", "in_committee", "passed_one_chamber", "passed_both", "signed", "stalled", "delivering"]
+MOVING = ["proposed", "in_committee", "passed_one_chamber", "passed_both", "signed", "obligated", "delivering"]
 
 
 def shipped_tables():
@@ -44,12 +47,14 @@ def main():
     base = open(os.path.join(d, "config.toml")).read()
     open(cfg, "w").write(base + ("" if a.no_rules else "\n" + shipped_tables()))
     aid_feed, sanctions_feed = os.path.join(d, "aid.jsonl"), os.path.join(d, "sanctions.jsonl")
-    packages = []
+    latest = {}
     with open(aid_feed) as f:
         for line in f:
-            packages.append(json.loads(line))
-            if len(packages) >= a.updates:
-                break
+            r = json.loads(line)
+            if r["id"] not in latest or r["ts"] >= latest[r["id"]]["ts"]:
+                latest[r["id"]] = r
+    moving = [r for r in latest.values() if r.get("stage") in MOVING[:-1]]
+    packages, to_stall = moving[:a.updates], moving[a.updates:2 * a.updates]
     state = os.path.join(d, "state")
     p = subprocess.Popen([a.bin, "--config", cfg, "--log", os.path.join(d, "log"), "--state", state,
                           "follow", "--json"], stdout=subprocess.PIPE, text=True, bufsize=1)
@@ -73,11 +78,13 @@ def main():
                 lat.append((time.perf_counter() - t1) * 1000)
         return f"median {statistics.median(lat):.1f} ms, max {max(lat):.1f} ms (n={len(lat)})"
 
-    updates = []
-    for i, pkg in enumerate(packages):
-        new = dict(pkg, stage=STAGES[i % len(STAGES)], ts=f"2031-01-01T00:{i // 60:02d}:{i % 60:02d}Z")
-        updates.append(new)
+    def later(i):
+        return f"2031-01-01T00:{i // 60:02d}:{i % 60:02d}Z"
+
+    updates = [dict(r, stage=MOVING[MOVING.index(r["stage"]) + 1], ts=later(i)) for i, r in enumerate(packages)]
     print(f"aid-package update to event: {measure(aid_feed, updates)}")
+    stalls = [dict(r, stage="stalled", ts=later(i)) for i, r in enumerate(to_stall)]
+    print(f"aid package stalled to event: {measure(aid_feed, stalls)}")
     designations = [{"id": f"bench-u{i}", "ts": "2031-01-02T00:00:00Z", "authority": "OFAC",
                      "action": "designated", "target": f"Bench Target {i}", "target_type": "bank"}
                     for i in range(a.updates)]

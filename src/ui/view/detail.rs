@@ -153,8 +153,8 @@ fn links_section(
     if kind == Kind::Aid && !info.addresses.is_empty() {
         heading = Some(Line::raw(format!(
             "Addresses {} open shortage{} ({categories})",
-            info.addresses.len(),
-            if info.addresses.len() == 1 { "" } else { "s" }
+            info.addresses_total,
+            if info.addresses_total == 1 { "" } else { "s" }
         )));
         targets.extend(info.addresses.iter().map(|i| (Kind::Shortages, i.clone())));
     }

@@ -15,6 +15,19 @@ use std::sync::Arc;
 /// How many alerts are kept for the alert list.
 pub const MAX_ALERTS_KEPT: usize = 1_000;
 
+/// Whether a package's version just applied can change what covers a shortage, against the version in force
+/// before it (see [`Links::changes_cover`]); an older version arriving late changes nothing.
+fn moves_cover(store: &Store, links: &Links, package: &str) -> bool {
+    let Some(entry) = store.panel(Kind::Aid).get(package) else { return false };
+    let versions = entry.history();
+    let current = entry.current();
+    if versions.iter().any(|v| v.seq > current.seq) {
+        return false;
+    }
+    let before = versions.len().checked_sub(2).map(|i| versions[i].packed());
+    links.changes_cover(before, Some(current.packed()))
+}
+
 /// The rules on fields alone (no `sanctioned`, no `cover`), at most 64, as the parser threads match them
 /// on a first read: a record's hits are a bit each.
 #[derive(Debug)]
@@ -112,10 +125,21 @@ impl Watch {
                     Kind::Suppliers => Kind::Sanctions,
                     Kind::Aid | Kind::Shortages => Kind::Shortages,
                 };
-                if was_started && reads_links(other) && *kind != Kind::Shortages {
-                    let info = links.info(store, *kind, id);
-                    affected.extend(info.parties.into_iter().map(|(k, i)| (k, i, false, true)));
-                    affected.extend(info.addresses.into_iter().map(|i| (Kind::Shortages, i, false, true)));
+                if !was_started || !reads_links(other) {
+                    continue;
+                }
+                match kind {
+                    Kind::Sanctions | Kind::Suppliers => {
+                        let info = links.row_info(store, *kind, id);
+                        affected.extend(info.parties.into_iter().map(|(k, i)| (k, i, false, true)));
+                    }
+                    // A package's shortages only when the move can change what covers them.
+                    Kind::Aid if moves_cover(store, links, id) => {
+                        let shortages = store.panel(Kind::Shortages);
+                        let addressed = links.addressed(store, id).into_iter().filter_map(|h| shortages.id_of(h));
+                        affected.extend(addressed.map(|i| (Kind::Shortages, i.to_owned(), false, true)));
+                    }
+                    Kind::Aid | Kind::Shortages => {}
                 }
             }
         }

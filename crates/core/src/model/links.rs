@@ -163,9 +163,15 @@ pub struct LinkInfo {
     pub badge: Option<Badge>,
     /// For a shortage: what covers it.
     pub cover: Option<Cover>,
-    /// For a package: the open shortages it addresses.
+    /// For a package: the open shortages it addresses, the first [`MAX_ADDRESSES_LISTED`] by id.
     pub addresses: Vec<String>,
+    /// For a package: how many open shortages it addresses in all.
+    pub addresses_total: usize,
 }
+
+/// How many of the shortages a package addresses are listed by id (at a million records a package of
+/// a common category addresses tens of thousands; they are counted, and the first listed).
+pub const MAX_ADDRESSES_LISTED: usize = 100;
 
 /// A category, by its place in the vocabulary.
 type Category = u16;
@@ -338,18 +344,38 @@ impl Links {
     pub fn info(&self, store: &Store, kind: Kind, id: &str) -> LinkInfo {
         let mut info = self.row_info(store, kind, id);
         if kind == Kind::Aid {
-            let mut addressed = BTreeSet::new();
-            for cat in &self.categories_now(store, kind, id) {
-                for &shortage in self.categories[1].get(cat).into_iter().flatten() {
-                    let shortages = store.panel(Kind::Shortages);
-                    if let (false, Some(id)) = (is_resolved(store, shortage), shortages.id_of(shortage)) {
-                        addressed.insert(id.to_string());
-                    }
-                }
-            }
-            info.addresses = addressed.into_iter().collect();
+            let shortages = store.panel(Kind::Shortages);
+            let mut ids: Vec<&str> = self.addressed(store, id).into_iter().filter_map(|h| shortages.id_of(h)).collect();
+            ids.sort_unstable();
+            info.addresses_total = ids.len();
+            info.addresses = ids.into_iter().take(MAX_ADDRESSES_LISTED).map(str::to_owned).collect();
         }
         info
+    }
+
+    /// The open shortages a package addresses (those in one of its categories), by handle, each once.
+    pub fn addressed(&self, store: &Store, package: &str) -> Vec<Handle> {
+        let mut out = FxHashSet::default();
+        for cat in &self.categories_now(store, Kind::Aid, package) {
+            out.extend(self.categories[1].get(cat).into_iter().flatten().filter(|&&h| !is_resolved(store, h)));
+        }
+        out.into_iter().collect()
+    }
+
+    /// Whether a package's move from `before` to `now` (none: not there) can change what covers a shortage:
+    /// it joins or leaves a category, or goes from stalled to moving, or into or out of the pipeline
+    /// (cancelled). A move between stages of a moving package (proposed to signed, say) changes no cover's
+    /// kind, only the packages it lists.
+    pub fn changes_cover(&self, before: Option<&Packed>, now: Option<&Packed>) -> bool {
+        let class = |p: Option<&Packed>| match p.map(|p| p.word("stage", Stage::ALL)) {
+            None | Some(Some(Stage::Cancelled)) => 0u8,
+            Some(Some(Stage::Stalled)) => 1,
+            Some(_) => 2,
+        };
+        let cats = |p: Option<&Packed>| p.map(|p| self.prepare(p).categories).unwrap_or_default();
+        // A cancelled package is in no shortage's pipeline, whatever its categories.
+        let (was, is) = (class(before), class(now));
+        was != is || (is != 0 && cats(before) != cats(now))
     }
 
     /// What a table row shows of a record's links: everything but the shortages a package addresses, which
@@ -628,6 +654,23 @@ mod tests {
         }
         assert!(links.names.is_empty(), "found by the soak test: forms of forgotten records piled up");
         assert!(links.categories.iter().all(|c| c.is_empty()));
+    }
+
+    #[test]
+    fn a_package_moves_covers_only_into_or_out_of_stalled_cancelled_or_a_category() {
+        let links = Links::new(default_vocabulary());
+        let pkg = |stage: &str, items: &str| {
+            let line = format!(r#"{{"id":"p","ts":"2024-03-01T00:00:00Z","stage":"{stage}","items":[{items}]}}"#);
+            crate::formats::jsonl::parse_packed(line.as_bytes(), Some(Kind::Aid)).expect("ok").expect("rec")
+        };
+        let ammo = r#""155mm shells""#;
+        let (proposed, signed) = (pkg("proposed", ammo), pkg("signed", ammo));
+        assert!(!links.changes_cover(Some(&proposed), Some(&signed)), "moving along the pipeline");
+        assert!(links.changes_cover(Some(&signed), Some(&pkg("stalled", ammo))));
+        assert!(links.changes_cover(Some(&signed), Some(&pkg("cancelled", ammo))));
+        assert!(links.changes_cover(Some(&signed), Some(&pkg("signed", r#""FPV drones""#))), "another category");
+        assert!(links.changes_cover(None, Some(&signed)), "a new package");
+        assert!(!links.changes_cover(None, Some(&pkg("cancelled", ammo))), "a package cancelled from the start");
     }
 
     #[test]

@@ -46,6 +46,9 @@ pub fn links(info: &LinkInfo) -> Value {
     }
     if !info.addresses.is_empty() {
         m.insert("addresses".into(), json!(info.addresses));
+        if info.addresses_total > info.addresses.len() {
+            m.insert("addresses_count".into(), json!(info.addresses_total));
+        }
     }
     Value::Object(m)
 }
