@@ -87,15 +87,33 @@ pub fn bytes_equal_to(v: u64, b: u8) -> u64 {
 pub fn contains_ignore_case(hay: &str, needle: &str) -> bool {
     if hay.is_ascii() && needle.is_ascii() {
         let (h, n) = (hay.as_bytes(), needle.as_bytes());
-        let Some(&first) = n.first() else { return true };
+        if n.is_empty() {
+            return true;
+        }
         if n.len() > h.len() {
             return false;
         }
-        let starts = &h[..=h.len() - n.len()];
-        memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), starts)
-            .any(|i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+        // Candidates found by the needle's rarest letter, in both cases, then compared whole: in names
+        // and reasons an `n` or an `e` is everywhere, a `u` or a `c` much less so.
+        let at = (0..n.len()).min_by_key(|&i| frequency(n[i])).unwrap_or(0);
+        let b = n[at];
+        let (last_start, starts) = (h.len() - n.len(), &h[at..=h.len() - n.len() + at]);
+        memchr::memchr2_iter(b.to_ascii_lowercase(), b.to_ascii_uppercase(), starts)
+            .any(|i| i <= last_start && h[i..i + n.len()].eq_ignore_ascii_case(n))
     } else {
         hay.to_lowercase().contains(&needle.to_lowercase())
+    }
+}
+
+/// How common a byte is in the texts of the feeds (names, reasons, places), rarest lowest: a rough order
+/// of English letters, digits and punctuation rarer than all of them but the space.
+fn frequency(b: u8) -> u8 {
+    const ORDER: &[u8] = b"zqxjkvbpygfwmucldrhsnioate";
+    match b.to_ascii_lowercase() {
+        b' ' => 40,
+        c @ b'a'..=b'z' => ORDER.iter().position(|&x| x == c).map_or(30, |i| 4 + i as u8),
+        b'0'..=b'9' => 3,
+        _ => 1,
     }
 }
 
@@ -253,6 +271,14 @@ mod tests {
         {
             let found = bytes_equal_to(u64::from_le_bytes(eight), b'"');
             assert_eq!((found != 0).then(|| found.trailing_zeros() as usize / 8), want, "{eight:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn contains_ignore_case_agrees_with_lower_case_copies(hay in "[a-eA-E -]{0,24}", needle in "[a-eA-E -]{0,5}") {
+            let want = hay.to_lowercase().contains(&needle.to_lowercase());
+            proptest::prop_assert_eq!(contains_ignore_case(&hay, &needle), want);
         }
     }
 

@@ -1,7 +1,7 @@
 //! Writing a record's bytes, and reading them back.
 
 use super::number_text;
-use super::shared::shared;
+use super::shared::{shared, Table};
 use super::{Packed, NONE};
 use crate::model::record::{Text, Timestamp};
 use crate::model::schema::{Field, Ty};
@@ -153,7 +153,7 @@ impl<'a> Reader<'a> {
         std::str::from_utf8(self.bytes(n)).unwrap_or("")
     }
 
-    pub(super) fn text_ref<'t>(&mut self, table: &'t [Text]) -> Option<&'t str>
+    pub(super) fn text_ref<'t>(&mut self, table: &'t Table) -> Option<&'t str>
     where
         'a: 't,
     {
@@ -191,7 +191,7 @@ impl<'a> Reader<'a> {
 
     /// Whether `test` holds for any text of one declared field written as `ty` (a list's items, a word or
     /// a number as text). The whole field is read, hit or not, so that the reader stays on the next one.
-    pub(super) fn any_text(&mut self, ty: Ty, table: &[Text], test: &mut dyn FnMut(&str) -> bool) -> bool {
+    pub(super) fn any_text(&mut self, ty: Ty, table: &Table, test: &mut dyn FnMut(&str) -> bool) -> bool {
         match ty {
             Ty::Text => self.text_ref(table).is_some_and(test),
             Ty::List => {
@@ -208,7 +208,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub(super) fn text(&mut self, table: &[Text]) -> Option<Text> {
+    pub(super) fn text(&mut self, table: &Table) -> Option<Text> {
         match self.varint() {
             0 => None,
             v if v & 1 == 1 => table.get((v >> 1) as usize).cloned(),
@@ -216,7 +216,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    pub(super) fn list(&mut self, table: &[Text]) -> Vec<Text> {
+    pub(super) fn list(&mut self, table: &Table) -> Vec<Text> {
         let n = self.varint() as usize;
         let mut out = Vec::with_capacity(n.min(1024));
         for _ in 0..n {

@@ -69,7 +69,7 @@ impl Packed {
         let written = Some(r.str()).filter(|w| !w.is_empty());
         let ts = Timestamp::from_parts(written.map(Box::from), self.utc());
         let kind = self.kind();
-        let body = Body::read(kind, &mut Take { r: &mut r, table: &table });
+        let body = Body::read(kind, &mut Take { r: &mut r, table });
         Record { kind, id, ts, body, extra: r.extra() }
     }
 
@@ -117,7 +117,7 @@ impl Packed {
         let mut r = self.fields();
         for f in fields(self.kind()) {
             if f.name == field {
-                return r.any_text(f.ty, &table, test);
+                return r.any_text(f.ty, table, test);
             }
             r.skip(f.ty);
         }
@@ -165,7 +165,7 @@ impl Packed {
         let table = table();
         let mut r = self.fields();
         for f in fields(self.kind()) {
-            if r.any_text(f.ty, &table, &mut |t| test(f, t)) {
+            if r.any_text(f.ty, table, &mut |t| test(f, t)) {
                 return None;
             }
         }

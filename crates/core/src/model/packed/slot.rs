@@ -2,6 +2,7 @@
 //! field has which type, and the generated code calls these in the fields' order.
 
 use super::bytes::{Reader, Writer};
+use super::shared::Table;
 use crate::model::record::Text;
 use crate::model::schema::Field;
 use crate::model::vocab::{Action, Level, ShortageStatus, Stage, TargetType};
@@ -21,13 +22,13 @@ pub trait Slot {
 
 /// A field's value, as unpacking reads it.
 pub trait FromSlot: Sized {
-    fn take(r: &mut Reader<'_>, table: &[Text]) -> Self;
+    fn take(r: &mut Reader<'_>, table: &Table) -> Self;
 }
 
 /// The fields of a record read one after the other (see the schema's generated `read`).
 pub struct Take<'r, 'b> {
     pub(super) r: &'r mut Reader<'b>,
-    pub(super) table: &'r [Text],
+    pub(super) table: &'r Table,
 }
 
 impl Take<'_, '_> {
@@ -46,7 +47,7 @@ impl Slot for Option<Text> {
 }
 
 impl FromSlot for Option<Text> {
-    fn take(r: &mut Reader<'_>, table: &[Text]) -> Self {
+    fn take(r: &mut Reader<'_>, table: &Table) -> Self {
         r.text(table)
     }
 }
@@ -58,7 +59,7 @@ impl Slot for Vec<Text> {
 }
 
 impl FromSlot for Vec<Text> {
-    fn take(r: &mut Reader<'_>, table: &[Text]) -> Self {
+    fn take(r: &mut Reader<'_>, table: &Table) -> Self {
         r.list(table)
     }
 }
@@ -70,7 +71,7 @@ impl Slot for Option<f64> {
 }
 
 impl FromSlot for Option<f64> {
-    fn take(r: &mut Reader<'_>, _: &[Text]) -> Self {
+    fn take(r: &mut Reader<'_>, _: &Table) -> Self {
         r.num()
     }
 }
@@ -87,7 +88,7 @@ macro_rules! words {
         }
 
         impl FromSlot for Option<$t> {
-            fn take(r: &mut Reader<'_>, _: &[Text]) -> Self {
+            fn take(r: &mut Reader<'_>, _: &Table) -> Self {
                 r.word($t::ALL)
             }
         }
