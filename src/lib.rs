@@ -8,3 +8,4 @@ pub mod cli;
 pub mod exit;
 pub mod logging;
 pub mod ui;
+pub mod wake;

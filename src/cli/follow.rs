@@ -4,18 +4,16 @@
 //! reads what is new, and prints one line per change. Nothing runs on a timer while idle but that check.
 
 use super::{emit, EXIT_OK, EXIT_PROBLEMS};
+use crate::wake::{Wake, Wakeups};
 use serde_json::json;
 use std::io::Write;
-use std::time::Duration;
-use tokio::signal::unix::{signal, SignalKind};
 use watchfloor_core::config::Config;
 use watchfloor_core::engine::{clock, Change, Engine, Options};
-use watchfloor_core::feed::watch::DirWatcher;
 use watchfloor_core::present::json;
 use watchfloor_core::text::clean_path;
 
 pub fn run(config: &Config, as_json: bool, state_dir: Option<&std::path::Path>, poll_ms: Option<u64>) -> i32 {
-    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let rt = match crate::wake::runtime() {
         Ok(rt) => rt,
         Err(e) => {
             crate::cli::complain(&format!("watchfloor: cannot start: {e}"));
@@ -31,27 +29,15 @@ async fn follow(config: &Config, as_json: bool, state_dir: Option<&std::path::Pa
         Options::from_config(config).with_state(state_dir.or(default_state.as_deref()), true),
         clock::system(),
     );
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
-    // Watch before the first read, so nothing written in between is missed.
-    let (mut watcher, every) = DirWatcher::start(engine.matcher(), poll_ms.map(Duration::from_millis), move || {
-        let _ = tx.send(());
-    });
-    // A feed with its own `poll_ms` (on a share that sends no events) makes every look that often.
-    let every = config.feed_poll_ms().map_or(every, |ms| every.min(Duration::from_millis(ms)));
-    let dirs = engine.feeds().watch_dirs();
-    watcher.refresh(&dirs);
-
-    // Before the first read: a SIGTERM that comes during it, or just after `ready`, ends the run cleanly
-    // once the read is over (a test that stopped `follow` right after `ready` on a busy machine found the
-    // handlers not yet there, and the process killed by the signal).
-    let (mut term, mut hup, mut int) =
-        match (signal(SignalKind::terminate()), signal(SignalKind::hangup()), signal(SignalKind::interrupt())) {
-            (Ok(t), Ok(h), Ok(i)) => (t, h, i),
-            _ => {
-                crate::cli::complain("watchfloor: cannot install signal handlers");
-                return EXIT_PROBLEMS;
-            }
-        };
+    // Watching, and the signal handlers, before the first read (see `wake`): a SIGTERM that comes during
+    // it, or just after `ready`, ends the run cleanly once the read is over.
+    let mut wakeups = match Wakeups::start(&engine, None, poll_ms, config.feed_poll_ms()) {
+        Ok(w) => w,
+        Err(e) => {
+            crate::cli::complain(&format!("watchfloor: cannot install signal handlers: {e}"));
+            return EXIT_PROBLEMS;
+        }
+    };
     let mut out = std::io::stdout().lock();
     let initial = engine.poll();
     // At start only problems and news are printed (a published list's differences from its last run), not
@@ -72,19 +58,9 @@ async fn follow(config: &Config, as_json: bool, state_dir: Option<&std::path::Pa
         return EXIT_OK;
     }
 
-    let mut safety = tokio::time::interval(every);
-    safety.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        tokio::select! {
-            // Without native watching (--poll) the sender is gone and this branch is simply off.
-            Some(()) = rx.recv() => {
-                // A burst of events is one read.
-                while rx.try_recv().is_ok() {}
-            }
-            _ = safety.tick() => watcher.refresh(&dirs),
-            _ = term.recv() => break,
-            _ = hup.recv() => break,
-            _ = int.recv() => break,
+        if let Wake::Signal(_) = wakeups.next().await {
+            break;
         }
         let changes = engine.poll();
         let refs: Vec<&Change> = changes.iter().collect();

@@ -8,14 +8,13 @@ use super::app::{App, FilterKey};
 use super::terminal::{watch_hangup, TerminalGuard};
 use super::theme::Theme;
 use super::view::{self, Data};
+use crate::wake::{Wake, Wakeups};
 use chrono::{Local, NaiveDateTime, Timelike};
 use ratatui::crossterm::event::{self, Event, MouseButton, MouseEventKind};
 use std::time::Duration;
-use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 use tokio::time::Instant;
 use watchfloor_core::engine::Engine;
-use watchfloor_core::feed::watch::DirWatcher;
 
 /// At most ~30 frames a second.
 const FRAME_INTERVAL: Duration = Duration::from_millis(33);
@@ -48,30 +47,10 @@ pub async fn run(
     watch_hangup(move || {
         let _ = hup_tx.send(());
     });
-    let (wake_tx, mut wake) = unbounded_channel::<()>();
-    let matcher = match config_file {
-        Some(f) => engine.matcher().with(f),
-        None => engine.matcher(),
-    };
-    let (mut watcher, every) = DirWatcher::start(matcher, poll_ms.map(Duration::from_millis), move || {
-        let _ = wake_tx.send(());
-    });
-    // A feed with its own `poll_ms` (on a share that sends no events) makes every look that often.
-    let every = feed_poll_ms.map_or(every, |ms| every.min(Duration::from_millis(ms)));
-    if let Some(problem) = &watcher.problem {
+    let mut wakeups = Wakeups::start(engine, config_file, poll_ms, feed_poll_ms)?;
+    if let Some(problem) = &wakeups.problem {
         app.notice = Some(format!("no file events ({problem}): checking files every second"));
     }
-    let mut dirs = engine.feeds().watch_dirs();
-    if let Some(dir) =
-        config_file.and_then(|f| watchfloor_core::feed::absolute(f).parent().map(std::path::Path::to_path_buf))
-    {
-        dirs.push((dir, false));
-    }
-    watcher.refresh(&dirs);
-
-    let mut term = signal(SignalKind::terminate())?;
-    let mut hup = signal(SignalKind::hangup())?;
-    let mut int = signal(SignalKind::interrupt())?;
 
     // A first frame at once, so a large load does not leave a blank terminal.
     app.loading = true;
@@ -99,8 +78,6 @@ pub async fn run(
     }
     let mut last_draw = Instant::now();
     let mut frame_due: Option<Instant> = None;
-    let mut safety = tokio::time::interval(every);
-    safety.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut next_minute = Instant::now() + until_next_minute(now());
 
     loop {
@@ -117,18 +94,14 @@ pub async fn run(
                 }
                 Some(Input::Gone) | None => return Ok(Exit::TerminalGone),
             },
-            Some(()) = wake.recv() => {
-                while wake.try_recv().is_ok() {}
-                let changes = engine.poll();
-                app.apply(&changes, engine.store());
-                reload_config(config_watch.as_mut(), engine, app);
-            }
-            _ = safety.tick() => {
-                watcher.refresh(&dirs);
-                let changes = engine.poll();
-                app.apply(&changes, engine.store());
-                reload_config(config_watch.as_mut(), engine, app);
-            }
+            wake = wakeups.next() => match wake {
+                Wake::Files | Wake::Check => {
+                    let changes = engine.poll();
+                    app.apply(&changes, engine.store());
+                    reload_config(config_watch.as_mut(), engine, app);
+                }
+                Wake::Signal(name) => return Ok(Exit::Signal(name)),
+            },
             _ = tokio::time::sleep_until(next_minute) => {
                 app.tick(now());
                 next_minute = Instant::now() + until_next_minute(now());
@@ -137,9 +110,6 @@ pub async fn run(
             // A filter looking through a large panel: one slice, then keys and files get their turn.
             _ = std::future::ready(()), if app.has_work() => app.work(engine.store()),
             _ = hangup.recv() => return Ok(Exit::TerminalGone),
-            _ = term.recv() => return Ok(Exit::Signal("SIGTERM")),
-            _ = hup.recv() => return Ok(Exit::Signal("SIGHUP")),
-            _ = int.recv() => return Ok(Exit::Signal("SIGINT")),
         }
         if app.quit {
             app.finish_first_acknowledgement(engine.store());

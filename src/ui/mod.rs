@@ -34,7 +34,7 @@ pub fn run(config: &Config, options: Options) -> i32 {
     let mode = options.color.unwrap_or(config.ui.color);
     let theme =
         theme::Theme::for_mode(mode, std::env::var("NO_COLOR").ok().as_deref(), std::env::var("TERM").ok().as_deref());
-    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let rt = match crate::wake::runtime() {
         Ok(rt) => rt,
         Err(e) => {
             crate::exit::complain(&format!("watchfloor: cannot start: {e}"));
