@@ -72,7 +72,7 @@ fn benches(c: &mut Criterion) {
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
         c.bench_function(&format!("draw a 120x40 frame over {label} records"), |b| {
             b.iter(|| {
-                let data = Data::new(&engine, &theme);
+                let data = Data::new(engine.view(), &theme);
                 terminal.draw(|f| render(f, &mut app, &data)).expect("draw");
             })
         });

@@ -41,7 +41,7 @@ fn screen_with(
 ) -> TestBackend {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     let theme = Theme::sixteen();
-    let mut data = Data::new(engine, &theme);
+    let mut data = Data::new(engine.view(), &theme);
     if let Some(a) = alerts {
         data.alerts = a;
     }

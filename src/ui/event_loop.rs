@@ -185,7 +185,7 @@ fn reload_config(watch: Option<&mut ConfigWatch>, engine: &mut Engine, app: &mut
 }
 
 fn draw(guard: &mut TerminalGuard, engine: &Engine, app: &mut App, theme: &Theme) -> std::io::Result<()> {
-    let data = Data::new(engine, theme);
+    let data = Data::new(engine.view(), theme);
     if std::mem::take(&mut app.bell) {
         guard.bell()?;
     }

@@ -39,33 +39,33 @@ pub const MIN_HEIGHT: u16 = 12;
 pub const GRID_WIDTH: u16 = 120;
 const GRID_MIN_BODY_HEIGHT: u16 = 16;
 
-/// What the screen shows besides the app state.
+/// What the screen shows besides the app state: a read-only view of what the engine holds, and the theme.
 pub struct Data<'a> {
     pub store: &'a Store,
     pub links: &'a watchfloor_core::model::links::Links,
     pub alerts: &'a [watchfloor_core::engine::Alert],
-    engine: &'a watchfloor_core::engine::Engine,
     pub errors: &'a [FeedError],
     pub error_count: u64,
     pub theme: &'a Theme,
+    view: watchfloor_core::engine::View<'a>,
 }
 
 impl<'a> Data<'a> {
-    pub fn new(engine: &'a watchfloor_core::engine::Engine, theme: &'a Theme) -> Self {
+    pub fn new(view: watchfloor_core::engine::View<'a>, theme: &'a Theme) -> Self {
         Data {
-            store: engine.store(),
-            links: engine.links(),
-            errors: engine.errors(),
-            error_count: engine.error_count(),
-            alerts: engine.alerts(),
-            engine,
+            store: view.store,
+            links: view.links,
+            errors: view.errors,
+            error_count: view.error_count,
+            alerts: view.alerts,
             theme,
+            view,
         }
     }
 
     /// Whether a highlighting watch rule matches a record.
     pub fn highlighted(&self, kind: Kind, id: &str) -> bool {
-        self.engine.is_highlighted(kind, id)
+        self.view.is_highlighted(kind, id)
     }
 }
 

@@ -33,6 +33,25 @@ use batch::Pipeline;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// What the engine holds, read-only: what a front end draws from (the dashboard never holds the engine).
+#[derive(Clone, Copy)]
+pub struct View<'a> {
+    pub store: &'a Store,
+    pub links: &'a Links,
+    pub alerts: &'a [Alert],
+    /// The feed errors kept, oldest first, and how many there were in all.
+    pub errors: &'a [FeedError],
+    pub error_count: u64,
+    watch: &'a rules::Watch,
+}
+
+impl View<'_> {
+    /// Whether a highlighting watch rule matches a record.
+    pub fn is_highlighted(&self, kind: Kind, id: &str) -> bool {
+        self.watch.is_highlighted(kind, id)
+    }
+}
+
 pub struct Engine {
     feeds: Feeds,
     snapshots: Vec<SnapshotFeed>,
@@ -75,6 +94,18 @@ impl Engine {
     /// lists are read as new each time.
     pub fn for_config(config: &crate::config::Config) -> Self {
         Engine::new(Options::from_config(config), clock::system())
+    }
+
+    /// What the engine holds, read-only.
+    pub fn view(&self) -> View<'_> {
+        View {
+            store: &self.store,
+            links: &self.links,
+            alerts: self.watch.alerts(),
+            errors: self.errors.kept(),
+            error_count: self.errors.count(),
+            watch: &self.watch,
+        }
     }
 
     /// Every file read now, with whether it is there.
