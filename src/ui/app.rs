@@ -9,6 +9,7 @@ use std::sync::Arc;
 use watchfloor_core::engine::Change;
 use watchfloor_core::model::seen::{Seen, Unseen};
 use watchfloor_core::model::store::Panel;
+use watchfloor_core::model::subset::Subset;
 use watchfloor_core::model::{Entry, Kind, Store};
 
 /// How a record is marked.
@@ -26,8 +27,9 @@ pub enum Rows {
     /// Every record of the store's panel, in the order the store keeps (nothing copied, however many).
     #[default]
     All,
-    /// The ids a filter kept, or what was shown when the view was paused.
-    These(Vec<String>),
+    /// The records a filter kept, or what was shown when the view was paused: in the panel's order, with
+    /// ranks (a key, an arrival and a frame cost the same under a broad filter as without one).
+    These(Subset),
 }
 
 /// One panel's view: its rows, the selection, the scroll position, the marks.
@@ -67,7 +69,7 @@ impl PanelView {
     pub fn entries<'a>(&'a self, panel: &'a Panel, from: usize) -> Box<dyn Iterator<Item = &'a Entry> + 'a> {
         match &self.rows {
             Rows::All => Box::new(panel.newest_from(from)),
-            Rows::These(ids) => Box::new(ids.iter().skip(from).filter_map(|id| panel.get(id))),
+            Rows::These(rows) => Box::new(rows.entries(panel, from)),
         }
     }
 
@@ -75,7 +77,7 @@ impl PanelView {
     pub fn id_at<'a>(&'a self, panel: &'a Panel, i: usize) -> Option<&'a str> {
         match &self.rows {
             Rows::All => panel.newest(i).map(|e| e.current().packed().id()),
-            Rows::These(ids) => ids.get(i).map(String::as_str),
+            Rows::These(rows) => rows.id_at(panel, i),
         }
     }
 
@@ -83,7 +85,7 @@ impl PanelView {
     pub fn position(&self, panel: &Panel, id: &str) -> Option<usize> {
         match &self.rows {
             Rows::All => panel.position(id),
-            Rows::These(ids) => ids.iter().position(|x| x == id),
+            Rows::These(rows) => rows.position(panel, id),
         }
     }
 
@@ -330,8 +332,7 @@ impl App {
                         view.marks.remove(id);
                     }
                     if let Rows::These(rows) = &mut view.rows {
-                        let gone: std::collections::HashSet<&String> = ids.iter().collect();
-                        rows.retain(|id| !gone.contains(id));
+                        rows.forget_gone(store.panel(*kind));
                     }
                 }
                 Change::Alert(a) => {
@@ -501,35 +502,35 @@ impl App {
             // they are looked at again, at once. Otherwise the panel is looked through a slice at a time
             // (App::work), the rows filling in newest first.
             let narrowed = match (&view.rows, &view.filtered_by, &view.job) {
-                (Rows::These(ids), Some(before), None)
-                    if needle.contains(before.as_str()) && ids.len() <= super::filter::SLICE =>
+                (Rows::These(rows), Some(before), None)
+                    if needle.contains(before.as_str()) && rows.len() <= super::filter::SLICE =>
                 {
-                    Some(
-                        ids.iter()
-                            .filter_map(|id| panel.get(id))
-                            .filter(|e| super::filter::matches(e.current().packed(), &needle))
-                            .map(|e| e.current().packed().id().to_string())
-                            .collect::<Vec<String>>(),
-                    )
+                    let mut kept = Subset::default();
+                    for e in rows.entries(panel, 0) {
+                        if super::filter::matches(e.current().packed(), &needle) {
+                            kept.put(panel, e.current().packed().id());
+                        }
+                    }
+                    Some(kept)
                 }
                 _ => None,
             };
             match narrowed {
-                Some(ids) => {
+                Some(rows) => {
                     view.job = None;
-                    view.rows = Rows::These(ids);
+                    view.rows = Rows::These(rows);
                 }
                 None => {
                     let mut job = super::filter::FilterJob::new(needle.clone());
-                    let mut ids = Vec::new();
+                    let mut rows = Subset::default();
                     // The first slice at once: the newest matches are on screen with the keystroke.
-                    let done = job.step(panel, &mut ids);
+                    let done = job.step(panel, &mut rows);
                     view.job = (!done).then_some(job);
-                    view.rows = Rows::These(ids);
+                    view.rows = Rows::These(rows);
                 }
             }
             view.len = match &view.rows {
-                Rows::These(ids) => ids.len(),
+                Rows::These(rows) => rows.len(),
                 Rows::All => panel.len(),
             };
             view.filtered_by = Some(needle);
@@ -547,11 +548,7 @@ impl App {
         for id in ids {
             match (&mut view.job, panel.place_of(id)) {
                 // Not looked at yet: the job will find it where it is now.
-                (Some(job), Some(place)) if !job.looked_at(place) => {
-                    if let Some(at) = rows.iter().position(|x| x == id) {
-                        rows.remove(at);
-                    }
-                }
+                (Some(job), Some(place)) if !job.looked_at(place) => rows.remove(panel, id),
                 (Some(job), _) => {
                     job.note_arrival(id);
                     super::filter::refresh(rows, panel, id, needle);
@@ -609,7 +606,7 @@ impl App {
             for &kind in Kind::ALL {
                 let view = &mut self.panels[kind.index()];
                 if matches!(view.rows, Rows::All) {
-                    view.rows = Rows::These(view.ids(store.panel(kind)));
+                    view.rows = Rows::These(Subset::of_all(store.panel(kind)));
                 }
             }
         }

@@ -4,6 +4,7 @@
 
 use rustc_hash::FxHashSet;
 use watchfloor_core::model::store::{Panel, Place};
+use watchfloor_core::model::subset::Subset;
 use watchfloor_core::model::Packed;
 
 /// Records looked at per slice: a few milliseconds.
@@ -26,16 +27,16 @@ impl FilterJob {
         FilterJob { needle, below: None, arrived: FxHashSet::default() }
     }
 
-    /// Looks at the next slice of `panel`, adding the ids that match to `rows` (newest first). True when
-    /// the whole panel has been looked at.
-    pub fn step(&mut self, panel: &Panel, rows: &mut Vec<String>) -> bool {
+    /// Looks at the next slice of `panel`, adding the records that match to `rows`. True when the whole
+    /// panel has been looked at.
+    pub fn step(&mut self, panel: &Panel, rows: &mut Subset) -> bool {
         let mut looked = 0;
         for (place, entry) in panel.below(self.below) {
             looked += 1;
             self.below = Some(place);
             let r = entry.current().packed();
             if matches(r, &self.needle) && !self.arrived.contains(r.id()) {
-                rows.push(r.id().to_string());
+                rows.put(panel, r.id());
             }
             if looked == SLICE {
                 return false;
@@ -59,18 +60,11 @@ pub fn matches(r: &Packed, needle: &str) -> bool {
     r.any_text(&mut |t| watchfloor_core::text::contains_ignore_case(t, needle))
 }
 
-/// Puts a record that changed in its place among filtered rows (newest first), or takes it out when it no
-/// longer matches or is gone. `rows` are in the panel's order, so the place is found by bisection.
-pub fn refresh(rows: &mut Vec<String>, panel: &Panel, id: &str, needle: &str) {
-    if let Some(at) = rows.iter().position(|x| x == id) {
-        rows.remove(at);
+/// Puts a record that changed in its place among filtered rows, or takes it out when it no longer matches.
+/// (A record that is gone was taken out by [`Subset::forget_gone`].)
+pub fn refresh(rows: &mut Subset, panel: &Panel, id: &str, needle: &str) {
+    match panel.get(id) {
+        Some(entry) if matches(entry.current().packed(), needle) => rows.put(panel, id),
+        _ => rows.remove(panel, id),
     }
-    let Some(entry) = panel.get(id) else { return };
-    if !matches(entry.current().packed(), needle) {
-        return;
-    }
-    let Some(place) = panel.place_of(id) else { return };
-    // Newest first: the rows above are those with a later place.
-    let at = rows.partition_point(|x| panel.place_of(x).is_some_and(|p| p > place));
-    rows.insert(at, id.to_owned());
 }

@@ -10,6 +10,7 @@ pub mod rules;
 pub mod schema;
 pub mod seen;
 pub mod store;
+pub mod subset;
 pub mod vocab;
 
 pub use packed::Packed;

@@ -284,6 +284,11 @@ impl Panel {
         self.get(id).map(Entry::place)
     }
 
+    /// Every record's place and handle, oldest first.
+    pub fn places(&self) -> impl Iterator<Item = (Place, Handle)> + '_ {
+        self.order().iter().map(|(p, h)| (*p, *h))
+    }
+
     /// Records newest first, from just below `place` (from the newest with `None`), with their places.
     pub fn below(&self, place: Option<Place>) -> Box<dyn Iterator<Item = (Place, &Entry)> + '_> {
         let get = move |(p, &h): (&Place, &Handle)| self.by_handle(h).map(|e| (*p, e));
