@@ -13,7 +13,8 @@ Generates N records with `watchfloor gen` into /tmp/watchfloor-scale-N (afresh e
 4. the same keys (k, j) with the selection on the oldest row (after End), and an arrival meanwhile, from
    the write to the end of its frame;
 5. a filter: `/` then typing a word, each keystroke to the end of its frame; while the filter is on, a key
-   (j) typed right after a keystroke, to its frame;
+   (j) typed right after a keystroke, to its frame; then a filter that keeps every row, with the selection
+   on its oldest row: keys and an arrival;
 6. sustained appends: --rate lines a second for --sustain seconds in 100 writes a second; then the time from
    the writer's last line to that line's name on screen, and the memory after;
 7. idle: bytes written and CPU time over 10 s with nothing happening.
@@ -198,6 +199,32 @@ def main():
         after.append(ms)
         t.quiet(0.05)
     print(f"keys while a filter is on: {fmt(after)}")
+    os.write(t.master, b"\x1b")
+    t.quiet(0.5)
+
+    # A filter that keeps every row (`generated` is every generated record's source), filled in, then the
+    # selection on its oldest row: keys and an arrival cost what they cost without a filter.
+    for ch in b"/generated\r":
+        os.write(t.master, bytes([ch]))
+        t.quiet(0.05)
+    t.quiet(3)
+    t.key(b"G")
+    t.quiet(0.3)
+    broad = []
+    for k in [b"k", b"j"] * 10:
+        ms, _ = t.key(k)
+        broad.append(ms)
+        t.quiet(0.05)
+    print(f"key to frame on the oldest row under a filter keeping every row: {fmt(broad)}")
+    arrivals = []
+    for i in range(20):
+        t1 = time.perf_counter()
+        with open(feed, "a") as f:
+            f.write(sanction(600000 + i, f"Zf{i:04d} generated"))
+        _, took = t.read(5, until_bytes=FRAME_END)
+        arrivals.append((time.perf_counter() - t1) * 1000 if took is not None else None)
+        t.quiet(0.1)
+    print(f"arrival to frame there: {fmt(arrivals)}")
     os.write(t.master, b"\x1b")
     t.quiet(0.5)
     os.write(t.master, b"g")
