@@ -679,6 +679,20 @@ mod tests {
     }
 
     #[test]
+    fn a_package_lists_its_first_hundred_shortages_by_id_and_counts_them_all() {
+        let (mut store, mut links) = (Store::new(), Links::new(default_vocabulary()));
+        for i in (0..150).rev() {
+            let line = format!(r#"{{"id":"h{i:03}","ts":"2024-03-01T00:00:00Z","category":"ammunition"}}"#);
+            add(&mut store, &mut links, Kind::Shortages, &line);
+        }
+        add(&mut store, &mut links, Kind::Aid, r#"{"id":"p","ts":"2024-03-01T00:00:00Z","items":["155mm shells"]}"#);
+        let info = links.info(&store, Kind::Aid, "p");
+        assert_eq!(info.addresses_total, 150);
+        let want: Vec<String> = (0..MAX_ADDRESSES_LISTED).map(|i| format!("h{i:03}")).collect();
+        assert_eq!(info.addresses, want);
+    }
+
+    #[test]
     fn shortages_are_covered_at_risk_or_uncovered() {
         let (mut store, mut links) = (Store::new(), Links::new(default_vocabulary()));
         add(
