@@ -12,9 +12,9 @@ use watchfloor_core::model::Kind;
 fuzz_target!(|data: &[u8]| {
     for kind in [None, Some(Kind::Sanctions), Some(Kind::Suppliers), Some(Kind::Aid), Some(Kind::Shortages)] {
         let mut quick_texts = Vec::new();
-        if let Some(quick) = parse_quick(data, kind, &mut |k, f, t| quick_texts.push(format!("{k} {f} {t}"))) {
+        if let Some(quick) = parse_quick(data, kind, &mut |k, f, t| quick_texts.push(format!("{k} {} {t}", f.name))) {
             let mut general_texts = Vec::new();
-            let general = parse_general(data, kind, &mut |k, f, t| general_texts.push(format!("{k} {f} {t}")));
+            let general = parse_general(data, kind, &mut |k, f, t| general_texts.push(format!("{k} {} {t}", f.name)));
             assert_eq!(general, Ok(Some(quick)), "the quick way packs what the general way packs");
             assert_eq!(quick_texts, general_texts, "and gives the links the same texts");
         }
