@@ -1,5 +1,5 @@
 //! Criterion benchmarks of the core: parsing a line, loading generated feeds, a new record into a store of
-//! a million, a frame and a filter keystroke over a million. `cargo bench --bench engine` (building the
+//! a million, a frame, a key on the newest and the oldest row, and a filter keystroke over a million. `cargo bench --bench engine` (building the
 //! million-record store takes ~20 s before the last three); the figures and the machine go in BENCHMARKS.md.
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
@@ -93,6 +93,26 @@ fn benches(c: &mut Criterion) {
                 BatchSize::SmallInput,
             )
         });
+        // The selection on the oldest row: a key costs what it costs at the top (ranks, not a walk).
+        for (place, action) in
+            [("newest", watchfloor::ui::keys::Action::Top), ("oldest", watchfloor::ui::keys::Action::Bottom)]
+        {
+            app.update(action);
+            app.settle(engine.store(), engine.links());
+            let mut up = true;
+            c.bench_function(&format!("a key on the {place} row of 1M, to the end of its 120x40 frame"), |b| {
+                b.iter(|| {
+                    let key = if up { watchfloor::ui::keys::Action::Up } else { watchfloor::ui::keys::Action::Down };
+                    up = !up;
+                    app.update(key);
+                    app.settle(engine.store(), engine.links());
+                    let data = Data::new(engine.view(), &theme);
+                    terminal.draw(|f| render(f, &mut app, &data)).expect("draw");
+                })
+            });
+        }
+        app.update(watchfloor::ui::keys::Action::Top);
+        app.settle(engine.store(), engine.links());
         let links = engine.links();
         c.bench_function("a filter keystroke over 1M records (its first slice)", |b| {
             b.iter(|| {
