@@ -2,7 +2,7 @@
 //! no value is built on the way, and no text needs cleaning (a plain line is printable ASCII).
 //!
 //! Only a record that packs without a question is packed here: anything that would be an error gives
-//! `None`, and the line goes the general way ([`Packed::from_fields`]), which words it. So the two ways
+//! `None`, and the line goes the general way ([`super::typed::pack`]), which words it. So the two ways
 //! give the same bytes for every line this way takes (a property test checks it).
 
 use super::plain::{number, trim, Plain, Span};
