@@ -95,6 +95,25 @@ def sanction(i, name):
     return json.dumps({"id": f"bench-{i}", "ts": "2030-01-01T00:00:00Z", "authority": "OFAC",
                        "action": "designated", "target": name, "country": "HK", "source": "bench"}) + "\n"
 
+def on_the_oldest_row(t, feed, first_id, name):
+    """Moves the focused panel's selection to its oldest row (End), then times k and j to the end of their
+    frames, and 20 sanctions arrivals (ids from `first_id`, targets `name` with the number) to theirs."""
+    t.key(b"G")
+    t.quiet(0.3)
+    keys, arrivals = [], []
+    for k in [b"k", b"j"] * 10:
+        ms, _ = t.key(k)
+        keys.append(ms)
+        t.quiet(0.05)
+    for i in range(20):
+        t1 = time.perf_counter()
+        with open(feed, "a") as f:
+            f.write(sanction(first_id + i, name.format(i)))
+        _, took = t.read(5, until_bytes=FRAME_END)
+        arrivals.append((time.perf_counter() - t1) * 1000 if took is not None else None)
+        t.quiet(0.1)
+    return keys, arrivals
+
 def tail_reference(feed, n=20):
     """tail -F on the feed in a pty: write to line shown, median over n lines."""
     t = Term(["tail", "-n0", "-F", feed], os.path.dirname(feed))
@@ -163,22 +182,8 @@ def main():
     for _ in range(4):
         t.key(b"\t")
         t.quiet(0.05)
-    t.key(b"G")
-    t.quiet(0.3)
-    bottom = []
-    for k in [b"k", b"j"] * 10:
-        ms, _ = t.key(k)
-        bottom.append(ms)
-        t.quiet(0.05)
+    bottom, arrivals = on_the_oldest_row(t, feed, 500000, "Zb{:04d}")
     print(f"key to frame on the oldest row (k, j): {fmt(bottom)}")
-    arrivals = []
-    for i in range(20):
-        t1 = time.perf_counter()
-        with open(feed, "a") as f:
-            f.write(sanction(500000 + i, f"Zb{i:04d}"))
-        _, took = t.read(5, until_bytes=FRAME_END)
-        arrivals.append((time.perf_counter() - t1) * 1000 if took is not None else None)
-        t.quiet(0.1)
     print(f"arrival to frame on the oldest row: {fmt(arrivals)}")
     t.key(b"g")
     t.quiet(0.3)
@@ -208,22 +213,8 @@ def main():
         os.write(t.master, bytes([ch]))
         t.quiet(0.05)
     t.quiet(3)
-    t.key(b"G")
-    t.quiet(0.3)
-    broad = []
-    for k in [b"k", b"j"] * 10:
-        ms, _ = t.key(k)
-        broad.append(ms)
-        t.quiet(0.05)
+    broad, arrivals = on_the_oldest_row(t, feed, 600000, "Zf{:04d} generated")
     print(f"key to frame on the oldest row under a filter keeping every row: {fmt(broad)}")
-    arrivals = []
-    for i in range(20):
-        t1 = time.perf_counter()
-        with open(feed, "a") as f:
-            f.write(sanction(600000 + i, f"Zf{i:04d} generated"))
-        _, took = t.read(5, until_bytes=FRAME_END)
-        arrivals.append((time.perf_counter() - t1) * 1000 if took is not None else None)
-        t.quiet(0.1)
     print(f"arrival to frame there: {fmt(arrivals)}")
     os.write(t.master, b"\x1b")
     t.quiet(0.5)

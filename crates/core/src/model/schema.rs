@@ -484,11 +484,6 @@ pub fn title_field(kind: Kind) -> &'static str {
     fields(kind).iter().filter(|f| f.title > 0).min_by_key(|f| f.title).map_or("", |f| f.name)
 }
 
-/// A field of a kind, by name.
-pub fn field(kind: Kind, name: &str) -> Option<&'static Field> {
-    fields(kind).iter().find(|f| f.name == name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -522,6 +517,7 @@ mod tests {
             assert_eq!(places, (1..=fields(kind).len() as u8).collect::<Vec<_>>(), "{kind}: each field its own place");
         }
         assert_eq!(shown(Kind::Sanctions)[..3], ["target", "aliases", "target_type"]);
-        assert_eq!(field(Kind::Suppliers, "aliases").map(|f| f.role), Some(Role::Name));
+        let aliases = fields(Kind::Suppliers).iter().find(|f| f.name == "aliases");
+        assert_eq!(aliases.map(|f| f.role), Some(Role::Name));
     }
 }
