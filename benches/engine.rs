@@ -73,7 +73,7 @@ fn benches(c: &mut Criterion) {
         c.bench_function(&format!("draw a 120x40 frame over {label} records"), |b| {
             b.iter(|| {
                 let data = Data::new(engine.view(), &theme);
-                terminal.draw(|f| render(f, &mut app, &data)).expect("draw");
+                terminal.draw(|f| render(f, &app, &data)).expect("draw");
             })
         });
         if records < 1_000_000 {
@@ -98,29 +98,29 @@ fn benches(c: &mut Criterion) {
             [("newest", watchfloor::ui::keys::Action::Top), ("oldest", watchfloor::ui::keys::Action::Bottom)]
         {
             app.update(action);
-            app.settle(engine.store(), engine.links());
+            app.catch_up(&Data::new(engine.view(), &theme));
             let mut up = true;
             c.bench_function(&format!("a key on the {place} row of 1M, to the end of its 120x40 frame"), |b| {
                 b.iter(|| {
                     let key = if up { watchfloor::ui::keys::Action::Up } else { watchfloor::ui::keys::Action::Down };
                     up = !up;
                     app.update(key);
-                    app.settle(engine.store(), engine.links());
                     let data = Data::new(engine.view(), &theme);
-                    terminal.draw(|f| render(f, &mut app, &data)).expect("draw");
+                    app.catch_up(&data);
+                    terminal.draw(|f| render(f, &app, &data)).expect("draw");
                 })
             });
         }
         app.update(watchfloor::ui::keys::Action::Top);
-        app.settle(engine.store(), engine.links());
-        let links = engine.links();
+        let data = Data::new(engine.view(), &theme);
+        app.catch_up(&data);
         c.bench_function("a filter keystroke over 1M records (its first slice)", |b| {
             b.iter(|| {
                 app.update(watchfloor::ui::keys::Action::Filter);
                 app.filter_key(watchfloor::ui::app::FilterKey::Char('x'));
-                app.settle(engine.store(), links);
+                app.catch_up(&data);
                 app.filter_key(watchfloor::ui::app::FilterKey::Clear);
-                app.settle(engine.store(), links);
+                app.catch_up(&data);
             })
         });
     }

@@ -45,6 +45,9 @@ fn screen_with(
     if let Some(a) = alerts {
         data.alerts = a;
     }
+    // What the event loop does before a frame: the state is brought to the screen's size and the data.
+    app.resize(ratatui::layout::Rect::new(0, 0, width, height));
+    app.catch_up(&data);
     terminal.draw(|f| render(f, app, &data)).expect("draw");
     terminal.backend().clone()
 }
@@ -76,7 +79,7 @@ fn detail_view_of_an_aid_package_with_its_history() {
     for _ in 0..at {
         app.update(Action::Down);
     }
-    app.sync(engine.store());
+    app.catch_up(&Data::new(engine.view(), &Theme::sixteen()));
     app.update(Action::Open);
     insta::assert_snapshot!(screen(&engine, &mut app, 120, 40));
 }
@@ -90,7 +93,7 @@ fn detail_view_shows_unknown_fields() {
     for _ in 0..at {
         app.update(Action::Down);
     }
-    app.sync(engine.store());
+    app.catch_up(&Data::new(engine.view(), &Theme::sixteen()));
     app.update(Action::Open);
     let shown = screen(&engine, &mut app, 80, 24);
     insta::assert_snapshot!(shown);
@@ -125,7 +128,7 @@ fn a_tiny_terminal_is_told_so_and_nothing_panics_at_any_size() {
     let (engine, mut app) = load("config.toml");
     insta::assert_snapshot!(screen(&engine, &mut app, 40, 10));
     for overlay in [None, Some(Action::Open), Some(Action::Help), Some(Action::Errors)] {
-        app.overlay = None;
+        app.popup = None;
         if let Some(a) = overlay {
             app.update(a);
         }
@@ -144,7 +147,7 @@ fn a_filter_narrows_the_focused_panel() {
     for c in "bank".chars() {
         app.filter_key(watchfloor::ui::app::FilterKey::Char(c));
     }
-    app.settle(engine.store(), engine.links());
+    app.catch_up(&Data::new(engine.view(), &Theme::sixteen()));
     insta::assert_snapshot!(screen(&engine, &mut app, 80, 24));
 }
 

@@ -1,154 +1,28 @@
-//! The dashboard's state and how it changes: actions from keys, changes from the engine. No terminal here:
-//! tests drive it directly and render it to a test backend.
+//! The dashboard's state and how it changes, as a component that holds the others: the four panels
+//! (`panel/`), the window open over them (`popup/`), the feeds' health, the pause and the marks.
+//!
+//! Four ways in, one meaning each: [`App::update`] takes a key (and posts what needs the engine's data to
+//! a queue of [`Command`]s), [`App::apply`] takes what the engine saw, [`App::work`] does one slice of the
+//! background jobs (a filter looking through a large panel, the marks after a load), and
+//! [`App::catch_up`] brings everything up to date with the data and the screen size before a frame. The
+//! screen is drawn from `&App` (`view/`): drawing writes nothing back, so a key means the same whatever
+//! frame was drawn last. No terminal here: tests drive it directly and render it to a test backend.
 
+use super::command::Command;
+use super::data::Data;
 use super::keys::{Action, Context};
+use super::layout::{layout, table_rows};
+use super::marks::MarksJob;
+pub use super::panel::{Mark, PanelView, Rows};
+use super::popup::{detail::Detail, help::Help, Popup, Reply, Scroll};
 use chrono::NaiveDateTime;
-use std::collections::{BTreeMap, HashMap};
+use ratatui::layout::Rect;
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use watchfloor_core::engine::Change;
-use watchfloor_core::model::seen::{Seen, Unseen};
-use watchfloor_core::model::store::Panel;
-use watchfloor_core::model::subset::Subset;
-use watchfloor_core::model::{Entry, Kind, Store};
-
-/// How a record is marked.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mark {
-    /// First seen since start.
-    New,
-    /// Known at start, changed since.
-    Updated,
-}
-
-/// The rows a panel shows, newest first.
-#[derive(Debug, Default)]
-pub enum Rows {
-    /// Every record of the store's panel, in the order the store keeps (nothing copied, however many).
-    #[default]
-    All,
-    /// The records a filter kept, or what was shown when the view was paused: in the panel's order, with
-    /// ranks (a key, an arrival and a frame cost the same under a broad filter as without one).
-    These(Subset),
-}
-
-/// One panel's view: its rows, the selection, the scroll position, the marks.
-#[derive(Debug, Default)]
-pub struct PanelView {
-    pub rows: Rows,
-    /// How many rows.
-    pub len: usize,
-    /// Index into the rows.
-    pub selected: usize,
-    /// The id of the selected row, as of the last [`App::sync`].
-    sel: Option<String>,
-    /// The filter the rows were chosen by.
-    filtered_by: Option<String>,
-    /// The filter, while it is still looking through the panel.
-    pub job: Option<super::filter::FilterJob>,
-    /// The first row shown.
-    pub offset: usize,
-    pub marks: HashMap<String, Mark>,
-    /// Rows shown only when they contain this (case-insensitive); empty shows all.
-    pub filter: String,
-    /// How many records the panel holds, filtered or not.
-    pub total: usize,
-    /// Records per day over the 30 days up to the newest record (oldest day first), and that last day.
-    pub trend: Vec<u32>,
-    pub trend_end: Option<chrono::NaiveDate>,
-    /// Records at each level (low, medium, high, critical): risk for suppliers, severity for shortages.
-    pub levels: [usize; 4],
-}
-
-impl PanelView {
-    pub fn selected_id(&self) -> Option<&str> {
-        self.sel.as_deref()
-    }
-
-    /// The rows from the `from`-th, newest first.
-    pub fn entries<'a>(&'a self, panel: &'a Panel, from: usize) -> Box<dyn Iterator<Item = &'a Entry> + 'a> {
-        match &self.rows {
-            Rows::All => Box::new(panel.newest_from(from)),
-            Rows::These(rows) => Box::new(rows.entries(panel, from)),
-        }
-    }
-
-    /// The id of the `i`-th row.
-    pub fn id_at<'a>(&'a self, panel: &'a Panel, i: usize) -> Option<&'a str> {
-        match &self.rows {
-            Rows::All => panel.newest(i).map(|e| e.current().packed().id()),
-            Rows::These(rows) => rows.id_at(panel, i),
-        }
-    }
-
-    /// Which row shows a record.
-    pub fn position(&self, panel: &Panel, id: &str) -> Option<usize> {
-        match &self.rows {
-            Rows::All => panel.position(id),
-            Rows::These(rows) => rows.position(panel, id),
-        }
-    }
-
-    /// Every row's id (for tests and small panels).
-    pub fn ids(&self, panel: &Panel) -> Vec<String> {
-        self.entries(panel, 0).map(|e| e.current().packed().id().to_string()).collect()
-    }
-
-    /// After the rows changed: back to the top when the view was following the newest, else the row the
-    /// selected record is now on.
-    fn reselect(&mut self, panel: &Panel, following: bool, keep: Option<String>) {
-        if following {
-            self.selected = 0;
-        } else if let Some(i) = keep.and_then(|id| self.position(panel, &id)) {
-            self.selected = i;
-        }
-        self.selected = self.selected.min(self.len.saturating_sub(1));
-        self.sel = self.id_at(panel, self.selected).map(str::to_owned);
-    }
-
-    /// Moves the selection by `delta` rows, within bounds.
-    fn move_by(&mut self, delta: isize) {
-        if self.len == 0 {
-            return;
-        }
-        let last = self.len - 1;
-        self.selected = self.selected.saturating_add_signed(delta).min(last);
-    }
-
-    /// Keeps the selection inside the `height` rows shown, scrolling as little as possible.
-    pub fn scroll_into_view(&mut self, height: usize) {
-        let height = height.max(1);
-        if self.selected < self.offset {
-            self.offset = self.selected;
-        } else if self.selected >= self.offset + height {
-            self.offset = self.selected + 1 - height;
-        }
-        let max_offset = self.len.saturating_sub(height);
-        self.offset = self.offset.min(max_offset);
-    }
-}
-
-/// A window over the panels.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Overlay {
-    /// A record's details; `link` is the selected linked record among `targets` (filled in when drawn).
-    Detail {
-        kind: Kind,
-        id: String,
-        scroll: u16,
-        link: usize,
-        targets: Vec<(Kind, String)>,
-    },
-    Errors {
-        scroll: u16,
-    },
-    Alerts {
-        scroll: u16,
-    },
-    Help {
-        scroll: u16,
-    },
-}
+use watchfloor_core::model::seen::Seen;
+use watchfloor_core::model::{Kind, Store};
 
 /// How one feed file is doing.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -162,15 +36,16 @@ pub struct FeedHealth {
 pub struct App {
     pub focus: Kind,
     pub zoom: bool,
-    pub overlay: Option<Overlay>,
+    /// The window open over the panels.
+    pub popup: Option<Popup>,
     pub panels: [PanelView; 4],
     pub feeds: BTreeMap<Arc<PathBuf>, FeedHealth>,
     pub mouse: bool,
     pub quit: bool,
     /// The clock, to the minute, as last told.
     pub now: NaiveDateTime,
-    /// Rows a page holds in the focused panel, as last drawn (for PgUp/PgDn).
-    pub page: usize,
+    /// The screen's size, as last told ([`App::resize`]).
+    pub area: Rect,
     /// Set when something on screen changed; cleared by drawing.
     pub dirty: bool,
     /// Ask the terminal for a full redraw (Ctrl-L).
@@ -181,8 +56,6 @@ pub struct App {
     pub bell: bool,
     /// What the analyst has acknowledged, across restarts.
     pub seen: Seen,
-    /// Panels to acknowledge (`None`: all), done by [`App::settle`] where the store is at hand.
-    pending_ack: Vec<Option<Kind>>,
     /// A message for the analyst that is not about a feed (a damaged state file, ...).
     pub notice: Option<String>,
     /// A short confirmation in the footer until the next key (a copy, ...).
@@ -192,32 +65,14 @@ pub struct App {
     /// Live updates of the view are paused; record changes wait in `held`.
     pub paused: bool,
     held: Vec<Change>,
-    /// Panels whose rows must be recomputed (a filter changed), done by [`App::settle`].
-    refilter: Vec<Kind>,
-    resume: bool,
-    copy: bool,
+    /// What keys asked for that needs the data, carried out by [`App::catch_up`].
+    commands: Vec<Command>,
     /// Text to put on the clipboard (OSC 52), taken by the event loop.
     pub clipboard: Option<String>,
     /// The feeds are being read for the first time.
     pub loading: bool,
-    /// A record to select once the store is at hand (see [`App::sync`]).
-    jump_to: Option<(Kind, String)>,
     /// Marks of what is new since last acknowledged, still being worked out after a load.
-    marks_job: Option<MarksJob>,
-}
-
-/// Records looked at per slice of the marks job (their fingerprints are worked out on every core).
-#[cfg(not(test))]
-const MARK_SLICE: usize = 20_000;
-#[cfg(test)]
-const MARK_SLICE: usize = 1_000;
-
-/// Where the marks job is: the panel (in `Kind::ALL` order), and the place below which it goes on.
-#[derive(Debug)]
-struct MarksJob {
-    panel: usize,
-    below: Option<watchfloor_core::model::store::Place>,
-    fresh: bool,
+    marks: Option<MarksJob>,
 }
 
 impl App {
@@ -225,31 +80,27 @@ impl App {
         App {
             focus: Kind::Sanctions,
             zoom: false,
-            overlay: None,
+            popup: None,
             panels: Default::default(),
             feeds: BTreeMap::new(),
             mouse,
             quit: false,
             now,
-            page: 10,
+            area: Rect::new(0, 0, 120, 40),
             dirty: true,
             full_redraw: false,
             unseen_alerts: 0,
             bell: false,
             seen: Seen::default(),
-            pending_ack: Vec::new(),
             notice: None,
             flash: None,
             editing_filter: false,
             paused: false,
             held: Vec::new(),
-            refilter: Vec::new(),
-            resume: false,
-            copy: false,
+            commands: Vec::new(),
             clipboard: None,
             loading: false,
-            jump_to: None,
-            marks_job: None,
+            marks: None,
         }
     }
 
@@ -266,8 +117,8 @@ impl App {
         if self.editing_filter {
             return Context::Filter;
         }
-        match self.overlay {
-            Some(Overlay::Detail { .. }) => Context::Detail,
+        match self.popup {
+            Some(Popup::Detail(_)) => Context::Detail,
             Some(_) => Context::Overlay,
             None => Context::Panels,
         }
@@ -281,6 +132,14 @@ impl App {
     /// Records that arrived while the view is paused.
     pub fn held_count(&self) -> usize {
         self.held.len()
+    }
+
+    /// The screen is this size now.
+    pub fn resize(&mut self, area: Rect) {
+        if area != self.area {
+            self.area = area;
+            self.dirty = true;
+        }
     }
 
     /// Takes in what the engine saw; records that are news are marked. While paused, record changes wait.
@@ -298,7 +157,7 @@ impl App {
                 Change::RecordAdded { kind, id, origin, news }
                 | Change::RecordUpdated { kind, id, origin, news, .. } => {
                     touched[kind.index()] = true;
-                    if self.panels[kind.index()].filtered_by.is_some() {
+                    if self.panels[kind.index()].is_filtered() {
                         changed[kind.index()].push(id);
                     }
                     if !self.feeds.contains_key(origin.file) {
@@ -327,13 +186,7 @@ impl App {
                 }
                 Change::Evicted { kind, ids } => {
                     touched[kind.index()] = true;
-                    let view = &mut self.panels[kind.index()];
-                    for id in ids {
-                        view.marks.remove(id);
-                    }
-                    if let Rows::These(rows) = &mut view.rows {
-                        rows.forget_gone(store.panel(*kind));
-                    }
+                    self.panels[kind.index()].forget(store.panel(*kind), ids);
                 }
                 Change::Alert(a) => {
                     self.unseen_alerts += 1;
@@ -346,10 +199,11 @@ impl App {
             if !touched[i] {
                 continue;
             }
-            if self.panels[i].filtered_by.is_some() {
-                self.refresh_filtered(kind, &changed[i], store);
+            let view = &mut self.panels[i];
+            if view.is_filtered() {
+                view.refresh(store.panel(kind), &changed[i]);
             } else {
-                self.reorder(kind, store);
+                view.reorder(store.panel(kind));
             }
         }
         if !changes.is_empty() {
@@ -359,8 +213,7 @@ impl App {
 
     /// After the first load: marks what changed since the analyst last acknowledged it. With nothing
     /// remembered (the first run), what is there now is taken as acknowledged. The records are looked at a
-    /// slice at a time by [`App::work`], newest first, between keys and arrivals: at a million records
-    /// that takes most of a second, which no key and no new line should wait for.
+    /// slice at a time by [`App::work`], newest first, between keys and arrivals.
     pub fn init_marks(&mut self, store: &Store) {
         if let Some(problem) = self.seen.problem.take() {
             tracing::warn!("{problem}");
@@ -369,96 +222,93 @@ impl App {
         if self.seen.is_fresh() {
             self.seen.reserve(store.len());
         }
-        self.marks_job = Some(MarksJob { panel: 0, below: None, fresh: self.seen.is_fresh() });
+        self.marks = Some(MarksJob::new(self.seen.is_fresh()));
         self.dirty = true;
     }
 
-    /// One slice of the marks job: true when it is done.
-    fn mark_slice(&mut self, store: &Store) -> bool {
-        let Some(job) = self.marks_job.as_mut() else { return true };
-        let Some(&kind) = Kind::ALL.get(job.panel) else {
-            if job.fresh {
-                self.save_seen();
-            }
-            return true;
-        };
-        let mut records: Vec<&watchfloor_core::model::Packed> = Vec::with_capacity(MARK_SLICE);
-        for (place, entry) in store.panel(kind).below(job.below).take(MARK_SLICE) {
-            job.below = Some(place);
-            records.push(entry.current().packed());
-        }
-        if records.len() < MARK_SLICE {
-            job.panel += 1;
-            job.below = None;
-        }
-        if job.fresh {
-            self.seen.acknowledge_all(&records);
-            return false;
-        }
-        for (r, status) in records.iter().zip(self.seen.statuses(&records)) {
-            if let Some(status) = status {
-                let mark = if status == Unseen::New { Mark::New } else { Mark::Updated };
-                self.panels[kind.index()].marks.entry(r.id().to_string()).or_insert(mark);
-            }
-        }
-        self.dirty = true;
-        false
-    }
-
-    /// Carries out what needs the store: acknowledgements.
-    pub fn settle(&mut self, store: &Store, links: &watchfloor_core::model::links::Links) {
+    /// Brings everything up to date with the engine's data and the screen size: carries out the queued
+    /// commands, notes the selected records, keeps what a pause shows still, brings the window open up to
+    /// date, and scrolls each panel shown so that its selection is in view. Run before every frame and
+    /// between the keys of a burst.
+    pub fn catch_up(&mut self, data: &Data) {
+        let store = data.store;
         if let Some(e) = self.seen.save_problem() {
             self.notice = Some(e);
             self.dirty = true;
         }
-        if std::mem::take(&mut self.resume) {
-            let held = std::mem::take(&mut self.held);
+        self.note_selections(store);
+        for command in std::mem::take(&mut self.commands) {
+            self.carry_out(command, data);
+        }
+        if self.paused {
             for &kind in Kind::ALL {
-                self.panels[kind.index()].rows = Rows::All;
+                self.panels[kind.index()].hold(store.panel(kind));
             }
-            self.apply(&held, store);
-            self.reorder_all(store);
         }
-        self.sync(store);
-        for kind in std::mem::take(&mut self.refilter) {
-            self.reorder(kind, store);
-            self.dirty = true;
+        self.note_selections(store);
+        if let Some(popup) = &mut self.popup {
+            match popup {
+                Popup::Detail(d) => d.mark = self.panels[d.kind.index()].marks.get(&d.id).copied(),
+                Popup::Help(h) => h.mouse = self.mouse,
+                _ => {}
+            }
+            popup.catch_up(data, self.area);
         }
-        if std::mem::take(&mut self.copy) {
-            let target = match &self.overlay {
-                Some(Overlay::Detail { kind, id, .. }) => Some((*kind, id.clone())),
-                _ => self.panel(self.focus).selected_id().map(|id| (self.focus, id.to_owned())),
-            };
-            if let Some(((kind, id), entry)) =
-                target.and_then(|(k, id)| store.panel(k).get(&id).map(|e| ((k, id.clone()), e)))
-            {
-                let json = watchfloor_core::present::json::record(entry, &links.info(store, kind, &id));
+        if let Some(screen) = layout(self.area, self.zoom, self.focus) {
+            for (kind, rect) in screen.panels {
+                self.panels[kind.index()].scroll_into_view(table_rows(rect));
+            }
+        }
+    }
+
+    fn note_selections(&mut self, store: &Store) {
+        for &kind in Kind::ALL {
+            self.panels[kind.index()].note_selection(store.panel(kind));
+        }
+    }
+
+    fn carry_out(&mut self, command: Command, data: &Data) {
+        let store = data.store;
+        self.dirty = true;
+        match command {
+            Command::Resume => {
+                let held = std::mem::take(&mut self.held);
+                for view in &mut self.panels {
+                    view.rows = Rows::All;
+                }
+                self.apply(&held, store);
+                self.reorder_all(store);
+            }
+            Command::Refilter(kind) => self.panels[kind.index()].reorder(store.panel(kind)),
+            Command::Select(kind, id) => self.panels[kind.index()].select(store.panel(kind), &id),
+            Command::Copy => {
+                let target = match &self.popup {
+                    Some(Popup::Detail(d)) => Some((d.kind, d.id.clone())),
+                    _ => self.panel(self.focus).selected_id().map(|id| (self.focus, id.to_owned())),
+                };
+                let Some((kind, id)) = target else { return };
+                let Some(entry) = store.panel(kind).get(&id) else { return };
+                let json = watchfloor_core::present::json::record(entry, &data.links.info(store, kind, &id));
                 let text = serde_json::to_string_pretty(&json).unwrap_or_default();
                 self.flash = Some(format!("copied {kind} {id} as JSON ({} bytes) to the clipboard", text.len()));
                 self.clipboard = Some(text);
-                self.dirty = true;
             }
-        }
-        let pending = std::mem::take(&mut self.pending_ack);
-        if pending.is_empty() {
-            return;
-        }
-        for which in pending {
-            let kinds: Vec<Kind> = match which {
-                Some(k) => vec![k],
-                None => Kind::ALL.to_vec(),
-            };
-            for kind in kinds {
-                let marks = std::mem::take(&mut self.panels[kind.index()].marks);
-                for id in marks.keys() {
-                    if let Some(entry) = store.panel(kind).get(id) {
-                        self.seen.acknowledge(entry.current().packed());
+            Command::Acknowledge(which) => {
+                let kinds = match which {
+                    Some(k) => vec![k],
+                    None => Kind::ALL.to_vec(),
+                };
+                for kind in kinds {
+                    let marks = std::mem::take(&mut self.panels[kind.index()].marks);
+                    for id in marks.keys() {
+                        if let Some(entry) = store.panel(kind).get(id) {
+                            self.seen.acknowledge(entry.current().packed());
+                        }
                     }
                 }
+                self.save_seen();
             }
         }
-        self.save_seen();
-        self.dirty = true;
     }
 
     fn save_seen(&mut self) {
@@ -481,148 +331,42 @@ impl App {
         }
     }
 
-    /// Rebuilds a panel's order. On the first row, the panel follows the newest record, like `tail -f`;
-    /// anywhere else the selection stays on its record. The first row shown stays, so rows that arrive at
-    /// the top are seen; drawing scrolls only if the selection would leave the view.
-    fn reorder(&mut self, kind: Kind, store: &Store) {
-        let view = &mut self.panels[kind.index()];
-        let panel = store.panel(kind);
-        let following = view.selected == 0 && view.offset == 0;
-        let keep = view.sel.take();
-        view.total = panel.len();
-        trends(view, panel);
-        if view.filter.is_empty() {
-            view.rows = Rows::All;
-            view.len = panel.len();
-            view.filtered_by = None;
-            view.job = None;
-        } else {
-            let needle = view.filter.to_lowercase();
-            // Typing one more character narrows what the filter kept: when that is not many rows, only
-            // they are looked at again, at once. Otherwise the panel is looked through a slice at a time
-            // (App::work), the rows filling in newest first.
-            let narrowed = match (&view.rows, &view.filtered_by, &view.job) {
-                (Rows::These(rows), Some(before), None)
-                    if needle.contains(before.as_str()) && rows.len() <= super::filter::SLICE =>
-                {
-                    let mut kept = Subset::default();
-                    for e in rows.entries(panel, 0) {
-                        if super::filter::matches(e.current().packed(), &needle) {
-                            kept.put(panel, e.current().packed().id());
-                        }
-                    }
-                    Some(kept)
-                }
-                _ => None,
-            };
-            match narrowed {
-                Some(rows) => {
-                    view.job = None;
-                    view.rows = Rows::These(rows);
-                }
-                None => {
-                    let mut job = super::filter::FilterJob::new(needle.clone());
-                    let mut rows = Subset::default();
-                    // The first slice at once: the newest matches are on screen with the keystroke.
-                    let done = job.step(panel, &mut rows);
-                    view.job = (!done).then_some(job);
-                    view.rows = Rows::These(rows);
-                }
-            }
-            view.len = match &view.rows {
-                Rows::These(rows) => rows.len(),
-                Rows::All => panel.len(),
-            };
-            view.filtered_by = Some(needle);
-        }
-        view.reselect(panel, following, keep);
-    }
-
-    /// Keeps a filtered panel's rows up to date with the records that changed, one at a time.
-    fn refresh_filtered(&mut self, kind: Kind, ids: &[&str], store: &Store) {
-        let view = &mut self.panels[kind.index()];
-        let panel = store.panel(kind);
-        let (Some(needle), Rows::These(rows)) = (&view.filtered_by, &mut view.rows) else { return };
-        let keep = view.sel.clone();
-        let following = view.selected == 0 && view.offset == 0;
-        for id in ids {
-            match (&mut view.job, panel.place_of(id)) {
-                // Not looked at yet: the job will find it where it is now.
-                (Some(job), Some(place)) if !job.looked_at(place) => rows.remove(panel, id),
-                (Some(job), _) => {
-                    job.note_arrival(id);
-                    super::filter::refresh(rows, panel, id, needle);
-                }
-                (None, _) => super::filter::refresh(rows, panel, id, needle),
-            }
-        }
-        view.len = rows.len();
-        view.total = panel.len();
-        trends(view, panel);
-        view.reselect(panel, following, keep);
-        self.dirty = true;
-    }
-
     /// On the first run what the feeds hold is taken as acknowledged, a slice at a time after the first
     /// frame: an analyst who quits before that is done still has it remembered.
     pub fn finish_first_acknowledgement(&mut self, store: &Store) {
-        if self.marks_job.as_ref().is_some_and(|j| j.fresh) {
-            while !self.mark_slice(store) {}
-            self.marks_job = None;
+        if let Some(job) = self.marks.as_mut().filter(|j| j.fresh) {
+            while !job.step(store, &mut self.seen, &mut self.panels) {}
+            self.marks = None;
+            self.save_seen();
         }
     }
 
-    /// Whether a filter is still looking through its panel.
+    /// Whether a background job is still going: a filter looking through its panel, the marks.
     pub fn has_work(&self) -> bool {
-        self.marks_job.is_some() || self.panels.iter().any(|v| v.job.is_some())
+        self.marks.is_some() || self.panels.iter().any(|v| v.job.is_some())
     }
 
     /// One slice of every filter still looking through its panel, and of the marks still being worked out.
     pub fn work(&mut self, store: &Store) {
-        if self.marks_job.is_some() && self.mark_slice(store) {
-            self.marks_job = None;
-        }
-        for &kind in Kind::ALL {
-            let view = &mut self.panels[kind.index()];
-            let (Some(job), Rows::These(rows)) = (&mut view.job, &mut view.rows) else { continue };
-            if job.step(store.panel(kind), rows) {
-                view.job = None;
-            }
-            view.len = rows.len();
-            self.dirty = true;
-        }
-    }
-
-    /// Brings what depends on the store up to date after keys moved the selection: the selected record,
-    /// a record to jump to, what a pause holds still.
-    pub fn sync(&mut self, store: &Store) {
-        if let Some((kind, id)) = self.jump_to.take() {
-            let view = &mut self.panels[kind.index()];
-            if let Some(i) = view.position(store.panel(kind), &id) {
-                view.selected = i;
-            }
-        }
-        if self.paused {
-            for &kind in Kind::ALL {
-                let view = &mut self.panels[kind.index()];
-                if matches!(view.rows, Rows::All) {
-                    view.rows = Rows::These(Subset::of_all(store.panel(kind)));
+        if let Some(job) = self.marks.as_mut() {
+            let fresh = job.fresh;
+            if job.step(store, &mut self.seen, &mut self.panels) {
+                self.marks = None;
+                if fresh {
+                    self.save_seen();
                 }
             }
+            self.dirty |= !fresh;
         }
         for &kind in Kind::ALL {
-            let view = &mut self.panels[kind.index()];
-            let id = view.id_at(store.panel(kind), view.selected);
-            if view.sel.as_deref() != id {
-                view.sel = id.map(str::to_owned);
-            }
+            self.dirty |= self.panels[kind.index()].step(store.panel(kind));
         }
     }
 
     /// Recomputes every panel's rows (after the configuration changed what is shown).
     pub fn reorder_all(&mut self, store: &Store) {
         for &kind in Kind::ALL {
-            self.reorder(kind, store);
+            self.panels[kind.index()].reorder(store.panel(kind));
         }
     }
 
@@ -634,180 +378,129 @@ impl App {
         self.now = now;
     }
 
+    /// Rows a page holds where keys go: the window's, else the focused panel's.
+    fn page(&self) -> usize {
+        if let Some(popup) = &self.popup {
+            return popup.scroll().page as usize;
+        }
+        layout(self.area, self.zoom, self.focus)
+            .and_then(|s| s.panels.into_iter().find(|(k, _)| *k == self.focus))
+            .map_or(1, |(_, rect)| table_rows(rect))
+    }
+
     /// Does what the analyst asked.
     pub fn update(&mut self, action: Action) {
         self.dirty = true;
-        let page = self.page.max(1) as isize;
-        if let Some(Overlay::Detail { link, targets, .. }) = self.overlay.as_mut() {
-            let n = targets.len().max(1);
-            match action {
-                Action::NextPanel => return *link = (*link + 1) % n,
-                Action::PrevPanel => return *link = (*link + n - 1) % n,
-                Action::Open => {
-                    if let Some((kind, id)) = targets.get(*link).cloned() {
-                        self.jump(kind, &id);
-                    }
-                    return;
-                }
-                _ => {}
+        if let Some(popup) = self.popup.as_mut() {
+            match popup.key(action) {
+                Reply::Done => return,
+                Reply::Close => return self.popup = None,
+                Reply::Jump(kind, id) => return self.jump(kind, &id),
+                Reply::NotMine => {}
             }
         }
-        if let Some(overlay) = self.overlay.as_mut() {
-            let scroll = match overlay {
-                Overlay::Detail { scroll, .. }
-                | Overlay::Errors { scroll }
-                | Overlay::Alerts { scroll }
-                | Overlay::Help { scroll } => scroll,
-            };
-            match action {
-                Action::Up => *scroll = scroll.saturating_sub(1),
-                Action::Down => *scroll = scroll.saturating_add(1),
-                Action::PageUp => *scroll = scroll.saturating_sub(page as u16),
-                Action::PageDown => *scroll = scroll.saturating_add(page as u16),
-                Action::Top => *scroll = 0,
-                Action::Bottom => *scroll = u16::MAX,
-                Action::Close => self.overlay = None,
-                Action::Errors => self.overlay = Some(Overlay::Errors { scroll: 0 }),
-                Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
-                Action::Alerts => self.open_alerts(),
-                _ => self.common(action),
-            }
+        let page = self.page();
+        let focus = self.focus;
+        if self.popup.is_none() && self.panels[focus.index()].key(action, page) {
             return;
         }
-        let focus = self.focus;
-        let view = self.panel_mut(focus);
         match action {
-            Action::Up => view.move_by(-1),
-            Action::Down => view.move_by(1),
-            Action::PageUp => view.move_by(-page),
-            Action::PageDown => view.move_by(page),
-            Action::Top => view.selected = 0,
-            Action::Bottom => view.selected = view.len.saturating_sub(1),
-            Action::NextPanel => self.focus = cycle(self.focus, 1),
-            Action::PrevPanel => self.focus = cycle(self.focus, -1),
+            Action::Errors => self.popup = Some(Popup::Errors(Scroll::default())),
+            Action::Help => self.popup = Some(Popup::Help(Help { mouse: self.mouse, ..Default::default() })),
+            Action::Alerts => {
+                self.unseen_alerts = 0;
+                self.popup = Some(Popup::Alerts(Scroll::default()));
+            }
+            Action::Quit => self.quit = true,
+            Action::ToggleMouse => self.mouse = !self.mouse,
+            Action::Redraw => self.full_redraw = true,
+            _ if self.popup.is_some() => {}
+            Action::NextPanel => self.focus = cycle(focus, 1),
+            Action::PrevPanel => self.focus = cycle(focus, -1),
             Action::Focus(kind) => self.focus = kind,
             Action::Open => {
+                let view = &self.panels[focus.index()];
                 if let Some(id) = view.selected_id() {
-                    self.overlay = Some(Overlay::Detail {
-                        kind: focus,
-                        id: id.to_owned(),
-                        scroll: 0,
-                        link: 0,
-                        targets: Vec::new(),
-                    });
+                    let mark = view.marks.get(id).copied();
+                    self.popup = Some(Popup::Detail(Detail::new(focus, id.to_owned(), mark)));
                 }
             }
-            Action::Close if !view.filter.is_empty() => {
-                view.filter.clear();
-                self.refilter.push(focus);
+            Action::Close if !self.panels[focus.index()].filter.is_empty() => {
+                self.panels[focus.index()].edit_filter(String::clear);
+                self.commands.push(Command::Refilter(focus));
             }
             Action::Close => self.zoom = false,
             Action::Zoom => self.zoom = !self.zoom,
-            Action::Acknowledge => self.pending_ack.push(Some(focus)),
+            Action::Acknowledge => self.commands.push(Command::Acknowledge(Some(focus))),
+            Action::AcknowledgeAll => self.commands.push(Command::Acknowledge(None)),
             Action::Filter => self.editing_filter = true,
             Action::Pause => {
                 self.paused = !self.paused;
-                self.resume = !self.paused;
+                if !self.paused {
+                    self.commands.push(Command::Resume);
+                }
             }
-            Action::Copy => self.copy = true,
-            Action::AcknowledgeAll => self.pending_ack.push(None),
-            Action::Errors => self.overlay = Some(Overlay::Errors { scroll: 0 }),
-            Action::Help => self.overlay = Some(Overlay::Help { scroll: 0 }),
-            Action::Alerts => self.open_alerts(),
-            _ => self.common(action),
+            Action::Copy => self.commands.push(Command::Copy),
+            _ => {}
         }
-    }
-
-    fn open_alerts(&mut self) {
-        self.unseen_alerts = 0;
-        self.overlay = Some(Overlay::Alerts { scroll: 0 });
     }
 
     /// Typing into the focused panel's filter: a character, Backspace, Enter (keep) or Esc (clear).
     pub fn filter_key(&mut self, key: FilterKey) {
         let focus = self.focus;
-        let view = self.panel_mut(focus);
+        let view = &mut self.panels[focus.index()];
         match key {
-            FilterKey::Char(c) => view.filter.push(c),
-            FilterKey::Backspace => {
-                view.filter.pop();
-            }
+            FilterKey::Char(c) => view.edit_filter(|f| f.push(c)),
+            FilterKey::Backspace => view.edit_filter(|f| {
+                f.pop();
+            }),
             FilterKey::Keep => self.editing_filter = false,
             FilterKey::Clear => {
-                view.filter.clear();
+                view.edit_filter(String::clear);
                 self.editing_filter = false;
             }
         }
-        let view = self.panel_mut(focus);
-        view.selected = 0;
-        view.offset = 0;
-        self.refilter.push(focus);
+        self.commands.push(Command::Refilter(focus));
         self.dirty = true;
     }
 
     /// Shows a record in its panel: focus the panel, select the record, close the window.
     pub fn jump(&mut self, kind: Kind, id: &str) {
-        self.overlay = None;
+        self.popup = None;
         self.zoom = false;
         self.focus = kind;
-        self.jump_to = Some((kind, id.to_owned()));
+        self.commands.push(Command::Select(kind, id.to_owned()));
     }
 
-    fn common(&mut self, action: Action) {
-        match action {
-            Action::Quit => self.quit = true,
-            Action::ToggleMouse => self.mouse = !self.mouse,
-            Action::Redraw => self.full_redraw = true,
-            _ => {}
+    /// A click at a screen position: over a panel's rows, focus it and select that row.
+    pub fn click(&mut self, column: u16, row: u16) {
+        if self.popup.is_some() {
+            return;
         }
-    }
-
-    /// A click on row `row` (0 = first shown) of a panel: focus it and select that row.
-    pub fn click(&mut self, kind: Kind, row: usize) {
+        let Some((kind, rect)) = self.panel_at(column, row) else { return };
         self.focus = kind;
-        let view = self.panel_mut(kind);
-        let i = view.offset + row;
-        if i < view.len {
-            view.selected = i;
+        let first = super::layout::first_row_y(rect);
+        if row >= first {
+            self.panels[kind.index()].click((row - first) as usize);
         }
         self.dirty = true;
     }
 
-    /// The mouse wheel over a panel (or the overlay).
-    pub fn wheel(&mut self, kind: Option<Kind>, down: bool) {
+    /// The mouse wheel at a screen position: the window open, else the panel under it (focusing it), else
+    /// the focused panel.
+    pub fn wheel(&mut self, column: u16, row: u16, down: bool) {
         let action = if down { Action::Down } else { Action::Up };
-        match (kind, &self.overlay) {
-            (Some(kind), None) => {
-                self.focus = kind;
-                for _ in 0..3 {
-                    self.update(action);
-                }
-            }
-            _ => {
-                for _ in 0..3 {
-                    self.update(action);
-                }
-            }
+        if let (None, Some((kind, _))) = (&self.popup, self.panel_at(column, row)) {
+            self.focus = kind;
+        }
+        for _ in 0..3 {
+            self.update(action);
         }
     }
-}
 
-/// Days in a panel's trend.
-pub const TREND_DAYS: usize = 30;
-
-/// Records per day over the 30 days up to the newest one, and counts by level.
-fn trends(view: &mut PanelView, panel: &Panel) {
-    view.trend = vec![0; TREND_DAYS];
-    view.levels = panel.levels();
-    view.trend_end = panel.newest_time().map(|t| t.date_naive());
-    let Some(end) = view.trend_end else { return };
-    let start = end - chrono::Days::new(TREND_DAYS as u64 - 1);
-    // The store counts records per day as they arrive: 30 numbers to read, however many records.
-    for (day, n) in panel.per_day(start, end) {
-        let age = (end - day).num_days();
-        if (0..TREND_DAYS as i64).contains(&age) {
-            view.trend[TREND_DAYS - 1 - age as usize] = n;
-        }
+    fn panel_at(&self, column: u16, row: u16) -> Option<(Kind, Rect)> {
+        let at = ratatui::layout::Position::new(column, row);
+        layout(self.area, self.zoom, self.focus)?.panels.into_iter().find(|(_, r)| r.contains(at))
     }
 }
 
@@ -830,6 +523,13 @@ mod tests {
     use super::*;
     use watchfloor_core::formats::jsonl::parse_line;
     use watchfloor_core::model::store::Origin;
+
+    /// What the event loop does before a frame, for a bare store.
+    fn catch_up(app: &mut App, store: &Store) {
+        let links = watchfloor_core::model::links::Links::default();
+        let theme = crate::ui::theme::Theme::sixteen();
+        app.catch_up(&Data::new(watchfloor_core::engine::View::of_store(store, &links), &theme));
+    }
 
     fn t0() -> NaiveDateTime {
         NaiveDateTime::parse_from_str("2024-06-25 09:30:00", "%Y-%m-%d %H:%M:%S").expect("time")
@@ -866,7 +566,7 @@ mod tests {
         app.apply(&c, &store);
         assert_eq!(app.panel(Kind::Sanctions).ids(store.panel(Kind::Sanctions)), ["c", "b", "a"]);
         app.update(Action::Down);
-        app.sync(&store);
+        catch_up(&mut app, &store);
         assert_eq!(app.panel(Kind::Sanctions).selected_id(), Some("b"));
         let c = add(&mut store, &[("d", "2024-02-01T00:00:00Z"), ("e", "2024-02-02T00:00:00Z")], true);
         app.apply(&c, &store);
@@ -892,13 +592,12 @@ mod tests {
         let mut app = App::new(t0(), false);
         let c = add(&mut store, &[("alpha", "2024-01-01T00:00:00Z"), ("beta", "2024-01-02T00:00:00Z")], false);
         app.apply(&c, &store);
-        let links = watchfloor_core::model::links::Links::default();
         app.update(Action::Filter);
         assert_eq!(app.context(), Context::Filter);
         for ch in "T AL".chars() {
             app.filter_key(FilterKey::Char(ch));
         }
-        app.settle(&store, &links);
+        catch_up(&mut app, &store);
         assert_eq!(
             app.panel(Kind::Sanctions).ids(store.panel(Kind::Sanctions)),
             ["alpha"],
@@ -907,7 +606,7 @@ mod tests {
         app.filter_key(FilterKey::Keep);
         assert_eq!(app.context(), Context::Panels);
         app.update(Action::Close);
-        app.settle(&store, &links);
+        catch_up(&mut app, &store);
         assert_eq!(app.panel(Kind::Sanctions).len, 2);
     }
 
@@ -915,7 +614,6 @@ mod tests {
     fn a_filter_over_a_large_panel_fills_in_slice_by_slice_without_doubles() {
         let mut store = Store::new();
         let mut app = App::new(t0(), false);
-        let links = watchfloor_core::model::links::Links::default();
         let ts: Vec<(String, String)> = (0..50_000)
             .map(|i| (format!("r{i}"), format!("2024-01-01T{:02}:{:02}:{:02}Z", i / 3600 % 24, i / 60 % 60, i % 60)))
             .collect();
@@ -926,7 +624,7 @@ mod tests {
         for ch in "r1".chars() {
             app.filter_key(FilterKey::Char(ch));
         }
-        app.settle(&store, &links);
+        catch_up(&mut app, &store);
         assert!(app.has_work(), "50,000 records are more than one slice");
         // While the filter looks: a new record that matches, and an old one updated to be the newest.
         let c = add(&mut store, &[("r1new", "2024-02-01T00:00:00Z"), ("r10", "2024-02-02T00:00:00Z")], true);
@@ -993,19 +691,18 @@ mod tests {
     fn paused_arrivals_wait_and_are_applied_on_resume() {
         let mut store = Store::new();
         let mut app = App::new(t0(), false);
-        let links = watchfloor_core::model::links::Links::default();
         let c = add(&mut store, &[("a", "2024-01-01T00:00:00Z")], false);
         app.apply(&c, &store);
         app.update(Action::Pause);
         // The event loop settles after every key, before it looks at the feeds again.
-        app.sync(&store);
+        catch_up(&mut app, &store);
         let c = add(&mut store, &[("b", "2024-02-01T00:00:00Z")], true);
         app.apply(&c, &store);
-        app.sync(&store);
+        catch_up(&mut app, &store);
         assert_eq!(app.panel(Kind::Sanctions).ids(store.panel(Kind::Sanctions)), ["a"], "the list does not move");
         assert_eq!(app.held_count(), 1);
         app.update(Action::Pause);
-        app.settle(&store, &links);
+        catch_up(&mut app, &store);
         assert_eq!(app.panel(Kind::Sanctions).ids(store.panel(Kind::Sanctions)), ["b", "a"]);
         assert_eq!(app.held_count(), 0);
         assert_eq!(app.panel(Kind::Sanctions).marks.get("b"), Some(&Mark::New));
@@ -1022,29 +719,36 @@ mod tests {
     }
 
     #[test]
-    fn moving_stays_within_the_list_and_pages() {
+    fn a_page_is_what_the_screen_shows_and_the_selection_stays_in_view() {
         let mut store = Store::new();
         let mut app = App::new(t0(), false);
         let lines: Vec<(String, String)> =
-            (0..30).map(|i| (format!("r{i:02}"), format!("2024-01-01T00:{i:02}:00Z"))).collect();
+            (0..60).map(|i| (format!("r{i:02}"), format!("2024-01-01T00:{i:02}:00Z"))).collect();
         let refs: Vec<(&str, &str)> = lines.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         let c = add(&mut store, &refs, false);
         app.apply(&c, &store);
-        app.page = 10;
-        app.update(Action::Up);
-        assert_eq!(app.panel(Kind::Sanctions).selected, 0);
+        // 80x24: one panel below the tabs, 17 rows of records.
+        app.resize(Rect::new(0, 0, 80, 24));
         app.update(Action::PageDown);
-        assert_eq!(app.panel(Kind::Sanctions).selected, 10);
-        app.update(Action::Bottom);
-        assert_eq!(app.panel(Kind::Sanctions).selected, 29);
-        app.update(Action::Down);
-        assert_eq!(app.panel(Kind::Sanctions).selected, 29);
+        assert_eq!(app.panel(Kind::Sanctions).selected, 17);
+        catch_up(&mut app, &store);
+        assert_eq!(app.panel(Kind::Sanctions).offset, 1, "scrolled before any frame is drawn");
+        // 120x40: four panels, 16 rows in the top ones; zoomed, the panel has the screen: 34 rows.
+        app.resize(Rect::new(0, 0, 120, 40));
+        app.update(Action::PageDown);
+        assert_eq!(app.panel(Kind::Sanctions).selected, 17 + 16);
+        app.update(Action::Zoom);
         app.update(Action::Top);
-        assert_eq!(app.panel(Kind::Sanctions).selected, 0);
-        let view = app.panel_mut(Kind::Sanctions);
-        view.selected = 25;
-        view.scroll_into_view(10);
-        assert_eq!(view.offset, 16);
+        app.update(Action::PageDown);
+        assert_eq!(app.panel(Kind::Sanctions).selected, 34);
+        app.update(Action::Bottom);
+        catch_up(&mut app, &store);
+        assert_eq!(app.panel(Kind::Sanctions).offset, 60 - 34);
+        // A click on the third row shown (below the header, the border and the table's header row).
+        app.click(10, 2 + 2 + 2);
+        assert_eq!(app.panel(Kind::Sanctions).selected, 60 - 34 + 2);
+        catch_up(&mut app, &store);
+        assert_eq!(app.panel(Kind::Sanctions).selected_id(), Some("r31"));
     }
 
     #[test]
@@ -1062,13 +766,21 @@ mod tests {
         assert!(!app.zoom);
         // Enter on an empty panel opens nothing.
         app.update(Action::Open);
-        assert_eq!(app.overlay, None);
+        assert_eq!(app.popup, None);
         app.update(Action::Help);
         assert_eq!(app.context(), Context::Overlay);
         app.update(Action::Down);
-        assert_eq!(app.overlay, Some(Overlay::Help { scroll: 1 }));
+        assert_eq!(app.popup.as_ref().map(|p| p.scroll().top), Some(1));
+        // Bottom goes past the end; the catch-up before the frame brings it back to the last page, so
+        // that Up moves at once.
+        app.update(Action::Bottom);
+        catch_up(&mut app, &Store::new());
+        let last = app.popup.as_ref().map(|p| p.scroll().top).unwrap_or_default();
+        assert!(last > 0 && last < 100, "{last}");
+        app.update(Action::Up);
+        assert_eq!(app.popup.as_ref().map(|p| p.scroll().top), Some(last - 1));
         app.update(Action::Close);
-        assert_eq!(app.overlay, None);
+        assert_eq!(app.popup, None);
         app.update(Action::Quit);
         assert!(app.quit);
     }

@@ -52,6 +52,7 @@ pub async fn run(
         app.notice = Some(format!("no file events ({problem}): checking files every second"));
     }
 
+    app.resize(guard.area()?);
     // A first frame at once, so a large load does not leave a blank terminal.
     app.loading = true;
     draw(guard, engine, app, theme)?;
@@ -88,7 +89,7 @@ pub async fn run(
                     // A burst of input (a held key, a paste) is handled before the next frame; each key sees
                     // the selection the one before it left.
                     while let Ok(Input::Event(ev)) = input.try_recv() {
-                        app.sync(engine.store());
+                        app.catch_up(&Data::new(engine.view(), theme));
                         on_input(ev, app)?;
                     }
                 }
@@ -115,7 +116,7 @@ pub async fn run(
             app.finish_first_acknowledgement(engine.store());
             return Ok(Exit::Quit);
         }
-        app.settle(engine.store(), engine.links());
+        app.catch_up(&Data::new(engine.view(), theme));
         if let Some(text) = app.clipboard.take() {
             guard.copy(&text)?;
         }
@@ -186,6 +187,13 @@ fn reload_config(watch: Option<&mut ConfigWatch>, engine: &mut Engine, app: &mut
 
 fn draw(guard: &mut TerminalGuard, engine: &Engine, app: &mut App, theme: &Theme) -> std::io::Result<()> {
     let data = Data::new(engine.view(), theme);
+    // A resize not heard of yet (the event may still be on its way): the state is brought to this size
+    // first, so the frame shows what the next key acts on.
+    let area = guard.area()?;
+    if area != app.area {
+        app.resize(area);
+        app.catch_up(&data);
+    }
     if std::mem::take(&mut app.bell) {
         guard.bell()?;
     }
@@ -221,34 +229,16 @@ fn on_input(ev: Event, app: &mut App) -> std::io::Result<()> {
                 app.update(action);
             }
         }
-        Event::Resize(_, _) => app.dirty = true,
-        Event::Mouse(m) if app.mouse => {
-            let size = terminal_size()?;
-            let hit = view::layout(size, app).and_then(|screen| {
-                screen.panels.into_iter().find(|(_, r)| r.contains(ratatui::layout::Position::new(m.column, m.row)))
-            });
-            match m.kind {
-                MouseEventKind::Down(MouseButton::Left) => {
-                    if let Some((kind, r)) = hit {
-                        // Border, then the table's header row.
-                        if app.overlay.is_none() && m.row >= r.y + 2 {
-                            app.click(kind, (m.row - r.y - 2) as usize);
-                        }
-                    }
-                }
-                MouseEventKind::ScrollDown => app.wheel(hit.map(|h| h.0), true),
-                MouseEventKind::ScrollUp => app.wheel(hit.map(|h| h.0), false),
-                _ => {}
-            }
-        }
+        Event::Resize(w, h) => app.resize(ratatui::layout::Rect::new(0, 0, w, h)),
+        Event::Mouse(m) if app.mouse => match m.kind {
+            MouseEventKind::Down(MouseButton::Left) => app.click(m.column, m.row),
+            MouseEventKind::ScrollDown => app.wheel(m.column, m.row, true),
+            MouseEventKind::ScrollUp => app.wheel(m.column, m.row, false),
+            _ => {}
+        },
         _ => {}
     }
     Ok(())
-}
-
-fn terminal_size() -> std::io::Result<ratatui::layout::Rect> {
-    let (w, h) = ratatui::crossterm::terminal::size()?;
-    Ok(ratatui::layout::Rect::new(0, 0, w, h))
 }
 
 /// Reads terminal input on its own thread. If the terminal goes away the reader may never return (crossterm

@@ -4,9 +4,14 @@
 //! theme, hands them to the event loop, and gives the terminal back whatever happens.
 
 pub mod app;
+pub mod command;
+pub mod data;
 pub mod event_loop;
-pub mod filter;
 pub mod keys;
+pub mod layout;
+pub mod marks;
+pub mod panel;
+pub mod popup;
 pub mod terminal;
 pub mod theme;
 pub mod view;

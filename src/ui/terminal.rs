@@ -52,6 +52,12 @@ impl TerminalGuard {
         Ok(())
     }
 
+    /// The screen's size now.
+    pub fn area(&self) -> io::Result<ratatui::layout::Rect> {
+        let size = self.terminal.size()?;
+        Ok(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+    }
+
     /// Forgets what is on screen, so the next frame is drawn whole (Ctrl-L).
     pub fn invalidate(&mut self) -> io::Result<()> {
         let size = self.terminal.size()?;

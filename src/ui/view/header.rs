@@ -1,7 +1,7 @@
 //! The header: product name, counts, how many are new, the clock; then each feed's health.
 
-use super::Data;
 use crate::ui::app::App;
+use crate::ui::data::Data;
 use ratatui::layout::{Alignment, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;

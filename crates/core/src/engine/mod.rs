@@ -42,13 +42,19 @@ pub struct View<'a> {
     /// The feed errors kept, oldest first, and how many there were in all.
     pub errors: &'a [FeedError],
     pub error_count: u64,
-    watch: &'a rules::Watch,
+    /// The watch rules; none for a view of a bare store.
+    watch: Option<&'a rules::Watch>,
 }
 
-impl View<'_> {
+impl<'a> View<'a> {
+    /// A view of a store and its links alone: no alerts, no errors, no rules (for tests of what reads it).
+    pub fn of_store(store: &'a Store, links: &'a Links) -> Self {
+        View { store, links, alerts: &[], errors: &[], error_count: 0, watch: None }
+    }
+
     /// Whether a highlighting watch rule matches a record.
     pub fn is_highlighted(&self, kind: Kind, id: &str) -> bool {
-        self.watch.is_highlighted(kind, id)
+        self.watch.is_some_and(|w| w.is_highlighted(kind, id))
     }
 }
 
@@ -104,7 +110,7 @@ impl Engine {
             alerts: self.watch.alerts(),
             errors: self.errors.kept(),
             error_count: self.errors.count(),
-            watch: &self.watch,
+            watch: Some(&self.watch),
         }
     }
 

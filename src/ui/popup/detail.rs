@@ -1,12 +1,12 @@
 //! The detail view of one record: every field (unknown ones too), where it was read, and its history as
 //! a timeline of what changed.
 
-use super::overlays::window;
-use super::{centered, Data};
-use crate::ui::app::{App, Mark, Overlay};
-use ratatui::layout::Rect;
+use super::{Content, Reply, Scroll};
+use crate::ui::data::Data;
+use crate::ui::keys::Action;
+use crate::ui::panel::draw::title as panel_title;
+use crate::ui::panel::Mark;
 use ratatui::text::{Line, Span};
-use ratatui::Frame;
 use serde_json::Value;
 use watchfloor_core::model::links::{Badge, Cover};
 use watchfloor_core::model::record::Body;
@@ -14,91 +14,114 @@ use watchfloor_core::model::{Kind, Record};
 use watchfloor_core::present::money;
 use watchfloor_core::text::{clean_path, width, wrap};
 
-#[allow(clippy::too_many_arguments)]
-pub fn render(
-    frame: &mut Frame,
-    area: Rect,
-    app: &mut App,
-    data: &Data,
-    kind: Kind,
-    id: &str,
-    scroll: u16,
-    link: usize,
-) {
-    let rect = centered(area, 90, 90);
-    let theme = data.theme;
-    let text_width = rect.width.saturating_sub(2) as usize;
-    let Some(entry) = data.store.panel(kind).get(id) else {
-        let lines = vec![Line::styled("This record is no longer held.", theme.muted)];
-        return window(frame, rect, app, Line::raw(" Detail "), lines, scroll);
-    };
-    let current = entry.current();
-    let rec = &current.record();
-    let mark = app.panel(kind).marks.get(id).copied();
-    let mut lines = vec![Line::styled(rec.title().to_owned(), theme.title)];
-    let mut sub = vec![Span::styled(format!("{kind} · {} · {}", rec.id, rec.ts.text()), theme.muted)];
-    match mark {
-        Some(Mark::New) => sub.push(Span::styled("  + new since start", theme.new)),
-        Some(Mark::Updated) => sub.push(Span::styled("  ~ updated since start", theme.new)),
-        None => {}
-    }
-    lines.push(Line::from(sub));
-    lines.push(Line::raw(""));
+/// The detail window's state: the record, how far it is scrolled, and its linked records with the one
+/// selected (Tab) that Enter goes to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Detail {
+    pub kind: Kind,
+    pub id: String,
+    pub scroll: Scroll,
+    pub link: usize,
+    /// The linked records, in the order shown; brought up to date with the data before each frame.
+    pub targets: Vec<(Kind, String)>,
+    /// How the record is marked in its panel.
+    pub mark: Option<Mark>,
+}
 
-    let fields = field_list(rec);
-    let key_width = fields.iter().map(|(k, _, _)| width(k)).max().unwrap_or(0).min(24);
-    let value_width = text_width.saturating_sub(key_width + 4).max(10);
-    lines.push(Line::styled("Fields", theme.header));
-    let (known, other): (Vec<_>, Vec<_>) = fields.iter().partition(|(_, _, known)| *known);
-    push_fields(&mut lines, &known, key_width, value_width, theme.key);
-    if !other.is_empty() {
-        lines.push(Line::raw(""));
-        lines.push(Line::styled("Other fields (not in the feed format; kept as they came)", theme.header));
-        push_fields(&mut lines, &other, key_width, value_width, theme.warn);
+impl Detail {
+    pub fn new(kind: Kind, id: String, mark: Option<Mark>) -> Self {
+        Detail { kind, id, scroll: Scroll::default(), link: 0, targets: Vec::new(), mark }
     }
-    let targets = links_section(&mut lines, data, kind, id, link);
-    if let Some(Overlay::Detail { targets: t, .. }) = app.overlay.as_mut() {
-        *t = targets;
-    }
-    lines.push(Line::raw(""));
-    lines.push(Line::from(vec![
-        Span::styled("Source  ", theme.header),
-        Span::raw(format!("{}:{}", clean_path(current.origin.file), current.origin.line)),
-    ]));
-    lines.push(Line::raw(""));
 
-    let history = entry.history();
-    lines.push(Line::styled(
-        format!("History  {} version{}, oldest first", history.len(), if history.len() == 1 { "" } else { "s" }),
-        theme.header,
-    ));
-    let mut previous: Option<Vec<(String, String, bool)>> = None;
-    for v in history {
-        let record = v.record();
-        let now = field_list(&record);
-        let when = record.ts.utc.format("%Y-%m-%d %H:%M").to_string();
-        let place = format!("{}:{}", file_name(v.origin.file), v.origin.line);
-        lines.push(Line::from(vec![
-            Span::raw("  "),
-            Span::styled(when, theme.key),
-            Span::styled(format!("  {place}"), theme.muted),
-        ]));
-        let changes = match &previous {
-            None => vec!["first seen".to_string()],
-            Some(before) => diff(before, &now),
-        };
-        for c in changes {
-            for part in wrap(&c, text_width.saturating_sub(6).max(10)) {
-                lines.push(Line::from(vec![Span::raw("      "), Span::raw(part)]));
+    /// Tab and Shift-Tab select a linked record, Enter goes to it; `None` for the keys it leaves.
+    pub fn key(&mut self, action: Action) -> Option<Reply> {
+        let n = self.targets.len().max(1);
+        match action {
+            Action::NextPanel => self.link = (self.link + 1) % n,
+            Action::PrevPanel => self.link = (self.link + n - 1) % n,
+            Action::Open => {
+                return Some(match self.targets.get(self.link) {
+                    Some((kind, id)) => Reply::Jump(*kind, id.clone()),
+                    None => Reply::Done,
+                })
             }
+            _ => return None,
         }
-        previous = Some(now);
+        Some(Reply::Done)
     }
-    let title = Line::from(vec![
-        Span::styled(format!(" {} ", super::panel::title(kind)), theme.title),
-        Span::styled("Esc closes ", theme.muted),
-    ]);
-    window(frame, rect, app, title, lines, scroll);
+
+    /// The window's lines for text `text_width` wide, and the linked records they list.
+    pub fn content(&self, data: &Data, text_width: usize) -> (Content, Vec<(Kind, String)>) {
+        let (kind, id) = (self.kind, self.id.as_str());
+        let theme = data.theme;
+        let Some(entry) = data.store.panel(kind).get(id) else {
+            let lines = vec![Line::styled("This record is no longer held.", theme.muted)];
+            return (Content { title: Line::raw(" Detail "), lines }, Vec::new());
+        };
+        let current = entry.current();
+        let rec = &current.record();
+        let mut lines = vec![Line::styled(rec.title().to_owned(), theme.title)];
+        let mut sub = vec![Span::styled(format!("{kind} · {} · {}", rec.id, rec.ts.text()), theme.muted)];
+        match self.mark {
+            Some(Mark::New) => sub.push(Span::styled("  + new since start", theme.new)),
+            Some(Mark::Updated) => sub.push(Span::styled("  ~ updated since start", theme.new)),
+            None => {}
+        }
+        lines.push(Line::from(sub));
+        lines.push(Line::raw(""));
+
+        let fields = field_list(rec);
+        let key_width = fields.iter().map(|(k, _, _)| width(k)).max().unwrap_or(0).min(24);
+        let value_width = text_width.saturating_sub(key_width + 4).max(10);
+        lines.push(Line::styled("Fields", theme.header));
+        let (known, other): (Vec<_>, Vec<_>) = fields.iter().partition(|(_, _, known)| *known);
+        push_fields(&mut lines, &known, key_width, value_width, theme.key);
+        if !other.is_empty() {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("Other fields (not in the feed format; kept as they came)", theme.header));
+            push_fields(&mut lines, &other, key_width, value_width, theme.warn);
+        }
+        let targets = links_section(&mut lines, data, kind, id, self.link);
+        lines.push(Line::raw(""));
+        lines.push(Line::from(vec![
+            Span::styled("Source  ", theme.header),
+            Span::raw(format!("{}:{}", clean_path(current.origin.file), current.origin.line)),
+        ]));
+        lines.push(Line::raw(""));
+
+        let history = entry.history();
+        lines.push(Line::styled(
+            format!("History  {} version{}, oldest first", history.len(), if history.len() == 1 { "" } else { "s" }),
+            theme.header,
+        ));
+        let mut previous: Option<Vec<(String, String, bool)>> = None;
+        for v in history {
+            let record = v.record();
+            let now = field_list(&record);
+            let when = record.ts.utc.format("%Y-%m-%d %H:%M").to_string();
+            let place = format!("{}:{}", file_name(v.origin.file), v.origin.line);
+            lines.push(Line::from(vec![
+                Span::raw("  "),
+                Span::styled(when, theme.key),
+                Span::styled(format!("  {place}"), theme.muted),
+            ]));
+            let changes = match &previous {
+                None => vec!["first seen".to_string()],
+                Some(before) => diff(before, &now),
+            };
+            for c in changes {
+                for part in wrap(&c, text_width.saturating_sub(6).max(10)) {
+                    lines.push(Line::from(vec![Span::raw("      "), Span::raw(part)]));
+                }
+            }
+            previous = Some(now);
+        }
+        let title = Line::from(vec![
+            Span::styled(format!(" {} ", panel_title(kind)), theme.title),
+            Span::styled("Esc closes ", theme.muted),
+        ]);
+        (Content { title, lines }, targets)
+    }
 }
 
 fn file_name(p: &std::path::Path) -> String {

@@ -1,8 +1,8 @@
 //! One panel: a table of records, newest first, only the visible rows drawn; and the tab bar.
 
 use super::columns::{allocate, style, MARK};
-use super::Data;
-use crate::ui::app::{App, Mark};
+use super::{Mark, PanelView};
+use crate::ui::data::Data;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -27,13 +27,13 @@ fn number(kind: Kind) -> usize {
 }
 
 /// The tab bar shown when only one panel fits.
-pub fn tabs(frame: &mut Frame, area: Rect, app: &App, data: &Data) {
+pub fn tabs(frame: &mut Frame, area: Rect, focus: Kind, panels: &[PanelView; 4], data: &Data) {
     let mut spans = vec![Span::raw(" ")];
     for &kind in Kind::ALL {
         let label = format!(" {} {} {} ", number(kind), title(kind), data.store.panel(kind).len());
-        let style = if kind == app.focus { data.theme.selected.add_modifier(Modifier::BOLD) } else { Style::new() };
+        let style = if kind == focus { data.theme.selected.add_modifier(Modifier::BOLD) } else { Style::new() };
         spans.push(Span::styled(label, style));
-        let new = app.panel(kind).marks.len();
+        let new = panels[kind.index()].marks.len();
         if new > 0 {
             spans.push(Span::styled(format!("+{new}"), data.theme.new));
         }
@@ -42,17 +42,17 @@ pub fn tabs(frame: &mut Frame, area: Rect, app: &App, data: &Data) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: Kind) {
+/// Draws a panel from its view; `editing`: the filter is being typed into.
+pub fn render(frame: &mut Frame, area: Rect, view: &PanelView, focused: bool, editing: bool, data: &Data, kind: Kind) {
     let theme = data.theme;
-    let focused = app.focus == kind;
     let panel = data.store.panel(kind);
-    let view_marks = app.panel(kind).marks.len();
+    let view_marks = view.marks.len();
     let mut title_spans = vec![Span::styled(format!(" {} {} ", number(kind), title(kind)), theme.title)];
-    let view = app.panel(kind);
-    if view.filter.is_empty() && !(focused && app.editing_filter) {
+    let editing = focused && editing;
+    if view.filter.is_empty() && !editing {
         title_spans.push(Span::raw(format!("{} ", panel.len())));
     } else {
-        let cursor = if focused && app.editing_filter { "▏" } else { "" };
+        let cursor = if editing { "▏" } else { "" };
         let searching = if view.job.is_some() { "… " } else { "" };
         title_spans.push(Span::raw(format!("{}{searching} of {} ", view.len, panel.len())));
         title_spans.push(Span::styled(format!("/{}{cursor} ", view.filter), theme.key));
@@ -65,21 +65,17 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
         .border_style(if focused { theme.border_focused } else { theme.border })
         .title(Line::from(title_spans));
     let inner = block.inner(area);
-    // Table header takes one row.
-    let height = inner.height.saturating_sub(1) as usize;
-    if focused {
-        app.page = height.max(1);
-    }
-    let view = app.panel_mut(kind);
-    view.scroll_into_view(height);
-    let (offset, selected) = (view.offset, view.selected);
+    let height = crate::ui::layout::table_rows(area);
+    // The dashboard scrolled for this screen size already; this only matters for a frame drawn before it
+    // heard of a resize.
+    let (offset, selected) = (view.offset_for(height), view.selected);
     let total = view.len;
     let block = if total > 0 {
         block.title_bottom(Line::from(format!(" {}/{total} ", selected + 1)).right_aligned())
     } else {
         block
     };
-    let block = match trend_line(app.panel(kind), kind, theme) {
+    let block = match trend_line(view, kind, theme) {
         Some(line) if area.width > 50 => block.title_bottom(line),
         _ => block,
     };
@@ -87,13 +83,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
     if inner.width == 0 || inner.height == 0 {
         return;
     }
-    let view = app.panel(kind);
     if total == 0 {
-        let text = if app.panel(kind).filter.is_empty() {
-            "no records yet"
-        } else {
-            "nothing matches the filter (Esc clears it)"
-        };
+        let text = if view.filter.is_empty() { "no records yet" } else { "nothing matches the filter (Esc clears it)" };
         let msg = Paragraph::new(Line::styled(text, theme.muted)).centered();
         frame.render_widget(msg, Rect { y: inner.y + inner.height / 2, height: 1, ..inner });
         return;
@@ -169,7 +160,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &mut App, data: &Data, kind: K
 
 /// The panel's trend for its bottom border: records per day over 30 days as a sparkline, and for
 /// suppliers and shortages the counts by level.
-fn trend_line(view: &crate::ui::app::PanelView, kind: Kind, theme: &crate::ui::theme::Theme) -> Option<Line<'static>> {
+fn trend_line(view: &PanelView, kind: Kind, theme: &crate::ui::theme::Theme) -> Option<Line<'static>> {
     let end = view.trend_end?;
     let max = view.trend.iter().copied().max().unwrap_or(0).max(1);
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];

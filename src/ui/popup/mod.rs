@@ -1,0 +1,163 @@
+//! Windows over the panels, one file each: a record's detail, the feed errors, the alerts, the help. Each
+//! owns its state (how far it is scrolled; the detail its linked records), turns the keys it knows into
+//! what they do, and builds its lines from `&self` and the engine's data; this file frames and scrolls them.
+
+pub mod alerts;
+pub mod detail;
+pub mod errors;
+pub mod help;
+
+use crate::ui::data::Data;
+use crate::ui::keys::Action;
+use crate::ui::layout::centered;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+use watchfloor_core::model::Kind;
+
+/// What a window shows: its title and its lines.
+pub struct Content {
+    pub title: Line<'static>,
+    pub lines: Vec<Line<'static>>,
+}
+
+/// How far a window is scrolled, and how many lines a page holds there, as of the last
+/// [`Popup::catch_up`] (which clamps the first line to the content).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Scroll {
+    pub top: u16,
+    pub page: u16,
+}
+
+impl Scroll {
+    /// A key that scrolls: false when it is not one.
+    fn key(&mut self, action: Action) -> bool {
+        let page = self.page.max(1);
+        let top = &mut self.top;
+        match action {
+            Action::Up => *top = top.saturating_sub(1),
+            Action::Down => *top = top.saturating_add(1),
+            Action::PageUp => *top = top.saturating_sub(page),
+            Action::PageDown => *top = top.saturating_add(page),
+            Action::Top => *top = 0,
+            Action::Bottom => *top = u16::MAX,
+            _ => return false,
+        }
+        true
+    }
+
+    /// Keeps the first line shown within `content` lines, of which `height` fit.
+    fn fit(&mut self, content: u16, height: u16) {
+        self.page = height.max(1);
+        self.top = self.top.min(content.saturating_sub(height));
+    }
+}
+
+/// A window open over the panels.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Popup {
+    Detail(detail::Detail),
+    Errors(Scroll),
+    Alerts(Scroll),
+    Help(help::Help),
+}
+
+/// What a key in a window comes to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reply {
+    /// The window did it.
+    Done,
+    Close,
+    /// Show this record in its panel.
+    Jump(Kind, String),
+    /// Not a key of the window's.
+    NotMine,
+}
+
+impl Popup {
+    pub fn scroll(&self) -> Scroll {
+        match self {
+            Popup::Detail(d) => d.scroll,
+            Popup::Errors(s) | Popup::Alerts(s) => *s,
+            Popup::Help(h) => h.scroll,
+        }
+    }
+
+    fn scroll_mut(&mut self) -> &mut Scroll {
+        match self {
+            Popup::Detail(d) => &mut d.scroll,
+            Popup::Errors(s) | Popup::Alerts(s) => s,
+            Popup::Help(h) => &mut h.scroll,
+        }
+    }
+
+    /// Where the window goes on a screen of `area`.
+    pub fn rect(&self, area: Rect) -> Rect {
+        match self {
+            Popup::Detail(_) => centered(area, 90, 90),
+            Popup::Errors(_) | Popup::Alerts(_) => centered(area, 90, 80),
+            Popup::Help(_) => centered(area, 70, 85),
+        }
+    }
+
+    /// The window's title and lines, for text `width` columns wide.
+    pub fn content(&self, data: &Data, width: usize) -> Content {
+        match self {
+            Popup::Detail(d) => d.content(data, width).0,
+            Popup::Errors(_) => errors::content(data),
+            Popup::Alerts(_) => alerts::content(data),
+            Popup::Help(h) => h.content(data),
+        }
+    }
+
+    pub fn key(&mut self, action: Action) -> Reply {
+        if let Popup::Detail(d) = self {
+            if let Some(reply) = d.key(action) {
+                return reply;
+            }
+        }
+        if self.scroll_mut().key(action) {
+            return Reply::Done;
+        }
+        match action {
+            Action::Close => Reply::Close,
+            _ => Reply::NotMine,
+        }
+    }
+
+    /// Brings the window up to date with the data and a screen of `area`: the detail's linked records,
+    /// the scroll position clamped to the content, the page size.
+    pub fn catch_up(&mut self, data: &Data, area: Rect) {
+        let inner = border().inner(self.rect(area));
+        let content = if let Popup::Detail(d) = self {
+            let (content, targets) = d.content(data, inner.width as usize);
+            d.targets = targets;
+            content
+        } else {
+            self.content(data, inner.width as usize)
+        };
+        let height = Paragraph::new(content.lines).wrap(Wrap { trim: false }).line_count(inner.width);
+        self.scroll_mut().fit(height.min(u16::MAX as usize) as u16, inner.height);
+    }
+
+    /// Draws the window over the screen `area`.
+    pub fn draw(&self, frame: &mut Frame, area: Rect, data: &Data) {
+        let rect = self.rect(area);
+        let inner = border().inner(rect);
+        let content = self.content(data, inner.width as usize);
+        let paragraph = Paragraph::new(content.lines).wrap(Wrap { trim: false });
+        // Clamped again, in case this frame is drawn before the window heard of a resize.
+        let height = paragraph.line_count(inner.width).min(u16::MAX as usize) as u16;
+        let top = self.scroll().top.min(height.saturating_sub(inner.height));
+        // One more column on the left, so a wide character cut by the border does not leave half of itself.
+        let gutter = if rect.x > 0 { Rect { x: rect.x - 1, width: rect.width + 1, ..rect } } else { rect };
+        frame.render_widget(Clear, gutter);
+        frame.render_widget(paragraph.block(border().title(content.title)).scroll((top, 0)), rect);
+    }
+}
+
+/// A window's border.
+fn border() -> Block<'static> {
+    Block::default().borders(Borders::ALL)
+}
