@@ -2,6 +2,7 @@
 
 mod id_index;
 pub mod links;
+pub mod matching;
 pub mod name_index;
 pub mod names;
 pub mod packed;

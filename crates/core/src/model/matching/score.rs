@@ -1,0 +1,241 @@
+//! How alike two names' words are, in any order: each word paired with its best counterpart (the same
+//! word, the same once romanisations are folded, or one within an edit budget that grows with its
+//! length; Arabic-script words by their consonants), words joined
+//! or split (`Jin Ming Sheng` / `JINMINGSHENG`) paired through their concatenation, and what is left
+//! unpaired counting against the score by its weight.
+
+use super::legal::LegalForms;
+use super::words::Word;
+
+/// Two words paired, and how alike they are (1 the same).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pairing {
+    pub a: String,
+    pub b: String,
+    pub similarity: f32,
+}
+
+/// Edits a word of `len` letters (the shorter of the two) may differ by: none up to 3 letters, 1 up to 7,
+/// 2 up to 12, then 3.
+fn budget(len: usize) -> usize {
+    match len {
+        0..=3 => 0,
+        4..=7 => 1,
+        8..=12 => 2,
+        _ => 3,
+    }
+}
+
+/// How alike two words are: 1 the same; the same but for how a name was romanised (`Dmitrii`/`Dmitry`,
+/// `Artyom`/`Artem`, `Mikhaylovich`/`Mikhailovich`) nearly; within the edit budget, less by half a
+/// letter's share for each edit; numbers only when equal; else 0. Fuzzy likeness needs the same first
+/// letter. (Jaro-Winkler, tried too, linked `Sinara` with `Sinarmas`: a shared start is not a name.)
+pub fn similarity(a: &str, b: &str) -> f32 {
+    if a == b {
+        return 1.0;
+    }
+    let numeric = |w: &str| w.bytes().any(|c| c.is_ascii_digit());
+    if numeric(a) || numeric(b) || a.as_bytes().first() != b.as_bytes().first() {
+        return 0.0;
+    }
+    let (fa, fb) = (romanised(a), romanised(b));
+    if fa == fb {
+        return 0.95;
+    }
+    let fuzzy = |a: &str, b: &str| -> f32 {
+        let longer = a.len().max(b.len());
+        let shorter = a.len().min(b.len());
+        let d = strsim::levenshtein(a, b);
+        if d <= budget(shorter) {
+            1.0 - 0.5 * d as f32 / longer as f32
+        } else {
+            0.0
+        }
+    };
+    fuzzy(a, b).max(fuzzy(&fa, &fb) - 0.02)
+}
+
+/// A Latin word with the differences between romanisations of one name folded away: `yo`/`ye` as `e`,
+/// `y` as `i`, a double `i` as one, `kh` as `h`, `j` as `i`, `w` as `v`, `ph` as `f`.
+fn romanised(w: &str) -> String {
+    let folded = w.replace("yo", "e").replace("ye", "e").replace("kh", "h").replace("ph", "f");
+    let mut out = String::with_capacity(folded.len());
+    for c in folded.chars() {
+        let c = match c {
+            'y' | 'j' => 'i',
+            'w' => 'v',
+            c => c,
+        };
+        if !(c == 'i' && out.ends_with('i')) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A word's consonants, doubled ones once (vowels, `y`, `w` and `h` dropped): names written in Arabic
+/// script mostly leave their vowels out, so `mhmd` is `Mohammad`.
+pub fn consonants(w: &str) -> String {
+    let mut out = String::with_capacity(w.len());
+    for c in w.chars().filter(|c| !"aeiouyhw".contains(*c)) {
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The score of two names' words (0 to 1) and the pairs it was made of.
+pub fn score(a: &[Word], b: &[Word], forms: &LegalForms) -> (f32, Vec<Pairing>) {
+    let total: f32 = a.iter().chain(b).map(weight).sum();
+    if total == 0.0 {
+        return (0.0, Vec::new());
+    }
+    let like = |x: &str, y: &str| -> f32 {
+        let mut s = similarity(x, y);
+        if s < 1.0 && (abjad(a, x) || abjad(b, y)) {
+            let (cx, cy) = (consonants(x), consonants(y));
+            if cx == cy && !cx.is_empty() {
+                s = s.max(0.9);
+            }
+        }
+        if s < 1.0 {
+            if let Some(bare) = forms.unglue(x) {
+                s = s.max(similarity(bare, y));
+            }
+            if let Some(bare) = forms.unglue(y) {
+                s = s.max(similarity(x, bare));
+            }
+        }
+        s
+    };
+    // Every pair that is alike at all, best first; each word taken once.
+    let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
+    for (i, x) in a.iter().enumerate() {
+        for (j, y) in b.iter().enumerate() {
+            let s = like(&x.text, &y.text);
+            if s > 0.0 {
+                candidates.push((s, i, j));
+            }
+        }
+    }
+    candidates.sort_by(|p, q| q.0.total_cmp(&p.0).then(p.1.cmp(&q.1)).then(p.2.cmp(&q.2)));
+    let (mut used_a, mut used_b) = (vec![false; a.len()], vec![false; b.len()]);
+    let mut matched = 0.0f32;
+    let mut pairs = Vec::new();
+    for (s, i, j) in candidates {
+        if used_a[i] || used_b[j] {
+            continue;
+        }
+        used_a[i] = true;
+        used_b[j] = true;
+        matched += (weight(&a[i]) + weight(&b[j])) * s;
+        pairs.push(Pairing { a: a[i].text.clone(), b: b[j].text.clone(), similarity: s });
+    }
+    // Words written together on one side and apart on the other: runs of unpaired neighbours joined.
+    matched += join(a, &mut used_a, b, &mut used_b, &like, &mut pairs, false);
+    matched += join(b, &mut used_b, a, &mut used_a, &like, &mut pairs, true);
+    ((matched / total).min(1.0), pairs)
+}
+
+/// Whether the word `text` of `words` was written in a script without vowels.
+fn abjad(words: &[Word], text: &str) -> bool {
+    words.iter().any(|w| w.abjad && w.text == text)
+}
+
+fn weight(w: &Word) -> f32 {
+    w.weight * w.text.len() as f32
+}
+
+/// Pairs runs of 2 to 4 unpaired neighbouring words of `many` (joined) with an unpaired word of `one`;
+/// returns the weight they add.
+fn join(
+    many: &[Word],
+    used_many: &mut [bool],
+    one: &[Word],
+    used_one: &mut [bool],
+    like: &dyn Fn(&str, &str) -> f32,
+    pairs: &mut Vec<Pairing>,
+    flipped: bool,
+) -> f32 {
+    let mut added = 0.0;
+    let mut i = 0;
+    while i < many.len() {
+        let mut best: Option<(f32, usize, usize)> = None;
+        for n in 2..=4.min(many.len() - i) {
+            if used_many[i..i + n].iter().any(|u| *u) {
+                break;
+            }
+            let joined: String = many[i..i + n].iter().map(|w| w.text.as_str()).collect();
+            for (j, w) in one.iter().enumerate() {
+                if used_one[j] {
+                    continue;
+                }
+                let s = like(&joined, &w.text);
+                if s > 0.0 && best.is_none_or(|(b, _, _)| s > b) {
+                    best = Some((s, n, j));
+                }
+            }
+        }
+        match best {
+            Some((s, n, j)) => {
+                let run = &many[i..i + n];
+                let text: Vec<&str> = run.iter().map(|w| w.text.as_str()).collect();
+                added += (run.iter().map(weight).sum::<f32>() + weight(&one[j])) * s;
+                for u in &mut used_many[i..i + n] {
+                    *u = true;
+                }
+                used_one[j] = true;
+                let (x, y) = (text.join(" "), one[j].text.clone());
+                pairs.push(if flipped {
+                    Pairing { a: y, b: x, similarity: s }
+                } else {
+                    Pairing { a: x, b: y, similarity: s }
+                });
+                i += n;
+            }
+            None => i += 1,
+        }
+    }
+    added
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::words::words;
+    use super::*;
+
+    fn s(a: &str, b: &str) -> f32 {
+        score(&words(a), &words(b), &LegalForms::new()).0
+    }
+
+    #[test]
+    fn a_typo_within_the_budget_is_nearly_the_same_word() {
+        assert!(similarity("internatinal", "international") > 0.95);
+        assert!(similarity("gasprom", "gazprom") > 0.9);
+        assert!(similarity("defence", "defense") > 0.9);
+        assert_eq!(similarity("ooo", "oao"), 0.0, "short words must be the same");
+        assert_eq!(similarity("2", "3"), 0.0);
+        assert_eq!(similarity("rosneft", "rostec"), 0.0);
+        assert_eq!(similarity("tatneft", "transneft"), 0.0, "two edits in a word of seven");
+        assert!(similarity("dmitrii", "dmitry") > 0.9);
+        assert!(similarity("artyom", "artem") > 0.9);
+        assert_eq!(consonants("mohammad"), consonants("mhmd"));
+    }
+
+    #[test]
+    fn order_does_not_matter_and_joined_words_pair_with_split_ones() {
+        assert_eq!(s("SALEK, ABDULHAI", "Abdulhai Salek"), 1.0);
+        assert_eq!(s("Jin Ming Sheng", "JINMINGSHENG"), 1.0);
+        assert_eq!(s("Hua Wei Technologies", "Huawei Technologies"), 1.0);
+    }
+
+    #[test]
+    fn unpaired_words_count_against_the_score() {
+        let one_missing = s("Acme Precision Tools", "Acme Tools");
+        assert!(one_missing < 0.75, "{one_missing}");
+        let weak_missing = s("Acme Precision Tools (Shenzhen)", "Acme Precision Tools");
+        assert!(weak_missing > 0.85, "{weak_missing}");
+        assert!(s("Rosneft", "Rostec") < 0.5);
+    }
+}
