@@ -56,6 +56,16 @@ fn benches(c: &mut Criterion) {
     c.bench_function("name forms of 1,000 generated firm names (links' hash)", |b| {
         b.iter(|| names.iter().filter_map(|n| watchfloor_core::model::names::form_hash(black_box(n))).count())
     });
+    let matcher = watchfloor_core::model::matching::Matcher::new();
+    c.bench_function("name keys of 1,000 generated firm names (the matcher's)", |b| {
+        b.iter(|| {
+            let (mut whole, mut parts) = (Vec::new(), Vec::new());
+            for n in &names {
+                matcher.keys(black_box(n), &mut whole, &mut parts);
+            }
+            whole.len() + parts.len()
+        })
+    });
     let mut group = c.benchmark_group("load");
     group.sample_size(10);
     group.bench_function("20k generated records, parse + store + links", |b| {

@@ -77,3 +77,35 @@ fn an_ofac_designated_firm_in_the_suppliers_feed_is_linked() {
     let text = String::from_utf8_lossy(&fx.run(&["snapshot"]).stdout).into_owned();
     assert!(text.contains("SANCTIONED OFAC"), "{text}");
 }
+
+#[test]
+fn a_different_legal_form_is_a_possible_match_and_a_different_register_number_no_link() {
+    let fx = Fixture::with_config(
+        "feeds_dir = \"feeds\"\n[[feed]]\npath = \"sanctions.jsonl\"\nkind = \"sanctions\"\n[[feed]]\npath = \"suppliers.jsonl\"\nkind = \"suppliers\"\n",
+    );
+    fx.append(
+        "sanctions.jsonl",
+        "{\"id\":\"s-db\",\"ts\":\"2024-05-01T00:00:00Z\",\"target\":\"Deutsche Bank AG\",\"authority\":\"OFAC\",\"action\":\"designated\"}\n\
+         {\"id\":\"s-zala\",\"ts\":\"2024-05-01T00:00:00Z\",\"target\":\"JSC Zala Aero\",\"authority\":\"EU\",\"action\":\"designated\",\"identifiers\":[\"ogrn:1187746519082\"]}\n\
+         {\"id\":\"s-romashka\",\"ts\":\"2024-05-01T00:00:00Z\",\"target\":\"OOO Romashka\",\"authority\":\"UK\",\"action\":\"designated\",\"identifiers\":[\"inn:7701234567\"]}\n",
+    );
+    fx.append(
+        "suppliers.jsonl",
+        "{\"id\":\"p-db\",\"ts\":\"2024-01-01T00:00:00Z\",\"name\":\"Deutsche Bank GmbH\"}\n\
+         {\"id\":\"p-cst\",\"ts\":\"2024-01-01T00:00:00Z\",\"name\":\"LLC CST\",\"aliases\":[\"Zala Aero\"],\"identifiers\":[\"ogrn:1027700000001\"]}\n\
+         {\"id\":\"p-romashka\",\"ts\":\"2024-01-01T00:00:00Z\",\"name\":\"Romashka LLC\",\"identifiers\":[\"inn:7701234567\"]}\n",
+    );
+    let snap = fx.snapshot();
+    // The same bank under another legal form is another legal entity: shown as possible, never sanctioned.
+    let db = links(&snap, "suppliers", "p-db");
+    assert!(db.get("sanctions").is_none() && db.get("parties").is_none(), "{db}");
+    assert_eq!(db["possible"][0]["id"], "s-db");
+    assert_eq!(links(&snap, "sanctions", "s-db")["possible"][0]["id"], "p-db");
+    // A shared alias, but their registration numbers differ: no link at all.
+    let cst = links(&snap, "suppliers", "p-cst");
+    assert!(cst.get("parties").is_none() && cst.get("possible").is_none(), "{cst}");
+    // The same register entry and the same name in another legal-form spelling: linked.
+    assert_eq!(links(&snap, "suppliers", "p-romashka")["sanctions"]["status"], "sanctioned");
+    let text = String::from_utf8_lossy(&fx.run(&["snapshot"]).stdout).into_owned();
+    assert!(text.contains("possible match"), "{text}");
+}

@@ -173,6 +173,21 @@ fn links_section(
         }
         Some(Cover::Resolved) | None => {}
     }
+    // The possible matches come after the links, marked as such.
+    let possible_from = targets.len();
+    if !info.possible.is_empty() {
+        if heading.is_none() {
+            let n = info.possible.len();
+            heading = Some(Line::styled(
+                format!(
+                    "POSSIBLE MATCH with {n} record{}: not counted as linked (not SANCTIONED, no rule fires)",
+                    if n == 1 { "" } else { "s" }
+                ),
+                theme.warn,
+            ));
+        }
+        targets.extend(info.possible.iter().cloned());
+    }
     if kind == Kind::Aid && !info.addresses.is_empty() {
         heading = Some(Line::raw(format!(
             "Addresses {} open shortage{} ({categories})",
@@ -224,14 +239,46 @@ fn links_section(
             }
             None => (tid.clone(), String::new()),
         };
-        let text = format!("  → {k}  {title} · {note}");
+        let arrow = if (possible_from..possible_from + info.possible.len()).contains(&i) { "≈" } else { "→" };
+        let text = format!("  {arrow} {k}  {title} · {note}");
         lines.push(if i == selected % targets.len().max(1) {
             Line::styled(text, theme.selected)
         } else {
             Line::raw(text)
         });
+        if matches!(k, Kind::Sanctions | Kind::Suppliers) {
+            if let Some(v) = data.links.verdict(data.store, (kind, id), (*k, tid)) {
+                lines.push(Line::styled(format!("      why: {}", why(&v)), theme.muted));
+            }
+        }
     }
     targets
+}
+
+/// Why the matcher decided as it did, in one line: the names compared and their score, the words paired
+/// when they were not the same, the legal forms, the identifiers, what else weighed.
+fn why(v: &watchfloor_core::model::matching::Verdict) -> String {
+    use watchfloor_core::model::matching::Identifiers;
+    let mut parts = vec![format!("\"{}\" ~ \"{}\" {:.2}", v.names.0, v.names.1, v.score)];
+    let fuzzy: Vec<String> =
+        v.pairs.iter().filter(|p| p.a != p.b).map(|p| format!("{} ~ {} {:.2}", p.a, p.b, p.similarity)).collect();
+    if !fuzzy.is_empty() {
+        parts.push(format!("words {}", fuzzy.join(", ")));
+    }
+    let forms = |f: &[watchfloor_core::model::matching::legal::Form]| {
+        f.iter()
+            .map(|f| f.class.map_or(f.display.to_owned(), |c| format!("{} ({c})", f.display)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    if !v.forms.0.is_empty() || !v.forms.1.is_empty() {
+        parts.push(format!("legal forms {} / {}", forms(&v.forms.0), forms(&v.forms.1)));
+    }
+    if let Some(Identifiers::Shared(id)) = &v.identifiers {
+        parts.push(format!("same identifier {id}"));
+    }
+    parts.extend(v.notes.iter().filter(|n| !n.starts_with("the same identifier")).cloned());
+    parts.join("; ")
 }
 
 fn push_fields(

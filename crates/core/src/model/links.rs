@@ -2,9 +2,13 @@
 //! whose items cover it.
 //!
 //! Kept as indexes updated one record at a time as records arrive (never by rescanning everything):
-//! - name forms (see [`super::names`]) of every sanctions target and supplier, with their aliases;
+//! - name forms (see [`super::names`]) of every sanctions target and supplier, with their aliases: the
+//!   records that share a form are the candidates, and the matcher ([`super::matching`]) decides which
+//!   of them are links and which possible matches (a different legal-form class, a conflicting
+//!   identifier);
 //! - categories (from the vocabulary in config.toml: category → keywords) of every shortage and package.
 
+use super::matching::{Matcher, Party, Strength, Verdict};
 use super::name_index::NameIndex;
 use super::packed::Packed;
 use super::record::Body;
@@ -87,6 +91,8 @@ impl Preparing<'_> {
 #[derive(Clone, Default)]
 pub struct Preparer {
     vocabulary: Arc<Vec<(String, Vec<String>)>>,
+    /// The name matcher (its legal-form catalogue read once).
+    matcher: Arc<Matcher>,
     /// Which vocabulary this is (each [`Links::new`] makes a new one), for the categories remembered per text.
     generation: u64,
 }
@@ -157,8 +163,12 @@ impl Preparer {
 /// What is linked to one record.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LinkInfo {
-    /// Records of the other party panel that name the same party (suppliers ↔ sanctions).
+    /// Records of the other party panel that are the same party (suppliers ↔ sanctions): linked by the
+    /// matcher (see [`super::matching`]).
     pub parties: Vec<Key>,
+    /// Records of the other party panel that may be the same party: for the analyst to decide, never
+    /// counted as linked.
+    pub possible: Vec<Key>,
     /// For a supplier: its sanctions standing.
     pub badge: Option<Badge>,
     /// For a shortage: what covers it.
@@ -210,7 +220,8 @@ impl Links {
             .map(|(c, words)| (c, words.into_iter().map(|w| w.to_lowercase()).filter(|w| !w.is_empty()).collect()))
             .collect();
         let generation = GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        Links { preparer: Preparer { vocabulary: Arc::new(vocabulary), generation }, ..Links::default() }
+        let preparer = Preparer { vocabulary: Arc::new(vocabulary), generation, matcher: Default::default() };
+        Links { preparer, ..Links::default() }
     }
 
     /// Room for `n` more name forms.
@@ -323,9 +334,24 @@ impl Links {
         store.panel(kind).get(id).map(|e| self.prepare(e.current().packed()).categories).unwrap_or_default()
     }
 
-    /// The name forms of a record's version in force.
-    fn forms_now(&self, store: &Store, kind: Kind, id: &str) -> Forms {
-        store.panel(kind).get(id).map(|e| self.prepare(e.current().packed()).forms).unwrap_or_default()
+    /// The records of the other party panel that share a name form with a record's version in force.
+    fn candidates(&self, store: &Store, kind: Kind, id: &str) -> Vec<Handle> {
+        let other = if kind == Kind::Sanctions { Kind::Suppliers } else { Kind::Sanctions };
+        let Some(entry) = store.panel(kind).get(id) else { return Vec::new() };
+        let prepared = self.prepare(entry.current().packed());
+        let mut out = FxHashSet::default();
+        for f in &prepared.forms {
+            out.extend(self.names.get(*f).iter().filter(|k| k.0 == other).map(|k| k.1));
+        }
+        out.into_iter().collect()
+    }
+
+    /// The matcher's verdict on two records of the party panels (their names and aliases, identifiers and
+    /// countries): why they are linked, or possibly the same, or not.
+    pub fn verdict(&self, store: &Store, a: (Kind, &str), b: (Kind, &str)) -> Option<Verdict> {
+        let texts = |(kind, id): (Kind, &str)| store.panel(kind).get(id).map(|e| PartyTexts::of(e.current().packed()));
+        let (x, y) = (texts(a)?, texts(b)?);
+        Some(self.preparer.matcher.compare(&x.party(), &y.party()))
     }
 
     /// The vocabulary's categories that `texts` fall in.
@@ -395,15 +421,30 @@ impl Links {
         let mut info = LinkInfo::default();
         if matches!(kind, Kind::Sanctions | Kind::Suppliers) {
             let other = if kind == Kind::Sanctions { Kind::Suppliers } else { Kind::Sanctions };
-            let mut parties = BTreeSet::new();
-            for form in &self.forms_now(store, kind, id) {
-                for k in self.names.get(*form) {
-                    if let (true, Some(id)) = (k.0 == other, store.panel(k.0).id_of(k.1)) {
-                        parties.insert((k.0, id.to_string()));
-                    }
+            let (mut parties, mut possible) = (BTreeSet::new(), BTreeSet::new());
+            let candidates = self.candidates(store, kind, id);
+            if !candidates.is_empty() {
+                let mine = store.panel(kind).get(id).map(|e| PartyTexts::of(e.current().packed())).unwrap_or_default();
+                let (me, my_forms) = (mine.party(), mine.forms());
+                let panel = store.panel(other);
+                for h in candidates {
+                    let (Some(entry), Some(their_id)) = (panel.by_handle(h), panel.id_of(h)) else { continue };
+                    let theirs = PartyTexts::of(entry.current().packed());
+                    // A candidate by a name form both carry: those two names are the same once written alike,
+                    // and only the evidence beside them is weighed.
+                    let same = theirs.forms().iter().enumerate().find_map(|(j, f)| {
+                        let i = my_forms.iter().position(|g| g.is_some() && g == f)?;
+                        Some((i, j))
+                    });
+                    match self.preparer.matcher.judge(&me, &theirs.party(), same).strength {
+                        Strength::Link => parties.insert((other, their_id.to_string())),
+                        Strength::Possible => possible.insert((other, their_id.to_string())),
+                        Strength::No => false,
+                    };
                 }
             }
             info.parties = parties.into_iter().collect();
+            info.possible = possible.into_iter().collect();
             if kind == Kind::Suppliers {
                 info.badge = badge(store, &info.parties);
             }
@@ -511,9 +552,39 @@ fn badge(store: &Store, parties: &[Key]) -> Option<Badge> {
     }
 }
 
-/// The hashes of the name forms of `names` (forms that reduce to nothing are left out).
-pub fn form_hashes(names: &[&str]) -> Vec<u64> {
-    names.iter().filter_map(|n| super::names::form_hash(n)).collect()
+/// What the matcher reads of a sanctions record or a supplier: its names (the title first), identifiers
+/// and country, as the schema's roles say.
+#[derive(Default)]
+struct PartyTexts {
+    names: Vec<String>,
+    identifiers: Vec<String>,
+    country: Option<String>,
+}
+
+impl PartyTexts {
+    fn of(rec: &Packed) -> Self {
+        let mut out = PartyTexts::default();
+        rec.declared_texts(&mut |field, t| match field.role {
+            Role::Name => out.names.push(t.to_owned()),
+            Role::Identifier => out.identifiers.push(t.to_owned()),
+            _ if field.name == "country" => out.country = Some(t.to_owned()),
+            _ => {}
+        });
+        out
+    }
+
+    /// The form hash of each name (see [`super::names::form_hash`]).
+    fn forms(&self) -> Vec<Option<u64>> {
+        self.names.iter().map(|n| super::names::form_hash(n)).collect()
+    }
+
+    fn party(&self) -> Party<'_> {
+        Party {
+            names: self.names.iter().map(String::as_str).collect(),
+            identifiers: self.identifiers.iter().map(String::as_str).collect(),
+            country: self.country.as_deref(),
+        }
+    }
 }
 
 /// The vocabulary used when the config names none: the categories of the brief's shortages and aid.

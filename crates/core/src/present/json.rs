@@ -18,13 +18,18 @@ fn version(v: &Version) -> Value {
     json!({ "ts": r.ts.text(), "origin": origin(&v.origin), "fields": r.fields_json() })
 }
 
-/// What a record is linked to: the same party in the other party panel, a supplier's sanctions standing,
+/// What a record is linked to: the same party in the other party panel (`parties`; `possible` for those
+/// the matcher is not sure of, for the analyst to decide), a supplier's sanctions standing,
 /// a shortage's cover, the shortages a package addresses.
 pub fn links(info: &LinkInfo) -> Value {
     let mut m = Map::new();
     if !info.parties.is_empty() {
         let parties: Vec<Value> = info.parties.iter().map(|(k, id)| json!({"kind": k, "id": id})).collect();
         m.insert("parties".into(), json!(parties));
+    }
+    if !info.possible.is_empty() {
+        let possible: Vec<Value> = info.possible.iter().map(|(k, id)| json!({"kind": k, "id": id})).collect();
+        m.insert("possible".into(), json!(possible));
     }
     match &info.badge {
         Some(Badge::Sanctioned { authority, date }) => {

@@ -104,6 +104,7 @@ pub fn cells(r: &Record, links: &LinkInfo, store: &Store) -> Vec<(String, Tone)>
             match &links.badge {
                 Some(Badge::Sanctioned { authority, date }) => (format!("SANCTIONED {authority} {date}"), Tone::Alert),
                 Some(Badge::Delisted { authority, date }) => (format!("DELISTED {authority} {date}"), Tone::Warn),
+                None if !links.possible.is_empty() => (possible(links.possible.len()), Tone::Warn),
                 None => text(&x.status),
             },
         ],
@@ -132,12 +133,23 @@ pub fn cells(r: &Record, links: &LinkInfo, store: &Store) -> Vec<(String, Tone)>
     }
 }
 
-/// A sanctions target, flagged `⚑` when it is also a flagged supplier.
+/// A sanctions target, flagged `⚑` when it is also a flagged supplier, `≈` when it may be one.
 fn target(r: &Record, links: &LinkInfo) -> (String, Tone) {
-    if links.parties.is_empty() {
-        (r.title().to_owned(), Tone::Plain)
-    } else {
+    if !links.parties.is_empty() {
         (format!("⚑ {}", r.title()), Tone::Warn)
+    } else if !links.possible.is_empty() {
+        (format!("≈ {}", r.title()), Tone::Plain)
+    } else {
+        (r.title().to_owned(), Tone::Plain)
+    }
+}
+
+/// A supplier that may be a sanctioned party: never shown as SANCTIONED until linked.
+fn possible(n: usize) -> String {
+    if n == 1 {
+        "possible match".into()
+    } else {
+        format!("{n} possible matches")
     }
 }
 

@@ -5,7 +5,7 @@
 //! `Общество с ограниченной ответственностью`, `Sp. z o.o.`, `有限公司`, ...), each with its class (`LLC`,
 //! `JSC`, `LP`, ...): a different class is a different legal entity.
 
-use super::words::{words, Word};
+use super::words::{words, Tokens};
 use rustc_hash::FxHashMap;
 
 const CATALOGUE: &str = include_str!("../../../data/legal_forms.tsv");
@@ -19,11 +19,13 @@ pub struct Form {
     pub class: Option<&'static str>,
 }
 
-/// The catalogue, as sequences of words.
+/// The catalogue: each way of writing a form as its words joined by single spaces.
 pub struct LegalForms {
-    forms: FxHashMap<Vec<String>, Form>,
-    /// The most words a form has.
-    longest: usize,
+    forms: FxHashMap<String, Form>,
+    /// How many words the forms that begin, and those that end, with a word have (bit `n` for `n` words;
+    /// most words begin and end none: they are passed over with one look each).
+    starts: FxHashMap<String, u32>,
+    ends: FxHashMap<String, u32>,
 }
 
 impl Default for LegalForms {
@@ -34,7 +36,9 @@ impl Default for LegalForms {
 
 impl LegalForms {
     pub fn new() -> Self {
-        let mut forms: FxHashMap<Vec<String>, Form> = FxHashMap::default();
+        let mut forms: FxHashMap<String, Form> = FxHashMap::default();
+        let (mut starts, mut ends) = (FxHashMap::default(), FxHashMap::default());
+
         for line in CATALOGUE.lines().filter(|l| !l.starts_with('#')) {
             let mut parts = line.split('\t');
             let (Some(class), Some(display), Some(alias)) = (parts.next(), parts.next(), parts.next()) else {
@@ -44,39 +48,58 @@ impl LegalForms {
             if key.is_empty() {
                 continue;
             }
+            for (edge, word) in [(&mut starts, &key[0]), (&mut ends, &key[key.len() - 1])] {
+                let lengths: &mut u32 = edge.entry(word.clone()).or_default();
+                *lengths |= 1 << key.len().min(31);
+            }
             let class = (!class.is_empty()).then_some(class);
             // The first class given for a way of writing wins (the catalogue lists the usual meaning first).
-            forms.entry(key).or_insert(Form { display, class });
+            forms.entry(key.join(" ")).or_insert(Form { display, class });
         }
-        let longest = forms.keys().map(Vec::len).max().unwrap_or(0);
-        LegalForms { forms, longest }
+        LegalForms { forms, starts, ends }
     }
 
-    /// The legal forms in `words`, taken out of them. A form of one or two letters (`AG`, `SA`, `PT`) is
-    /// taken only at the start or the end of the name; longer ones anywhere. Nothing is taken that would
-    /// leave no word.
-    pub fn take(&self, words: &mut Vec<Word>) -> Vec<Form> {
-        let mut found = Vec::new();
-        let mut i = 0;
-        while i < words.len() {
-            let longest = self.longest.min(words.len() - i);
-            let hit = (1..=longest).rev().find_map(|n| {
-                let key: Vec<String> = words[i..i + n].iter().map(|w| w.text.clone()).collect();
-                let form = self.forms.get(&key)?;
-                let short = n == 1 && words[i].text.len() <= 2 && !words[i].glued;
-                let at_an_end = i == 0 || i + n == words.len();
-                let leaves_some = words.len() > n;
-                (leaves_some && (!short || at_an_end)).then(|| (n, form.clone()))
-            });
-            match hit {
-                Some((n, form)) => {
-                    words.drain(i..i + n);
-                    found.push(form);
-                }
-                None => i += 1,
+    /// The form the words `range` of `tokens` spell, if they spell one.
+    fn form(&self, tokens: &Tokens, range: std::ops::Range<usize>, key: &mut String) -> Option<&Form> {
+        key.clear();
+        for (i, t) in tokens.toks[range].iter().enumerate() {
+            if i > 0 {
+                key.push(' ');
             }
+            key.push_str(tokens.text(t));
         }
-        found
+        self.forms.get(key.as_str())
+    }
+
+    /// The legal forms at the start and the end of `words`, taken out of them (where legal forms are
+    /// written: `OOO Romashka`, `Siemens AG`, `Müller GmbH & Co. KG`; a name word that is also a form, such
+    /// as `Ao` in `Li Ao Min`, stays). Nothing is taken that would leave no word.
+    pub fn take(&self, tokens: &mut Tokens) -> Vec<Form> {
+        let mut found = Vec::new();
+        let mut key = String::new();
+        loop {
+            let mut hit = None;
+            let len = tokens.toks.len();
+            for at_start in [true, false] {
+                let (edge, word) = match at_start {
+                    true => (&self.starts, tokens.toks.first()),
+                    false => (&self.ends, tokens.toks.last()),
+                };
+                let Some(&lengths) = word.and_then(|w| edge.get(tokens.text(w))) else { continue };
+                let most = len.saturating_sub(1).min(31);
+                hit = (1..=most).rev().filter(|n| lengths & (1 << n) != 0).find_map(|n| {
+                    let range = if at_start { 0..n } else { len - n..len };
+                    let form = self.form(tokens, range.clone(), &mut key)?;
+                    Some((range, form.clone()))
+                });
+                if hit.is_some() {
+                    break;
+                }
+            }
+            let Some((range, form)) = hit else { return found };
+            tokens.toks.drain(range);
+            found.push(form);
+        }
     }
 
     /// A word that begins or ends with a legal form of three letters or more glued to the name
@@ -84,7 +107,7 @@ impl LegalForms {
     pub fn unglue<'w>(&self, word: &'w str) -> Option<&'w str> {
         (3..=word.len().saturating_sub(4).min(6)).find_map(|n| {
             let (head, tail) = (&word[..n], &word[word.len() - n..]);
-            let form = |w: &str| self.forms.get(&[w.to_owned()][..]).is_some_and(|f| f.class.is_some());
+            let form = |w: &str| self.forms.get(w).is_some_and(|f| f.class.is_some());
             if form(head) {
                 Some(&word[n..])
             } else if form(tail) {
@@ -102,16 +125,17 @@ mod tests {
 
     fn take(name: &str) -> (Vec<String>, Vec<Option<&'static str>>) {
         let forms = LegalForms::new();
-        let mut w = words(name);
-        let found = forms.take(&mut w);
-        (w.into_iter().map(|w| w.text).collect(), found.into_iter().map(|f| f.class).collect())
+        let mut t = Tokens::scan(name);
+        let found = forms.take(&mut t);
+        (t.texts().map(str::to_owned).collect(), found.into_iter().map(|f| f.class).collect())
     }
 
     #[test]
     fn the_catalogue_is_read_whole() {
         let forms = LegalForms::new();
         assert!(forms.forms.len() > 1_500, "{}", forms.forms.len());
-        assert!(forms.longest >= 6);
+        assert!(forms.ends.values().any(|l| l >> 6 != 0), "forms of six words and more");
+        assert_eq!(forms.forms.get("gesellschaft mit beschrankter haftung").and_then(|f| f.class), Some("LLC"));
     }
 
     #[test]
@@ -133,6 +157,7 @@ mod tests {
         assert_eq!(take("PT Bank Mandiri").0, ["bank", "mandiri"]);
         assert_eq!(take("Ao Wei Trading").0, ["wei", "trading"], "a form at the start");
         assert_eq!(take("Li Ao Min").0, ["li", "ao", "min"], "not in the middle");
+        assert_eq!(take("Müller GmbH & Co. KG").0, ["muller"], "one after the other at the end");
         assert_eq!(take("GmbH").0, ["gmbh"]);
     }
 

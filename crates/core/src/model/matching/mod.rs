@@ -88,9 +88,80 @@ impl Matcher {
     }
 
     pub fn analyse(&self, name: &str) -> Analysed {
-        let mut w = words::words(name);
-        let forms = self.forms.take(&mut w);
-        Analysed { words: w, forms }
+        let mut t = words::Tokens::scan(name);
+        let forms = self.forms.take(&mut t);
+        Analysed { words: t.into_words(), forms }
+    }
+
+    /// The keys a name is found by in the links' index, so that candidates come from shared keys and not
+    /// from comparing every pair: its distinctive words (not weak, legal forms out, romanisations folded)
+    /// sorted (`Salek Abdulhai` / `Abdulhai Salek`), and joined (`Jin Ming Sheng` / `JINMINGSHENG`); its
+    /// two longest such words of four letters or more (a typo in one word, a word more or less); and a
+    /// name of one such word by that word with each letter left out in turn, so that one edit apart
+    /// shares a key (`Gasprom` / `Gazprom`).
+    /// `whole` gets the keys of the whole name, `parts` those of its words.
+    pub fn keys(&self, name: &str, whole: &mut impl Extend<u64>, parts: &mut impl Extend<u64>) {
+        let mut tokens = words::Tokens::scan(name);
+        self.forms.take(&mut tokens);
+        let strong = tokens.toks.iter().filter(|t| t.weight >= 1.0).count();
+        let chosen = tokens.toks.iter().filter(|t| strong == 0 || t.weight >= 1.0);
+        // The chosen words romanised, back to back, and where each is.
+        let mut folded: Vec<u8> = Vec::with_capacity(name.len());
+        let mut spans: smallvec::SmallVec<[(usize, usize); 12]> = smallvec::SmallVec::new();
+        for t in chosen {
+            let start = folded.len();
+            score::romanise_into(tokens.text(t).as_bytes(), &mut folded);
+            spans.push((start, folded.len()));
+        }
+        if spans.is_empty() {
+            return;
+        }
+        let word = |&(a, b): &(usize, usize)| &folded[a..b];
+        // Sorted, then run together: word order and words joined or split (in the order of the words)
+        // give the same key.
+        spans.sort_unstable_by(|x, y| word(x).cmp(word(y)));
+        let mut run: Vec<u8> = Vec::with_capacity(folded.len());
+        for s in &spans {
+            run.extend_from_slice(word(s));
+        }
+        whole.extend([key(b'S', &run)]);
+        if let [only] = &spans[..] {
+            let only = word(only);
+            if only.len() >= 5 {
+                for i in 0..only.len() {
+                    run.clear();
+                    run.extend_from_slice(&only[..i]);
+                    run.extend_from_slice(&only[i + 1..]);
+                    parts.extend([key(b'D', &run)]);
+                }
+            }
+            return;
+        }
+        spans.sort_by_key(|s| std::cmp::Reverse(s.1 - s.0));
+        parts.extend(spans.iter().take(2).map(word).filter(|w| w.len() >= 4).map(|w| key(b'W', w)));
+    }
+
+    /// The two names of `a` and `b` that compare best, their score and word pairs.
+    #[allow(clippy::type_complexity)]
+    fn best_names<'n>(
+        &self,
+        a: &Party<'n>,
+        b: &Party<'n>,
+    ) -> Option<(f32, Vec<Pairing>, (&'n str, Analysed), (&'n str, Analysed))> {
+        let left: Vec<Analysed> = a.names.iter().map(|n| self.analyse(n)).collect();
+        let right: Vec<Analysed> = b.names.iter().map(|n| self.analyse(n)).collect();
+        let mut best: Option<(f32, Vec<Pairing>, usize, usize)> = None;
+        for (i, x) in left.iter().enumerate() {
+            for (j, y) in right.iter().enumerate() {
+                let (s, pairs) = self.score(x, y);
+                if best.as_ref().is_none_or(|b| s > b.0) {
+                    best = Some((s, pairs, i, j));
+                }
+            }
+        }
+        let (s, pairs, i, j) = best?;
+        let (mut left, mut right) = (left, right);
+        Some((s, pairs, (a.names[i], left.swap_remove(i)), (b.names[j], right.swap_remove(j))))
     }
 
     /// How alike two names are (0 to 1), and the pairs of words it came from.
@@ -100,31 +171,22 @@ impl Matcher {
 
     /// Whether two parties are the same.
     pub fn compare(&self, a: &Party, b: &Party) -> Verdict {
-        let (left, right): (Vec<_>, Vec<_>) = (
-            a.names.iter().map(|n| (*n, self.analyse(n))).collect(),
-            b.names.iter().map(|n| (*n, self.analyse(n))).collect(),
-        );
-        let mut best: Option<(f32, Vec<Pairing>, usize, usize)> = None;
-        for (i, (_, x)) in left.iter().enumerate() {
-            for (j, (_, y)) in right.iter().enumerate() {
-                let (s, pairs) = self.score(x, y);
-                if best.as_ref().is_none_or(|b| s > b.0) {
-                    best = Some((s, pairs, i, j));
-                }
+        self.judge(a, b, None)
+    }
+
+    /// [`Matcher::compare`], told that names `same.0` of `a` and `same.1` of `b` are the same once written
+    /// alike (the links found them by that): only those two are analysed, for their legal forms, and the
+    /// evidence is weighed as for any pair.
+    pub fn judge(&self, a: &Party, b: &Party, same: Option<(usize, usize)>) -> Verdict {
+        let best = match same {
+            Some((i, j)) => {
+                let (Some(x), Some(y)) = (a.names.get(i), b.names.get(j)) else { return Verdict::none() };
+                Some((1.0, Vec::new(), (*x, self.analyse(x)), (*y, self.analyse(y))))
             }
-        }
-        let Some((mut score, pairs, i, j)) = best else {
-            return Verdict {
-                strength: Strength::No,
-                score: 0.0,
-                names: Default::default(),
-                pairs: Vec::new(),
-                forms: Default::default(),
-                identifiers: None,
-                notes: Vec::new(),
-            };
+            None => self.best_names(a, b),
         };
-        let (x, y) = (&left[i], &right[j]);
+        let Some((mut score, pairs, x, y)) = best else { return Verdict::none() };
+        let (x, y) = (&x, &y);
         let mut notes = Vec::new();
         let mut strength = strength_of(score);
         let identifiers = identifiers(&a.identifiers, &b.identifiers);
@@ -147,8 +209,9 @@ impl Matcher {
             notes.push(format!("different legal forms: {} and {}", ca.join("/"), cb.join("/")));
             strength = if matches!(identifiers, Some(Identifiers::Shared(_))) { strength } else { Strength::Possible };
         }
-        if let (Some(p), Some(q)) = (a.country, b.country) {
-            if !p.trim().eq_ignore_ascii_case(q.trim()) {
+        // Countries compared only when written alike (two codes, or two names: `RU` and `Russia` are one).
+        if let (Some(p), Some(q)) = (a.country.map(str::trim), b.country.map(str::trim)) {
+            if (p.len() == 2) == (q.len() == 2) && !p.eq_ignore_ascii_case(q) {
                 score = (score - 0.1).max(0.0);
                 notes.push(format!("different countries: {p} and {q}"));
                 if !matches!(identifiers, Some(Identifiers::Shared(_))) {
@@ -164,6 +227,26 @@ impl Matcher {
             forms: (x.1.forms.clone(), y.1.forms.clone()),
             identifiers,
             notes,
+        }
+    }
+}
+
+/// A key of the links' index: a kind of key and its text, hashed.
+fn key(kind: u8, text: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one((kind, text))
+}
+
+impl Verdict {
+    fn none() -> Self {
+        Verdict {
+            strength: Strength::No,
+            score: 0.0,
+            names: Default::default(),
+            pairs: Vec::new(),
+            forms: Default::default(),
+            identifiers: None,
+            notes: Vec::new(),
         }
     }
 }
@@ -266,6 +349,25 @@ mod tests {
         assert_eq!(v.strength, Strength::Possible, "{v:?}");
         let v = m.compare(&party(&["Gazprom OAO"], &[]), &party(&["Open Joint Stock Company Gazprom"], &[]));
         assert_eq!(v.strength, Strength::Link, "{v:?}");
+    }
+
+    #[test]
+    fn names_written_differently_share_a_key() {
+        let m = Matcher::new();
+        let keys = |n: &str| {
+            let (mut whole, mut parts) = (Vec::new(), Vec::new());
+            m.keys(n, &mut whole, &mut parts);
+            whole.extend(parts);
+            whole
+        };
+        let shares = |a: &str, b: &str| keys(a).iter().any(|k| keys(b).contains(k));
+        assert!(shares("SALEK, ABDULHAI", "Abdulhai Salek"));
+        assert!(shares("Jin Ming Sheng", "JINMINGSHENG"));
+        assert!(shares("Gasprom", "Gazprom"));
+        assert!(shares("Internatinal Trading Company", "International Trading Co"));
+        assert!(shares("ООО «Ромашка»", "Romashka LLC"));
+        assert!(!shares("Rosneft", "Rostec"));
+        assert!(!shares("Acme Trading", "Vostok Shipping"));
     }
 
     #[test]

@@ -57,20 +57,33 @@ pub fn similarity(a: &str, b: &str) -> f32 {
 
 /// A Latin word with the differences between romanisations of one name folded away: `yo`/`ye` as `e`,
 /// `y` as `i`, a double `i` as one, `kh` as `h`, `j` as `i`, `w` as `v`, `ph` as `f`.
-fn romanised(w: &str) -> String {
-    let folded = w.replace("yo", "e").replace("ye", "e").replace("kh", "h").replace("ph", "f");
-    let mut out = String::with_capacity(folded.len());
-    for c in folded.chars() {
-        let c = match c {
-            'y' | 'j' => 'i',
-            'w' => 'v',
-            c => c,
+pub fn romanised(w: &str) -> String {
+    let mut out = Vec::with_capacity(w.len());
+    romanise_into(w.as_bytes(), &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`romanised`] of an ASCII word, appended to `out` as bytes.
+pub fn romanise_into(b: &[u8], out: &mut Vec<u8>) {
+    let mut i = 0;
+    let mut last_i = false;
+    while i < b.len() {
+        let next = b.get(i + 1).copied();
+        let (c, step) = match (b[i], next) {
+            (b'y', Some(b'o' | b'e')) => (b'e', 2),
+            (b'k', Some(b'h')) => (b'h', 2),
+            (b'p', Some(b'h')) => (b'f', 2),
+            (b'y' | b'j', _) => (b'i', 1),
+            (b'w', _) => (b'v', 1),
+            (c, _) => (c, 1),
         };
-        if !(c == 'i' && out.ends_with('i')) {
-            out.push(c);
+        i += step;
+        if c == b'i' && last_i {
+            continue;
         }
+        last_i = c == b'i';
+        out.push(c);
     }
-    out
 }
 
 /// A word's consonants, doubled ones once (vowels, `y`, `w` and `h` dropped): names written in Arabic
@@ -220,6 +233,9 @@ mod tests {
         assert_eq!(similarity("tatneft", "transneft"), 0.0, "two edits in a word of seven");
         assert!(similarity("dmitrii", "dmitry") > 0.9);
         assert!(similarity("artyom", "artem") > 0.9);
+        assert_eq!(romanised("mikhaylovich"), "mihailovich");
+        assert_eq!(romanised("yuryevich"), "iurevich");
+        assert_eq!(romanised("dmitrii"), romanised("dmitry"));
         assert_eq!(consonants("mohammad"), consonants("mhmd"));
     }
 
