@@ -421,3 +421,40 @@ fn the_demo_shows_arrivals_without_a_key() {
     pty.send(b"q");
     assert!(pty.wait_exit(DEADLINE).success());
 }
+
+#[test]
+fn the_analyst_confirms_a_possible_match_and_it_lasts() {
+    let fx = with_feeds();
+    // "Alpha AG" is a company limited by shares, "Alpha Ltd" a limited liability company: possible only.
+    fx.append(
+        "suppliers.jsonl",
+        "{\"id\":\"sup-alpha\",\"ts\":\"2024-03-01T00:00:00Z\",\"name\":\"Alpha AG\",\"country\":\"CH\"}\n",
+    );
+    let mut pty = fx.dashboard(100, 30, &[], &[]);
+    pty.wait_text("Alpha Ltd", DEADLINE);
+    pty.send(b"2");
+    pty.wait_text("possible match", DEADLINE);
+    pty.send(b"\r");
+    pty.wait_text("POSSIBLE MATCH with 1 record", DEADLINE);
+    pty.wait_text("legal forms AG (JSC) / Ltd (LLC)", DEADLINE);
+    // `s`: the same party, whatever the matcher says.
+    pty.send(b"s");
+    pty.wait_text("SANCTIONED by OFAC", DEADLINE);
+    pty.wait_text("same party: your decision", DEADLINE);
+    pty.send(b"q");
+    assert!(pty.wait_exit(DEADLINE).success());
+
+    let state = fx.dir.path().join("state");
+    let kept = std::fs::read_to_string(state.join("decisions.toml")).expect("decisions.toml written");
+    assert!(kept.contains("supplier = \"sup-alpha\"") && kept.contains("decision = \"same\""), "{kept}");
+    let state = state.display().to_string();
+    let out = fx.run(&["--state", &state, "snapshot", "--json"]);
+    let snap: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let sup = snap["panels"]["suppliers"]["records"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["id"] == "sup-alpha"))
+        .expect("the supplier")["links"]
+        .clone();
+    assert_eq!(sup["sanctions"]["status"], "sanctioned", "{sup}");
+    assert_eq!(sup["parties"][0]["decision"], "same", "{sup}");
+}

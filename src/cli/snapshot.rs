@@ -30,8 +30,10 @@ impl Style {
 }
 
 pub fn run(config: &Config, style: Style, limit: Option<usize>, state_dir: Option<&std::path::Path>) -> i32 {
-    // Only looks: the state folder is read (for the brief's "new since acknowledged"), never written.
+    // Only looks: the state folder is read (the analyst's decisions on links; for the brief, what is new
+    // since acknowledged), never written.
     let mut engine = Engine::for_config(config);
+    engine.load_decisions(state_dir);
     engine.load_once();
     let text = match style {
         Style::Json => to_json(&engine, limit),

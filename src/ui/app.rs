@@ -69,6 +69,8 @@ pub struct App {
     commands: Vec<Command>,
     /// Text to put on the clipboard (OSC 52), taken by the event loop.
     pub clipboard: Option<String>,
+    /// Decisions on links the analyst made, for the event loop to hand to the engine (which keeps them).
+    pub decisions: Vec<Decided>,
     /// The feeds are being read for the first time.
     pub loading: bool,
     /// Marks of what is new since last acknowledged, still being worked out after a load.
@@ -99,6 +101,7 @@ impl App {
             held: Vec::new(),
             commands: Vec::new(),
             clipboard: None,
+            decisions: Vec::new(),
             loading: false,
             marks: None,
         }
@@ -396,6 +399,7 @@ impl App {
                 Reply::Done => return,
                 Reply::Close => return self.popup = None,
                 Reply::Jump(kind, id) => return self.jump(kind, &id),
+                Reply::Decide(a, b, d) => return self.decisions.push((a, b, d)),
                 Reply::NotMine => {}
             }
         }
@@ -503,6 +507,9 @@ impl App {
         layout(self.area, self.zoom, self.focus)?.panels.into_iter().find(|(_, r)| r.contains(at))
     }
 }
+
+/// A decision on two records: the record in view, the linked one, and what was decided (`None`: forget).
+pub type Decided = ((Kind, String), (Kind, String), Option<watchfloor_core::model::decisions::Decision>);
 
 /// A key typed while editing a filter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

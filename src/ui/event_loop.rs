@@ -64,6 +64,9 @@ pub async fn run(
     app.know_feeds(engine.files().iter().map(|(p, _)| p.as_path()));
     app.apply(&changes, engine.store());
     drop(changes);
+    if let Some(problem) = engine.decisions_problem() {
+        app.notice = Some(problem.to_owned());
+    }
     // The records on screen first; what is new since last acknowledged (every record's fingerprint
     // against the state folder's, most of a second at a million) is marked slice by slice afterwards.
     app.init_marks(engine.store());
@@ -116,6 +119,7 @@ pub async fn run(
             app.finish_first_acknowledgement(engine.store());
             return Ok(Exit::Quit);
         }
+        decide(engine, app);
         app.catch_up(&Data::new(engine.view(), theme));
         if let Some(text) = app.clipboard.take() {
             guard.copy(&text)?;
@@ -183,6 +187,26 @@ fn reload_config(watch: Option<&mut ConfigWatch>, engine: &mut Engine, app: &mut
         }
     }
     app.dirty = true;
+}
+
+/// Hands the analyst's decisions to the engine, which keeps them and looks at the rules again.
+fn decide(engine: &mut Engine, app: &mut App) {
+    for ((ka, a), (kb, b), d) in std::mem::take(&mut app.decisions) {
+        match engine.decide((ka, &a), (kb, &b), d) {
+            Ok(changes) => {
+                app.apply(&changes, engine.store());
+                app.flash = Some(match d {
+                    Some(d) => format!("{ka} {a} and {kb} {b}: {} party, kept in decisions.toml", d.as_str()),
+                    None => format!("{ka} {a} and {kb} {b}: decision forgotten, the matcher decides"),
+                });
+            }
+            Err(e) => {
+                tracing::warn!("decision not kept: {e}");
+                app.notice = Some(format!("decision applies until you quit, not kept: {e}"));
+            }
+        }
+        app.dirty = true;
+    }
 }
 
 fn draw(guard: &mut TerminalGuard, engine: &Engine, app: &mut App, theme: &Theme) -> std::io::Result<()> {

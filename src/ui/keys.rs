@@ -31,6 +31,12 @@ pub enum Action {
     Help,
     ToggleMouse,
     Redraw,
+    /// The selected linked record is the same party (overrides the matcher).
+    Same,
+    /// The selected linked record is another party.
+    Different,
+    /// Forget the decision on the selected linked record.
+    Undecide,
 }
 
 /// Where a key applies.
@@ -207,6 +213,30 @@ pub const KEYS: &[Binding] = &[
         action: Action::Open,
         help: "in a record's details: go to the selected linked record in its panel",
         footer: Some("go to link"),
+        contexts: DETAIL,
+    },
+    Binding {
+        keys: &[k('s')],
+        label: "s",
+        action: Action::Same,
+        help: "in a record's details: the selected link or possible match is the same party (kept in decisions.toml)",
+        footer: None,
+        contexts: DETAIL,
+    },
+    Binding {
+        keys: &[k('d')],
+        label: "d",
+        action: Action::Different,
+        help: "in a record's details: the selected link or possible match is another party",
+        footer: None,
+        contexts: DETAIL,
+    },
+    Binding {
+        keys: &[k('u')],
+        label: "u",
+        action: Action::Undecide,
+        help: "in a record's details: forget the decision on the selected record (the matcher decides again)",
+        footer: None,
         contexts: DETAIL,
     },
     Binding {

@@ -33,9 +33,26 @@ impl Detail {
         Detail { kind, id, scroll: Scroll::default(), link: 0, targets: Vec::new(), mark }
     }
 
-    /// Tab and Shift-Tab select a linked record, Enter goes to it; `None` for the keys it leaves.
+    /// Tab and Shift-Tab select a linked record, Enter goes to it, `s`, `d` and `u` decide on it; `None`
+    /// for the keys it leaves.
     pub fn key(&mut self, action: Action) -> Option<Reply> {
+        use watchfloor_core::model::decisions::Decision;
         let n = self.targets.len().max(1);
+        let decision = match action {
+            Action::Same => Some(Some(Decision::Same)),
+            Action::Different => Some(Some(Decision::Different)),
+            Action::Undecide => Some(None),
+            _ => None,
+        };
+        if let Some(decision) = decision {
+            let party = |k: Kind| matches!(k, Kind::Sanctions | Kind::Suppliers);
+            return Some(match self.targets.get(self.link) {
+                Some((k, id)) if party(self.kind) && party(*k) && *k != self.kind => {
+                    Reply::Decide((self.kind, self.id.clone()), (*k, id.clone()), decision)
+                }
+                _ => Reply::Done,
+            });
+        }
         match action {
             Action::NextPanel => self.link = (self.link + 1) % n,
             Action::PrevPanel => self.link = (self.link + n - 1) % n,
@@ -188,6 +205,9 @@ fn links_section(
         }
         targets.extend(info.possible.iter().cloned());
     }
+    // Those the analyst said are another party, so that the decision can be undone.
+    let rejected_from = targets.len();
+    targets.extend(info.rejected.iter().cloned());
     if kind == Kind::Aid && !info.addresses.is_empty() {
         heading = Some(Line::raw(format!(
             "Addresses {} open shortage{} ({categories})",
@@ -200,10 +220,13 @@ fn links_section(
         return targets;
     }
     lines.push(Line::raw(""));
-    lines.push(Line::from(vec![
-        Span::styled("Links", theme.header),
-        Span::styled(if targets.is_empty() { "" } else { "  Tab selects, Enter goes to it" }, theme.muted),
-    ]));
+    let party = matches!(kind, Kind::Sanctions | Kind::Suppliers);
+    let hint = match (targets.is_empty(), party) {
+        (true, _) => "",
+        (false, true) => "  Tab selects, Enter goes; s same party, d another, u undo",
+        (false, false) => "  Tab selects, Enter goes to it",
+    };
+    lines.push(Line::from(vec![Span::styled("Links", theme.header), Span::styled(hint, theme.muted)]));
     if let Some(h) = heading {
         lines.push(h);
     }
@@ -239,8 +262,22 @@ fn links_section(
             }
             None => (tid.clone(), String::new()),
         };
-        let arrow = if (possible_from..possible_from + info.possible.len()).contains(&i) { "≈" } else { "→" };
-        let text = format!("  {arrow} {k}  {title} · {note}");
+        let arrow = if (possible_from..possible_from + info.possible.len()).contains(&i) {
+            "≈"
+        } else if (rejected_from..rejected_from + info.rejected.len()).contains(&i) {
+            "✗"
+        } else {
+            "→"
+        };
+        let key = (*k, tid.clone());
+        let decided = if info.confirmed.contains(&key) {
+            "  [same party: your decision]"
+        } else if info.rejected.contains(&key) {
+            "  [another party: your decision]"
+        } else {
+            ""
+        };
+        let text = format!("  {arrow} {k}  {title} · {note}{decided}");
         lines.push(if i == selected % targets.len().max(1) {
             Line::styled(text, theme.selected)
         } else {

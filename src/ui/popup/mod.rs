@@ -71,6 +71,8 @@ pub enum Reply {
     Close,
     /// Show this record in its panel.
     Jump(Kind, String),
+    /// The analyst's decision on two records (`None`: forget it).
+    Decide((Kind, String), (Kind, String), Option<watchfloor_core::model::decisions::Decision>),
     /// Not a key of the window's.
     NotMine,
 }

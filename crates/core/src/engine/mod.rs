@@ -82,7 +82,7 @@ impl Engine {
             .filter(|f| f.format.is_snapshot())
             .map(|f| SnapshotFeed::new(f.path.clone(), f.format, options.state_dir.as_deref(), options.persist))
             .collect();
-        Engine {
+        let mut engine = Engine {
             feeds: Feeds::new(options.feeds, options.max_line_bytes),
             snapshots,
             store: Store::new(),
@@ -93,7 +93,19 @@ impl Engine {
             retention: retention::Retention::new(options.retention),
             clock,
             pipeline: Pipeline::default(),
+        };
+        engine.load_decisions(options.state_dir.as_deref());
+        engine
+    }
+
+    /// Reads the analyst's decisions on links from a state folder (an engine that keeps nothing else
+    /// there, such as `snapshot`'s, still shows them).
+    pub fn load_decisions(&mut self, dir: Option<&std::path::Path>) {
+        let decisions = crate::model::decisions::Decisions::load(dir);
+        if let Some(problem) = &decisions.problem {
+            tracing::warn!("{problem}");
         }
+        self.links.set_decisions(decisions);
     }
 
     /// An engine over a configuration on the system clock that remembers nothing between runs: published
@@ -187,7 +199,9 @@ impl Engine {
     /// Takes new watch rules and a new category vocabulary (config.toml was edited): the links are rebuilt
     /// and the rules matched afresh, without raising alerts for what is already there.
     pub fn reconfigure(&mut self, rules: Vec<Rule>, vocabulary: Vocabulary) {
+        let decisions = self.links.take_decisions();
         self.links = Links::new(vocabulary);
+        self.links.set_decisions(decisions);
         let all: Vec<(Kind, String)> = Kind::ALL
             .iter()
             .flat_map(|&k| {
@@ -208,6 +222,40 @@ impl Engine {
             })
             .collect();
         self.watch.run(&self.store, &self.links, &baseline, false, &read::FirstHits::default(), self.clock.now());
+    }
+
+    /// What the analyst decided of a supplier and a sanctions record (`None`: forget the decision): it
+    /// overrides the matcher at once and is kept in the state folder. The rules look at both records
+    /// again (a supplier confirmed as a designated party starts matching `sanctioned = true`); what they
+    /// raise is returned. An error says why the decision could not be kept (it holds until the end).
+    pub fn decide(
+        &mut self,
+        a: (Kind, &str),
+        b: (Kind, &str),
+        decision: Option<crate::model::decisions::Decision>,
+    ) -> Result<Vec<Change>, String> {
+        let now = self.clock.now();
+        let kept = self.links.decide(a, b, decision, &now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+        let touched: Vec<Change> = [a, b]
+            .into_iter()
+            .filter_map(|(kind, id)| {
+                let entry = self.store.panel(kind).get(id)?;
+                Some(Change::RecordUpdated {
+                    kind,
+                    id: id.into(),
+                    origin: entry.current().origin,
+                    versions: entry.history().len(),
+                    news: false,
+                })
+            })
+            .collect();
+        let raised = self.watch.run(&self.store, &self.links, &touched, true, &read::FirstHits::default(), now);
+        kept.map(|()| raised)
+    }
+
+    /// What went wrong reading the analyst's decisions, if anything.
+    pub fn decisions_problem(&self) -> Option<&str> {
+        self.links.decisions().problem.as_deref()
     }
 
     /// The watch rules that match now, with the records they match: (rule, kind, id), sorted.

@@ -241,7 +241,7 @@ impl Watch {
                 let entries: Vec<&crate::model::Entry> = panel.newest_from(0).collect();
                 // A party with no name form in common with the other panel has no links to work out.
                 let parties = matches!(kind, Kind::Sanctions | Kind::Suppliers);
-                let linked = if parties { links.linked_parties() } else { Default::default() };
+                let linked = if parties { links.linked_parties(store) } else { Default::default() };
                 let hits = crate::parallel::on_every_core(&entries, |e| {
                     let record = e.current().packed();
                     let unlinked = parties && panel.handle(record.id()).is_none_or(|h| !linked.contains(&(kind, h)));

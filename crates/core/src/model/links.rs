@@ -8,6 +8,7 @@
 //!   identifier);
 //! - categories (from the vocabulary in config.toml: category → keywords) of every shortage and package.
 
+use super::decisions::{Decision, Decisions};
 use super::matching::{Matcher, Party, Strength, Verdict};
 use super::name_index::NameIndex;
 use super::packed::Packed;
@@ -169,6 +170,10 @@ pub struct LinkInfo {
     /// Records of the other party panel that may be the same party: for the analyst to decide, never
     /// counted as linked.
     pub possible: Vec<Key>,
+    /// Of `parties`, those the analyst said are the same party (whatever the matcher says).
+    pub confirmed: Vec<Key>,
+    /// Records the analyst said are not the same party (never linked, nor possible).
+    pub rejected: Vec<Key>,
     /// For a supplier: its sanctions standing.
     pub badge: Option<Badge>,
     /// For a shortage: what covers it.
@@ -203,6 +208,8 @@ pub struct Links {
     packages_changed: u64,
     /// Behind a lock, so that the rules after a first read can ask for covers on every core.
     covers: std::sync::Mutex<CoverCache>,
+    /// The analyst's decisions, which override the matcher.
+    decisions: Decisions,
 }
 
 /// Covers worked out, by set of categories, and the [`Links::packages_changed`] they were worked out at.
@@ -222,6 +229,26 @@ impl Links {
         let generation = GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let preparer = Preparer { vocabulary: Arc::new(vocabulary), generation, matcher: Default::default() };
         Links { preparer, ..Links::default() }
+    }
+
+    /// The analyst's decisions on links.
+    pub fn decisions(&self) -> &Decisions {
+        &self.decisions
+    }
+
+    /// Takes the decisions (to hand them to the links that replace these).
+    pub fn take_decisions(&mut self) -> Decisions {
+        std::mem::take(&mut self.decisions)
+    }
+
+    pub fn set_decisions(&mut self, decisions: Decisions) {
+        self.decisions = decisions;
+    }
+
+    /// Records what the analyst decided of two records (`None`: forget it), and keeps it (see
+    /// [`Decisions::decide`]).
+    pub fn decide(&mut self, a: (Kind, &str), b: (Kind, &str), d: Option<Decision>, at: &str) -> Result<(), String> {
+        self.decisions.decide(a, b, d, at)
     }
 
     /// Room for `n` more name forms.
@@ -413,8 +440,14 @@ impl Links {
     /// only the detail view lists (and which costs a walk over every shortage of its categories).
     /// Every sanctions record and supplier that has a party in the other panel: for the rules over every
     /// record after a first read, which need work out the links of only these.
-    pub fn linked_parties(&self) -> rustc_hash::FxHashSet<(Kind, Handle)> {
-        self.names.linked()
+    pub fn linked_parties(&self, store: &Store) -> rustc_hash::FxHashSet<(Kind, Handle)> {
+        let mut out = self.names.linked();
+        for (supplier, sanctions) in self.decisions.same() {
+            for (kind, id) in [(Kind::Suppliers, supplier), (Kind::Sanctions, sanctions)] {
+                out.extend(store.panel(kind).handle(id).map(|h| (kind, h)));
+            }
+        }
+        out
     }
 
     pub fn row_info(&self, store: &Store, kind: Kind, id: &str) -> LinkInfo {
@@ -441,6 +474,24 @@ impl Links {
                         Strength::Possible => possible.insert((other, their_id.to_string())),
                         Strength::No => false,
                     };
+                }
+            }
+            // The analyst's word over the matcher's, both ways.
+            for (k, other_id, d) in self.decisions.about(kind, id) {
+                if store.panel(k).get(&other_id).is_none() {
+                    continue;
+                }
+                let key = (k, other_id);
+                possible.remove(&key);
+                match d {
+                    Decision::Same => {
+                        info.confirmed.push(key.clone());
+                        parties.insert(key);
+                    }
+                    Decision::Different => {
+                        parties.remove(&key);
+                        info.rejected.push(key);
+                    }
                 }
             }
             info.parties = parties.into_iter().collect();
@@ -653,6 +704,42 @@ mod tests {
         let id = rec.id.clone();
         let applied = store.apply(rec, Origin::new(std::path::Path::new("t"), 1));
         links.follow(store, kind, &id, None, applied);
+    }
+
+    #[test]
+    fn the_analysts_decisions_override_the_matcher_both_ways() {
+        let (mut store, mut links) = (Store::new(), Links::new(default_vocabulary()));
+        let designation =
+            r#"{"id":"s","ts":"2024-05-01T00:00:00Z","authority":"OFAC","action":"designated","target":"Alpha Ltd"}"#;
+        add(&mut store, &mut links, Kind::Sanctions, designation);
+        add(&mut store, &mut links, Kind::Suppliers, r#"{"id":"p","ts":"2024-03-01T00:00:00Z","name":"Alpha Ltd."}"#);
+        add(&mut store, &mut links, Kind::Suppliers, r#"{"id":"q","ts":"2024-03-01T00:00:00Z","name":"Alpha AG"}"#);
+        add(
+            &mut store,
+            &mut links,
+            Kind::Suppliers,
+            r#"{"id":"r","ts":"2024-03-01T00:00:00Z","name":"Omega Trading"}"#,
+        );
+        let s = (Kind::Sanctions, "s".to_string());
+        assert_eq!(links.info(&store, Kind::Suppliers, "p").parties, std::slice::from_ref(&s));
+        assert_eq!(links.info(&store, Kind::Suppliers, "q").possible, std::slice::from_ref(&s));
+        assert!(links.linked_parties(&store).len() >= 2);
+        // Another party after all; the same party after all; the same party the matcher never found.
+        for (id, d) in [("p", Decision::Different), ("q", Decision::Same), ("r", Decision::Same)] {
+            links.decide((Kind::Suppliers, id), (Kind::Sanctions, "s"), Some(d), "t").expect("kept nowhere");
+        }
+        let p = links.info(&store, Kind::Suppliers, "p");
+        assert!(p.parties.is_empty() && p.possible.is_empty() && p.badge.is_none());
+        assert_eq!(p.rejected, std::slice::from_ref(&s));
+        let q = links.info(&store, Kind::Suppliers, "q");
+        assert_eq!((q.parties.clone(), q.confirmed.clone()), (vec![s.clone()], vec![s.clone()]));
+        assert!(matches!(q.badge, Some(Badge::Sanctioned { .. })));
+        assert_eq!(links.info(&store, Kind::Suppliers, "r").parties, std::slice::from_ref(&s));
+        let linked = links.linked_parties(&store);
+        assert!(linked.contains(&(Kind::Suppliers, store.panel(Kind::Suppliers).handle("r").expect("r"))));
+        // Forgotten: the matcher decides again.
+        links.decide((Kind::Suppliers, "p"), (Kind::Sanctions, "s"), None, "t").expect("kept nowhere");
+        assert_eq!(links.info(&store, Kind::Suppliers, "p").parties, [s]);
     }
 
     #[test]

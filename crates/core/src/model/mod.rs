@@ -1,5 +1,6 @@
 //! The records and what is known about them, free of files and terminals.
 
+pub mod decisions;
 mod id_index;
 pub mod links;
 pub mod matching;

@@ -3,7 +3,8 @@
 //! list it as an alert, ring the terminal bell.
 //!
 //! Conditions read the record's declared fields, plus `id`, `text` (every text field at once), `sanctioned`
-//! (a supplier linked to a designation in force, or a designation of a flagged supplier) and `cover`
+//! (a supplier linked to a designation in force, or a designation of a flagged supplier: the matcher's
+//! links and the analyst's confirmations), `possible` (a possible match not decided on) and `cover`
 //! (a shortage's cover: uncovered, at_risk, covered, resolved), so rules can fire on links, not only fields.
 
 use super::links::{Badge, Cover, LinkInfo};
@@ -44,7 +45,7 @@ pub struct Rule {
 }
 
 /// Fields any rule may name besides a kind's declared ones.
-pub const PSEUDO_FIELDS: &[&str] = &["id", "text", "sanctioned", "cover"];
+pub const PSEUDO_FIELDS: &[&str] = &["id", "text", "sanctioned", "possible", "cover"];
 /// Fields holding a level, the only ones `min` applies to.
 pub const LEVEL_FIELDS: &[&str] = &["risk", "severity"];
 
@@ -52,7 +53,7 @@ impl Rule {
     /// Whether a record (its current version, and what it is linked to) matches.
     /// Whether the rule reads what a record is linked to (`sanctioned`, `cover`), not only its fields.
     pub fn reads_links(&self) -> bool {
-        self.conditions.iter().any(|c| matches!(c.field.as_str(), "sanctioned" | "cover"))
+        self.conditions.iter().any(|c| matches!(c.field.as_str(), "sanctioned" | "possible" | "cover"))
     }
 
     /// Fields are read where they are, without copies (rules run over every record of a first read); links
@@ -108,6 +109,8 @@ impl Condition {
                 };
                 pass(if yes { "true" } else { "false" })
             }
+            // A possible match the analyst has not decided on (a link, or a decision, is not possible).
+            "possible" => pass(if links.get().possible.is_empty() { "false" } else { "true" }),
             "cover" => match &links.get().cover {
                 Some(Cover::Uncovered) => pass("uncovered"),
                 Some(Cover::AtRisk(_)) => pass("at_risk"),
@@ -172,5 +175,10 @@ mod tests {
             ..LinkInfo::default()
         };
         assert!(sanctioned.matches(&sup, &LinksOnDemand::known(linked)));
+        let possible = rule(Some(Kind::Suppliers), vec![("possible", Test::OneOf(vec!["true".into()]))]);
+        assert!(!possible.matches(&sup, &LinksOnDemand::known(LinkInfo::default())));
+        let maybe = LinkInfo { possible: vec![(Kind::Sanctions, "x".into())], ..LinkInfo::default() };
+        assert!(possible.matches(&sup, &LinksOnDemand::known(maybe.clone())));
+        assert!(!sanctioned.matches(&sup, &LinksOnDemand::known(maybe)), "a possible match is not sanctioned");
     }
 }

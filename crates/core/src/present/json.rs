@@ -18,18 +18,31 @@ fn version(v: &Version) -> Value {
     json!({ "ts": r.ts.text(), "origin": origin(&v.origin), "fields": r.fields_json() })
 }
 
-/// What a record is linked to: the same party in the other party panel (`parties`; `possible` for those
-/// the matcher is not sure of, for the analyst to decide), a supplier's sanctions standing,
+/// What a record is linked to: the same party in the other party panel (`parties`, with `"decision":
+/// "same"` where the analyst said so; `possible` for those the matcher is not sure of; `rejected` for those
+/// the analyst said are another party), a supplier's sanctions standing,
 /// a shortage's cover, the shortages a package addresses.
 pub fn links(info: &LinkInfo) -> Value {
     let mut m = Map::new();
     if !info.parties.is_empty() {
-        let parties: Vec<Value> = info.parties.iter().map(|(k, id)| json!({"kind": k, "id": id})).collect();
+        let parties: Vec<Value> = info
+            .parties
+            .iter()
+            .map(|p| match info.confirmed.contains(p) {
+                true => json!({"kind": p.0, "id": p.1, "decision": "same"}),
+                false => json!({"kind": p.0, "id": p.1}),
+            })
+            .collect();
         m.insert("parties".into(), json!(parties));
     }
     if !info.possible.is_empty() {
         let possible: Vec<Value> = info.possible.iter().map(|(k, id)| json!({"kind": k, "id": id})).collect();
         m.insert("possible".into(), json!(possible));
+    }
+    if !info.rejected.is_empty() {
+        let rejected: Vec<Value> =
+            info.rejected.iter().map(|(k, id)| json!({"kind": k, "id": id, "decision": "different"})).collect();
+        m.insert("rejected".into(), json!(rejected));
     }
     match &info.badge {
         Some(Badge::Sanctioned { authority, date }) => {
