@@ -123,3 +123,70 @@ fn no_two_different_entries_of_a_real_list_link() {
     );
     assert!(false_links.is_empty(), "different entries linked:\n{}", false_links.join("\n"));
 }
+
+/// The same pairs as the dashboard links them: candidates come from the links' index of name forms, and
+/// the matcher judges them. Prints the recall an analyst sees; fails on a false link, or on recall below
+/// the figure recorded here.
+#[test]
+fn the_links_find_true_pairs_and_no_false_ones() {
+    use watchfloor_core::model::links::{default_vocabulary, Links};
+    use watchfloor_core::model::store::Origin;
+    use watchfloor_core::model::{Kind, Store};
+    // Candidates come from exact name forms (in any word order) for now: see BENCHMARKS.md.
+    const LINKED: f64 = 0.19;
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/name_pairs.tsv"))
+        .expect("the pairs file");
+    let (mut same, mut linked, mut false_links, mut missed) = (0, 0, Vec::new(), Vec::new());
+    for (n, line) in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).enumerate() {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (mut store, mut links) = (Store::new(), Links::new(default_vocabulary()));
+        let ids = |s: &str| serde_json::to_string(&ids(s)).expect("json");
+        let lines = [
+            (
+                Kind::Sanctions,
+                format!(
+                    r#"{{"id":"a","ts":"2024-01-01T00:00:00Z","target":{},"identifiers":{}}}"#,
+                    serde_json::json!(f[1]),
+                    ids(f[3])
+                ),
+            ),
+            (
+                Kind::Suppliers,
+                format!(
+                    r#"{{"id":"b","ts":"2024-01-01T00:00:00Z","name":{},"identifiers":{}}}"#,
+                    serde_json::json!(f[2]),
+                    ids(f[4])
+                ),
+            ),
+        ];
+        for (kind, l) in lines {
+            let rec =
+                watchfloor_core::formats::jsonl::parse_line(l.as_bytes(), Some(kind)).expect("valid").expect("record");
+            let applied = store.apply(rec, Origin::new(std::path::Path::new("pairs"), n as u64));
+            links.follow(&store, kind, if kind == Kind::Sanctions { "a" } else { "b" }, None, applied);
+        }
+        let is_linked = !links.info(&store, Kind::Suppliers, "b").parties.is_empty();
+        match (f[0], is_linked) {
+            ("same", true) => {
+                same += 1;
+                linked += 1;
+            }
+            ("same", false) => {
+                same += 1;
+                missed.push(format!("{} | {}", f[1], f[2]));
+            }
+            ("different", true) => false_links.push(format!("{} | {}", f[1], f[2])),
+            _ => {}
+        }
+    }
+    let recall = linked as f64 / same as f64;
+    println!(
+        "through the links: linked {linked} of {same} true pairs (recall {recall:.3}), {} false links",
+        false_links.len()
+    );
+    for m in &missed {
+        println!("  missed  {m}");
+    }
+    assert!(false_links.is_empty(), "false links:\n{}", false_links.join("\n"));
+    assert!(recall >= LINKED, "recall {recall:.3} below the recorded {LINKED}");
+}

@@ -177,7 +177,7 @@ const QUICK_MAX: usize = 128;
 /// The most words such a name can have (one-letter words between separators).
 const QUICK_WORDS: usize = QUICK_MAX / 2;
 
-/// The hash names are compared by: of a form's words in order, each as its length and then its bytes
+/// The hash names are compared by: of a form's words in any order (each word's hash, summed), each as its length and then its bytes
 /// eight at a time (little-endian, the last eight padded with zeros), so that different forms give
 /// different sequences; each step a 64x64→128-bit multiply folded to 64 bits (as wyhash mixes). Kept in
 /// memory only: the link indexes hold it, nothing writes it to disk.
@@ -195,13 +195,19 @@ pub fn hash_form(form: &str) -> Option<u64> {
 }
 
 struct FormHash {
+    /// The word being hashed.
     state: u64,
+    /// The words hashed so far, summed: the same whatever their order (`SALEK, Abdulhai` and `Abdulhai
+    /// Salek` are one party; the matcher judges what a form finds).
+    sum: u64,
     words: usize,
 }
 
+const WORD_SEED: u64 = 0x243f_6a88_85a3_08d3;
+
 impl Default for FormHash {
     fn default() -> Self {
-        FormHash { state: 0x243f_6a88_85a3_08d3, words: 0 }
+        FormHash { state: WORD_SEED, sum: 0, words: 0 }
     }
 }
 
@@ -211,7 +217,17 @@ impl FormHash {
         self.state = (product as u64) ^ ((product >> 64) as u64);
     }
 
+    /// Ends the word before, if any.
+    fn end_word(&mut self) {
+        if self.words > 0 {
+            self.mix(0xa076_1d64_78bd_642f);
+            self.sum = self.sum.wrapping_add(self.state);
+        }
+        self.state = WORD_SEED;
+    }
+
     fn word_len(&mut self, len: usize) {
+        self.end_word();
         self.words += 1;
         self.mix(len as u64);
     }
@@ -222,7 +238,9 @@ impl FormHash {
 
     fn finish(mut self) -> Option<u64> {
         (self.words > 0).then(|| {
-            self.mix(0xa076_1d64_78bd_642f);
+            self.end_word();
+            self.state = self.sum;
+            self.mix(self.words as u64);
             self.state
         })
     }
@@ -455,11 +473,14 @@ mod tests {
 
     #[test]
     fn forms_that_differ_hash_apart() {
-        let forms = ["ab", "a b", "abcdefgh", "abcdefgh a", "abcdefg ha", "abcdefghi", "a", "b a", "a b a"];
+        let forms = ["ab", "a b", "abcdefgh", "abcdefgh a", "abcdefg ha", "abcdefghi", "a", "b c", "a b a"];
         let mut hashes: Vec<u64> = forms.iter().filter_map(|f| hash_form(f)).collect();
         hashes.sort_unstable();
         hashes.dedup();
         assert_eq!(hashes.len(), forms.len());
+        // Word order does not matter (the matcher judges what a form finds): a person's family name first.
+        assert_eq!(hash_form("salek abdulhai"), hash_form("abdulhai salek"));
+        assert_eq!(form_hash("SALEK, Abdulhai"), form_hash("Abdulhai Salek"));
     }
 
     #[test]
