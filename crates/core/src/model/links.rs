@@ -72,7 +72,7 @@ impl Preparing<'_> {
     /// a category its categories (as the schema says of the field).
     pub fn add(&mut self, field: &Field, text: &str) {
         match field.role {
-            Role::Name => self.forms.extend(super::names::form_hash(text)),
+            Role::Name => self.forms.extend(self.preparer.matcher.form_hash(text)),
             Role::Category => self.categories.extend(self.preparer.category_indexes(&[text])),
             Role::Plain | Role::Identifier => {}
         }
@@ -458,14 +458,15 @@ impl Links {
             let candidates = self.candidates(store, kind, id);
             if !candidates.is_empty() {
                 let mine = store.panel(kind).get(id).map(|e| PartyTexts::of(e.current().packed())).unwrap_or_default();
-                let (me, my_forms) = (mine.party(), mine.forms());
+                let matcher = &self.preparer.matcher;
+                let (me, my_forms) = (mine.party(), mine.forms(matcher));
                 let panel = store.panel(other);
                 for h in candidates {
                     let (Some(entry), Some(their_id)) = (panel.by_handle(h), panel.id_of(h)) else { continue };
                     let theirs = PartyTexts::of(entry.current().packed());
                     // A candidate by a name form both carry: those two names are the same once written alike,
                     // and only the evidence beside them is weighed.
-                    let same = theirs.forms().iter().enumerate().find_map(|(j, f)| {
+                    let same = theirs.forms(matcher).iter().enumerate().find_map(|(j, f)| {
                         let i = my_forms.iter().position(|g| g.is_some() && g == f)?;
                         Some((i, j))
                     });
@@ -624,9 +625,9 @@ impl PartyTexts {
         out
     }
 
-    /// The form hash of each name (see [`super::names::form_hash`]).
-    fn forms(&self) -> Vec<Option<u64>> {
-        self.names.iter().map(|n| super::names::form_hash(n)).collect()
+    /// The form hash of each name (see [`Matcher::form_hash`]).
+    fn forms(&self, matcher: &Matcher) -> Vec<Option<u64>> {
+        self.names.iter().map(|n| matcher.form_hash(n)).collect()
     }
 
     fn party(&self) -> Party<'_> {

@@ -54,9 +54,26 @@ pub fn normalize(name: &str) -> String {
 /// The hash of [`normalize`]`(name)` ([`hash_form`]), or `None` when that is empty; without building the
 /// form for the common case of a name in ASCII of up to 128 bytes without an apostrophe.
 pub fn form_hash(name: &str) -> Option<u64> {
+    form_hash_unless(name, &|_| false).unwrap_or_else(|| hash_form(&normalize(name)))
+}
+
+/// A word as [`form_hash_unless`] tells it: its length in the top byte, its first seven bytes in lower case
+/// below (two words with one key are told apart by whoever asked).
+pub fn word_key(w: &[u8]) -> u64 {
+    let mut v = (w.len().min(255) as u64) << 56;
+    for (i, b) in w.iter().take(7).enumerate() {
+        v |= (b.to_ascii_lowercase() as u64) << (8 * i);
+    }
+    v
+}
+
+/// [`form_hash`] of a name in ASCII of up to 128 bytes, unless one of its words of three letters or more
+/// has a [`word_key`] `stop` holds for: then `None` (as for a name it does not reduce the quick way), for
+/// the caller to reduce it another way. The words are looked at where the quick way reads them anyway.
+pub fn form_hash_unless(name: &str, stop: &dyn Fn(u64) -> bool) -> Option<Option<u64>> {
     let bytes = name.as_bytes();
     if bytes.len() > QUICK_MAX || !name.is_ascii() {
-        return hash_form(&normalize(name));
+        return None;
     }
     // Names are reduced by the million on a first read: which bytes are letters or digits is one bit each,
     // words are runs of ones, and each word is read eight bytes at a time, lower-cased in place.
@@ -73,7 +90,7 @@ pub fn form_hash(name: &str) -> Option<u64> {
     }
     // Apostrophes join words (Xi'an): the general way.
     if apostrophes != 0 {
-        return hash_form(&normalize(name));
+        return Some(hash_form(&normalize(name)));
     }
     // The 8 bytes from `at`, lower case, those from `end` on as zeros (every byte before `end` is a letter or
     // a digit, which the case bit leaves alone).
@@ -114,6 +131,9 @@ pub fn form_hash(name: &str) -> Option<u64> {
     let mut one_letter = false;
     for (i, &(s, n)) in words.iter().enumerate() {
         let (s, n) = (s as usize, n as usize);
+        if n >= 3 && stop((n.min(255) as u64) << 56 | (chunk(s, s + n) & 0x00ff_ffff_ffff_ffff)) {
+            return None;
+        }
         kept[i] = !if n <= 8 {
             is_short_legal_word(chunk(s, s + n))
         } else {
@@ -134,7 +154,7 @@ pub fn form_hash(name: &str) -> Option<u64> {
             hash.eight(chunk(at, e));
         }
     }
-    hash.finish()
+    Some(hash.finish())
 }
 
 /// One bit for each of eight ASCII bytes (the first byte in the lowest bit): set when it is a letter or a
@@ -267,7 +287,7 @@ const LEGAL_WORDS: &[&[u8]] = &[
     b"sdn", b"kk",
 ];
 
-fn is_legal_word(w: &[u8]) -> bool {
+pub(crate) fn is_legal_word(w: &[u8]) -> bool {
     if w.len() <= 8 {
         is_short_legal_word(pack(w))
     } else {

@@ -59,6 +59,20 @@ impl LegalForms {
         LegalForms { forms, starts, ends }
     }
 
+    /// The words of the catalogue's forms of several words that a name form keeps (`liability`, `joint`,
+    /// `gesellschaft`, `obshchestvo`, ...: not legal words to [`crate::model::names`]), of three letters
+    /// or more. A name with one of them has its legal forms taken by the catalogue before its name form
+    /// is made (see [`super::Matcher::form_hash`]).
+    pub fn phrase_words(&self) -> rustc_hash::FxHashSet<String> {
+        self.forms
+            .keys()
+            .filter(|k| k.contains(' '))
+            .flat_map(|k| k.split(' '))
+            .filter(|w| w.len() >= 3 && !crate::model::names::is_legal_word(w.as_bytes()))
+            .map(str::to_owned)
+            .collect()
+    }
+
     /// The form the words `range` of `tokens` spell, if they spell one.
     fn form(&self, tokens: &Tokens, range: std::ops::Range<usize>, key: &mut String) -> Option<&Form> {
         key.clear();

@@ -77,14 +77,47 @@ pub struct Analysed {
 }
 
 /// The matcher: the legal-form catalogue, read once.
-#[derive(Default)]
 pub struct Matcher {
     forms: LegalForms,
+    /// See [`LegalForms::phrase_words`].
+    phrase_words: rustc_hash::FxHashSet<String>,
+    /// The same words as [`crate::model::names::word_key`]s: looked at by the quick way as it reads a
+    /// name's words.
+    phrase_keys: rustc_hash::FxHashSet<u64>,
+}
+
+impl Default for Matcher {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Matcher {
     pub fn new() -> Self {
-        Matcher { forms: LegalForms::new() }
+        let forms = LegalForms::new();
+        let phrase_words = forms.phrase_words();
+        let phrase_keys = phrase_words.iter().map(|w| crate::model::names::word_key(w.as_bytes())).collect();
+        Matcher { forms, phrase_words, phrase_keys }
+    }
+
+    /// A name's form for the links' index of candidates ([`crate::model::names::form_hash`]), with the
+    /// legal forms of several words the catalogue knows taken out first (`Limited Liability Company
+    /// Romashka`, `Общество с ограниченной ответственностью «Ромашка»`, `Müller Gesellschaft mit
+    /// beschränkter Haftung` have the forms of `Romashka LLC`, `ООО Ромашка`, `Müller GmbH`). Only a name
+    /// with one of their words goes that way; the rest, most names, the quick way.
+    pub fn form_hash(&self, name: &str) -> Option<u64> {
+        let stop = |key: u64| self.phrase_keys.contains(&key);
+        match crate::model::names::form_hash_unless(name, &stop) {
+            Some(quick) => return quick,
+            None if name.is_ascii() && name.len() <= 128 => {}
+            None if !words::Tokens::scan(name).texts().any(|w| self.phrase_words.contains(w)) => {
+                return crate::model::names::form_hash(name);
+            }
+            None => {}
+        }
+        let mut tokens = words::Tokens::scan(name);
+        self.forms.take(&mut tokens);
+        crate::model::names::form_hash(&tokens.texts().collect::<Vec<_>>().join(" "))
     }
 
     pub fn analyse(&self, name: &str) -> Analysed {
@@ -349,6 +382,18 @@ mod tests {
         assert_eq!(v.strength, Strength::Possible, "{v:?}");
         let v = m.compare(&party(&["Gazprom OAO"], &[]), &party(&["Open Joint Stock Company Gazprom"], &[]));
         assert_eq!(v.strength, Strength::Link, "{v:?}");
+    }
+
+    #[test]
+    fn legal_forms_of_several_words_leave_the_name_form_of_their_short_form() {
+        let m = Matcher::new();
+        let same = |a: &str, b: &str| m.form_hash(a).is_some() && m.form_hash(a) == m.form_hash(b);
+        assert!(same("Romashka LLC", "Limited Liability Company Romashka"));
+        assert!(same("ООО Ромашка", "Общество с ограниченной ответственностью «Ромашка»"));
+        assert!(same("Müller Maschinenbau GmbH", "Müller Maschinenbau Gesellschaft mit beschränkter Haftung"));
+        assert!(same("Gazprom OAO", "Open Joint Stock Company Gazprom"));
+        assert!(same("Acme Trading Ltd", "ACME TRADING LIMITED"), "the quick way as before");
+        assert!(!same("Open Systems Ltd", "Systems Ltd"));
     }
 
     #[test]
