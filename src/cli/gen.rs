@@ -146,6 +146,44 @@ pub fn firm(rng: &mut Rng) -> String {
     format!("{} {a} {b} {} {}", rng.pick(CITIES), rng.pick(TRADES), rng.pick(FORMS))
 }
 
+/// Legal forms written in full, as collectors copy them from registers.
+const FULL_FORMS: &[&str] = &[
+    "Limited Liability Company",
+    "Joint Stock Company",
+    "Общество с ограниченной ответственностью",
+    "Gesellschaft mit beschränkter Haftung",
+];
+const PLACES: &[&str] = &["Hong Kong", "Shenzhen", "HK", "Dubai"];
+
+/// A designated firm as a collector writes it, the ways names differ in real lists: another short legal
+/// form, a legal form in full, the words in another order, capitals, a place in parentheses, a typo. The
+/// links find some of them; the rest measure what they do not yet find (BENCHMARKS.md).
+fn written_differently(rng: &mut Rng, target: &str) -> String {
+    let trade = trade_name(target);
+    let form = rng.pick(FORMS);
+    match rng.below(6) {
+        0 => format!("{trade} {form}"),
+        1 => format!("{} {trade}", rng.pick(FULL_FORMS)),
+        2 => {
+            let mut words: Vec<&str> = trade.split(' ').collect();
+            words.rotate_left(1);
+            format!("{} {form}", words.join(" "))
+        }
+        3 => format!("{} {}", trade.to_uppercase(), form.to_uppercase()),
+        4 => format!("{trade} ({}) {form}", rng.pick(PLACES)),
+        _ => {
+            // One letter of the longest word doubled.
+            let longest = trade.split(' ').max_by_key(|w| w.len()).unwrap_or_default();
+            let at = rng.below(longest.len().max(1)).min(longest.len().saturating_sub(1));
+            let typo = match longest.get(at..at + 1) {
+                Some(letter) => format!("{}{letter}{}", &longest[..at], &longest[at..]),
+                None => longest.to_owned(),
+            };
+            format!("{} {form}", trade.replacen(longest, &typo, 1))
+        }
+    }
+}
+
 /// A firm's name without its legal form: everything before the last of [`FORMS`] it ends with.
 fn trade_name(name: &str) -> &str {
     FORMS.iter().find_map(|f| name.strip_suffix(f)).map(str::trim_end).unwrap_or(name)
@@ -207,8 +245,8 @@ pub fn shortage(rng: &mut Rng, i: usize, day: usize) -> Value {
 }
 
 /// Writes `records` records (70% sanctions, 15% suppliers, 5% aid lines, 10% shortages) and a config. One
-/// supplier in twenty is a firm that a sanctions record designates too (written in another legal form), so
-/// that links appear at every size; aid lines move packages through their eight stages one line at a time.
+/// supplier in twenty is a firm that a sanctions record designates too, written differently
+/// ([`written_differently`]), so that links and possible matches appear at every size; aid lines move packages through their eight stages one line at a time.
 pub fn write(out: &Path, records: usize, seed: u64) -> std::io::Result<()> {
     std::fs::create_dir_all(out)?;
     let mut rng = Rng::new(seed);
@@ -236,7 +274,7 @@ pub fn write(out: &Path, records: usize, seed: u64) -> std::io::Result<()> {
             }
             70..=84 => {
                 let name = match recent.get(rng.below(recent.len())) {
-                    Some(target) if rng.below(20) == 0 => format!("{} {}", trade_name(target), rng.pick(FORMS)),
+                    Some(target) if rng.below(20) == 0 => written_differently(&mut rng, target),
                     _ => firm(&mut rng),
                 };
                 (&mut p, supplier_of(&mut rng, i, day, name))
@@ -287,5 +325,17 @@ mod tests {
         engine.load_once();
         assert_eq!(engine.error_count(), 0, "{:?}", engine.errors().first());
         assert!(engine.store().len() > 1500);
+    }
+
+    #[test]
+    fn suppliers_named_after_designations_are_written_the_ways_lists_differ() {
+        let mut rng = Rng::new(3);
+        let target = "Shenzhen Tianhua Longmu Precision Machinery Co., Ltd.";
+        let ways: std::collections::BTreeSet<String> =
+            (0..200).map(|_| written_differently(&mut rng, target)).collect();
+        assert!(ways.iter().any(|w| w.starts_with("Limited Liability Company Shenzhen")), "{ways:?}");
+        assert!(ways.iter().any(|w| w.starts_with("SHENZHEN TIANHUA")), "{ways:?}");
+        assert!(ways.iter().any(|w| w.contains(") ")), "{ways:?}");
+        assert!(ways.len() > 20, "{ways:?}");
     }
 }
