@@ -126,3 +126,31 @@ do = ["highlight"]
     assert_eq!(a["rule"], "Uncovered critical shortage");
     assert_eq!((a["kind"].as_str(), a["id"].as_str()), (Some("shortages"), Some("h1")));
 }
+
+#[test]
+fn a_colleagues_decision_pulled_into_decisions_toml_applies_while_following() {
+    let fx = fixture();
+    // "Delta Precision AG" (a company limited by shares) may be "Delta Precision Co., Ltd.": possible only.
+    fx.append(
+        "sanctions.jsonl",
+        "{\"id\":\"s-delta\",\"ts\":\"2024-05-01T00:00:00Z\",\"target\":\"Delta Precision AG\",\"authority\":\"OFAC\",\"action\":\"designated\"}\n",
+    );
+    let mut f = fx.follow();
+    assert!(!f.seen.iter().any(|v| v["event"] == "alert"), "a possible match raises nothing: {:?}", f.seen);
+    // The file as a colleague wrote it, arriving by version control.
+    let state = fx.dir.path().join("state").join("watchfloor");
+    std::fs::create_dir_all(&state).expect("state");
+    std::fs::write(
+        state.join("decisions.toml"),
+        "[[decision]]\nsupplier = \"sup\"\nsanctions = \"s-delta\"\ndecision = \"same\"\nat = \"2026-12-02T18:00:00Z\"\n",
+    )
+    .expect("decisions");
+    let a = f.wait_for("the rule on sanctioned suppliers", |v| v["event"] == "alert");
+    assert_eq!(a["rule"], "Flagged supplier sanctioned");
+    assert_eq!(a["id"], "sup");
+    f.stop();
+    let snap = fx.snapshot();
+    let sup =
+        snap["panels"]["suppliers"]["records"].as_array().and_then(|r| r.iter().find(|r| r["id"] == "sup")).cloned();
+    assert_eq!(sup.expect("sup")["links"]["parties"][0]["decision"], "same");
+}

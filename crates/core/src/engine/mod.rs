@@ -164,9 +164,34 @@ impl Engine {
         out
     }
 
-    /// Reads whatever is new in every feed and applies it. The first call reads everything.
+    /// Reads whatever is new in every feed and applies it. The first call reads everything. The analyst's
+    /// decisions are read again when their file changed (a colleague's, pulled from version control):
+    /// the rules look at the records they are about again, and what they raise is returned.
     pub fn poll(&mut self) -> Vec<Change> {
-        self.read(false)
+        let mut out = self.read(false);
+        let changed = self.links.decisions_mut().reload_if_changed();
+        if !changed.is_empty() {
+            tracing::info!("decisions.toml changed: {} decisions read again", changed.len());
+            out.extend(self.relink(changed.iter().flat_map(|(p, s)| [(Kind::Suppliers, p), (Kind::Sanctions, s)])));
+        }
+        out
+    }
+
+    /// Runs the rules on records whose links changed by a decision; returns what they raise.
+    fn relink<'a>(&mut self, records: impl Iterator<Item = (Kind, &'a String)>) -> Vec<Change> {
+        let touched: Vec<Change> = records
+            .filter_map(|(kind, id)| {
+                let entry = self.store.panel(kind).get(id)?;
+                Some(Change::RecordUpdated {
+                    kind,
+                    id: id.as_str().into(),
+                    origin: entry.current().origin,
+                    versions: entry.history().len(),
+                    news: false,
+                })
+            })
+            .collect();
+        self.watch.run(&self.store, &self.links, &touched, true, &read::FirstHits::default(), self.clock.now())
     }
 
     /// Reads everything once, taking the end of each file as the end of its last line: for commands that
@@ -236,20 +261,8 @@ impl Engine {
     ) -> Result<Vec<Change>, String> {
         let now = self.clock.now();
         let kept = self.links.decide(a, b, decision, &now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
-        let touched: Vec<Change> = [a, b]
-            .into_iter()
-            .filter_map(|(kind, id)| {
-                let entry = self.store.panel(kind).get(id)?;
-                Some(Change::RecordUpdated {
-                    kind,
-                    id: id.into(),
-                    origin: entry.current().origin,
-                    versions: entry.history().len(),
-                    news: false,
-                })
-            })
-            .collect();
-        let raised = self.watch.run(&self.store, &self.links, &touched, true, &read::FirstHits::default(), now);
+        let ids = [(a.0, a.1.to_owned()), (b.0, b.1.to_owned())];
+        let raised = self.relink(ids.iter().map(|(k, id)| (*k, id)));
         kept.map(|()| raised)
     }
 

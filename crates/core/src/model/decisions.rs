@@ -57,11 +57,16 @@ const HEADER: &str =
     "# watchfloor: the analyst's decisions on links between flagged suppliers and sanctions records.\n\
 # Each overrides the name matcher: `same` links the two, `different` never does. Keep it, share it.\n\n";
 
+/// Each decision and when it was made, by (supplier id, sanctions id).
+type ByPair = BTreeMap<(String, String), (Decision, String)>;
+
 /// Every decision, by (supplier id, sanctions id).
 #[derive(Clone, Debug, Default)]
 pub struct Decisions {
     path: Option<PathBuf>,
-    by_pair: BTreeMap<(String, String), (Decision, String)>,
+    by_pair: ByPair,
+    /// The file's size and time as last read or written, to notice an edit by someone else.
+    stamp: Option<(u64, std::time::SystemTime)>,
     /// What went wrong reading the file, for the analyst.
     pub problem: Option<String>,
 }
@@ -79,34 +84,49 @@ impl Decisions {
     /// The decisions kept in `dir` (none without a state folder, or before the first).
     pub fn load(dir: Option<&Path>) -> Decisions {
         let Some(path) = dir.map(|d| d.join(NAME)) else { return Decisions::default() };
-        let mut out = Decisions { path: Some(path.clone()), ..Default::default() };
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return out,
-            Err(e) => {
-                out.problem = Some(format!("{}: {}; decisions not read", path.display(), crate::text::describe_io(&e)));
-                return out;
-            }
-        };
-        match toml::from_str::<File>(&text) {
-            Ok(file) => {
-                for e in file.decision {
-                    out.by_pair.insert((e.supplier, e.sanctions), (e.decision, e.at));
-                }
-            }
-            Err(e) => {
+        let mut out = Decisions { path: Some(path.clone()), stamp: stamp(&path), ..Default::default() };
+        match read(&path) {
+            Ok(by_pair) => out.by_pair = by_pair,
+            Err(Unread::Io(problem)) => out.problem = Some(problem),
+            Err(Unread::Damaged(problem)) => {
                 let aside = crate::state::set_aside(&path);
-                let line = e.span().map(|s| text[..s.start].lines().count().max(1));
                 out.problem = Some(format!(
-                    "{}{}: {}; set aside{}, starting with no decisions",
-                    crate::text::clean_path(&path),
-                    line.map(|l| format!(":{l}")).unwrap_or_default(),
-                    e.message(),
+                    "{problem}; set aside{}, starting with no decisions",
                     aside.map(|a| format!(" as {}", crate::text::clean_path(&a))).unwrap_or_default()
                 ));
             }
         }
         out
+    }
+
+    /// When the file was changed by someone else (edited, pulled from version control): read again. Returns
+    /// the pairs (supplier id, sanctions id) whose decision changed; none when the file is as it was. A file
+    /// that does not parse now (being written, or broken by an edit) changes nothing and is looked at again
+    /// next time; the problem is said.
+    pub fn reload_if_changed(&mut self) -> Vec<(String, String)> {
+        let Some(path) = self.path.clone() else { return Vec::new() };
+        let now = stamp(&path);
+        if now == self.stamp {
+            return Vec::new();
+        }
+        let fresh = match read(&path) {
+            Ok(fresh) => fresh,
+            Err(Unread::Io(problem) | Unread::Damaged(problem)) => {
+                self.problem = Some(format!("{problem}; the decisions before it stay"));
+                return Vec::new();
+            }
+        };
+        self.problem = None;
+        let mut changed: Vec<(String, String)> = Vec::new();
+        for (pair, (d, _)) in &fresh {
+            if self.by_pair.get(pair).map(|e| e.0) != Some(*d) {
+                changed.push(pair.clone());
+            }
+        }
+        changed.extend(self.by_pair.keys().filter(|p| !fresh.contains_key(*p)).cloned());
+        self.by_pair = fresh;
+        self.stamp = now;
+        changed
     }
 
     /// What was decided of two records.
@@ -153,8 +173,9 @@ impl Decisions {
         self.save()
     }
 
-    fn save(&self) -> Result<(), String> {
-        let Some(path) = &self.path else { return Ok(()) };
+    fn save(&mut self) -> Result<(), String> {
+        let Some(path) = self.path.clone() else { return Ok(()) };
+        let path = &path;
         let file = File {
             decision: self
                 .by_pair
@@ -168,9 +189,47 @@ impl Decisions {
                 .collect(),
         };
         let text = toml::to_string(&file).map_err(|e| e.to_string())?;
-        crate::state::write_atomic(path, format!("{HEADER}{text}").as_bytes())
-            .map_err(|e| format!("{}: {}", crate::text::clean_path(path), crate::text::describe_io(&e)))
+        let written = crate::state::write_atomic(path, format!("{HEADER}{text}").as_bytes())
+            .map_err(|e| format!("{}: {}", crate::text::clean_path(path), crate::text::describe_io(&e)));
+        // Our own write is not someone else's edit.
+        self.stamp = stamp(path);
+        written
     }
+}
+
+/// Why the file could not be read.
+enum Unread {
+    Io(String),
+    Damaged(String),
+}
+
+/// The decisions in the file at `path` (none when there is no file).
+fn read(path: &Path) -> Result<ByPair, Unread> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(e) => {
+            let why = crate::text::describe_io(&e);
+            return Err(Unread::Io(format!("{}: {why}; decisions not read", crate::text::clean_path(path))));
+        }
+    };
+    match toml::from_str::<File>(&text) {
+        Ok(file) => Ok(file.decision.into_iter().map(|e| ((e.supplier, e.sanctions), (e.decision, e.at))).collect()),
+        Err(e) => {
+            let line = e.span().map(|s| text[..s.start].lines().count().max(1));
+            Err(Unread::Damaged(format!(
+                "{}{}: {}",
+                crate::text::clean_path(path),
+                line.map(|l| format!(":{l}")).unwrap_or_default(),
+                e.message()
+            )))
+        }
+    }
+}
+
+fn stamp(path: &Path) -> Option<(u64, std::time::SystemTime)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), m.modified().ok()?))
 }
 
 #[cfg(test)]
@@ -193,6 +252,29 @@ mod tests {
         let mut again = again;
         again.decide((Kind::Suppliers, "p1"), (Kind::Sanctions, "s1"), None, "t").expect("written");
         assert_eq!(Decisions::load(Some(dir.path())).get((Kind::Suppliers, "p1"), (Kind::Sanctions, "s1")), None);
+    }
+
+    #[test]
+    fn an_edit_by_someone_else_is_read_again() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut d = Decisions::load(Some(dir.path()));
+        d.decide((Kind::Suppliers, "p1"), (Kind::Sanctions, "s1"), Some(Decision::Same), "t").expect("written");
+        assert!(d.reload_if_changed().is_empty(), "our own write");
+        let edited = "[[decision]]\nsupplier = \"p1\"\nsanctions = \"s1\"\ndecision = \"different\"\n\n\
+                      [[decision]]\nsupplier = \"p2\"\nsanctions = \"s1\"\ndecision = \"same\"\n";
+        std::fs::write(dir.path().join(NAME), edited).expect("edit");
+        let mut changed = d.reload_if_changed();
+        changed.sort();
+        assert_eq!(changed, [("p1".to_string(), "s1".to_string()), ("p2".into(), "s1".into())]);
+        assert_eq!(d.get((Kind::Suppliers, "p1"), (Kind::Sanctions, "s1")), Some(Decision::Different));
+        // Caught half written: nothing changes, the file stays, and it is read once whole.
+        std::fs::write(dir.path().join(NAME), "[[decision]]\nsupplier = \"p1\"\nsanc").expect("half");
+        assert!(d.reload_if_changed().is_empty());
+        assert!(d.problem.is_some() && dir.path().join(NAME).exists());
+        assert_eq!(d.get((Kind::Suppliers, "p2"), (Kind::Sanctions, "s1")), Some(Decision::Same));
+        std::fs::write(dir.path().join(NAME), "").expect("whole");
+        assert_eq!(d.reload_if_changed().len(), 2, "both decisions gone");
+        assert!(d.problem.is_none());
     }
 
     #[test]

@@ -236,6 +236,11 @@ impl Links {
         &self.decisions
     }
 
+    /// The decisions, to read their file again when it changed (see [`Decisions::reload_if_changed`]).
+    pub fn decisions_mut(&mut self) -> &mut Decisions {
+        &mut self.decisions
+    }
+
     /// Takes the decisions (to hand them to the links that replace these).
     pub fn take_decisions(&mut self) -> Decisions {
         std::mem::take(&mut self.decisions)
