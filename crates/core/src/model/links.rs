@@ -227,8 +227,11 @@ impl Links {
             .map(|(c, words)| (c, words.into_iter().map(|w| w.to_lowercase()).filter(|w| !w.is_empty()).collect()))
             .collect();
         let generation = GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let preparer = Preparer { vocabulary: Arc::new(vocabulary), generation, matcher: Default::default() };
-        Links { preparer, ..Links::default() }
+        // The default links' preparer already holds a matcher: its catalogue is read once, not twice.
+        let mut links = Links::default();
+        links.preparer.vocabulary = Arc::new(vocabulary);
+        links.preparer.generation = generation;
+        links
     }
 
     /// The analyst's decisions on links.
@@ -366,13 +369,10 @@ impl Links {
         store.panel(kind).get(id).map(|e| self.prepare(e.current().packed()).categories).unwrap_or_default()
     }
 
-    /// The records of the other party panel that share a name form with a record's version in force.
-    fn candidates(&self, store: &Store, kind: Kind, id: &str) -> Vec<Handle> {
-        let other = if kind == Kind::Sanctions { Kind::Suppliers } else { Kind::Sanctions };
-        let Some(entry) = store.panel(kind).get(id) else { return Vec::new() };
-        let prepared = self.prepare(entry.current().packed());
+    /// The records of `other`, a party panel, that carry one of these name forms.
+    fn candidates(&self, other: Kind, forms: &[Option<u64>]) -> Vec<Handle> {
         let mut out = FxHashSet::default();
-        for f in &prepared.forms {
+        for f in forms.iter().flatten() {
             out.extend(self.names.get(*f).iter().filter(|k| k.0 == other).map(|k| k.1));
         }
         out.into_iter().collect()
@@ -460,11 +460,13 @@ impl Links {
         if matches!(kind, Kind::Sanctions | Kind::Suppliers) {
             let other = if kind == Kind::Sanctions { Kind::Suppliers } else { Kind::Sanctions };
             let (mut parties, mut possible) = (BTreeSet::new(), BTreeSet::new());
-            let candidates = self.candidates(store, kind, id);
+            let matcher = &self.preparer.matcher;
+            // Each name's form once: what finds the candidates and which of their names is the same.
+            let mine = store.panel(kind).get(id).map(|e| PartyTexts::of(e.current().packed())).unwrap_or_default();
+            let my_forms = mine.forms(matcher);
+            let candidates = self.candidates(other, &my_forms);
             if !candidates.is_empty() {
-                let mine = store.panel(kind).get(id).map(|e| PartyTexts::of(e.current().packed())).unwrap_or_default();
-                let matcher = &self.preparer.matcher;
-                let (me, my_forms) = (mine.party(), mine.forms(matcher));
+                let me = mine.party();
                 let panel = store.panel(other);
                 for h in candidates {
                     let (Some(entry), Some(their_id)) = (panel.by_handle(h), panel.id_of(h)) else { continue };
