@@ -96,10 +96,10 @@ fn print(out: &mut impl Write, changes: &[&Change], engine: &Engine, as_json: bo
 fn text_line(c: &Change) -> String {
     match c {
         Change::RecordAdded { kind, id, origin, .. } => {
-            format!("added    {kind} {id} ({}:{})\n", clean_path(origin.file), origin.line)
+            format!("added    {kind} {id} ({}:{})\n", clean_path(&origin.file), origin.line)
         }
         Change::RecordUpdated { kind, id, origin, versions, .. } => {
-            format!("updated  {kind} {id} v{versions} ({}:{})\n", clean_path(origin.file), origin.line)
+            format!("updated  {kind} {id} v{versions} ({}:{})\n", clean_path(&origin.file), origin.line)
         }
         Change::FeedError(e) => format!("error    {e}\n"),
         Change::FileAppeared { file } => format!("appeared {}\n", clean_path(file)),

@@ -163,10 +163,7 @@ impl App {
                     if self.panels[kind.index()].is_filtered() {
                         changed[kind.index()].push(id);
                     }
-                    if !self.feeds.contains_key(origin.file) {
-                        self.feeds.insert(Arc::new(origin.file.clone()), FeedHealth::default());
-                    }
-                    let Some(health) = self.feeds.get_mut(origin.file) else { continue };
+                    let health = self.feeds.entry(origin.file.clone()).or_default();
                     health.missing = false;
                     if *news {
                         health.last_change = Some(self.now);
@@ -291,7 +288,7 @@ impl App {
                 };
                 let Some((kind, id)) = target else { return };
                 let Some(entry) = store.panel(kind).get(&id) else { return };
-                let json = watchfloor_core::present::json::record(entry, &data.links.info(store, kind, &id));
+                let json = watchfloor_core::present::json::record(entry, &data.links.info(store, kind, &id), store);
                 let text = serde_json::to_string_pretty(&json).unwrap_or_default();
                 self.flash = Some(format!("copied {kind} {id} as JSON ({} bytes) to the clipboard", text.len()));
                 self.clipboard = Some(text);
@@ -529,7 +526,6 @@ fn cycle(kind: Kind, step: isize) -> Kind {
 mod tests {
     use super::*;
     use watchfloor_core::formats::jsonl::parse_line;
-    use watchfloor_core::model::store::Origin;
 
     /// What the event loop does before a frame, for a bare store.
     fn catch_up(app: &mut App, store: &Store) {
@@ -550,8 +546,9 @@ mod tests {
             .map(|(n, (id, ts))| {
                 let line = format!(r#"{{"id":"{id}","ts":"{ts}","target":"T {id}"}}"#);
                 let rec = parse_line(line.as_bytes(), Some(Kind::Sanctions)).expect("ok").expect("rec");
-                let origin = Origin::new(std::path::Path::new("s.jsonl"), n as u64 + 1);
-                match store.apply(rec, origin) {
+                let at = store.origin(std::path::Path::new("s.jsonl"), n as u64 + 1);
+                let origin = store.file_line(at);
+                match store.apply(rec, at) {
                     watchfloor_core::model::Applied::Added => {
                         Change::RecordAdded { kind: Kind::Sanctions, id: (*id).into(), origin, news }
                     }

@@ -163,7 +163,7 @@ fn the_links_find_true_pairs_and_no_false_ones() {
         for (kind, l) in lines {
             let rec =
                 watchfloor_core::formats::jsonl::parse_line(l.as_bytes(), Some(kind)).expect("valid").expect("record");
-            let applied = store.apply(rec, Origin::new(std::path::Path::new("pairs"), n as u64));
+            let applied = store.apply(rec, Origin { line: n as u64, ..Origin::NONE });
             links.follow(&store, kind, if kind == Kind::Sanctions { "a" } else { "b" }, None, applied);
         }
         let is_linked = !links.info(&store, Kind::Suppliers, "b").parties.is_empty();

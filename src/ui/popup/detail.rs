@@ -102,7 +102,7 @@ impl Detail {
         lines.push(Line::raw(""));
         lines.push(Line::from(vec![
             Span::styled("Source  ", theme.header),
-            Span::raw(format!("{}:{}", clean_path(current.origin.file), current.origin.line)),
+            Span::raw(format!("{}:{}", clean_path(data.store.path(current.origin.file)), current.origin.line)),
         ]));
         lines.push(Line::raw(""));
 
@@ -116,7 +116,7 @@ impl Detail {
             let record = v.record();
             let now = field_list(&record);
             let when = record.ts.utc.format("%Y-%m-%d %H:%M").to_string();
-            let place = format!("{}:{}", file_name(v.origin.file), v.origin.line);
+            let place = format!("{}:{}", file_name(data.store.path(v.origin.file)), v.origin.line);
             lines.push(Line::from(vec![
                 Span::raw("  "),
                 Span::styled(when, theme.key),

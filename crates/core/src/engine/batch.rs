@@ -15,7 +15,6 @@ use crate::model::store::Origin;
 use crate::model::vocab::Kind;
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
@@ -90,8 +89,6 @@ pub struct Context {
 /// fault every 4 KB.
 pub struct Batch<E> {
     bytes: Vec<u8>,
-    /// The file lines were last read from, and its path as origins name it.
-    file: Option<(Arc<PathBuf>, &'static PathBuf)>,
     lines: Vec<Lines>,
     /// How many lines the pieces in `lines` hold.
     line_count: usize,
@@ -101,39 +98,22 @@ pub struct Batch<E> {
 
 impl<E> Default for Batch<E> {
     fn default() -> Self {
-        Batch { bytes: Vec::new(), file: None, lines: Vec::new(), line_count: 0, items: Vec::new(), out: Vec::new() }
+        Batch { bytes: Vec::new(), lines: Vec::new(), line_count: 0, items: Vec::new(), out: Vec::new() }
     }
 }
 
 impl<E> Batch<E> {
-    /// One line (without its `\n`), numbered `line` in `file`.
-    pub fn push_line(&mut self, file: &Arc<PathBuf>, line: u64, kind: Option<Kind>, parser: LineParser, bytes: &[u8]) {
-        self.push_lines(file, line, 1, kind, parser, bytes);
+    /// One line (without its `\n`), read at `at`.
+    pub fn push_line(&mut self, at: Origin, kind: Option<Kind>, parser: LineParser, bytes: &[u8]) {
+        self.push_lines(at, 1, kind, parser, bytes);
     }
 
-    /// `count` lines read in one piece, the first numbered `first` in `file`: each ended by `\n` in `bytes`
-    /// (the last may not be). Copied in one go: the lines are split where they are parsed.
-    pub fn push_lines(
-        &mut self,
-        file: &Arc<PathBuf>,
-        first: u64,
-        count: u64,
-        kind: Option<Kind>,
-        parser: LineParser,
-        bytes: &[u8],
-    ) {
-        let path = match &self.file {
-            Some((last, path)) if Arc::ptr_eq(last, file) => *path,
-            _ => {
-                let path = Origin::new(file, first).file;
-                self.file = Some((file.clone(), path));
-                path
-            }
-        };
+    /// `count` lines read in one piece, the first read at `first`: each ended by `\n` in `bytes` (the last
+    /// may not be). Copied in one go: the lines are split where they are parsed.
+    pub fn push_lines(&mut self, first: Origin, count: u64, kind: Option<Kind>, parser: LineParser, bytes: &[u8]) {
         let start = self.bytes.len();
         self.bytes.extend_from_slice(bytes);
         self.items.push(Item::Lines);
-        let first = Origin { file: path, line: first };
         self.lines.push(Lines { first, count, kind, parser, bytes: start..self.bytes.len() });
         self.line_count += count as usize;
     }
@@ -146,7 +126,6 @@ impl<E> Batch<E> {
     fn with_room() -> Self {
         Batch {
             bytes: Vec::with_capacity(BATCH_LINES * 512),
-            file: None,
             lines: Vec::new(),
             line_count: 0,
             items: Vec::with_capacity(BATCH_LINES),
@@ -369,6 +348,7 @@ fn parse(line: &[u8], kind: Option<Kind>, parser: LineParser, origin: Origin, co
 mod tests {
     use super::*;
     use crate::model::links::{default_vocabulary, Links};
+    use crate::model::store::Store;
 
     const JSONL: LineParser = crate::formats::jsonl::parse_packed_with;
 
@@ -403,13 +383,19 @@ mod tests {
     #[test]
     fn batches_parsed_on_other_threads_come_back_in_the_order_read_with_events_between() {
         let links = Links::new(default_vocabulary());
-        let file = Arc::new(PathBuf::from("/f/aid.jsonl"));
+        let file = Store::new().file(std::path::Path::new("/f/aid.jsonl"));
         let mut pipeline: Pipeline<&'static str> = Pipeline::default();
         let n = 3 * PARALLEL_FROM as u64;
         for round in 0..3u64 {
             let mut batch = pipeline.batch(false);
             let (from, to) = (1 + round * n, 1 + (round + 1) * n);
-            batch.push_lines(&file, from, to - from, Some(Kind::Aid), JSONL, lines(from, to).as_bytes());
+            batch.push_lines(
+                Origin { file, line: from },
+                to - from,
+                Some(Kind::Aid),
+                JSONL,
+                lines(from, to).as_bytes(),
+            );
             batch.push_event(["one", "two", "three"][round as usize]);
             pipeline.submit(batch, Context { preparer: links.preparer(), rules: None });
         }
@@ -425,10 +411,10 @@ mod tests {
     #[test]
     fn a_few_lines_are_parsed_on_the_spot() {
         let links = Links::new(default_vocabulary());
-        let file = Arc::new(PathBuf::from("/f/aid.jsonl"));
+        let file = Store::new().file(std::path::Path::new("/f/aid.jsonl"));
         let mut pipeline: Pipeline<&'static str> = Pipeline::default();
         let mut batch = pipeline.batch(false);
-        batch.push_line(&file, 41, Some(Kind::Aid), JSONL, lines(41, 42).trim_end().as_bytes());
+        batch.push_line(Origin { file, line: 41 }, Some(Kind::Aid), JSONL, lines(41, 42).trim_end().as_bytes());
         pipeline.submit(batch, Context { preparer: links.preparer(), rules: None });
         // Nothing to wait for: the batch is done when submit returns.
         assert_eq!(drain(&mut pipeline, false), ["r41@41"]);

@@ -1,7 +1,7 @@
 //! What the engine says happened: the one event type headless commands and the dashboard consume.
 
 use super::errors::FeedError;
-use crate::model::store::Origin;
+use crate::model::store::FileLine;
 use crate::model::vocab::Kind;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -17,13 +17,13 @@ pub enum Change {
         kind: Kind,
         /// The store's own id (shared, not copied: a first load is a million of these).
         id: Arc<str>,
-        origin: Origin,
+        origin: FileLine,
         news: bool,
     },
     RecordUpdated {
         kind: Kind,
         id: Arc<str>,
-        origin: Origin,
+        origin: FileLine,
         versions: usize,
         news: bool,
     },

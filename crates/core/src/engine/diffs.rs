@@ -41,7 +41,7 @@ pub fn on_snapshot(
     now: DateTime<Utc>,
     out: &mut Vec<Change>,
 ) {
-    let kept = Origin::new(file, 0).file;
+    let kept = store.file(file);
     let at = |line: u64| Origin { file: kept, line };
     match e {
         SnapEvent::Baseline(r, line) => out.extend(apply(store, links, Packed::pack(&r), None, at(line), false)),

@@ -156,8 +156,7 @@ impl Engine {
     /// drive the store, the links and the rules without files.
     pub fn apply_record(&mut self, record: Record) -> Vec<Change> {
         let mut out = Vec::new();
-        let origin = Origin::new(std::path::Path::new(""), 0);
-        out.extend(read::apply(&mut self.store, &mut self.links, Packed::pack(&record), None, origin, true));
+        out.extend(read::apply(&mut self.store, &mut self.links, Packed::pack(&record), None, Origin::NONE, true));
         let alerts =
             self.watch.run(&self.store, &self.links, &out, true, &read::FirstHits::default(), self.clock.now());
         out.extend(alerts);
@@ -185,7 +184,7 @@ impl Engine {
                 Some(Change::RecordUpdated {
                     kind,
                     id: id.as_str().into(),
-                    origin: entry.current().origin,
+                    origin: self.store.file_line(entry.current().origin),
                     versions: entry.history().len(),
                     news: false,
                 })
@@ -242,7 +241,7 @@ impl Engine {
             .map(|(kind, id)| Change::RecordAdded {
                 kind,
                 id: id.into(),
-                origin: Origin::new(std::path::Path::new(""), 0),
+                origin: self.store.file_line(Origin::NONE),
                 news: false,
             })
             .collect();

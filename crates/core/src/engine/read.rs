@@ -57,11 +57,11 @@ pub fn lines(
             // Each format read line by line gives its parser; a published list is read whole by its
             // snapshot feed, never line by line.
             FeedEvent::Lines { file, first, count, bytes, kind, format } => match format.line_parser() {
-                Some(parser) => batch.push_lines(file, first, count, kind, parser, bytes),
+                Some(parser) => batch.push_lines(store.origin(file, first), count, kind, parser, bytes),
                 None => batch.push_event(not_by_line(file, format)),
             },
             FeedEvent::Line { file, line, bytes, kind, format } => match format.line_parser() {
-                Some(parser) => batch.push_line(file, line, kind, parser, bytes),
+                Some(parser) => batch.push_line(store.origin(file, line), kind, parser, bytes),
                 None => batch.push_event(not_by_line(file, format)),
             },
             other => batch.push_event(feed_change(other)),
@@ -158,8 +158,8 @@ pub fn apply_parsed(
             Out::Line(Parsed::Record(record, prepared, origin, key)) if !news => {
                 let kind = record.kind();
                 let counting = matches!(out.last(), Some(Change::Read { kind: k, file, .. })
-                    if *k == kind && file.as_os_str() == origin.file.as_os_str());
-                let file = (!counting).then(|| Arc::new(origin.file.clone()));
+                    if *k == kind && **file == **store.path(origin.file));
+                let file = (!counting).then(|| store.path(origin.file).clone());
                 let with = Some((&prepared, key.hash));
                 let (applied, h) = quietly_apply(store, links, record, with, origin);
                 match applied {
@@ -184,7 +184,7 @@ pub fn apply_parsed(
                 out.extend(apply(store, links, record, Some((&prepared, key.hash)), origin, news))
             }
             Out::Line(Parsed::Bad { origin, message }) => {
-                let (file, line) = (Arc::new(origin.file.clone()), origin.line);
+                let (file, line) = (store.path(origin.file).clone(), origin.line);
                 tracing::warn!("{}:{line}: {message}", clean_path(&file));
                 out.push(Change::FeedError(FeedError { file, line: Some(line), message }))
             }
@@ -208,9 +208,12 @@ pub fn apply(
     let kind = record.kind();
     let applied = quietly_apply(store, links, record, parsed, origin);
     let id = || Arc::from(store.panel(kind).id_of(applied.1).unwrap_or_default());
+    let origin = || store.file_line(origin);
     match applied.0 {
-        Applied::Added => Some(Change::RecordAdded { kind, id: id(), origin, news }),
-        Applied::Updated { versions, .. } => Some(Change::RecordUpdated { kind, id: id(), origin, versions, news }),
+        Applied::Added => Some(Change::RecordAdded { kind, id: id(), origin: origin(), news }),
+        Applied::Updated { versions, .. } => {
+            Some(Change::RecordUpdated { kind, id: id(), origin: origin(), versions, news })
+        }
         Applied::Duplicate => None,
     }
 }
@@ -278,7 +281,7 @@ mod tests {
     fn the_same_version_twice_is_no_change() {
         let (mut store, mut links) = (Store::new(), Links::new(default_vocabulary()));
         let packed = || crate::formats::jsonl::parse_packed(line("a", "signed").trim().as_bytes(), Some(Kind::Aid));
-        let origin = Origin::new(std::path::Path::new("/f/aid.jsonl"), 1);
+        let origin = store.origin(std::path::Path::new("/f/aid.jsonl"), 1);
         let first = apply(&mut store, &mut links, packed().expect("ok").expect("rec"), None, origin, true);
         assert!(matches!(first, Some(Change::RecordAdded { .. })));
         assert_eq!(apply(&mut store, &mut links, packed().expect("ok").expect("rec"), None, origin, true), None);

@@ -90,8 +90,7 @@ mod tests {
             let ts = (now - chrono::Duration::days((*days).into())).to_rfc3339();
             let line = format!(r#"{{"id":"{id}","ts":"{ts}","kind":"aid","title":"P {id}","stage":"proposed"}}"#);
             let packed = parse_packed(line.as_bytes(), None).expect("parses").expect("a record");
-            let (applied, h) =
-                store.apply_packed(packed, Origin::new(std::path::Path::new("/f/aid.jsonl"), i as u64 + 1));
+            let (applied, h) = store.apply_packed(packed, Origin { line: i as u64 + 1, ..Origin::NONE });
             links.follow_handle(&store, Kind::Aid, h, None, applied);
         }
         (store, links)

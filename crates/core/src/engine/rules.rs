@@ -338,7 +338,7 @@ do = ["alert", "highlight"]
         /// Applies a line as an arrival (or, with `news` false, as part of the first read) and runs the rules.
         fn arrive(&mut self, line: &str, news: bool) -> Vec<Change> {
             let packed = parse_packed(line.as_bytes(), None).expect("parses").expect("a record");
-            let origin = Origin::new(std::path::Path::new("/f/a.jsonl"), 1);
+            let origin = Origin { line: 1, ..Origin::NONE };
             let changes: Vec<Change> =
                 apply(&mut self.store, &mut self.links, packed, None, origin, news).into_iter().collect();
             self.watch.run(&self.store, &self.links, &changes, news, &FirstHits::default(), now())

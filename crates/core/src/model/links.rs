@@ -710,7 +710,7 @@ mod tests {
     fn add(store: &mut Store, links: &mut Links, kind: Kind, line: &str) {
         let rec = parse_line(line.as_bytes(), Some(kind)).expect("valid").expect("record");
         let id = rec.id.clone();
-        let applied = store.apply(rec, Origin::new(std::path::Path::new("t"), 1));
+        let applied = store.apply(rec, Origin { line: 1, ..Origin::NONE });
         links.follow(store, kind, &id, None, applied);
     }
 

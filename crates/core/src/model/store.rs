@@ -5,38 +5,64 @@ use super::packed::Packed;
 use super::record::Record;
 use super::vocab::Kind;
 use chrono::{DateTime, Utc};
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::Arc;
 use wabi_tree::OSBTreeMap as Ranked;
 
+/// A feed file, by its number in its store's list of files (see [`Store::path`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct FileId(u32);
+
 /// Where a version was read: a feed file and a 1-based line number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// The file is a number rather than a path: a million versions read on one thread and parsed on others
+/// would otherwise each step a count of the holders of a shared path, which cost a twentieth of a load.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Origin {
-    /// The file's path, one copy for the program's life (see [`Origin::new`]).
-    pub file: &'static PathBuf,
+    pub file: FileId,
     pub line: u64,
 }
 
 impl Origin {
-    /// Line `line` of `file`.
-    ///
-    /// A file's path is kept once for the life of the program and every version read from it points to
-    /// it: a count of the versions holding a shared path, stepped for each of a million records read on
-    /// one thread and parsed on others, cost a twentieth of a load. The paths kept are the feed files
-    /// ever read, a handful.
-    pub fn new(file: &Path, line: u64) -> Origin {
-        static PATHS: Mutex<BTreeMap<&'static Path, &'static PathBuf>> = Mutex::new(BTreeMap::new());
-        let mut paths = PATHS.lock().unwrap_or_else(|e| e.into_inner());
-        let file = match paths.get(file) {
-            Some(kept) => *kept,
-            None => {
-                let kept: &'static PathBuf = Box::leak(Box::new(file.to_path_buf()));
-                paths.insert(kept.as_path(), kept);
-                kept
-            }
-        };
-        Origin { file, line }
+    /// No file (a record given by a test or a benchmark rather than read).
+    pub const NONE: Origin = Origin { file: FileId(0), line: 0 };
+}
+
+/// Where something was read, with its file's path: what the engine's changes say, for those who have no
+/// store to look the file up in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileLine {
+    pub file: Arc<PathBuf>,
+    pub line: u64,
+}
+
+/// The files a store's records were read from, each path kept once; number 0 is no file.
+#[derive(Debug)]
+struct Files {
+    paths: Vec<Arc<PathBuf>>,
+    numbers: FxHashMap<PathBuf, FileId>,
+}
+
+impl Default for Files {
+    fn default() -> Self {
+        Files { paths: vec![Arc::new(PathBuf::new())], numbers: FxHashMap::default() }
+    }
+}
+
+impl Files {
+    fn number(&mut self, path: &Path) -> FileId {
+        if path.as_os_str().is_empty() {
+            return FileId(0);
+        }
+        if let Some(n) = self.numbers.get(path) {
+            return *n;
+        }
+        let n = FileId(self.paths.len() as u32);
+        self.paths.push(Arc::new(path.to_path_buf()));
+        self.numbers.insert(path.to_path_buf(), n);
+        n
     }
 }
 
@@ -414,6 +440,7 @@ fn count_day(days: &mut BTreeMap<i64, u32>, day: i64, add: bool) {
 pub struct Store {
     panels: [Panel; 4],
     seq: u64,
+    files: Files,
 }
 
 impl Store {
@@ -452,6 +479,26 @@ impl Store {
                 panel.settle_order();
             }
         });
+    }
+
+    /// The number versions read from `path` name it by (made on first sight).
+    pub fn file(&mut self, path: &Path) -> FileId {
+        self.files.number(path)
+    }
+
+    /// Line `line` of `path`.
+    pub fn origin(&mut self, path: &Path, line: u64) -> Origin {
+        Origin { file: self.file(path), line }
+    }
+
+    /// The path of a file by its number (empty for no file, or a number of another store's).
+    pub fn path(&self, file: FileId) -> &Arc<PathBuf> {
+        self.files.paths.get(file.0 as usize).unwrap_or(&self.files.paths[0])
+    }
+
+    /// Where a version was read, with its file's path.
+    pub fn file_line(&self, origin: Origin) -> FileLine {
+        FileLine { file: self.path(origin.file).clone(), line: origin.line }
     }
 
     /// How many versions have been applied (or tried): changes whenever the store does.
@@ -519,7 +566,22 @@ mod tests {
     }
 
     fn at(line: u64) -> Origin {
-        Origin::new(Path::new("aid.jsonl"), line)
+        Origin { file: FileId(1), line }
+    }
+
+    #[test]
+    fn each_store_numbers_its_own_files_and_gives_their_paths_back() {
+        let (mut a, mut b) = (Store::new(), Store::new());
+        let x = a.origin(Path::new("/f/x.jsonl"), 3);
+        let y = a.origin(Path::new("/f/y.jsonl"), 1);
+        assert_eq!(a.origin(Path::new("/f/x.jsonl"), 9).file, x.file, "one number a path");
+        assert_ne!(x.file, y.file);
+        assert_eq!(a.file_line(x), FileLine { file: Arc::new("/f/x.jsonl".into()), line: 3 });
+        // Another store has its own list: the same path may get another number, and a number it never gave
+        // names no file rather than another store's.
+        assert_eq!(b.file(Path::new("/f/y.jsonl")), x.file);
+        assert_eq!(b.path(y.file).as_os_str(), "");
+        assert_eq!(a.path(Origin::NONE.file).as_os_str(), "");
     }
 
     #[test]

@@ -93,7 +93,7 @@ mod tests {
     fn add(store: &mut Store, id: &str, ts: &str) {
         let line = format!(r#"{{"id":"{id}","ts":"{ts}","kind":"aid","title":"P {id}","stage":"proposed"}}"#);
         let packed = crate::formats::jsonl::parse_packed(line.as_bytes(), None).expect("ok").expect("a record");
-        store.apply_packed(packed, Origin::new(std::path::Path::new("aid.jsonl"), 1));
+        store.apply_packed(packed, Origin { line: 1, ..Origin::NONE });
     }
 
     fn ids(s: &Subset, panel: &Panel) -> Vec<String> {

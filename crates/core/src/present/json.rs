@@ -9,13 +9,13 @@ use std::path::Path;
 
 pub use crate::text::clean_path as path_text;
 
-fn origin(o: &Origin) -> Value {
-    json!({ "file": path_text(o.file), "line": o.line })
+fn origin(o: &Origin, store: &Store) -> Value {
+    json!({ "file": path_text(store.path(o.file)), "line": o.line })
 }
 
-fn version(v: &Version) -> Value {
+fn version(v: &Version, store: &Store) -> Value {
     let r = v.record();
-    json!({ "ts": r.ts.text(), "origin": origin(&v.origin), "fields": r.fields_json() })
+    json!({ "ts": r.ts.text(), "origin": origin(&v.origin, store), "fields": r.fields_json() })
 }
 
 /// What a record is linked to: the same party in the other party panel (`parties`, with `"decision":
@@ -73,7 +73,7 @@ pub fn links(info: &LinkInfo) -> Value {
 
 /// A record: its current version's fields (declared and unknown), where it was read, every version, and
 /// what it is linked to.
-pub fn record(entry: &Entry, info: &LinkInfo) -> Value {
+pub fn record(entry: &Entry, info: &LinkInfo, store: &Store) -> Value {
     let cur = entry.current();
     let r = cur.record();
     json!({
@@ -82,9 +82,9 @@ pub fn record(entry: &Entry, info: &LinkInfo) -> Value {
         "kind": r.kind,
         "ts": r.ts.text(),
         "fields": r.fields_json(),
-        "origin": origin(&cur.origin),
+        "origin": origin(&cur.origin, store),
         "versions": entry.history().len(),
-        "history": entry.history().iter().map(version).collect::<Vec<_>>(),
+        "history": entry.history().iter().map(|v| version(v, store)).collect::<Vec<_>>(),
     })
 }
 
@@ -108,12 +108,12 @@ pub fn change(c: &Change, store: &Store, all_links: &Links) -> Value {
         Change::RecordAdded { kind, id, origin, news } | Change::RecordUpdated { kind, id, origin, news, .. } => {
             let event = if matches!(c, Change::RecordAdded { .. }) { "record_added" } else { "record_updated" };
             let mut v = json!({
-                "event": event, "kind": kind, "id": &**id, "file": path_text(origin.file), "line": origin.line,
+                "event": event, "kind": kind, "id": &**id, "file": path_text(&origin.file), "line": origin.line,
                 "news": news,
             });
             if let Some(entry) = store.panel(*kind).get(id) {
                 v["versions"] = json!(entry.history().len());
-                v["record"] = record(entry, &all_links.info(store, *kind, id));
+                v["record"] = record(entry, &all_links.info(store, *kind, id), store);
             }
             v
         }
