@@ -4,6 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use watchfloor_core::formats::ftm::Entities;
+use watchfloor_core::model::packed::{Packer, SharedTexts};
 use watchfloor_core::model::Timestamp;
 
 fuzz_target!(|data: &[u8]| {
@@ -13,7 +14,8 @@ fuzz_target!(|data: &[u8]| {
     }
     let fallback = Timestamp::from_utc(chrono::DateTime::UNIX_EPOCH);
     for (record, _) in entities.derive(&fallback) {
-        watchfloor_core::model::Packed::pack(&record).any_text(&mut |t| {
+        let packed = watchfloor_core::model::Packed::pack(&record, &mut Packer::plain());
+        packed.any_text(&SharedTexts::new(), &mut |t| {
             assert_eq!(watchfloor_core::text::clean(t), t, "unclean text kept: {t:?}");
             false
         });

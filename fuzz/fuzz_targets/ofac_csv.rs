@@ -5,6 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use watchfloor_core::formats::ofac::{parse, Files};
+use watchfloor_core::model::packed::{Packer, SharedTexts};
 use watchfloor_core::model::Timestamp;
 
 fuzz_target!(|data: &[u8]| {
@@ -15,7 +16,8 @@ fuzz_target!(|data: &[u8]| {
     for consolidated in [false, true] {
         if let Ok(rows) = parse(&files, &ts, consolidated) {
             for (record, _) in rows {
-                watchfloor_core::model::Packed::pack(&record).any_text(&mut |t| {
+                let packed = watchfloor_core::model::Packed::pack(&record, &mut Packer::plain());
+                packed.any_text(&SharedTexts::new(), &mut |t| {
                     assert_eq!(watchfloor_core::text::clean(t), t, "unclean text kept: {t:?}");
                     false
                 });

@@ -21,8 +21,9 @@ pub fn brief(engine: &Engine, seen: &Seen, now: DateTime<Utc>) -> String {
     if !seen.is_fresh() {
         for &kind in Kind::ALL {
             let records: Vec<&Packed> = store.panel(kind).newest_from(0).map(|e| e.current().packed()).collect();
-            let statuses = seen.statuses(&records);
-            fresh.extend(records.into_iter().zip(statuses).filter_map(|(r, u)| u.map(|u| (r.unpack(), u))));
+            let statuses = seen.statuses(store.texts(), &records);
+            fresh
+                .extend(records.into_iter().zip(statuses).filter_map(|(r, u)| u.map(|u| (r.unpack(store.texts()), u))));
         }
     }
     section(
@@ -44,7 +45,7 @@ pub fn brief(engine: &Engine, seen: &Seen, now: DateTime<Utc>) -> String {
         "Watch rules matching",
         matches.len(),
         matches.iter().filter_map(|(rule, kind, id)| {
-            let r = &store.panel(*kind).get(id)?.current().record();
+            let r = &store.panel(*kind).get(id)?.current().record(store.texts());
             Some(format!("**{}** · {kind} · {}", esc(rule), line(r)))
         }),
     );
@@ -52,7 +53,7 @@ pub fn brief(engine: &Engine, seen: &Seen, now: DateTime<Utc>) -> String {
     let mut uncovered = Vec::new();
     let mut at_risk = Vec::new();
     for e in store.panel(Kind::Shortages).newest_first() {
-        let r = &e.current().record();
+        let r = &e.current().record(store.texts());
         match links.info(store, Kind::Shortages, &r.id).cover {
             Some(Cover::Uncovered) => uncovered.push(line(r)),
             Some(Cover::AtRisk(p)) => at_risk.push(format!("{} (only {}, stalled)", line(r), esc(&p.join(", ")))),
@@ -66,7 +67,7 @@ pub fn brief(engine: &Engine, seen: &Seen, now: DateTime<Utc>) -> String {
         .panel(Kind::Aid)
         .newest_first()
         .into_iter()
-        .map(|e| e.current().record())
+        .map(|e| e.current().record(store.texts()))
         .filter(|r| matches!(&r.body, Body::Aid(a) if a.stage == Some(Stage::Stalled)))
         .map(|r| line(&r))
         .collect();

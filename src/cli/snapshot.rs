@@ -91,7 +91,7 @@ fn to_text(engine: &Engine, limit: usize) -> String {
                 .into_iter()
                 .take(shown)
                 .map(|e| {
-                    let r = &e.current().record();
+                    let r = &e.current().record(store.texts());
                     table::cells(r, &engine.links().row_info(store, kind, &r.id), store)
                 })
                 .collect();

@@ -302,7 +302,7 @@ impl App {
                     let marks = std::mem::take(&mut self.panels[kind.index()].marks);
                     for id in marks.keys() {
                         if let Some(entry) = store.panel(kind).get(id) {
-                            self.seen.acknowledge(entry.current().packed());
+                            self.seen.acknowledge(store.texts(), entry.current().packed());
                         }
                     }
                 }

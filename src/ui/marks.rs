@@ -40,10 +40,10 @@ impl MarksJob {
             self.below = None;
         }
         if self.fresh {
-            seen.acknowledge_all(&records);
+            seen.acknowledge_all(store.texts(), &records);
             return false;
         }
-        for (r, status) in records.iter().zip(seen.statuses(&records)) {
+        for (r, status) in records.iter().zip(seen.statuses(store.texts(), &records)) {
             if let Some(status) = status {
                 let mark = if status == Unseen::New { Mark::New } else { Mark::Updated };
                 panels[kind.index()].marks.entry(r.id().to_string()).or_insert(mark);

@@ -55,7 +55,8 @@ fn state(store: &Store) -> Vec<(String, Vec<String>)> {
             let mut versions: Vec<String> = e
                 .history()
                 .iter()
-                .map(|v| format!("{} {}", v.record().ts.text(), serde_json::Value::Object(v.record().fields_json())))
+                .map(|v| v.record(store.texts()))
+                .map(|r| format!("{} {}", r.ts.text(), serde_json::Value::Object(r.fields_json())))
                 .collect();
             versions.sort();
             out.push((format!("{kind}/{}", e.current().packed().id()), versions));

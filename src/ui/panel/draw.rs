@@ -107,7 +107,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &PanelView, focused: bool, ed
             };
             let mut all = vec![mark];
             let info = data.links.row_info(data.store, kind, id);
-            let record = entry.current().record();
+            let record = entry.current().record(data.store.texts());
             all.extend(present::cells(&record, &info, data.store).into_iter().map(|(t, tone)| (t, style(tone, theme))));
             (i, all, record)
         })

@@ -3,6 +3,7 @@
 //! kept up to date one record at a time as records arrive.
 
 use rustc_hash::FxHashSet;
+use watchfloor_core::model::packed::SharedTexts;
 use watchfloor_core::model::store::{Panel, Place};
 use watchfloor_core::model::subset::Subset;
 use watchfloor_core::model::Packed;
@@ -35,7 +36,7 @@ impl FilterJob {
             looked += 1;
             self.below = Some(place);
             let r = entry.current().packed();
-            if matches(r, &self.needle) && !self.arrived.contains(r.id()) {
+            if matches(panel.texts(), r, &self.needle) && !self.arrived.contains(r.id()) {
                 rows.put(panel, r.id());
             }
             if looked == SLICE {
@@ -56,15 +57,15 @@ impl FilterJob {
 }
 
 /// Whether any of a record's fields (declared or not), or its id, contains `needle` (lower case).
-pub fn matches(r: &Packed, needle: &str) -> bool {
-    r.any_text(&mut |t| watchfloor_core::text::contains_ignore_case(t, needle))
+pub fn matches(texts: &SharedTexts, r: &Packed, needle: &str) -> bool {
+    r.any_text(texts, &mut |t| watchfloor_core::text::contains_ignore_case(t, needle))
 }
 
 /// Puts a record that changed in its place among filtered rows, or takes it out when it no longer matches.
 /// (A record that is gone was taken out by [`Subset::forget_gone`].)
 pub fn refresh(rows: &mut Subset, panel: &Panel, id: &str, needle: &str) {
     match panel.get(id) {
-        Some(entry) if matches(entry.current().packed(), needle) => rows.put(panel, id),
+        Some(entry) if matches(panel.texts(), entry.current().packed(), needle) => rows.put(panel, id),
         _ => rows.remove(panel, id),
     }
 }

@@ -196,7 +196,7 @@ impl PanelView {
                 {
                     let mut kept = Subset::default();
                     for e in rows.entries(panel, 0) {
-                        if filter::matches(e.current().packed(), &needle) {
+                        if filter::matches(panel.texts(), e.current().packed(), &needle) {
                             kept.put(panel, e.current().packed().id());
                         }
                     }

@@ -76,7 +76,7 @@ impl Detail {
             return (Content { title: Line::raw(" Detail "), lines }, Vec::new());
         };
         let current = entry.current();
-        let rec = &current.record();
+        let rec = &current.record(data.store.texts());
         let mut lines = vec![Line::styled(rec.title().to_owned(), theme.title)];
         let mut sub = vec![Span::styled(format!("{kind} · {} · {}", rec.id, rec.ts.text()), theme.muted)];
         match self.mark {
@@ -113,7 +113,7 @@ impl Detail {
         ));
         let mut previous: Option<Vec<(String, String, bool)>> = None;
         for v in history {
-            let record = v.record();
+            let record = v.record(data.store.texts());
             let now = field_list(&record);
             let when = record.ts.utc.format("%Y-%m-%d %H:%M").to_string();
             let place = format!("{}:{}", file_name(data.store.path(v.origin.file)), v.origin.line);
@@ -233,7 +233,7 @@ fn links_section(
     for (i, (k, tid)) in targets.iter().enumerate() {
         let (title, note) = match data.store.panel(*k).get(tid) {
             Some(e) => {
-                let r = &e.current().record();
+                let r = &e.current().record(data.store.texts());
                 let note = match &r.body {
                     Body::Sanction(s) => format!(
                         "{} {} {}",

@@ -7,9 +7,9 @@
 //! (the usual append) is parsed on the spot: no thread hop in the way of a new record reaching the screen.
 
 use super::rules::FieldRules;
-use crate::formats::LineParser;
-use crate::model::links::{Prepared, Preparer};
-use crate::model::packed::Packed;
+use crate::formats::{LineParser, LineState};
+use crate::model::links::{CategoryMemo, Prepared, Preparer};
+use crate::model::packed::{Packed, Packer, SharedTexts};
 use crate::model::schema::Field;
 use crate::model::store::Origin;
 use crate::model::vocab::Kind;
@@ -75,13 +75,34 @@ pub struct Key {
     pub hits: u64,
 }
 
-/// What the parser threads need besides the lines: how a record's links are prepared, and on a first
-/// read the watch rules on fields alone, matched while the record just packed is in the cache (a pass
-/// over a million records afterwards reads them all from memory again).
+/// What the parser threads need besides the lines: the store's shared texts (records are packed as it
+/// keeps them), how a record's links are prepared, and on a first read the watch rules on fields alone,
+/// matched while the record just packed is in the cache (a pass over a million records afterwards reads
+/// them all from memory again).
 #[derive(Clone)]
 pub struct Context {
+    pub texts: Arc<SharedTexts>,
     pub preparer: Preparer,
     pub rules: Option<Arc<FieldRules>>,
+}
+
+/// What one parser thread keeps from one batch to the next: its packer and what the format remembers of
+/// the line before (for the store it packs for), and the categories of the texts it has seen.
+#[derive(Default)]
+pub struct Worker {
+    lines: Option<LineState>,
+    categories: CategoryMemo,
+}
+
+impl Worker {
+    /// The line state for the store whose shared texts are `texts` (made again for another store).
+    fn lines_for(&mut self, texts: &Arc<SharedTexts>) -> &mut LineState {
+        match &mut self.lines {
+            Some(state) if state.packer.shares(texts) => {}
+            _ => self.lines = Some(LineState::new(Packer::sharing(texts.clone()))),
+        }
+        self.lines.get_or_insert_with(LineState::plain)
+    }
 }
 
 /// Lines and events read, and once parsed what they gave. A batch's buffers are used again for the next one
@@ -143,8 +164,10 @@ impl<E> Batch<E> {
 
     /// Parses every line and puts the items in [`Batch::out`] in order, each line replaced by what it parsed
     /// to; the lines and events are taken out.
-    fn parse(&mut self, context: &Context) {
+    fn parse(&mut self, context: &Context, worker: &mut Worker) {
         let Batch { bytes, lines, items, out, line_count, .. } = self;
+        worker.lines_for(&context.texts);
+        let Worker { lines: Some(state), categories } = worker else { return };
         let mut pieces = lines.drain(..);
         for item in items.drain(..) {
             match item {
@@ -154,7 +177,8 @@ impl<E> Batch<E> {
                     for i in 0..piece.count {
                         let end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
                         let origin = Origin { file: piece.first.file, line: piece.first.line + i };
-                        out.push(Out::Line(parse(&rest[..end], piece.kind, piece.parser, origin, context)));
+                        let parsed = parse(&rest[..end], piece.kind, piece.parser, origin, context, state, categories);
+                        out.push(Out::Line(parsed));
                         rest = rest.get(end + 1..).unwrap_or_default();
                     }
                 }
@@ -187,6 +211,8 @@ pub struct Pipeline<E> {
     max_in_flight: u64,
     /// Batches applied and emptied, to be filled again during a long read.
     spare: Vec<Batch<E>>,
+    /// What this thread keeps for the batches it parses itself.
+    here: Worker,
 }
 
 impl<E> Default for Pipeline<E> {
@@ -199,6 +225,7 @@ impl<E> Default for Pipeline<E> {
             ready: BTreeMap::new(),
             max_in_flight: IN_FLIGHT_PER_THREAD,
             spare: Vec::new(),
+            here: Worker::default(),
         }
     }
 }
@@ -214,18 +241,21 @@ impl<E: Send + 'static> Pipeline<E> {
             let job_rx = Arc::new(Mutex::new(job_rx));
             for i in 0..threads {
                 let (jobs, done) = (job_rx.clone(), done_tx.clone());
-                let spawned = std::thread::Builder::new().name(format!("parse-{i}")).spawn(move || loop {
-                    let job = match jobs.lock() {
-                        Ok(rx) => rx.recv(),
-                        Err(_) => return,
-                    };
-                    let Ok((seq, mut batch, context)) = job else { return };
-                    let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        batch.parse(&context);
-                        batch
-                    }));
-                    if done.send((seq, out)).is_err() {
-                        return;
+                let spawned = std::thread::Builder::new().name(format!("parse-{i}")).spawn(move || {
+                    let mut worker = Worker::default();
+                    loop {
+                        let job = match jobs.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok((seq, mut batch, context)) = job else { return };
+                        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            batch.parse(&context, &mut worker);
+                            batch
+                        }));
+                        if done.send((seq, out)).is_err() {
+                            return;
+                        }
                     }
                 });
                 if let Err(e) = spawned {
@@ -252,19 +282,19 @@ impl<E: Send + 'static> Pipeline<E> {
         let seq = self.next_in;
         self.next_in += 1;
         if batch.line_count < PARALLEL_FROM && self.in_flight() == 1 {
-            batch.parse(&context);
+            batch.parse(&context, &mut self.here);
             self.ready.insert(seq, batch);
             return;
         }
         match self.start() {
             Some(jobs) => {
                 if let Err(mpsc::SendError((seq, mut batch, context))) = jobs.send((seq, batch, context)) {
-                    batch.parse(&context);
+                    batch.parse(&context, &mut self.here);
                     self.ready.insert(seq, batch);
                 }
             }
             None => {
-                batch.parse(&context);
+                batch.parse(&context, &mut self.here);
                 self.ready.insert(seq, batch);
             }
         }
@@ -321,26 +351,27 @@ impl<E: Send + 'static> Pipeline<E> {
     }
 }
 
-fn parse(line: &[u8], kind: Option<Kind>, parser: LineParser, origin: Origin, context: &Context) -> Parsed {
-    let preparer = &context.preparer;
-    {
-        let mut preparing: Option<crate::model::links::Preparing<'_>> = None;
-        let mut each = |_: Kind, field: &'static Field, text: &str| {
-            preparing.get_or_insert_with(|| preparer.start()).add(field, text)
-        };
-        match parser(line, kind, &mut each) {
-            Ok(None) => Parsed::Blank,
-            Ok(Some(record)) => {
-                let prepared = match preparing {
-                    Some(p) => p.finish(),
-                    None => preparer.start().finish(),
-                };
-                let hits = context.rules.as_ref().map_or(0, |rules| rules.hits(&record));
-                let key = Key { kind: record.kind(), hash: crate::model::store::hash_id(record.id()), hits };
-                Parsed::Record(record, prepared, origin, key)
-            }
-            Err(message) => Parsed::Bad { origin, message },
+/// One line parsed with this thread's `state`, its links prepared (`memo`: the categories seen before).
+fn parse(
+    line: &[u8],
+    kind: Option<Kind>,
+    parser: LineParser,
+    origin: Origin,
+    context: &Context,
+    state: &mut LineState,
+    memo: &mut CategoryMemo,
+) -> Parsed {
+    let mut preparing = context.preparer.start(Some(memo));
+    let mut each = |_: Kind, field: &'static Field, text: &str| preparing.add(field, text);
+    match parser(line, kind, state, &mut each) {
+        Ok(None) => Parsed::Blank,
+        Ok(Some(record)) => {
+            let prepared = preparing.finish();
+            let hits = context.rules.as_ref().map_or(0, |rules| rules.hits(&context.texts, &record));
+            let key = Key { kind: record.kind(), hash: crate::model::store::hash_id(record.id()), hits };
+            Parsed::Record(record, prepared, origin, key)
         }
+        Err(message) => Parsed::Bad { origin, message },
     }
 }
 
@@ -383,7 +414,8 @@ mod tests {
     #[test]
     fn batches_parsed_on_other_threads_come_back_in_the_order_read_with_events_between() {
         let links = Links::new(default_vocabulary());
-        let file = Store::new().file(std::path::Path::new("/f/aid.jsonl"));
+        let mut store = Store::new();
+        let file = store.file(std::path::Path::new("/f/aid.jsonl"));
         let mut pipeline: Pipeline<&'static str> = Pipeline::default();
         let n = 3 * PARALLEL_FROM as u64;
         for round in 0..3u64 {
@@ -397,7 +429,7 @@ mod tests {
                 lines(from, to).as_bytes(),
             );
             batch.push_event(["one", "two", "three"][round as usize]);
-            pipeline.submit(batch, Context { preparer: links.preparer(), rules: None });
+            pipeline.submit(batch, Context { texts: store.shared_texts(), preparer: links.preparer(), rules: None });
         }
         let seen = drain(&mut pipeline, true);
         pipeline.release();
@@ -411,11 +443,12 @@ mod tests {
     #[test]
     fn a_few_lines_are_parsed_on_the_spot() {
         let links = Links::new(default_vocabulary());
-        let file = Store::new().file(std::path::Path::new("/f/aid.jsonl"));
+        let mut store = Store::new();
+        let file = store.file(std::path::Path::new("/f/aid.jsonl"));
         let mut pipeline: Pipeline<&'static str> = Pipeline::default();
         let mut batch = pipeline.batch(false);
         batch.push_line(Origin { file, line: 41 }, Some(Kind::Aid), JSONL, lines(41, 42).trim_end().as_bytes());
-        pipeline.submit(batch, Context { preparer: links.preparer(), rules: None });
+        pipeline.submit(batch, Context { texts: store.shared_texts(), preparer: links.preparer(), rules: None });
         // Nothing to wait for: the batch is done when submit returns.
         assert_eq!(drain(&mut pipeline, false), ["r41@41"]);
     }

@@ -7,7 +7,6 @@ use super::errors::FeedError;
 use super::read::apply;
 use crate::feed::snapshot::{SnapEvent, SnapshotFeed};
 use crate::model::links::Links;
-use crate::model::packed::Packed;
 use crate::model::record::{Body, Record, Timestamp};
 use crate::model::store::{Origin, Store};
 use crate::model::vocab::Action;
@@ -31,6 +30,12 @@ pub fn poll(
     }
 }
 
+/// Puts a record of a published list in the store, packed as the store keeps it.
+fn apply_record(store: &mut Store, links: &mut Links, r: &Record, origin: Origin, news: bool) -> Option<Change> {
+    let packed = store.pack(r);
+    apply(store, links, packed, None, origin, news)
+}
+
 /// Turns what a published list's new contents show into versions: an amendment says which fields changed,
 /// a removal becomes a delisting of the record as it was last seen.
 pub fn on_snapshot(
@@ -44,18 +49,18 @@ pub fn on_snapshot(
     let kept = store.file(file);
     let at = |line: u64| Origin { file: kept, line };
     match e {
-        SnapEvent::Baseline(r, line) => out.extend(apply(store, links, Packed::pack(&r), None, at(line), false)),
-        SnapEvent::Added(r, line) => out.extend(apply(store, links, Packed::pack(&r), None, at(line), true)),
+        SnapEvent::Baseline(r, line) => out.extend(apply_record(store, links, &r, at(line), false)),
+        SnapEvent::Added(r, line) => out.extend(apply_record(store, links, &r, at(line), true)),
         SnapEvent::Amended(mut r, line, fields) => {
             if let Body::Sanction(s) = &mut r.body {
                 s.action = Some(Action::Amended);
             }
             r.extra.insert("changed_fields".into(), serde_json::json!(fields));
-            out.extend(apply(store, links, Packed::pack(&r), None, at(line), true))
+            out.extend(apply_record(store, links, &r, at(line), true))
         }
         SnapEvent::Removed { kind, id, title } => {
             let mut r = match store.panel(kind).get(&id) {
-                Some(entry) => entry.current().record(),
+                Some(entry) => entry.current().record(store.texts()),
                 None => Record::named(kind, &id, &title, Timestamp::from_utc(now)),
             };
             r.ts = Timestamp::from_utc(now);
@@ -66,7 +71,7 @@ pub fn on_snapshot(
             }
             r.extra.remove("changed_fields");
             r.extra.insert("removed_from".into(), serde_json::json!(clean_path(file)));
-            out.extend(apply(store, links, Packed::pack(&r), None, at(0), true))
+            out.extend(apply_record(store, links, &r, at(0), true))
         }
         SnapEvent::Problem(message) => {
             out.push(Change::FeedError(FeedError { file: file.clone(), line: None, message }))
@@ -103,12 +108,12 @@ mod tests {
         assert!(matches!(&out[..], [Change::RecordAdded { news: false, .. }]));
         let amended = SnapEvent::Amended(sanction("1"), 2, vec!["programme".into()]);
         on_snapshot(&mut store, &mut links, &file, amended, now(), &mut out);
-        let current = store.panel(Kind::Sanctions).get("1").expect("kept").current().record();
+        let current = store.panel(Kind::Sanctions).get("1").expect("kept").current().record(store.texts());
         assert_eq!(current.extra["changed_fields"], serde_json::json!(["programme"]));
         let removed = SnapEvent::Removed { kind: Kind::Sanctions, id: "1".into(), title: "LLC Example".into() };
         on_snapshot(&mut store, &mut links, &file, removed, now(), &mut out);
         let entry = store.panel(Kind::Sanctions).get("1").expect("kept");
-        let r = entry.current().record();
+        let r = entry.current().record(store.texts());
         assert_eq!(entry.history().len(), 3);
         assert_eq!(r.ts, Timestamp::from_utc(now()));
         assert!(matches!(&r.body, Body::Sanction(s) if s.action == Some(Action::Delisted)));
@@ -123,7 +128,7 @@ mod tests {
         let mut out = Vec::new();
         let removed = SnapEvent::Removed { kind: Kind::Sanctions, id: "9".into(), title: "JSC Gone".into() };
         on_snapshot(&mut store, &mut links, &file, removed, now(), &mut out);
-        let r = store.panel(Kind::Sanctions).get("9").expect("kept").current().record();
+        let r = store.panel(Kind::Sanctions).get("9").expect("kept").current().record(store.texts());
         assert_eq!((r.title(), r.ts.clone()), ("JSC Gone", Timestamp::from_utc(now())));
         let problem = SnapEvent::Problem("cut short".into());
         on_snapshot(&mut store, &mut links, &file, problem, now(), &mut out);

@@ -24,7 +24,6 @@ pub use options::Options;
 use crate::feed::snapshot::SnapshotFeed;
 use crate::feed::Feeds;
 use crate::model::links::{Links, Vocabulary};
-use crate::model::packed::Packed;
 use crate::model::record::Record;
 use crate::model::rules::Rule;
 use crate::model::store::{Applied, Origin, Store};
@@ -156,7 +155,8 @@ impl Engine {
     /// drive the store, the links and the rules without files.
     pub fn apply_record(&mut self, record: Record) -> Vec<Change> {
         let mut out = Vec::new();
-        out.extend(read::apply(&mut self.store, &mut self.links, Packed::pack(&record), None, Origin::NONE, true));
+        let packed = self.store.pack(&record);
+        out.extend(read::apply(&mut self.store, &mut self.links, packed, None, Origin::NONE, true));
         let alerts =
             self.watch.run(&self.store, &self.links, &out, true, &read::FirstHits::default(), self.clock.now());
         out.extend(alerts);
@@ -370,7 +370,7 @@ mod first_read_rules {
                 let r = e.current().packed();
                 let work_out = || links.row_info(store, kind, r.id());
                 for rule in rules {
-                    if rule.matches(r, &LinksOnDemand::new(&work_out)) {
+                    if rule.matches(store.texts(), r, &LinksOnDemand::new(&work_out)) {
                         out.push((rule.name.clone(), kind, r.id().to_string()));
                     }
                 }

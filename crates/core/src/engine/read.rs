@@ -34,7 +34,8 @@ pub fn lines(
 ) -> (Vec<Change>, FirstHits) {
     let (mut changes, mut hits) = (Vec::new(), FirstHits::default());
     let rules = if news { None } else { rules };
-    let context = |links: &Links| Context { preparer: links.preparer(), rules: rules.clone() };
+    let texts = store.shared_texts();
+    let context = |links: &Links| Context { texts: texts.clone(), preparer: links.preparer(), rules: rules.clone() };
     let began = std::time::Instant::now();
     if !news {
         // Size the indexes for what the files hold (lines of ~300-400 bytes; a low guess only costs a
@@ -157,8 +158,10 @@ pub fn apply_parsed(
             Out::Line(Parsed::Blank) => {}
             Out::Line(Parsed::Record(record, prepared, origin, key)) if !news => {
                 let kind = record.kind();
+                // The store keeps one path a file: the same file is the same pointer (a path compared
+                // as a path goes through its components, for every record of a load).
                 let counting = matches!(out.last(), Some(Change::Read { kind: k, file, .. })
-                    if *k == kind && **file == **store.path(origin.file));
+                    if *k == kind && Arc::ptr_eq(file, store.path(origin.file)));
                 let file = (!counting).then(|| store.path(origin.file).clone());
                 let with = Some((&prepared, key.hash));
                 let (applied, h) = quietly_apply(store, links, record, with, origin);

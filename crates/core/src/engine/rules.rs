@@ -4,7 +4,7 @@
 use super::change::{Alert, Change};
 use super::read::FirstHits;
 use crate::model::links::{LinkInfo, Links};
-use crate::model::packed::Packed;
+use crate::model::packed::{Packed, SharedTexts};
 use crate::model::rules::{LinksOnDemand, Rule};
 use crate::model::store::Store;
 use crate::model::vocab::Kind;
@@ -25,7 +25,7 @@ fn moves_cover(store: &Store, links: &Links, package: &str) -> bool {
         return false;
     }
     let before = versions.len().checked_sub(2).map(|i| versions[i].packed());
-    links.changes_cover(before, Some(current.packed()))
+    links.changes_cover(store.texts(), before, Some(current.packed()))
 }
 
 /// The rules on fields alone (no `sanctioned`, no `cover`), at most 64, as the parser threads match them
@@ -38,11 +38,11 @@ pub struct FieldRules {
 
 impl FieldRules {
     /// The bits of the rules `record` matches.
-    pub fn hits(&self, record: &Packed) -> u64 {
+    pub fn hits(&self, texts: &SharedTexts, record: &Packed) -> u64 {
         let no_links = LinksOnDemand::known(LinkInfo::default());
         let mut hits = 0;
         for (bit, (_, rule)) in self.rules.iter().enumerate() {
-            if rule.matches(record, &no_links) {
+            if rule.matches(texts, record, &no_links) {
                 hits |= 1 << bit;
             }
         }
@@ -161,7 +161,7 @@ impl Watch {
                 if linked && !rule.reads_links() {
                     continue;
                 }
-                let now_matches = rule.matches(record, &info);
+                let now_matches = rule.matches(store.texts(), record, &info);
                 // On a first read nothing matched before: no need to look.
                 let before = match (now_matches, was_started) {
                     (true, _) => !self.matched.insert((i, kind, id.clone())),
@@ -177,7 +177,7 @@ impl Watch {
                         rule: rule.name.clone(),
                         kind,
                         id: id.clone(),
-                        title: record.unpack().title().to_owned(),
+                        title: record.unpack(store.texts()).title().to_owned(),
                         bell: rule.effects.bell,
                     };
                     tracing::info!("alert: {} on {kind} {id}", rule.name);
@@ -250,7 +250,11 @@ impl Watch {
                         true => LinksOnDemand::known(LinkInfo::default()),
                         false => LinksOnDemand::new(&work_out),
                     };
-                    every.iter().filter(|(_, rule)| rule.matches(record, &info)).map(|(i, _)| *i).collect::<Vec<_>>()
+                    every
+                        .iter()
+                        .filter(|(_, rule)| rule.matches(store.texts(), record, &info))
+                        .map(|(i, _)| *i)
+                        .collect::<Vec<_>>()
                 });
                 for (entry, hits) in entries.into_iter().zip(hits) {
                     for i in hits {

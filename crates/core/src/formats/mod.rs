@@ -6,7 +6,7 @@ pub mod ftm;
 pub mod jsonl;
 pub mod ofac;
 
-use crate::model::packed::Packed;
+use crate::model::packed::{Packed, Packer};
 use crate::model::schema::Field;
 use crate::model::vocab::Kind;
 use serde::{Deserialize, Serialize};
@@ -15,8 +15,31 @@ use serde::{Deserialize, Serialize};
 /// keeps it: `Ok(None)` for a line that holds none (blank), `Err` with the reason a line cannot be used.
 /// The kind is the feed's, for lines that do not say theirs; `each` is given every text of the record's
 /// declared fields as it is packed (the links are prepared from them on the parser thread).
-pub type LineParser =
-    fn(&[u8], Option<Kind>, &mut dyn FnMut(Kind, &'static Field, &str)) -> Result<Option<Packed>, String>;
+pub type LineParser = fn(
+    &[u8],
+    Option<Kind>,
+    &mut LineState,
+    &mut dyn FnMut(Kind, &'static Field, &str),
+) -> Result<Option<Packed>, String>;
+
+/// What one reader of lines (a parser thread) keeps from one line to the next: the packer of the store
+/// its records go to, and what a format remembers of the line before (JSON Lines: the order of its keys).
+#[derive(Debug)]
+pub struct LineState {
+    pub packer: Packer,
+    pub(crate) key_order: jsonl::plain::KeyOrder,
+}
+
+impl LineState {
+    pub fn new(packer: Packer) -> Self {
+        LineState { packer, key_order: Default::default() }
+    }
+
+    /// For records of no store (every text written out).
+    pub fn plain() -> Self {
+        Self::new(Packer::plain())
+    }
+}
 
 /// The format of a feed, as named in `config.toml`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]

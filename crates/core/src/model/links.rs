@@ -11,7 +11,7 @@
 use super::decisions::{Decision, Decisions};
 use super::matching::{Matcher, Party, Strength, Verdict};
 use super::name_index::NameIndex;
-use super::packed::Packed;
+use super::packed::{Packed, SharedTexts};
 use super::record::Body;
 use super::schema::{Field, Role};
 use super::store::{Applied, Handle, Store};
@@ -63,6 +63,8 @@ pub struct Prepared {
 /// A record being prepared: see [`Preparer::start`].
 pub struct Preparing<'p> {
     preparer: &'p Preparer,
+    /// The categories of texts seen before, when the caller keeps them (a parser thread does).
+    memo: Option<&'p mut CategoryMemo>,
     forms: Forms,
     categories: Categories,
 }
@@ -73,7 +75,10 @@ impl Preparing<'_> {
     pub fn add(&mut self, field: &Field, text: &str) {
         match field.role {
             Role::Name => self.forms.extend(self.preparer.matcher.form_hash(text)),
-            Role::Category => self.categories.extend(self.preparer.category_indexes(&[text])),
+            Role::Category => {
+                let memo = self.memo.as_deref_mut();
+                self.categories.extend(self.preparer.category_indexes(&[text], memo))
+            }
             Role::Plain | Role::Identifier => {}
         }
     }
@@ -91,60 +96,62 @@ impl Preparing<'_> {
 /// every core while they are parsed.
 #[derive(Clone, Default)]
 pub struct Preparer {
-    vocabulary: Arc<Vec<(String, Vec<String>)>>,
+    vocabulary: Arc<Words>,
     /// The name matcher (its legal-form catalogue read once).
     matcher: Arc<Matcher>,
-    /// Which vocabulary this is (each [`Links::new`] makes a new one), for the categories remembered per text.
-    generation: u64,
 }
 
-/// Categories each text falls in, remembered per thread: aid items and shortage categories repeat, and
-/// finding them is a search for every word of the vocabulary. Keyed by the vocabulary's generation.
+/// Each category and its words, lower case.
+type Words = Vec<(String, Vec<String>)>;
+
+/// Categories remembered, at most (past that, the memo starts again).
 const MAX_REMEMBERED: usize = 65_536;
 
-/// A vocabulary's generation, and the categories of each text seen.
-type Remembered = (u64, FxHashMap<Box<str>, Box<[Category]>>);
-
-thread_local! {
-    static CATEGORIES: std::cell::RefCell<Remembered> = Default::default();
+/// The categories each text fell in, remembered by one thread (a parser's) for one vocabulary: aid items
+/// and shortage categories repeat, and finding them is a search for every word of the vocabulary.
+#[derive(Default)]
+pub struct CategoryMemo {
+    /// The vocabulary the categories are of.
+    vocabulary: Option<Arc<Words>>,
+    seen: FxHashMap<Box<str>, Box<[Category]>>,
 }
 
-static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-
 impl Preparer {
-    /// What the indexes need of a record: its name forms and categories.
-    pub fn prepare(&self, rec: &Packed) -> Prepared {
-        let mut prep = self.start();
-        rec.declared_texts(&mut |field, t| prep.add(field, t));
+    /// What the indexes need of a record (its shared texts in `texts`): its name forms and categories.
+    pub fn prepare(&self, texts: &SharedTexts, rec: &Packed) -> Prepared {
+        let mut prep = self.start(None);
+        rec.declared_texts(texts, &mut |field, t| prep.add(field, t));
         prep.finish()
     }
 
     /// Prepares a record from its texts as they go by (a line's fields as they are packed), so that they
-    /// are not read a second time.
-    pub fn start(&self) -> Preparing<'_> {
-        Preparing { preparer: self, forms: Forms::new(), categories: Categories::new() }
+    /// are not read a second time; `memo` keeps the categories of texts from one record to the next.
+    pub fn start<'p>(&'p self, memo: Option<&'p mut CategoryMemo>) -> Preparing<'p> {
+        Preparing { preparer: self, memo, forms: Forms::new(), categories: Categories::new() }
     }
 
     /// The categories any of `texts` falls in (a word of the category's is in the text), in order.
-    fn category_indexes(&self, texts: &[&str]) -> Vec<Category> {
-        let mut out: Vec<Category> = CATEGORIES.with(|c| {
-            let mut c = c.borrow_mut();
-            if c.0 != self.generation || c.1.len() >= MAX_REMEMBERED {
-                *c = (self.generation, FxHashMap::default());
-            }
-            let mut out = Vec::new();
-            for t in texts {
-                match c.1.get(*t) {
-                    Some(cats) => out.extend_from_slice(cats),
-                    None => {
-                        let cats = self.categories_of_text(t);
-                        out.extend_from_slice(&cats);
-                        c.1.insert((*t).into(), cats);
+    fn category_indexes(&self, texts: &[&str], memo: Option<&mut CategoryMemo>) -> Vec<Category> {
+        let mut out = Vec::new();
+        match memo {
+            None => texts.iter().for_each(|t| out.extend_from_slice(&self.categories_of_text(t))),
+            Some(memo) => {
+                let same = memo.vocabulary.as_ref().is_some_and(|v| Arc::ptr_eq(v, &self.vocabulary));
+                if !same || memo.seen.len() >= MAX_REMEMBERED {
+                    *memo = CategoryMemo { vocabulary: Some(self.vocabulary.clone()), seen: FxHashMap::default() };
+                }
+                for t in texts {
+                    match memo.seen.get(*t) {
+                        Some(cats) => out.extend_from_slice(cats),
+                        None => {
+                            let cats = self.categories_of_text(t);
+                            out.extend_from_slice(&cats);
+                            memo.seen.insert((*t).into(), cats);
+                        }
                     }
                 }
             }
-            out
-        });
+        }
         out.sort_unstable();
         out.dedup();
         out
@@ -226,11 +233,9 @@ impl Links {
             .into_iter()
             .map(|(c, words)| (c, words.into_iter().map(|w| w.to_lowercase()).filter(|w| !w.is_empty()).collect()))
             .collect();
-        let generation = GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         // The default links' preparer already holds a matcher: its catalogue is read once, not twice.
         let mut links = Links::default();
         links.preparer.vocabulary = Arc::new(vocabulary);
-        links.preparer.generation = generation;
         links
     }
 
@@ -276,8 +281,8 @@ impl Links {
     }
 
     /// What the indexes need of a record (see [`Preparer::prepare`]).
-    pub fn prepare(&self, rec: &Packed) -> Prepared {
-        self.preparer.prepare(rec)
+    pub fn prepare(&self, texts: &SharedTexts, rec: &Packed) -> Prepared {
+        self.preparer.prepare(texts, rec)
     }
 
     /// What prepares records for these indexes, to hand to other threads.
@@ -312,7 +317,7 @@ impl Links {
         match applied {
             Applied::Added => {}
             Applied::Updated { current: true, .. } if history.len() >= 2 => {
-                let before = self.prepare(history[history.len() - 2].packed());
+                let before = self.prepare(store.texts(), history[history.len() - 2].packed());
                 self.forget(kind, h, &before);
             }
             _ => return,
@@ -321,7 +326,7 @@ impl Links {
         let prepared = match prepared {
             Some(p) => p,
             None => {
-                worked_out = self.prepare(entry.current().packed());
+                worked_out = self.prepare(store.texts(), entry.current().packed());
                 &worked_out
             }
         };
@@ -366,7 +371,11 @@ impl Links {
 
     /// The categories of a record's version in force.
     fn categories_now(&self, store: &Store, kind: Kind, id: &str) -> Categories {
-        store.panel(kind).get(id).map(|e| self.prepare(e.current().packed()).categories).unwrap_or_default()
+        store
+            .panel(kind)
+            .get(id)
+            .map(|e| self.prepare(store.texts(), e.current().packed()).categories)
+            .unwrap_or_default()
     }
 
     /// The records of `other`, a party panel, that carry one of these name forms.
@@ -381,7 +390,9 @@ impl Links {
     /// The matcher's verdict on two records of the party panels (their names and aliases, identifiers and
     /// countries): why they are linked, or possibly the same, or not.
     pub fn verdict(&self, store: &Store, a: (Kind, &str), b: (Kind, &str)) -> Option<Verdict> {
-        let texts = |(kind, id): (Kind, &str)| store.panel(kind).get(id).map(|e| PartyTexts::of(e.current().packed()));
+        let texts = |(kind, id): (Kind, &str)| {
+            store.panel(kind).get(id).map(|e| PartyTexts::of(store.texts(), e.current().packed()))
+        };
         let (x, y) = (texts(a)?, texts(b)?);
         Some(self.preparer.matcher.compare(&x.party(), &y.party()))
     }
@@ -389,7 +400,7 @@ impl Links {
     /// The vocabulary's categories that `texts` fall in.
     pub fn categorize(&self, texts: &[&str]) -> Vec<String> {
         let vocabulary = &self.preparer.vocabulary;
-        self.preparer.category_indexes(texts).into_iter().map(|c| vocabulary[c as usize].0.clone()).collect()
+        self.preparer.category_indexes(texts, None).into_iter().map(|c| vocabulary[c as usize].0.clone()).collect()
     }
 
     /// Categories a record is in.
@@ -429,13 +440,13 @@ impl Links {
     /// it joins or leaves a category, or goes from stalled to moving, or into or out of the pipeline
     /// (cancelled). A move between stages of a moving package (proposed to signed, say) changes no cover's
     /// kind, only the packages it lists.
-    pub fn changes_cover(&self, before: Option<&Packed>, now: Option<&Packed>) -> bool {
+    pub fn changes_cover(&self, texts: &SharedTexts, before: Option<&Packed>, now: Option<&Packed>) -> bool {
         let class = |p: Option<&Packed>| match p.map(|p| p.word("stage", Stage::ALL)) {
             None | Some(Some(Stage::Cancelled)) => 0u8,
             Some(Some(Stage::Stalled)) => 1,
             Some(_) => 2,
         };
-        let cats = |p: Option<&Packed>| p.map(|p| self.prepare(p).categories).unwrap_or_default();
+        let cats = |p: Option<&Packed>| p.map(|p| self.prepare(texts, p).categories).unwrap_or_default();
         // A cancelled package is in no shortage's pipeline, whatever its categories.
         let (was, is) = (class(before), class(now));
         was != is || (is != 0 && cats(before) != cats(now))
@@ -462,7 +473,11 @@ impl Links {
             let (mut parties, mut possible) = (BTreeSet::new(), BTreeSet::new());
             let matcher = &self.preparer.matcher;
             // Each name's form once: what finds the candidates and which of their names is the same.
-            let mine = store.panel(kind).get(id).map(|e| PartyTexts::of(e.current().packed())).unwrap_or_default();
+            let mine = store
+                .panel(kind)
+                .get(id)
+                .map(|e| PartyTexts::of(store.texts(), e.current().packed()))
+                .unwrap_or_default();
             let my_forms = mine.forms(matcher);
             let candidates = self.candidates(other, &my_forms);
             if !candidates.is_empty() {
@@ -470,7 +485,7 @@ impl Links {
                 let panel = store.panel(other);
                 for h in candidates {
                     let (Some(entry), Some(their_id)) = (panel.by_handle(h), panel.id_of(h)) else { continue };
-                    let theirs = PartyTexts::of(entry.current().packed());
+                    let theirs = PartyTexts::of(store.texts(), entry.current().packed());
                     // A candidate by a name form both carry: those two names are the same once written alike,
                     // and only the evidence beside them is weighed.
                     let same = theirs.forms(matcher).iter().enumerate().find_map(|(j, f)| {
@@ -596,7 +611,7 @@ fn badge(store: &Store, parties: &[Key]) -> Option<Badge> {
     let mut lifted: Option<(chrono::DateTime<chrono::Utc>, String, String)> = None;
     for (kind, id) in parties {
         let Some(entry) = store.panel(*kind).get(id) else { continue };
-        let rec = &entry.current().record();
+        let rec = &entry.current().record(store.texts());
         let Body::Sanction(s) = &rec.body else { continue };
         let item = (rec.ts.utc, s.authority.as_deref().unwrap_or("?").to_owned(), rec.ts.date());
         let slot = if s.action == Some(Action::Delisted) { &mut lifted } else { &mut active };
@@ -621,9 +636,9 @@ struct PartyTexts {
 }
 
 impl PartyTexts {
-    fn of(rec: &Packed) -> Self {
+    fn of(texts: &SharedTexts, rec: &Packed) -> Self {
         let mut out = PartyTexts::default();
-        rec.declared_texts(&mut |field, t| match field.role {
+        rec.declared_texts(texts, &mut |field, t| match field.role {
             Role::Name => out.names.push(t.to_owned()),
             Role::Identifier => out.identifiers.push(t.to_owned()),
             _ if field.name == "country" => out.country = Some(t.to_owned()),
@@ -677,8 +692,10 @@ mod tests {
 
     #[test]
     fn a_line_prepared_as_it_is_packed_is_prepared_as_its_record() {
-        let links = Links::new(default_vocabulary());
+        let (links, store) = (Links::new(default_vocabulary()), Store::new());
         let preparer = links.preparer();
+        let mut state = crate::formats::LineState::new(crate::model::packed::Packer::sharing(store.shared_texts()));
+        let mut memo = CategoryMemo::default();
         for (kind, line) in [
             (
                 Kind::Sanctions,
@@ -695,14 +712,15 @@ mod tests {
             ),
             (Kind::Shortages, r#"{"id":"h2","ts":"2024-05-01T00:00:00Z","item":"blankets"}"#),
         ] {
-            let mut preparing = None;
-            let packed = crate::formats::jsonl::parse_packed_with(line.as_bytes(), Some(kind), &mut |_, f, t| {
-                preparing.get_or_insert_with(|| preparer.start()).add(f, t)
-            })
-            .expect("valid")
-            .expect("record");
-            let on_the_way = preparing.map(Preparing::finish).unwrap_or_default();
-            assert_eq!(on_the_way, links.prepare(&packed), "{line}");
+            let mut preparing = preparer.start(Some(&mut memo));
+            let packed =
+                crate::formats::jsonl::parse_packed_with(line.as_bytes(), Some(kind), &mut state, &mut |_, f, t| {
+                    preparing.add(f, t)
+                })
+                .expect("valid")
+                .expect("record");
+            let on_the_way = preparing.finish();
+            assert_eq!(on_the_way, links.prepare(store.texts(), &packed), "{line}");
             assert!(!on_the_way.forms.is_empty() || !on_the_way.categories.is_empty() || line.contains("blankets"));
         }
     }
@@ -821,7 +839,7 @@ mod tests {
         assert!(!links.names.is_empty() && !links.categories[1].is_empty());
         for (kind, id) in [(Kind::Sanctions, "s"), (Kind::Shortages, "h")] {
             let (h, gone) = store.panel_mut(kind).remove(id).expect("held");
-            links.forget(kind, h, &links.prepare(gone.current().packed()));
+            links.forget(kind, h, &links.prepare(store.texts(), gone.current().packed()));
         }
         assert!(links.names.is_empty(), "found by the soak test: forms of forgotten records piled up");
         assert!(links.categories.iter().all(|c| c.is_empty()));
@@ -829,19 +847,25 @@ mod tests {
 
     #[test]
     fn a_package_moves_covers_only_into_or_out_of_stalled_cancelled_or_a_category() {
-        let links = Links::new(default_vocabulary());
+        let (links, texts) = (Links::new(default_vocabulary()), SharedTexts::new());
         let pkg = |stage: &str, items: &str| {
             let line = format!(r#"{{"id":"p","ts":"2024-03-01T00:00:00Z","stage":"{stage}","items":[{items}]}}"#);
             crate::formats::jsonl::parse_packed(line.as_bytes(), Some(Kind::Aid)).expect("ok").expect("rec")
         };
         let ammo = r#""155mm shells""#;
         let (proposed, signed) = (pkg("proposed", ammo), pkg("signed", ammo));
-        assert!(!links.changes_cover(Some(&proposed), Some(&signed)), "moving along the pipeline");
-        assert!(links.changes_cover(Some(&signed), Some(&pkg("stalled", ammo))));
-        assert!(links.changes_cover(Some(&signed), Some(&pkg("cancelled", ammo))));
-        assert!(links.changes_cover(Some(&signed), Some(&pkg("signed", r#""FPV drones""#))), "another category");
-        assert!(links.changes_cover(None, Some(&signed)), "a new package");
-        assert!(!links.changes_cover(None, Some(&pkg("cancelled", ammo))), "a package cancelled from the start");
+        assert!(!links.changes_cover(&texts, Some(&proposed), Some(&signed)), "moving along the pipeline");
+        assert!(links.changes_cover(&texts, Some(&signed), Some(&pkg("stalled", ammo))));
+        assert!(links.changes_cover(&texts, Some(&signed), Some(&pkg("cancelled", ammo))));
+        assert!(
+            links.changes_cover(&texts, Some(&signed), Some(&pkg("signed", r#""FPV drones""#))),
+            "another category"
+        );
+        assert!(links.changes_cover(&texts, None, Some(&signed)), "a new package");
+        assert!(
+            !links.changes_cover(&texts, None, Some(&pkg("cancelled", ammo))),
+            "a package cancelled from the start"
+        );
     }
 
     #[test]

@@ -137,7 +137,8 @@ impl Record {
     /// A record of `kind` that is known only by its id and name (a published list's entry that is gone
     /// before this run saw it).
     pub fn named(kind: Kind, id: &str, name: &str, ts: Timestamp) -> Record {
-        super::packed::Packed::named(kind, id, name, &ts).unpack()
+        use super::packed::{Packed, Packer, SharedTexts};
+        Packed::named(kind, id, name, &ts, &mut Packer::plain()).unpack(&SharedTexts::default())
     }
 
     /// Every field of this version, declared and undeclared, as one JSON object (without id, kind and ts).

@@ -8,7 +8,7 @@
 //! (a shortage's cover: uncovered, at_risk, covered, resolved), so rules can fire on links, not only fields.
 
 use super::links::{Badge, Cover, LinkInfo};
-use super::packed::Packed;
+use super::packed::{Packed, SharedTexts};
 use super::vocab::{Kind, Level};
 
 /// What a matching rule does.
@@ -58,11 +58,11 @@ impl Rule {
 
     /// Fields are read where they are, without copies (rules run over every record of a first read); links
     /// are worked out only when a condition reads them, after the conditions before it held.
-    pub fn matches(&self, r: &Packed, links: &LinksOnDemand<'_>) -> bool {
+    pub fn matches(&self, texts: &SharedTexts, r: &Packed, links: &LinksOnDemand<'_>) -> bool {
         if self.kind.is_some_and(|k| k != r.kind()) {
             return false;
         }
-        self.conditions.iter().all(|c| c.holds(r, links))
+        self.conditions.iter().all(|c| c.holds(texts, r, links))
     }
 }
 
@@ -91,7 +91,7 @@ impl<'a> LinksOnDemand<'a> {
 impl Condition {
     /// Whether any value of the field passes the test: a list's items, a string, a number or a word as
     /// text, or a pseudo field.
-    fn holds(&self, r: &Packed, links: &LinksOnDemand<'_>) -> bool {
+    fn holds(&self, texts: &SharedTexts, r: &Packed, links: &LinksOnDemand<'_>) -> bool {
         let pass = |v: &str| match &self.test {
             Test::OneOf(options) => options.iter().any(|o| o.eq_ignore_ascii_case(v)),
             Test::Contains(parts) => parts.iter().any(|p| crate::text::contains_ignore_case(v, p)),
@@ -99,7 +99,7 @@ impl Condition {
         };
         match self.field.as_str() {
             "id" => pass(r.id()),
-            "text" => r.any_field_text(true, &mut |_, t| pass(t)),
+            "text" => r.any_field_text(texts, true, &mut |_, t| pass(t)),
             "sanctioned" => {
                 let links = links.get();
                 let yes = match (r.kind(), &links.badge) {
@@ -118,7 +118,7 @@ impl Condition {
                 Some(Cover::Resolved) => pass("resolved"),
                 None => false,
             },
-            field => r.any_text_of(field, &mut |t| pass(t)),
+            field => r.any_text_of(texts, field, &mut |t| pass(t)),
         }
     }
 }
@@ -126,10 +126,9 @@ impl Condition {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::formats::jsonl::parse_line;
 
     fn rec(kind: Kind, line: &str) -> Packed {
-        Packed::pack(&parse_line(line.as_bytes(), Some(kind)).expect("valid").expect("record"))
+        crate::formats::jsonl::parse_packed(line.as_bytes(), Some(kind)).expect("valid").expect("record")
     }
 
     fn rule(kind: Option<Kind>, conditions: Vec<(&str, Test)>) -> Rule {
@@ -155,30 +154,36 @@ mod tests {
                 ("risk", Test::AtLeast(Level::High)),
             ],
         );
-        assert!(r.matches(&sup, &LinksOnDemand::known(LinkInfo::default())));
+        assert!(r.matches(&SharedTexts::default(), &sup, &LinksOnDemand::known(LinkInfo::default())));
         let r2 = rule(Some(Kind::Suppliers), vec![("risk", Test::AtLeast(Level::Critical))]);
-        assert!(!r2.matches(&sup, &LinksOnDemand::known(LinkInfo::default())));
+        assert!(!r2.matches(&SharedTexts::default(), &sup, &LinksOnDemand::known(LinkInfo::default())));
         let other_kind = rule(Some(Kind::Sanctions), vec![]);
-        assert!(!other_kind.matches(&sup, &LinksOnDemand::known(LinkInfo::default())));
+        assert!(!other_kind.matches(&SharedTexts::default(), &sup, &LinksOnDemand::known(LinkInfo::default())));
     }
 
     #[test]
     fn text_and_link_conditions() {
         let s = rec(Kind::Sanctions, r#"{"id":"x","ts":"2024-01-01T00:00:00Z","reason":"supplies NITROCELLULOSE"}"#);
-        assert!(rule(None, vec![("text", Test::Contains(vec!["nitrocellulose".into()]))])
-            .matches(&s, &LinksOnDemand::known(LinkInfo::default())));
+        assert!(rule(None, vec![("text", Test::Contains(vec!["nitrocellulose".into()]))]).matches(
+            &SharedTexts::default(),
+            &s,
+            &LinksOnDemand::known(LinkInfo::default())
+        ));
         let sup = rec(Kind::Suppliers, r#"{"id":"s","ts":"2024-01-01T00:00:00Z"}"#);
         let sanctioned = rule(Some(Kind::Suppliers), vec![("sanctioned", Test::OneOf(vec!["true".into()]))]);
-        assert!(!sanctioned.matches(&sup, &LinksOnDemand::known(LinkInfo::default())));
+        assert!(!sanctioned.matches(&SharedTexts::default(), &sup, &LinksOnDemand::known(LinkInfo::default())));
         let linked = LinkInfo {
             badge: Some(Badge::Sanctioned { authority: "OFAC".into(), date: "2024-05-01".into() }),
             ..LinkInfo::default()
         };
-        assert!(sanctioned.matches(&sup, &LinksOnDemand::known(linked)));
+        assert!(sanctioned.matches(&SharedTexts::default(), &sup, &LinksOnDemand::known(linked)));
         let possible = rule(Some(Kind::Suppliers), vec![("possible", Test::OneOf(vec!["true".into()]))]);
-        assert!(!possible.matches(&sup, &LinksOnDemand::known(LinkInfo::default())));
+        assert!(!possible.matches(&SharedTexts::default(), &sup, &LinksOnDemand::known(LinkInfo::default())));
         let maybe = LinkInfo { possible: vec![(Kind::Sanctions, "x".into())], ..LinkInfo::default() };
-        assert!(possible.matches(&sup, &LinksOnDemand::known(maybe.clone())));
-        assert!(!sanctioned.matches(&sup, &LinksOnDemand::known(maybe)), "a possible match is not sanctioned");
+        assert!(possible.matches(&SharedTexts::default(), &sup, &LinksOnDemand::known(maybe.clone())));
+        assert!(
+            !sanctioned.matches(&SharedTexts::default(), &sup, &LinksOnDemand::known(maybe)),
+            "a possible match is not sanctioned"
+        );
     }
 }

@@ -8,7 +8,7 @@
 //! core. Two different records or versions share a hash with a chance of about one in ten million at a
 //! million records.
 
-use super::packed::Packed;
+use super::packed::{Packed, SharedTexts};
 use super::vocab::Kind;
 use crate::state::{set_aside, write_atomic};
 use crate::text::clean_path;
@@ -77,10 +77,10 @@ impl Seen {
     }
 
     /// Which version: its time and every field, declared and not, each after a separator.
-    pub fn fingerprint(r: &Packed) -> u64 {
+    pub fn fingerprint(texts: &SharedTexts, r: &Packed) -> u64 {
         let mut h = Fnv::new();
         h.write(r.ts_text().as_bytes());
-        r.any_text(&mut |t| {
+        r.any_text(texts, &mut |t| {
             h.write(&[0x1f]);
             h.write(t.as_bytes());
             false
@@ -88,32 +88,34 @@ impl Seen {
         h.0
     }
 
-    pub fn status(&self, r: &Packed) -> Option<Unseen> {
-        Self::status_in(&self.map, r)
+    /// Whether the analyst has seen this version of the record (`texts`: its store's).
+    pub fn status(&self, texts: &SharedTexts, r: &Packed) -> Option<Unseen> {
+        Self::status_in(&self.map, texts, r)
     }
 
-    fn status_in(map: &FxHashMap<u64, u64>, r: &Packed) -> Option<Unseen> {
+    fn status_in(map: &FxHashMap<u64, u64>, texts: &SharedTexts, r: &Packed) -> Option<Unseen> {
         match map.get(&Self::key(r.kind(), r.id())) {
             None => Some(Unseen::New),
-            Some(fp) if *fp != Self::fingerprint(r) => Some(Unseen::Changed),
+            Some(fp) if *fp != Self::fingerprint(texts, r) => Some(Unseen::Changed),
             Some(_) => None,
         }
     }
 
     /// How each record stands, worked out on every core.
-    pub fn statuses(&self, records: &[&Packed]) -> Vec<Option<Unseen>> {
+    pub fn statuses(&self, texts: &SharedTexts, records: &[&Packed]) -> Vec<Option<Unseen>> {
         let map = &self.map;
-        crate::parallel::on_every_core(records, |r| Self::status_in(map, r))
+        crate::parallel::on_every_core(records, |r| Self::status_in(map, texts, r))
     }
 
-    pub fn acknowledge(&mut self, r: &Packed) {
-        self.map.insert(Self::key(r.kind(), r.id()), Self::fingerprint(r));
+    pub fn acknowledge(&mut self, texts: &SharedTexts, r: &Packed) {
+        self.map.insert(Self::key(r.kind(), r.id()), Self::fingerprint(texts, r));
         self.fresh = false;
     }
 
     /// Acknowledges every record given, their fingerprints worked out on every core.
-    pub fn acknowledge_all(&mut self, records: &[&Packed]) {
-        let pairs = crate::parallel::on_every_core(records, |r| (Self::key(r.kind(), r.id()), Self::fingerprint(r)));
+    pub fn acknowledge_all(&mut self, texts: &SharedTexts, records: &[&Packed]) {
+        let pairs =
+            crate::parallel::on_every_core(records, |r| (Self::key(r.kind(), r.id()), Self::fingerprint(texts, r)));
         self.map.reserve(pairs.len());
         self.map.extend(pairs);
         self.fresh = false;
@@ -212,10 +214,16 @@ impl Fnv {
 mod tests {
     use super::*;
     use crate::formats::jsonl::parse_line;
+    use crate::model::packed::Packer;
+    use std::sync::Arc;
 
     fn rec(line: &str) -> Packed {
-        Packed::pack(&parse_line(line.as_bytes(), Some(Kind::Aid)).expect("valid").expect("record"))
+        crate::formats::jsonl::parse_packed(line.as_bytes(), Some(Kind::Aid)).expect("valid").expect("record")
     }
+
+    /// Records of no store: any store's texts read them.
+    static TEXTS: SharedTexts = SharedTexts::new();
+    const T: &SharedTexts = &TEXTS;
 
     #[test]
     fn saves_in_the_background_are_written_in_order() {
@@ -223,17 +231,17 @@ mod tests {
         let mut seen = Seen::load(Some(dir.path()));
         let v1 = rec(r#"{"id":"p","ts":"2024-01-01T00:00:00Z","stage":"proposed"}"#);
         let v2 = rec(r#"{"id":"p","ts":"2024-02-01T00:00:00Z","stage":"stalled"}"#);
-        seen.acknowledge(&v1);
+        seen.acknowledge(T, &v1);
         assert_eq!(seen.save_in_background(), Ok(()));
-        seen.acknowledge(&v2);
+        seen.acknowledge(T, &v2);
         assert_eq!(seen.save_in_background(), Ok(()));
         assert_eq!(seen.wait_for_save(), Ok(()));
         let again = Seen::load(Some(dir.path()));
-        assert_eq!((again.status(&v2), again.status(&v1)), (None, Some(Unseen::Changed)), "the later save won");
+        assert_eq!((again.status(T, &v2), again.status(T, &v1)), (None, Some(Unseen::Changed)), "the later save won");
         // A folder that cannot be made (a file is in the way): the error comes back with the next wait.
         std::fs::write(dir.path().join("a-file"), b"").expect("write");
         let mut broken = Seen::load(Some(&dir.path().join("a-file/deeper")));
-        broken.acknowledge(&v1);
+        broken.acknowledge(T, &v1);
         let first = broken.save_in_background();
         let err = first.and(broken.wait_for_save()).expect_err("cannot write");
         assert!(err.starts_with("cannot save"), "{err}");
@@ -253,7 +261,13 @@ mod tests {
                 0x886c536d5c63a132,
             ),
         ] {
-            assert_eq!(Seen::fingerprint(&rec(line)), fp, "{line}");
+            assert_eq!(Seen::fingerprint(T, &rec(line)), fp, "{line}");
+            // Packed as a store keeps it (the texts that repeat shared): the same fingerprint.
+            let texts = Arc::new(SharedTexts::new());
+            let record = parse_line(line.as_bytes(), Some(Kind::Aid)).expect("valid").expect("record");
+            let shared = Packed::pack(&record, &mut Packer::sharing(texts.clone()));
+            assert_ne!(shared, rec(line), "some texts shared");
+            assert_eq!(Seen::fingerprint(&texts, &shared), fp, "{line}");
         }
     }
 
@@ -264,20 +278,20 @@ mod tests {
         let v2 = rec(r#"{"id":"p","ts":"2024-02-01T00:00:00Z","stage":"stalled"}"#);
         let mut seen = Seen::load(Some(dir.path()));
         assert!(seen.is_fresh());
-        assert_eq!(seen.status(&v1), Some(Unseen::New));
-        seen.acknowledge(&v1);
+        assert_eq!(seen.status(T, &v1), Some(Unseen::New));
+        seen.acknowledge(T, &v1);
         seen.save().expect("save");
         let seen = Seen::load(Some(dir.path()));
         assert!(!seen.is_fresh());
-        assert_eq!(seen.status(&v1), None);
-        assert_eq!(seen.status(&v2), Some(Unseen::Changed));
+        assert_eq!(seen.status(T, &v1), None);
+        assert_eq!(seen.status(T, &v2), Some(Unseen::Changed));
         let many: Vec<Packed> = (0..5000)
             .map(|i| rec(&format!(r#"{{"id":"p{i}","ts":"2024-01-01T00:00:00Z","stage":"proposed"}}"#)))
             .collect();
         let refs: Vec<&Packed> = many.iter().collect();
         let mut seen = Seen::load(Some(dir.path()));
-        seen.acknowledge_all(&refs[..4000]);
-        let st = seen.statuses(&refs);
+        seen.acknowledge_all(T, &refs[..4000]);
+        let st = seen.statuses(T, &refs);
         assert!(st[..4000].iter().all(Option::is_none) && st[4000..].iter().all(|s| *s == Some(Unseen::New)));
     }
 

@@ -1,7 +1,7 @@
 //! The records of every kind, each with its history, keyed by id.
 
 use super::id_index::IdIndex;
-use super::packed::Packed;
+use super::packed::{Packed, Packer, SharedTexts};
 use super::record::Record;
 use super::vocab::Kind;
 use chrono::{DateTime, Utc};
@@ -76,9 +76,9 @@ pub struct Version {
 }
 
 impl Version {
-    /// The record, unpacked.
-    pub fn record(&self) -> Record {
-        self.packed.unpack()
+    /// The record, unpacked (`texts`: its store's, [`Store::texts`]).
+    pub fn record(&self, texts: &SharedTexts) -> Record {
+        self.packed.unpack(texts)
     }
 
     /// The record as kept: its kind, id, time and texts can be read without unpacking it.
@@ -181,6 +181,8 @@ pub struct Panel {
     levels: [usize; 4],
     /// Records per day of their current version's time (days since 1970-01-01).
     days: BTreeMap<i64, u32>,
+    /// The store's copies of the texts that repeat: what reading the panel's records needs.
+    texts: Arc<SharedTexts>,
 }
 
 /// The hash a record's id is looked for by (see [`Store::prefetch`]).
@@ -199,6 +201,11 @@ impl Entry {
 }
 
 impl Panel {
+    /// The copies of the texts the records share (the store's, [`Store::texts`]).
+    pub fn texts(&self) -> &SharedTexts {
+        &self.texts
+    }
+
     /// Room for about `n` more records, so that a large first read does not grow its tables step by step.
     /// The records' slots get room for twice as many (room not used costs no memory, a low guess would
     /// copy every slot); the id index for as many (it holds an eighth more before it grows, and grows
@@ -435,17 +442,45 @@ fn count_day(days: &mut BTreeMap<i64, u32>, day: i64, add: bool) {
     }
 }
 
-/// Every record of every kind.
-#[derive(Debug, Default)]
+/// Every record of every kind, and what they share: the copies of the texts that repeat, and the files
+/// they were read from. Two stores share nothing.
+#[derive(Debug)]
 pub struct Store {
     panels: [Panel; 4],
     seq: u64,
     files: Files,
+    texts: Arc<SharedTexts>,
+    /// Packs the records given whole to [`Store::apply`].
+    packer: Packer,
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        let texts = Arc::new(SharedTexts::default());
+        let packer = Packer::sharing(texts.clone());
+        let panels = std::array::from_fn(|_| Panel { texts: texts.clone(), ..Panel::default() });
+        Store { panels, seq: 0, files: Files::default(), texts, packer }
+    }
 }
 
 impl Store {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The copies of the texts the records share: what reading a record needs.
+    pub fn texts(&self) -> &SharedTexts {
+        &self.texts
+    }
+
+    /// The copies of the texts the records share, for another thread (a parser packs with them).
+    pub fn shared_texts(&self) -> Arc<SharedTexts> {
+        self.texts.clone()
+    }
+
+    /// A record packed as this store keeps it.
+    pub fn pack(&mut self, record: &Record) -> Packed {
+        Packed::pack(record, &mut self.packer)
     }
 
     pub fn panel(&self, kind: Kind) -> &Panel {
@@ -518,7 +553,8 @@ impl Store {
     /// Adds one version of a record. A version identical to one already held (same time, same fields) is a
     /// duplicate and changes nothing, so re-reading a file never doubles a record.
     pub fn apply(&mut self, record: Record, origin: Origin) -> Applied {
-        self.apply_packed(Packed::pack(&record), origin).0
+        let packed = self.pack(&record);
+        self.apply_packed(packed, origin).0
     }
 
     /// [`Store::apply`] for a record already packed (as the parser threads give them), also giving the
@@ -567,6 +603,27 @@ mod tests {
 
     fn at(line: u64) -> Origin {
         Origin { file: FileId(1), line }
+    }
+
+    #[test]
+    fn two_stores_keep_their_shared_texts_apart() {
+        let line = |id: &str, authority: &str| {
+            let l = format!(r#"{{"id":"{id}","ts":"2024-01-01T00:00:00Z","authority":"{authority}","target":"T"}}"#);
+            crate::formats::jsonl::parse_line(l.as_bytes(), Some(Kind::Sanctions)).expect("ok").expect("record")
+        };
+        let (mut a, mut b) = (Store::new(), Store::new());
+        // Each store numbers the authorities it sees first from 0: "OFAC" in one is "EU"'s number in the other.
+        a.apply(line("1", "OFAC"), Origin::NONE);
+        b.apply(line("1", "EU"), Origin::NONE);
+        b.apply(line("2", "OFAC"), Origin::NONE);
+        let authority =
+            |s: &Store, id: &str| match s.panel(Kind::Sanctions).get(id).map(|e| e.current().record(s.texts())) {
+                Some(Record { body: Body::Sanction(x), .. }) => x.authority.map(|a| a.to_string()),
+                _ => None,
+            };
+        assert_eq!(authority(&a, "1").as_deref(), Some("OFAC"));
+        assert_eq!(authority(&b, "1").as_deref(), Some("EU"));
+        assert_eq!(authority(&b, "2").as_deref(), Some("OFAC"));
     }
 
     #[test]
@@ -622,7 +679,7 @@ mod tests {
         let entry = store.panel(Kind::Aid).get("us-supp").expect("present");
         assert_eq!(store.panel(Kind::Aid).len(), 1);
         assert_eq!(entry.history().len(), 2);
-        assert!(matches!(&entry.current().record().body, Body::Aid(a) if a.stage == Some(Stage::Signed)));
+        assert!(matches!(&entry.current().record(store.texts()).body, Body::Aid(a) if a.stage == Some(Stage::Signed)));
     }
 
     #[test]
@@ -642,7 +699,7 @@ mod tests {
         store.apply(aid("x", "2024-03-13T00:00:00Z", Stage::Signed), at(1));
         store.apply(aid("x", "2024-02-13T00:00:00Z", Stage::Proposed), at(2));
         let entry = store.panel(Kind::Aid).get("x").expect("present");
-        assert!(matches!(&entry.current().record().body, Body::Aid(a) if a.stage == Some(Stage::Signed)));
+        assert!(matches!(&entry.current().record(store.texts()).body, Body::Aid(a) if a.stage == Some(Stage::Signed)));
         assert_eq!(entry.history()[0].origin.line, 2);
     }
 

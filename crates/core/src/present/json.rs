@@ -14,7 +14,7 @@ fn origin(o: &Origin, store: &Store) -> Value {
 }
 
 fn version(v: &Version, store: &Store) -> Value {
-    let r = v.record();
+    let r = v.record(store.texts());
     json!({ "ts": r.ts.text(), "origin": origin(&v.origin, store), "fields": r.fields_json() })
 }
 
@@ -75,7 +75,7 @@ pub fn links(info: &LinkInfo) -> Value {
 /// what it is linked to.
 pub fn record(entry: &Entry, info: &LinkInfo, store: &Store) -> Value {
     let cur = entry.current();
-    let r = cur.record();
+    let r = cur.record(store.texts());
     json!({
         "links": links(info),
         "id": r.id,

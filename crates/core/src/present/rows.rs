@@ -161,7 +161,7 @@ fn cover(links: &LinkInfo, store: &Store) -> (String, Tone) {
             .panel(Kind::Aid)
             .get(id)
             .map(|e| {
-                let r = &e.current().record();
+                let r = &e.current().record(store.texts());
                 let stage = match &r.body {
                     Body::Aid(a) => a.stage.map(|s| s.as_str().replace('_', " ")).unwrap_or_default(),
                     _ => String::new(),

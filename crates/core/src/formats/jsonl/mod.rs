@@ -8,7 +8,8 @@ pub mod plain;
 mod quick;
 pub(crate) mod typed;
 
-use crate::model::packed::Packed;
+use super::LineState;
+use crate::model::packed::{Packed, Packer, SharedTexts};
 use crate::model::record::{Record, Timestamp};
 use crate::model::schema::Field;
 use crate::model::vocab::Kind;
@@ -17,26 +18,29 @@ use loose::{parse_object, Loose, NotAnObject};
 
 /// Parses one line (without its newline). `Ok(None)` for a blank line; `Err` says why the line cannot be used.
 pub fn parse_line(bytes: &[u8], feed_kind: Option<Kind>) -> Result<Option<Record>, String> {
-    parse_packed(bytes, feed_kind).map(|p| p.map(|p| p.unpack()))
+    parse_packed(bytes, feed_kind).map(|p| p.map(|p| p.unpack(&SharedTexts::default())))
 }
 
-/// [`parse_line`], giving the record packed as the store keeps it (straight from the line's fields).
+/// [`parse_line`], giving the record packed, every text written out (a record of no store: it reads the
+/// same in any).
 pub fn parse_packed(bytes: &[u8], feed_kind: Option<Kind>) -> Result<Option<Packed>, String> {
-    parse_packed_with(bytes, feed_kind, &mut |_, _, _| {})
+    parse_packed_with(bytes, feed_kind, &mut LineState::plain(), &mut |_, _, _| {})
 }
 
-/// [`parse_packed`], giving `each` every text of the record's declared fields (with its kind and field)
-/// as it is packed.
+/// [`parse_line`], giving the record packed as the store whose packer `state` holds keeps it (straight
+/// from the line's fields), and `each` every text of the record's declared fields (with its kind and
+/// field) as it is packed.
 pub fn parse_packed_with(
     bytes: &[u8],
     feed_kind: Option<Kind>,
+    state: &mut LineState,
     each: &mut dyn FnMut(Kind, &'static Field, &str),
 ) -> Result<Option<Packed>, String> {
     // The common line, packed straight from where its values are.
-    if let Some(packed) = parse_quick(bytes, feed_kind, each) {
+    if let Some(packed) = parse_quick(bytes, feed_kind, state, each) {
         return Ok(Some(packed));
     }
-    parse_general(bytes, feed_kind, each)
+    parse_general(bytes, feed_kind, &mut state.packer, each)
 }
 
 /// [`parse_packed_with`] the quick way: the record of a plain line (see [`plain`]) when
@@ -44,9 +48,10 @@ pub fn parse_packed_with(
 pub fn parse_quick(
     bytes: &[u8],
     feed_kind: Option<Kind>,
+    state: &mut LineState,
     each: &mut dyn FnMut(Kind, &'static Field, &str),
 ) -> Option<Packed> {
-    quick::pack(&plain::read(bytes)?, feed_kind, each)
+    quick::pack(&plain::read(bytes, &mut state.key_order)?, feed_kind, &mut state.packer, each)
 }
 
 /// [`parse_packed_with`] the general way: any line, read through serde_json, every error worded. Public for
@@ -54,6 +59,7 @@ pub fn parse_quick(
 pub fn parse_general(
     bytes: &[u8],
     feed_kind: Option<Kind>,
+    packer: &mut Packer,
     each: &mut dyn FnMut(Kind, &'static Field, &str),
 ) -> Result<Option<Packed>, String> {
     let text = match std::str::from_utf8(bytes) {
@@ -90,7 +96,7 @@ pub fn parse_general(
             .ok_or_else(|| format!("`kind` must be one of {}, found {:?}", Kind::expected(), clean(&s)))?,
         Some(other) => return Err(format!("`kind` must be a string, found {}", other.describe())),
     };
-    typed::pack(kind, &id, &ts, &mut fields, &mut |field, text| each(kind, field, text))
+    typed::pack(kind, &id, &ts, &mut fields, packer, &mut |field, text| each(kind, field, text))
         .map(Some)
         .map_err(|e| e.to_string())
 }
@@ -152,11 +158,13 @@ mod tests {
 
     fn both_ways(line: &str, feed_kind: Option<Kind>) -> Both {
         let mut quick_texts = Vec::new();
-        let quick =
-            parse_quick(line.as_bytes(), feed_kind, &mut |k, f, t| quick_texts.push(format!("{k} {} {t}", f.name)));
+        let quick = parse_quick(line.as_bytes(), feed_kind, &mut LineState::plain(), &mut |k, f, t| {
+            quick_texts.push(format!("{k} {} {t}", f.name))
+        });
         let mut general_texts = Vec::new();
-        let general =
-            parse_general(line.as_bytes(), feed_kind, &mut |k, f, t| general_texts.push(format!("{k} {} {t}", f.name)));
+        let general = parse_general(line.as_bytes(), feed_kind, &mut Packer::plain(), &mut |k, f, t| {
+            general_texts.push(format!("{k} {} {t}", f.name))
+        });
         (quick.map(|q| (q, quick_texts)), general, general_texts)
     }
 
@@ -216,7 +224,7 @@ mod tests {
         // record and read back, came out one bit apart (serde_json's float reading is now exact).
         let line = format!(r#"{{"id":"a","ts":"2024-02-29T12:00:00Z","x":{}0000000}}"#, "1".repeat(120));
         let packed = parse_packed(line.as_bytes(), Some(Kind::Aid)).expect("valid").expect("a record");
-        assert_eq!(Packed::pack(&packed.unpack()), packed);
+        assert_eq!(Packed::pack(&packed.unpack(&SharedTexts::default()), &mut Packer::plain()), packed);
     }
 
     #[test]

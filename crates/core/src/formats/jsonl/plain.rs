@@ -73,7 +73,7 @@ impl<'a> Iterator for Items<'a> {
 }
 
 /// Where the values of `line` are, when it is a plain object (see the module's note); else `None`.
-pub fn read(line: &[u8]) -> Option<Plain<'_>> {
+pub fn read<'l>(line: &'l [u8], order: &mut KeyOrder) -> Option<Plain<'l>> {
     // Printable ASCII and no backslash: every string ends at its next quote and needs no cleaning.
     let plain = line.iter().fold(true, |ok, &b| ok & (b.wrapping_sub(0x20) < 0x5f) & (b != b'\\'));
     if !plain || line.len() > u32::MAX as usize {
@@ -86,7 +86,8 @@ pub fn read(line: &[u8]) -> Option<Plain<'_>> {
     let mut r = Reader::new(text);
     // The keys of the line before, in order: a feed's lines mostly write the same keys in the same order, and
     // a key that is the one expected is checked in place rather than looked for and looked up.
-    let mut order = KEY_ORDER.get();
+    let keys = order;
+    let mut order = keys.0;
     let mut field = 0;
     r.spaces();
     r.eat(b'{')?;
@@ -132,17 +133,22 @@ pub fn read(line: &[u8]) -> Option<Plain<'_>> {
         }
     }
     r.spaces();
-    KEY_ORDER.set(order);
+    keys.0 = order;
     (r.at == line.len()).then_some(out)
 }
 
-/// No key expected at a place (see [`KEY_ORDER`]).
+/// No key expected at a place (see [`KeyOrder`]).
 const NO_KEY: usize = u8::MAX as usize;
 
-thread_local! {
-    /// The places in [`KNOWN`] of the keys of the last plain line read on this thread, in order (the first
-    /// 32; [`NO_KEY`] for another name).
-    static KEY_ORDER: std::cell::Cell<[u8; 32]> = const { std::cell::Cell::new([NO_KEY as u8; 32]) };
+/// The places in [`KNOWN`] of the keys of the last plain line read by one reader, in order (the first 32;
+/// [`NO_KEY`] for another name): what [`read`] expects of the next line.
+#[derive(Clone, Copy, Debug)]
+pub struct KeyOrder([u8; 32]);
+
+impl Default for KeyOrder {
+    fn default() -> Self {
+        KeyOrder([NO_KEY as u8; 32])
+    }
 }
 
 /// Where the first quote is. Eight bytes at a time, in line: a line's strings are short, and a call to a
@@ -300,7 +306,12 @@ mod tests {
     use super::*;
 
     fn strings(line: &str) -> Vec<(String, String)> {
-        let p = read(line.as_bytes()).expect("plain");
+        strings_after(line, &mut KeyOrder::default())
+    }
+
+    /// [`strings`] for a line read after those `order` was given.
+    fn strings_after(line: &str, order: &mut KeyOrder) -> Vec<(String, String)> {
+        let p = read(line.as_bytes(), order).expect("plain");
         let mut out = Vec::new();
         for (i, span) in p.known.iter().enumerate() {
             let shown = match *span {
@@ -342,10 +353,11 @@ mod tests {
         let a = r#"{"id":"a","ts":"t","target":"x","aliases":["y"],"zz":1,"country":"RU"}"#;
         let b = r#"{"zz":2,"country":"RU","id":"b","aliasesx":null,"target":"x","ts":"t","idd":"c"}"#;
         let (first_a, first_b) = (strings(a), strings(b));
+        let order = &mut KeyOrder::default();
         for _ in 0..3 {
-            assert_eq!(strings(a), first_a);
-            assert_eq!(strings(a), first_a, "a line after the same line");
-            assert_eq!(strings(b), first_b, "a line after one with other keys");
+            assert_eq!(strings_after(a, order), first_a);
+            assert_eq!(strings_after(a, order), first_a, "a line after the same line");
+            assert_eq!(strings_after(b, order), first_b, "a line after one with other keys");
         }
         assert_eq!(first_b.iter().filter(|(k, _)| k == "id").count(), 1);
         assert!(first_b.contains(&("aliasesx".to_string(), "other".to_string())));
@@ -373,7 +385,7 @@ mod tests {
             r#"{"a":["b",]}"#,
             "{\"a\":1}\t",
         ] {
-            assert!(read(line.as_bytes()).is_none(), "{line}");
+            assert!(read(line.as_bytes(), &mut KeyOrder::default()).is_none(), "{line}");
         }
     }
 }

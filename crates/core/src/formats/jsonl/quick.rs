@@ -6,7 +6,7 @@
 //! give the same bytes for every line this way takes (a property test checks it).
 
 use super::plain::{number, trim, Plain, Span};
-use crate::model::packed::{Builder, Packed};
+use crate::model::packed::{Builder, Packed, Packer};
 use crate::model::record::Timestamp;
 use crate::model::schema::{fields as schema, slots, Field, Ty, KNOWN};
 use crate::model::vocab::Kind;
@@ -24,6 +24,7 @@ const KIND: usize = 2;
 pub fn pack(
     p: &Plain<'_>,
     feed_kind: Option<Kind>,
+    packer: &mut Packer,
     each: &mut dyn FnMut(Kind, &'static Field, &str),
 ) -> Option<Packed> {
     let kind = match p.known[KIND] {
@@ -39,7 +40,7 @@ pub fn pack(
         Span::Str(s, e) if !id.is_empty() => Timestamp::parse(p.text(s, e)).ok()?,
         _ => return None,
     };
-    let mut w = Builder::start(kind, id, &ts);
+    let mut w = Builder::start(kind, id, &ts, packer);
     // Given to `each` at the end, when nothing can send the line the general way any more.
     let mut texts: SmallVec<[(&'static Field, &str); 16]> = SmallVec::new();
     let mut declared: u64 = 1 << ID | 1 << TS | 1 << KIND;

@@ -2,7 +2,7 @@
 //! what was expected and what was found), cleaned for display and written as it is found.
 
 use super::loose::{Fields, Loose};
-use crate::model::packed::{Builder, Packed};
+use crate::model::packed::{Builder, Packed, Packer};
 use crate::model::record::{FieldError, Timestamp};
 use crate::model::schema::{fields as schema, slots, Field, Ty};
 use crate::model::vocab::Kind;
@@ -19,9 +19,10 @@ pub fn pack(
     id: &str,
     ts: &Timestamp,
     fields: &mut Fields<'_>,
+    packer: &mut Packer,
     each: &mut dyn FnMut(&'static Field, &str),
 ) -> Result<Packed, FieldError> {
-    let mut w = Builder::start(kind, id, ts);
+    let mut w = Builder::start(kind, id, ts, packer);
     for (field, &slot) in schema(kind).iter().zip(slots(kind)) {
         let (name, ty) = (field.name, &field.ty);
         let value = match fields.take_known(slot) {

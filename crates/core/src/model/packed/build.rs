@@ -6,21 +6,23 @@
 //! is absent.
 
 use super::bytes::Writer;
+use super::shared::Packer;
 use super::Packed;
 use crate::model::record::Timestamp;
 use crate::model::schema::{fields, Field, Ty};
 use crate::model::vocab::Kind;
 use serde_json::{Map, Value};
 
-pub struct Builder {
-    w: Writer,
+pub struct Builder<'p> {
+    w: Writer<'p>,
     fields: &'static [Field],
     at: usize,
 }
 
-impl Builder {
-    pub fn start(kind: Kind, id: &str, ts: &Timestamp) -> Builder {
-        Builder { w: Writer::start(kind, None, id, ts), fields: fields(kind), at: 0 }
+impl<'p> Builder<'p> {
+    /// A record of `kind`, packed with `packer`.
+    pub fn start(kind: Kind, id: &str, ts: &Timestamp, packer: &'p mut Packer) -> Self {
+        Builder { w: Writer::start(kind, None, id, ts, packer), fields: fields(kind), at: 0 }
     }
 
     /// The field to write next, if any is left.
@@ -94,9 +96,9 @@ impl Builder {
 
 impl Packed {
     /// A record of `kind` known only by its id and name (in its first title field).
-    pub fn named(kind: Kind, id: &str, name: &str, ts: &Timestamp) -> Packed {
+    pub fn named(kind: Kind, id: &str, name: &str, ts: &Timestamp, packer: &mut Packer) -> Packed {
         let title = crate::model::schema::title_field(kind);
-        let mut b = Builder::start(kind, id, ts);
+        let mut b = Builder::start(kind, id, ts, packer);
         while let Some(field) = b.next_field() {
             match (field.name == title && !name.is_empty(), field.ty) {
                 (true, Ty::Text) => b.text(name),
@@ -111,12 +113,15 @@ impl Packed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::packed::SharedTexts;
     use crate::model::record::Body;
 
     #[test]
     fn fields_go_in_their_turn_and_what_is_not_written_is_absent() {
         let ts = Timestamp::parse("2024-05-01T00:00:00Z").expect("time");
-        let mut b = Builder::start(Kind::Suppliers, "s1", &ts);
+        let texts = std::sync::Arc::new(SharedTexts::new());
+        let mut packer = Packer::sharing(texts.clone());
+        let mut b = Builder::start(Kind::Suppliers, "s1", &ts, &mut packer);
         b.text("Example Co., Ltd.");
         b.list(["例子有限公司"]);
         b.text("CN");
@@ -124,7 +129,7 @@ mod tests {
         b.word(crate::model::vocab::Level::High as u8);
         let r = b.finish(&Map::new());
         assert_eq!(r.level(), Some(crate::model::vocab::Level::High), "the level is kept in the header");
-        let Body::Supplier(s) = r.unpack().body else { panic!("a supplier") };
+        let Body::Supplier(s) = r.unpack(&texts).body else { panic!("a supplier") };
         assert_eq!((s.name.as_deref(), s.country.as_deref(), s.status), (Some("Example Co., Ltd."), Some("CN"), None));
         assert_eq!(s.aliases, ["例子有限公司".into()] as [crate::model::record::Text; 1]);
     }
@@ -133,7 +138,8 @@ mod tests {
     fn a_named_record_has_its_name_in_its_title_field() {
         let ts = Timestamp::parse("2024-05-01T00:00:00Z").expect("time");
         for &kind in Kind::ALL {
-            assert_eq!(Packed::named(kind, "x", "Gone Ltd", &ts).unpack().title(), "Gone Ltd", "{kind}");
+            let named = Packed::named(kind, "x", "Gone Ltd", &ts, &mut Packer::plain());
+            assert_eq!(named.unpack(&SharedTexts::new()).title(), "Gone Ltd", "{kind}");
         }
     }
 }

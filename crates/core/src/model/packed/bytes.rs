@@ -1,24 +1,20 @@
 //! Writing a record's bytes, and reading them back.
 
 use super::number_text;
-use super::shared::{shared, Table};
+use super::shared::{Packer, Table};
 use super::{Packed, NONE};
 use crate::model::record::{Text, Timestamp};
 use crate::model::schema::{Field, Ty};
 use crate::model::vocab::Kind;
 use serde_json::{Map, Value};
 
-pub struct Writer(pub(super) Vec<u8>);
+/// Writes a record's bytes into its packer's buffer, numbering the texts the packer shares.
+pub struct Writer<'p>(pub(super) Vec<u8>, &'p mut Packer);
 
-thread_local! {
-    /// The buffer a record is written into before it is copied out at its size.
-    static SCRATCH: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
-}
-
-impl Writer {
+impl<'p> Writer<'p> {
     /// The header, the id and the time as written.
-    pub(super) fn start(kind: Kind, level: Option<u8>, id: &str, ts: &Timestamp) -> Writer {
-        let mut w = Writer(SCRATCH.with(|s| s.take()));
+    pub(super) fn start(kind: Kind, level: Option<u8>, id: &str, ts: &Timestamp, packer: &'p mut Packer) -> Self {
+        let mut w = Writer(std::mem::take(&mut packer.scratch), packer);
         w.0.clear();
         w.0.push(kind as u8);
         w.0.push(level.unwrap_or(NONE));
@@ -32,7 +28,7 @@ impl Writer {
     /// The packed bytes, in an allocation of their exact size (the writer's buffer is kept for the next).
     pub(super) fn finish(self) -> Packed {
         let packed = Packed(Box::from(&self.0[..]));
-        SCRATCH.with(|s| s.set(self.0));
+        self.1.scratch = self.0;
         packed
     }
 
@@ -46,12 +42,8 @@ impl Writer {
         }
     }
 
-    pub(super) fn varint(&mut self, mut v: u64) {
-        while v >= 0x80 {
-            self.0.push(v as u8 | 0x80);
-            v >>= 7;
-        }
-        self.0.push(v as u8);
+    pub(super) fn varint(&mut self, v: u64) {
+        varint(&mut self.0, v)
     }
 
     /// Holds a byte for a count written after what it counts (see [`Writer::count`]).
@@ -65,9 +57,9 @@ impl Writer {
         if n < 0x80 {
             self.0[at] = n as u8;
         } else {
-            let mut count = Writer(Vec::new());
-            count.varint(n);
-            self.0.splice(at..at + 1, count.0);
+            let mut count = Vec::new();
+            varint(&mut count, n);
+            self.0.splice(at..at + 1, count);
         }
     }
 
@@ -84,7 +76,7 @@ impl Writer {
     }
 
     pub(super) fn item(&mut self, t: &str, field: &Field) {
-        match field.shared.then(|| shared(t)).flatten() {
+        match field.shared.then(|| self.1.shared(t)).flatten() {
             Some(n) => self.varint((n as u64) << 1 | 1),
             None => {
                 self.varint((t.len() as u64 + 1) << 1);
@@ -113,6 +105,15 @@ impl Writer {
             }
         }
     }
+}
+
+/// `v` as LEB128.
+fn varint(b: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        b.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    b.push(v as u8);
 }
 
 /// Reads what [`Writer`] wrote. The bytes are the store's own, but a reader never panics: past the end it

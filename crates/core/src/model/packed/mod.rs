@@ -20,6 +20,7 @@ mod slot;
 mod tests;
 
 pub use build::Builder;
+pub use shared::{Packer, SharedTexts};
 pub(crate) use slot::{Slot, Take};
 
 use super::record::{Record, Text, Timestamp};
@@ -28,7 +29,6 @@ use super::vocab::{Kind, Level};
 use bytes::{Reader, Writer};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use shared::table;
 
 /// One version of a record, packed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,9 +46,9 @@ impl Packed {
         }
     }
 
-    /// Packs a record.
-    pub fn pack(r: &Record) -> Packed {
-        let mut w = Writer::start(r.kind, None, &r.id, &r.ts);
+    /// Packs a record with `packer` (its store's, or [`Packer::plain`] for a record of no store).
+    pub fn pack(r: &Record, packer: &mut Packer) -> Packed {
+        let mut w = Writer::start(r.kind, None, &r.id, &r.ts, packer);
         let mut level = None;
         r.body.visit(&mut |field, value| {
             value.put(&mut w, field);
@@ -61,9 +61,9 @@ impl Packed {
         w.finish()
     }
 
-    /// The whole record.
-    pub fn unpack(&self) -> Record {
-        let table = table();
+    /// The whole record (its shared texts are `texts`: its store's).
+    pub fn unpack(&self, texts: &SharedTexts) -> Record {
+        let table = texts.table();
         let mut r = Reader { b: &self.0, at: HEADER };
         let id = Text::from(r.str());
         let written = Some(r.str()).filter(|w| !w.is_empty());
@@ -112,8 +112,8 @@ impl Packed {
     /// Whether `test` holds for any text of one field (a list's items, a number or a word as text; an
     /// undeclared field's texts, booleans as `true`/`false`), as [`Packed::any_field_text`] visits them; the
     /// other fields are stepped over unread (watch rules test one field of every record).
-    pub fn any_text_of(&self, field: &str, test: &mut dyn FnMut(&str) -> bool) -> bool {
-        let table = table();
+    pub fn any_text_of(&self, texts: &SharedTexts, field: &str, test: &mut dyn FnMut(&str) -> bool) -> bool {
+        let table = texts.table();
         let mut r = self.fields();
         for f in fields(self.kind()) {
             if f.name == field {
@@ -139,21 +139,21 @@ impl Packed {
     /// Whether `test` holds for any text of the record: its id, every declared field (words, numbers and
     /// list items as text) and every undeclared one, without unpacking it (the filter runs this over every
     /// record of a panel).
-    pub fn any_text(&self, test: &mut dyn FnMut(&str) -> bool) -> bool {
-        test(self.id()) || self.any_field_text(false, &mut |_, t| test(t))
+    pub fn any_text(&self, texts: &SharedTexts, test: &mut dyn FnMut(&str) -> bool) -> bool {
+        test(self.id()) || self.any_field_text(texts, false, &mut |_, t| test(t))
     }
 
     /// Whether `test` holds for any (field, text) of the record: every declared field, then every
     /// undeclared one (texts nested in it under its name; booleans as `true`/`false` with `bools`, as rules
     /// read them).
-    pub fn any_field_text(&self, bools: bool, test: &mut dyn FnMut(&str, &str) -> bool) -> bool {
-        let Some(mut r) = self.any_declared_text(&mut |f, t| test(f.name, t)) else { return true };
+    pub fn any_field_text(&self, texts: &SharedTexts, bools: bool, test: &mut dyn FnMut(&str, &str) -> bool) -> bool {
+        let Some(mut r) = self.any_declared_text(texts, &mut |f, t| test(f.name, t)) else { return true };
         r.extra().iter().any(|(k, v)| value_text(k, v, bools, test))
     }
 
     /// Every (field, text) of the declared fields, as [`Packed::any_text`] visits them.
-    pub fn declared_texts(&self, each: &mut dyn FnMut(&'static Field, &str)) {
-        self.any_declared_text(&mut |f, t| {
+    pub fn declared_texts(&self, texts: &SharedTexts, each: &mut dyn FnMut(&'static Field, &str)) {
+        self.any_declared_text(texts, &mut |f, t| {
             each(f, t);
             false
         });
@@ -161,8 +161,12 @@ impl Packed {
 
     /// Whether `test` holds for a declared field's text: `None` when it does, else the reader left on the
     /// undeclared fields.
-    fn any_declared_text(&self, test: &mut dyn FnMut(&'static Field, &str) -> bool) -> Option<Reader<'_>> {
-        let table = table();
+    fn any_declared_text(
+        &self,
+        texts: &SharedTexts,
+        test: &mut dyn FnMut(&'static Field, &str) -> bool,
+    ) -> Option<Reader<'_>> {
+        let table = texts.table();
         let mut r = self.fields();
         for f in fields(self.kind()) {
             if r.any_text(f.ty, table, &mut |t| test(f, t)) {

@@ -9,7 +9,7 @@ use crate::model::vocab::{Action, Level, ShortageStatus, Stage, TargetType};
 
 /// A field's value, as packing sees it.
 pub trait Slot {
-    fn put(&self, w: &mut Writer, field: &Field);
+    fn put(&self, w: &mut Writer<'_>, field: &Field);
     /// The value as a level (for the field that is the record's level).
     fn level(&self) -> Option<u8> {
         None
@@ -38,7 +38,7 @@ impl Take<'_, '_> {
 }
 
 impl Slot for Option<Text> {
-    fn put(&self, w: &mut Writer, field: &Field) {
+    fn put(&self, w: &mut Writer<'_>, field: &Field) {
         w.text(self, field)
     }
     fn title(&self) -> Option<&str> {
@@ -53,7 +53,7 @@ impl FromSlot for Option<Text> {
 }
 
 impl Slot for Vec<Text> {
-    fn put(&self, w: &mut Writer, field: &Field) {
+    fn put(&self, w: &mut Writer<'_>, field: &Field) {
         w.list(self, field)
     }
 }
@@ -65,7 +65,7 @@ impl FromSlot for Vec<Text> {
 }
 
 impl Slot for Option<f64> {
-    fn put(&self, w: &mut Writer, _: &Field) {
+    fn put(&self, w: &mut Writer<'_>, _: &Field) {
         w.num(*self)
     }
 }
@@ -79,7 +79,7 @@ impl FromSlot for Option<f64> {
 macro_rules! words {
     ($($t:ident),*) => {$(
         impl Slot for Option<$t> {
-            fn put(&self, w: &mut Writer, _: &Field) {
+            fn put(&self, w: &mut Writer<'_>, _: &Field) {
                 w.word(self.map(|v| v as u8))
             }
             fn level(&self) -> Option<u8> {
