@@ -117,9 +117,10 @@ pub struct CategoryMemo {
 }
 
 impl Preparer {
-    /// What the indexes need of a record (its shared texts in `texts`): its name forms and categories.
-    pub fn prepare(&self, texts: &SharedTexts, rec: &Packed) -> Prepared {
-        let mut prep = self.start(None);
+    /// What the indexes need of a record (its shared texts in `texts`): its name forms and categories
+    /// (`memo`: the categories of texts seen before).
+    pub fn prepare(&self, texts: &SharedTexts, rec: &Packed, memo: Option<&mut CategoryMemo>) -> Prepared {
+        let mut prep = self.start(memo);
         rec.declared_texts(texts, &mut |field, t| prep.add(field, t));
         prep.finish()
     }
@@ -217,6 +218,8 @@ pub struct Links {
     covers: std::sync::Mutex<CoverCache>,
     /// The analyst's decisions, which override the matcher.
     decisions: Decisions,
+    /// The categories of texts seen by [`Links::prepare`].
+    memo: std::sync::Mutex<CategoryMemo>,
 }
 
 /// Covers worked out, by set of categories, and the [`Links::packages_changed`] they were worked out at.
@@ -281,8 +284,15 @@ impl Links {
     }
 
     /// What the indexes need of a record (see [`Preparer::prepare`]).
+    ///
+    /// The categories of the texts seen are remembered: covers ask for the categories of thousands of
+    /// stored packages and shortages at a time. When another thread holds the memo (the rules after a
+    /// first read ask on every core), they are worked out afresh rather than waited for.
     pub fn prepare(&self, texts: &SharedTexts, rec: &Packed) -> Prepared {
-        self.preparer.prepare(texts, rec)
+        match self.memo.try_lock() {
+            Ok(mut memo) => self.preparer.prepare(texts, rec, Some(&mut memo)),
+            Err(_) => self.preparer.prepare(texts, rec, None),
+        }
     }
 
     /// What prepares records for these indexes, to hand to other threads.
