@@ -320,7 +320,8 @@ impl Links {
     ) {
         if let (Applied::Added, Some(prepared)) = (applied, prepared) {
             // A new record: nothing was indexed before, and there is nothing to look up.
-            return self.index(kind, h, prepared);
+            let open = kind != Kind::Shortages || !is_resolved(store, h);
+            return self.index(kind, h, prepared, open);
         }
         let Some(entry) = store.panel(kind).by_handle(h) else { return };
         let history = entry.history();
@@ -340,18 +341,21 @@ impl Links {
                 &worked_out
             }
         };
-        self.index(kind, h, prepared);
+        let open = kind != Kind::Shortages || !is_resolved(store, h);
+        self.index(kind, h, prepared, open);
     }
 
-    /// Indexes a record's version in force, prepared by [`Links::prepare`].
-    pub fn index(&mut self, kind: Kind, h: Handle, prepared: &Prepared) {
+    /// Indexes a record's version in force, prepared by [`Links::prepare`]. A shortage is in its
+    /// categories only while it is `open` (not resolved): what a package addresses is then the shortages
+    /// of its categories, with no status to read for each of tens of thousands.
+    fn index(&mut self, kind: Kind, h: Handle, prepared: &Prepared, open: bool) {
         if kind == Kind::Aid {
             self.packages_changed += 1;
         }
         for f in &prepared.forms {
             self.names.add(*f, (kind, h));
         }
-        if !prepared.categories.is_empty() {
+        if open && !prepared.categories.is_empty() {
             let index = &mut self.categories[side(kind)];
             for c in &prepared.categories {
                 index.entry(*c).or_default().insert(h);
@@ -441,7 +445,8 @@ impl Links {
     pub fn addressed(&self, store: &Store, package: &str) -> Vec<Handle> {
         let mut out = FxHashSet::default();
         for cat in &self.categories_now(store, Kind::Aid, package) {
-            out.extend(self.categories[1].get(cat).into_iter().flatten().filter(|&&h| !is_resolved(store, h)));
+            // Only open shortages are in their categories (see [`Links::index`]).
+            out.extend(self.categories[1].get(cat).into_iter().flatten());
         }
         out.into_iter().collect()
     }
@@ -890,6 +895,25 @@ mod tests {
         assert_eq!(info.addresses_total, 150);
         let want: Vec<String> = (0..MAX_ADDRESSES_LISTED).map(|i| format!("h{i:03}")).collect();
         assert_eq!(info.addresses, want);
+    }
+
+    #[test]
+    fn a_package_addresses_a_shortage_while_it_is_open() {
+        let (mut store, mut links) = (Store::new(), Links::new(default_vocabulary()));
+        let shortage = |status: &str, at: &str| {
+            format!(r#"{{"id":"h","ts":"2024-03-0{at}T00:00:00Z","category":"ammunition","status":"{status}"}}"#)
+        };
+        add(&mut store, &mut links, Kind::Shortages, &shortage("resolved", "1"));
+        add(&mut store, &mut links, Kind::Aid, r#"{"id":"p","ts":"2024-03-01T00:00:00Z","items":["155mm shells"]}"#);
+        assert_eq!(links.info(&store, Kind::Aid, "p").addresses_total, 0, "resolved from the start");
+        add(&mut store, &mut links, Kind::Shortages, &shortage("reported", "2"));
+        assert_eq!(links.info(&store, Kind::Aid, "p").addresses, ["h"], "reopened");
+        add(&mut store, &mut links, Kind::Shortages, &shortage("resolved", "3"));
+        assert_eq!(links.info(&store, Kind::Aid, "p").addresses_total, 0, "resolved again");
+        // A late version of its open days changes nothing: the version in force is resolved.
+        add(&mut store, &mut links, Kind::Shortages, &shortage("easing", "2"));
+        assert_eq!(links.info(&store, Kind::Aid, "p").addresses_total, 0);
+        assert_eq!(links.info(&store, Kind::Shortages, "h").cover, Some(Cover::Resolved));
     }
 
     #[test]
