@@ -63,7 +63,7 @@ impl Retention {
             }
             for id in &gone {
                 if let Some((h, entry)) = store.panel_mut(kind).remove(id) {
-                    links.forget(kind, h, &links.prepare(store.texts(), entry.current().packed()));
+                    links.forget(kind, h, entry.id(), &links.prepare(store.texts(), entry.current().packed()));
                 }
             }
             tracing::info!("retention: forgot {} {kind} records", gone.len());

@@ -220,7 +220,25 @@ pub struct Links {
     decisions: Decisions,
     /// The categories of texts seen by [`Links::prepare`].
     memo: std::sync::Mutex<CategoryMemo>,
+    /// What packages of each set of categories asked about address (behind a lock, as `covers`).
+    addressed: std::sync::Mutex<FxHashMap<Box<[Category]>, Addressed>>,
 }
+
+/// The open shortages of one set of categories, as the links of a package of those categories list them:
+/// how many, and the first [`MAX_ADDRESSES_LISTED`] by id. Kept up to date as shortages are indexed and
+/// forgotten, so that an event about a package does not walk every shortage of its categories (tens of
+/// thousands at a million records).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Addressed {
+    total: usize,
+    first: BTreeSet<Box<str>>,
+    /// Whether `first` holds the smallest ids: not once one of them went while more were unlisted (it is
+    /// worked out again when next asked).
+    whole: bool,
+}
+
+/// Sets of categories whose [`Addressed`] is kept, at most (past that, the list starts again).
+const MAX_ADDRESSED_KEPT: usize = 1024;
 
 /// Covers worked out, by set of categories, and the [`Links::packages_changed`] they were worked out at.
 type CoverCache = (u64, FxHashMap<Box<[Category]>, Cover>);
@@ -320,8 +338,7 @@ impl Links {
     ) {
         if let (Applied::Added, Some(prepared)) = (applied, prepared) {
             // A new record: nothing was indexed before, and there is nothing to look up.
-            let open = kind != Kind::Shortages || !is_resolved(store, h);
-            return self.index(kind, h, prepared, open);
+            return self.index(store, kind, h, prepared);
         }
         let Some(entry) = store.panel(kind).by_handle(h) else { return };
         let history = entry.history();
@@ -329,7 +346,7 @@ impl Links {
             Applied::Added => {}
             Applied::Updated { current: true, .. } if history.len() >= 2 => {
                 let before = self.prepare(store.texts(), history[history.len() - 2].packed());
-                self.forget(kind, h, &before);
+                self.forget(kind, h, entry.id(), &before);
             }
             _ => return,
         }
@@ -341,19 +358,23 @@ impl Links {
                 &worked_out
             }
         };
-        let open = kind != Kind::Shortages || !is_resolved(store, h);
-        self.index(kind, h, prepared, open);
+        self.index(store, kind, h, prepared);
     }
 
     /// Indexes a record's version in force, prepared by [`Links::prepare`]. A shortage is in its
     /// categories only while it is `open` (not resolved): what a package addresses is then the shortages
     /// of its categories, with no status to read for each of tens of thousands.
-    fn index(&mut self, kind: Kind, h: Handle, prepared: &Prepared, open: bool) {
+    fn index(&mut self, store: &Store, kind: Kind, h: Handle, prepared: &Prepared) {
         if kind == Kind::Aid {
             self.packages_changed += 1;
         }
         for f in &prepared.forms {
             self.names.add(*f, (kind, h));
+        }
+        let open = kind != Kind::Shortages || !is_resolved(store, h);
+        if kind == Kind::Shortages && open && !prepared.categories.is_empty() {
+            let id = store.panel(kind).id_of(h).unwrap_or_default();
+            self.note_addressed(id, &prepared.categories, true);
         }
         if open && !prepared.categories.is_empty() {
             let index = &mut self.categories[side(kind)];
@@ -365,7 +386,7 @@ impl Links {
 
     /// Forgets a record as it was indexed (`prepared` from the version that was in force); a form or
     /// category nobody is in any more goes too (memory stays flat when retention forgets records).
-    pub fn forget(&mut self, kind: Kind, h: Handle, prepared: &Prepared) {
+    pub fn forget(&mut self, kind: Kind, h: Handle, id: &str, prepared: &Prepared) {
         if kind == Kind::Aid {
             self.packages_changed += 1;
         }
@@ -373,14 +394,72 @@ impl Links {
             self.names.remove(*form, (kind, h));
         }
         let index = &mut self.categories[side(kind)];
+        let mut was_indexed = false;
         for cat in &prepared.categories {
             if let Some(set) = index.get_mut(cat) {
-                set.remove(&h);
+                was_indexed |= set.remove(&h);
                 if set.is_empty() {
                     index.remove(cat);
                 }
             }
         }
+        // A resolved shortage was in no category (see [`Links::index`]).
+        if kind == Kind::Shortages && was_indexed {
+            self.note_addressed(id, &prepared.categories, false);
+        }
+    }
+
+    /// Keeps what packages address up to date: an open shortage of `categories` came (`added`) or went.
+    fn note_addressed(&mut self, id: &str, categories: &[Category], added: bool) {
+        let kept = self.addressed.get_mut().unwrap_or_else(|e| e.into_inner());
+        for (set, a) in kept.iter_mut() {
+            if !set.iter().any(|c| categories.contains(c)) {
+                continue;
+            }
+            if added {
+                a.total += 1;
+                let below_last = a.first.last().is_none_or(|last| id < &**last);
+                if a.whole && (a.first.len() < MAX_ADDRESSES_LISTED || below_last) {
+                    a.first.insert(id.into());
+                    if a.first.len() > MAX_ADDRESSES_LISTED {
+                        a.first.pop_last();
+                    }
+                }
+            } else {
+                a.total = a.total.saturating_sub(1);
+                if a.first.remove(id) && a.total > a.first.len() {
+                    a.whole = false;
+                }
+            }
+        }
+    }
+
+    /// The open shortages of `categories`: how many, and the first [`MAX_ADDRESSES_LISTED`] ids.
+    fn addressed_by(&self, store: &Store, categories: &[Category]) -> (usize, Vec<String>) {
+        let mut kept = self.addressed.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(a) = kept.get(categories).filter(|a| a.whole) {
+            return (a.total, a.first.iter().map(|id| id.to_string()).collect());
+        }
+        let mut handles = FxHashSet::default();
+        for cat in categories {
+            // Only open shortages are in their categories (see [`Links::index`]).
+            handles.extend(self.categories[1].get(cat).into_iter().flatten());
+        }
+        let shortages = store.panel(Kind::Shortages);
+        let mut ids: Vec<&str> = handles.into_iter().filter_map(|h| shortages.id_of(h)).collect();
+        let total = ids.len();
+        // The first few by id without sorting them all.
+        if ids.len() > MAX_ADDRESSES_LISTED {
+            ids.select_nth_unstable(MAX_ADDRESSES_LISTED);
+            ids.truncate(MAX_ADDRESSES_LISTED);
+        }
+        ids.sort_unstable();
+        if kept.len() >= MAX_ADDRESSED_KEPT {
+            kept.clear();
+        }
+        let first = ids.iter().map(|&id| Box::from(id)).collect();
+        kept.insert(categories.into(), Addressed { total, first, whole: true });
+        (total, ids.into_iter().map(str::to_owned).collect())
     }
 
     /// The categories of a record's version in force.
@@ -427,16 +506,8 @@ impl Links {
     pub fn info(&self, store: &Store, kind: Kind, id: &str) -> LinkInfo {
         let mut info = self.row_info(store, kind, id);
         if kind == Kind::Aid {
-            let shortages = store.panel(Kind::Shortages);
-            let mut ids: Vec<&str> = self.addressed(store, id).into_iter().filter_map(|h| shortages.id_of(h)).collect();
-            info.addresses_total = ids.len();
-            // The first few by id without sorting them all (tens of thousands at a million records).
-            if ids.len() > MAX_ADDRESSES_LISTED {
-                ids.select_nth_unstable(MAX_ADDRESSES_LISTED);
-                ids.truncate(MAX_ADDRESSES_LISTED);
-            }
-            ids.sort_unstable();
-            info.addresses = ids.into_iter().map(str::to_owned).collect();
+            let categories = self.categories_now(store, Kind::Aid, id);
+            (info.addresses_total, info.addresses) = self.addressed_by(store, &categories);
         }
         info
     }
@@ -854,7 +925,7 @@ mod tests {
         assert!(!links.names.is_empty() && !links.categories[1].is_empty());
         for (kind, id) in [(Kind::Sanctions, "s"), (Kind::Shortages, "h")] {
             let (h, gone) = store.panel_mut(kind).remove(id).expect("held");
-            links.forget(kind, h, &links.prepare(store.texts(), gone.current().packed()));
+            links.forget(kind, h, gone.id(), &links.prepare(store.texts(), gone.current().packed()));
         }
         assert!(links.names.is_empty(), "found by the soak test: forms of forgotten records piled up");
         assert!(links.categories.iter().all(|c| c.is_empty()));
@@ -895,6 +966,44 @@ mod tests {
         assert_eq!(info.addresses_total, 150);
         let want: Vec<String> = (0..MAX_ADDRESSES_LISTED).map(|i| format!("h{i:03}")).collect();
         assert_eq!(info.addresses, want);
+    }
+
+    #[test]
+    fn what_a_package_addresses_is_kept_up_to_date_as_shortages_come_and_go() {
+        let (mut store, mut links) = (Store::new(), Links::new(default_vocabulary()));
+        let shortage = |i: u32, status: &str, day: u32| {
+            format!(
+                r#"{{"id":"h{i:03}","ts":"2024-03-{day:02}T00:00:00Z","category":"ammunition","status":"{status}"}}"#
+            )
+        };
+        for i in (10..160).rev() {
+            add(&mut store, &mut links, Kind::Shortages, &shortage(i, "reported", 1));
+        }
+        add(&mut store, &mut links, Kind::Aid, r#"{"id":"p","ts":"2024-03-01T00:00:00Z","items":["155mm shells"]}"#);
+        let kept = |links: &Links, store: &Store| {
+            let info = links.info(store, Kind::Aid, "p");
+            (info.addresses_total, info.addresses)
+        };
+        let afresh = |links: &Links, store: &Store| {
+            links.addressed.lock().expect("lock").clear();
+            kept(links, store)
+        };
+        assert_eq!(kept(&links, &store).0, 150);
+        // An id below the listed ones, one above them, a listed one resolved, an unlisted one resolved, a
+        // listed one updated and still open, a resolved one reopened: each as a fresh walk would list it.
+        for (i, status, day) in [
+            (3, "reported", 1),
+            (500, "reported", 1),
+            (12, "resolved", 2),
+            (150, "resolved", 2),
+            (20, "easing", 2),
+            (12, "reported", 3),
+        ] {
+            add(&mut store, &mut links, Kind::Shortages, &shortage(i, status, day));
+            let now = kept(&links, &store);
+            assert_eq!(now, afresh(&links, &store), "after h{i:03} {status}");
+        }
+        assert_eq!(kept(&links, &store).0, 151, "150, and 3 and 500, less 150; 12 resolved and reopened");
     }
 
     #[test]
