@@ -86,23 +86,27 @@ pub fn bytes_equal_to(v: u64, b: u8) -> u64 {
 /// this over every text of every record).
 pub fn contains_ignore_case(hay: &str, needle: &str) -> bool {
     if hay.is_ascii() && needle.is_ascii() {
-        let (h, n) = (hay.as_bytes(), needle.as_bytes());
-        if n.is_empty() {
-            return true;
-        }
-        if n.len() > h.len() {
-            return false;
-        }
-        // Candidates found by the needle's rarest letter, in both cases, then compared whole: in names
-        // and reasons an `n` or an `e` is everywhere, a `u` or a `c` much less so.
-        let at = (0..n.len()).min_by_key(|&i| frequency(n[i])).unwrap_or(0);
-        let b = n[at];
-        let (last_start, starts) = (h.len() - n.len(), &h[at..=h.len() - n.len() + at]);
-        memchr::memchr2_iter(b.to_ascii_lowercase(), b.to_ascii_uppercase(), starts)
-            .any(|i| i <= last_start && h[i..i + n.len()].eq_ignore_ascii_case(n))
+        ascii_contains_ignore_case(hay.as_bytes(), needle.as_bytes())
     } else {
         hay.to_lowercase().contains(&needle.to_lowercase())
     }
+}
+
+/// [`contains_ignore_case`] for ASCII bytes (a plain line of a feed), ASCII case ignored.
+pub fn ascii_contains_ignore_case(h: &[u8], n: &[u8]) -> bool {
+    if n.is_empty() {
+        return true;
+    }
+    if n.len() > h.len() {
+        return false;
+    }
+    // Candidates found by the needle's rarest letter, in both cases, then compared whole: in names and
+    // reasons an `n` or an `e` is everywhere, a `u` or a `c` much less so.
+    let at = (0..n.len()).min_by_key(|&i| frequency(n[i])).unwrap_or(0);
+    let b = n[at];
+    let (last_start, starts) = (h.len() - n.len(), &h[at..=h.len() - n.len() + at]);
+    memchr::memchr2_iter(b.to_ascii_lowercase(), b.to_ascii_uppercase(), starts)
+        .any(|i| i <= last_start && h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 /// How common a byte is in the texts of the feeds (names, reasons, places), rarest lowest: a rough order

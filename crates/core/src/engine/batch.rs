@@ -367,7 +367,8 @@ fn parse(
         Ok(None) => Parsed::Blank,
         Ok(Some(record)) => {
             let prepared = preparing.finish();
-            let hits = context.rules.as_ref().map_or(0, |rules| rules.hits(&context.texts, &record));
+            let plain = state.last_was_plain.then_some(line);
+            let hits = context.rules.as_ref().map_or(0, |rules| rules.hits(&context.texts, &record, plain));
             let key = Key { kind: record.kind(), hash: crate::model::store::hash_id(record.id()), hits };
             Parsed::Record(record, prepared, origin, key)
         }

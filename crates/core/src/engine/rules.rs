@@ -5,9 +5,10 @@ use super::change::{Alert, Change};
 use super::read::FirstHits;
 use crate::model::links::{LinkInfo, Links};
 use crate::model::packed::{Packed, SharedTexts};
-use crate::model::rules::{LinksOnDemand, Rule};
+use crate::model::rules::{LinksOnDemand, Rule, Test};
 use crate::model::store::Store;
 use crate::model::vocab::Kind;
+use crate::text::contains_ignore_case;
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashSet as HashSet;
 use std::sync::Arc;
@@ -32,16 +33,65 @@ fn moves_cover(store: &Store, links: &Links, package: &str) -> bool {
 /// on a first read: a record's hits are a bit each.
 #[derive(Debug)]
 pub struct FieldRules {
-    /// (the rule's place among all rules, the rule), bit `b` for the `b`th.
-    rules: Vec<(usize, Rule)>,
+    /// (the rule's place among all rules, the rule, what of it a plain line can rule out), bit `b` for the
+    /// `b`th.
+    rules: Vec<(usize, Rule, Option<InLine>)>,
+}
+
+/// The parts of a rule's `text contains` condition, when finding none of them in a plain line (printable
+/// ASCII, no escapes) shows the condition cannot hold: every text of such a line's record is in the line
+/// as written, but for words, numbers and booleans, which read as their canonical spelling. So a part
+/// qualifies when it is ASCII (a non-ASCII letter may lower-case to an ASCII one), no vocabulary word holds
+/// it and it has a character no number is written with.
+#[derive(Debug)]
+struct InLine(Vec<String>);
+
+impl InLine {
+    fn of(rule: &Rule) -> Option<InLine> {
+        let number_char = |c: char| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E');
+        rule.conditions.iter().find_map(|c| match (&*c.field, &c.test) {
+            ("text", Test::Contains(parts))
+                if !parts.is_empty()
+                    && parts.iter().all(|p| {
+                        p.is_ascii()
+                            && !p.chars().all(number_char)
+                            && !crate::model::vocab::field_words().any(|w| contains_ignore_case(w, p))
+                    }) =>
+            {
+                Some(InLine(parts.clone()))
+            }
+            _ => None,
+        })
+    }
+
+    /// Whether none of the parts is in the line.
+    fn none_in(&self, line: &[u8]) -> bool {
+        !self.0.iter().any(|p| crate::text::ascii_contains_ignore_case(line, p.as_bytes()))
+    }
 }
 
 impl FieldRules {
-    /// The bits of the rules `record` matches.
-    pub fn hits(&self, texts: &SharedTexts, record: &Packed) -> u64 {
+    fn new(rules: Vec<(usize, Rule)>) -> Self {
+        FieldRules {
+            rules: rules.into_iter().map(|(i, rule)| (i, InLine::of(&rule), rule)).map(|(i, l, r)| (i, r, l)).collect(),
+        }
+    }
+
+    /// The bits of the rules `record` matches. `plain_line` is its line when it was a plain one (see
+    /// [`InLine`]): a rule on a word no text can hold is then ruled out by a search of the line, rather
+    /// than of every text of the record.
+    pub fn hits(&self, texts: &SharedTexts, record: &Packed, plain_line: Option<&[u8]>) -> u64 {
         let no_links = LinksOnDemand::known(LinkInfo::default());
         let mut hits = 0;
-        for (bit, (_, rule)) in self.rules.iter().enumerate() {
+        for (bit, (_, rule, in_line)) in self.rules.iter().enumerate() {
+            if rule.kind.is_some_and(|k| k != record.kind()) {
+                continue;
+            }
+            if let (Some(in_line), Some(line)) = (in_line, plain_line) {
+                if in_line.none_in(line) {
+                    continue;
+                }
+            }
             if rule.matches(texts, record, &no_links) {
                 hits |= 1 << bit;
             }
@@ -51,7 +101,7 @@ impl FieldRules {
 
     /// The places among all rules of the rules whose bits are set.
     fn places(&self, hits: u64) -> impl Iterator<Item = usize> + '_ {
-        self.rules.iter().enumerate().filter(move |(bit, _)| hits & 1 << bit != 0).map(|(_, (i, _))| *i)
+        self.rules.iter().enumerate().filter(move |(bit, _)| hits & 1 << bit != 0).map(|(_, (i, _, _))| *i)
     }
 }
 
@@ -79,7 +129,7 @@ impl Watch {
         let on_fields: Vec<(usize, Rule)> =
             rules.iter().enumerate().filter(|(_, r)| !r.reads_links()).map(|(i, r)| (i, r.clone())).collect();
         self.field_rules =
-            (!on_fields.is_empty() && on_fields.len() <= 64).then(|| Arc::new(FieldRules { rules: on_fields }));
+            (!on_fields.is_empty() && on_fields.len() <= 64).then(|| Arc::new(FieldRules::new(on_fields)));
         self.rules = rules;
         self.matched.clear();
         self.highlighted.clear();
@@ -322,6 +372,49 @@ kind = "suppliers"
 when = { sanctioned = true }
 do = ["alert", "highlight"]
 "#;
+
+    #[test]
+    fn a_plain_line_rules_out_a_text_rule_exactly_when_its_record_cannot_match() {
+        let config = r#"
+[[feed]]
+path = "a.jsonl"
+
+[[rule]]
+name = "Nitro"
+when = { text = { contains = ["nitrocellulose", "TNT plant"] } }
+
+[[rule]]
+name = "A stage by its word"
+when = { text = { contains = "passed_both" } }
+"#;
+        let rules = crate::config::parse(config, None).expect("config").rules;
+        let field_rules = FieldRules::new(rules.into_iter().enumerate().collect());
+        assert!(field_rules.rules[0].2.is_some(), "a word no field's vocabulary holds: the line tells");
+        assert!(field_rules.rules[1].2.is_none(), "a stage's word: a line may spell it otherwise");
+        let store = Store::new();
+        let mut state = crate::formats::LineState::new(crate::model::packed::Packer::sharing(store.shared_texts()));
+        let mut plains = 0;
+        for (line, want) in [
+            (r#"{"id":"s","ts":"2024-01-01T00:00:00Z","kind":"sanctions","reason":"Sells NitroCellulose"}"#, 0b01),
+            (r#"{"id":"s","ts":"2024-01-01T00:00:00Z","kind":"sanctions","aliases":["x"," tnt plant "]}"#, 0b01),
+            (r#"{"id":"s","ts":"2024-01-01T00:00:00Z","kind":"sanctions","note":{"a":["nitrocellulose"]}}"#, 0b01),
+            (r#"{"id":"nitrocellulose","ts":"2024-01-01T00:00:00Z","kind":"sanctions","nitrocellulose":1}"#, 0),
+            (r#"{"id":"s","ts":"2024-01-01T00:00:00Z","kind":"sanctions","reason":"Sells explosives"}"#, 0),
+            (r#"{"id":"a","ts":"2024-01-01T00:00:00Z","kind":"aid","stage":"Passed Both"}"#, 0b10),
+            (r#"{"id":"a","ts":"2024-01-01T00:00:00Z","kind":"aid","stage":"passed_both"}"#, 0b10),
+            (r#"{"id":"s","ts":"2024-01-01T00:00:00Z","kind":"sanctions","reason":"nitro\u0063ellulose"}"#, 0b01),
+        ] {
+            let packed = crate::formats::jsonl::parse_packed_with(line.as_bytes(), None, &mut state, &mut |_, _, _| {})
+                .expect("parses")
+                .expect("a record");
+            let plain = state.last_was_plain.then_some(line.as_bytes());
+            plains += usize::from(plain.is_some());
+            let texts = store.texts();
+            assert_eq!(field_rules.hits(texts, &packed, plain), want, "{line}");
+            assert_eq!(field_rules.hits(texts, &packed, None), want, "{line}, every text walked");
+        }
+        assert_eq!(plains, 6, "all but the nested object and the escape went the quick way");
+    }
 
     fn now() -> DateTime<Utc> {
         DateTime::parse_from_rfc3339("2026-03-01T12:00:00Z").expect("time").to_utc()

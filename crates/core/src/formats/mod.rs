@@ -28,11 +28,14 @@ pub type LineParser = fn(
 pub struct LineState {
     pub packer: Packer,
     pub(crate) key_order: jsonl::plain::KeyOrder,
+    /// Whether the last line parsed was a plain one (printable ASCII, no escapes, packed the quick way):
+    /// every text of its record is then in the line as written (see `engine::rules`).
+    pub last_was_plain: bool,
 }
 
 impl LineState {
     pub fn new(packer: Packer) -> Self {
-        LineState { packer, key_order: Default::default() }
+        LineState { packer, key_order: Default::default(), last_was_plain: false }
     }
 
     /// For records of no store (every text written out).

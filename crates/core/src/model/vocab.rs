@@ -123,6 +123,16 @@ vocabulary! {
     }
 }
 
+/// Every canonical word of the vocabularies a declared field is written in (levels, actions, target types,
+/// stages, statuses): a word field reads as one of these, whatever spelling its line had.
+pub fn field_words() -> impl Iterator<Item = &'static str> {
+    let levels = Level::ALL.iter().map(|v| v.as_str());
+    let actions = Action::ALL.iter().map(|v| v.as_str());
+    let targets = TargetType::ALL.iter().map(|v| v.as_str());
+    let stages = Stage::ALL.iter().map(|v| v.as_str());
+    levels.chain(actions).chain(targets).chain(stages).chain(ShortageStatus::ALL.iter().map(|v| v.as_str()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,8 +38,10 @@ pub fn parse_packed_with(
 ) -> Result<Option<Packed>, String> {
     // The common line, packed straight from where its values are.
     if let Some(packed) = parse_quick(bytes, feed_kind, state, each) {
+        state.last_was_plain = true;
         return Ok(Some(packed));
     }
+    state.last_was_plain = false;
     parse_general(bytes, feed_kind, &mut state.packer, each)
 }
 
