@@ -53,7 +53,7 @@ impl<'a> View<'a> {
 
     /// Whether a highlighting watch rule matches a record.
     pub fn is_highlighted(&self, kind: Kind, id: &str) -> bool {
-        self.watch.is_some_and(|w| w.is_highlighted(kind, id))
+        self.watch.is_some_and(|w| w.is_highlighted(self.store, kind, id))
     }
 }
 
@@ -212,8 +212,8 @@ impl Engine {
         changes.extend(alerts);
         let evicted = self.retention.evict(&mut self.store, &mut self.links, now);
         for e in &evicted {
-            if let Change::Evicted { kind, ids } = e {
-                self.watch.forget(*kind, ids);
+            if let Change::Evicted { kind, .. } = e {
+                self.watch.forget(&self.store, *kind);
             }
         }
         changes.extend(evicted);
@@ -272,7 +272,7 @@ impl Engine {
 
     /// The watch rules that match now, with the records they match: (rule, kind, id), sorted.
     pub fn rule_matches(&self) -> Vec<(String, Kind, String)> {
-        self.watch.matches()
+        self.watch.matches(&self.store)
     }
 
     /// The alerts raised so far (the most recent thousand), oldest first.
@@ -282,7 +282,7 @@ impl Engine {
 
     /// Whether a highlighting rule matches a record.
     pub fn is_highlighted(&self, kind: Kind, id: &str) -> bool {
-        self.watch.is_highlighted(kind, id)
+        self.watch.is_highlighted(&self.store, kind, id)
     }
 
     /// The links between records (suppliers and sanctions, shortages and aid).

@@ -6,7 +6,7 @@ use super::read::FirstHits;
 use crate::model::links::{LinkInfo, Links};
 use crate::model::packed::{Packed, SharedTexts};
 use crate::model::rules::{LinksOnDemand, Rule, Test};
-use crate::model::store::Store;
+use crate::model::store::{Handle, Store};
 use crate::model::vocab::Kind;
 use crate::text::contains_ignore_case;
 use chrono::{DateTime, Utc};
@@ -112,8 +112,10 @@ pub struct Watch {
     /// more than 64).
     field_rules: Option<Arc<FieldRules>>,
     /// (rule, record) pairs that match now, to tell when a link makes a rule start matching.
-    matched: HashSet<(usize, Kind, String)>,
-    highlighted: HashSet<(Kind, String)>,
+    /// Records are held by their handle in their panel (no copy of an id for each of 200k matches); a
+    /// forgotten record's handle is let go before the store hands it out again (see [`Watch::forget`]).
+    matched: HashSet<(usize, Kind, Handle)>,
+    highlighted: HashSet<(Kind, Handle)>,
     alerts: Vec<Alert>,
 }
 
@@ -199,7 +201,8 @@ impl Watch {
             if !seen.insert((kind, id.clone(), news, linked)) {
                 continue;
             }
-            let Some(entry) = store.panel(kind).get(&id) else { continue };
+            let Some(h) = store.panel(kind).handle(&id) else { continue };
+            let Some(entry) = store.panel(kind).by_handle(h) else { continue };
             let record = entry.current().packed();
             // What rules read of links (`sanctioned`, `cover`) is worked out only if a condition asks.
             let work_out = || links.row_info(store, kind, &id);
@@ -214,8 +217,8 @@ impl Watch {
                 let now_matches = rule.matches(store.texts(), record, &info);
                 // On a first read nothing matched before: no need to look.
                 let before = match (now_matches, was_started) {
-                    (true, _) => !self.matched.insert((i, kind, id.clone())),
-                    (false, true) => self.matched.remove(&(i, kind, id.clone())),
+                    (true, _) => !self.matched.insert((i, kind, h)),
+                    (false, true) => self.matched.remove(&(i, kind, h)),
                     (false, false) => false,
                 };
                 flipped |= now_matches != before;
@@ -244,12 +247,12 @@ impl Watch {
                     .rules
                     .iter()
                     .enumerate()
-                    .any(|(i, r)| r.effects.highlight && self.matched.contains(&(i, kind, id.clone())));
+                    .any(|(i, r)| r.effects.highlight && self.matched.contains(&(i, kind, h)));
             }
             if highlight {
-                self.highlighted.insert((kind, id));
+                self.highlighted.insert((kind, h));
             } else {
-                self.highlighted.remove(&(kind, id));
+                self.highlighted.remove(&(kind, h));
             }
         }
         if self.alerts.len() > MAX_ALERTS_KEPT {
@@ -270,10 +273,12 @@ impl Watch {
     fn first_read(&mut self, store: &Store, links: &Links, first: &FirstHits) {
         let parsed = self.field_rules.clone().filter(|_| !first.is_empty());
         if let Some(field_rules) = &parsed {
+            // Room for every match at once: growing a set of 200k ids step by step hashes them all again
+            // at every step.
+            self.matched.reserve(first.values().map(|hits| hits.count_ones() as usize).sum());
             for (&(kind, h), &hits) in first {
-                let Some(id) = store.panel(kind).id_of(h) else { continue };
                 for i in field_rules.places(hits) {
-                    self.matched.insert((i, kind, id.to_owned()));
+                    self.matched.insert((i, kind, h));
                 }
             }
         }
@@ -288,13 +293,14 @@ impl Watch {
                 None => linked.into_iter().chain(plain.iter().copied()).collect(),
             };
             if !every.is_empty() {
-                let entries: Vec<&crate::model::Entry> = panel.newest_from(0).collect();
+                let entries: Vec<Handle> = panel.places().map(|(_, h)| h).collect();
                 // A party with no name form in common with the other panel has no links to work out.
                 let parties = matches!(kind, Kind::Sanctions | Kind::Suppliers);
                 let linked = if parties { links.linked_parties(store) } else { Default::default() };
-                let hits = crate::parallel::on_every_core(&entries, |e| {
+                let hits = crate::parallel::on_every_core(&entries, |&h| {
+                    let Some(e) = panel.by_handle(h) else { return Vec::new() };
                     let record = e.current().packed();
-                    let unlinked = parties && panel.handle(record.id()).is_none_or(|h| !linked.contains(&(kind, h)));
+                    let unlinked = parties && !linked.contains(&(kind, h));
                     let work_out = || links.row_info(store, kind, record.id());
                     let info = match unlinked {
                         true => LinksOnDemand::known(LinkInfo::default()),
@@ -306,33 +312,35 @@ impl Watch {
                         .map(|(i, _)| *i)
                         .collect::<Vec<_>>()
                 });
-                for (entry, hits) in entries.into_iter().zip(hits) {
+                for (h, hits) in entries.into_iter().zip(hits) {
                     for i in hits {
-                        self.matched.insert((i, kind, entry.current().packed().id().to_owned()));
+                        self.matched.insert((i, kind, h));
                     }
                 }
             }
         }
-        let highlights: Vec<(Kind, String)> = self
+        let highlights: Vec<(Kind, Handle)> = self
             .matched
             .iter()
             .filter(|(i, _, _)| self.rules[*i].effects.highlight)
-            .map(|(_, k, id)| (*k, id.clone()))
+            .map(|(_, k, h)| (*k, *h))
             .collect();
         self.highlighted.extend(highlights);
     }
 
-    /// Forgets what it knew of records the store no longer holds.
-    pub fn forget(&mut self, kind: Kind, ids: &[String]) {
-        let dropped: HashSet<&String> = ids.iter().collect();
-        self.matched.retain(|(_, k, id)| *k != kind || !dropped.contains(id));
-        self.highlighted.retain(|(k, id)| *k != kind || !dropped.contains(id));
+    /// Forgets what it knew of the records of `kind` the store no longer holds: called as soon as they are
+    /// forgotten, before the store gives their handles to new records.
+    pub fn forget(&mut self, store: &Store, kind: Kind) {
+        let panel = store.panel(kind);
+        self.matched.retain(|(_, k, h)| *k != kind || panel.by_handle(*h).is_some());
+        self.highlighted.retain(|(k, h)| *k != kind || panel.by_handle(*h).is_some());
     }
 
     /// The rules that match now, with the records they match: (rule, kind, id), sorted.
-    pub fn matches(&self) -> Vec<(String, Kind, String)> {
+    pub fn matches(&self, store: &Store) -> Vec<(String, Kind, String)> {
+        let id = |k: Kind, h: Handle| store.panel(k).id_of(h).unwrap_or_default().to_owned();
         let mut out: Vec<(String, Kind, String)> =
-            self.matched.iter().map(|(i, k, id)| (self.rules[*i].name.clone(), *k, id.clone())).collect();
+            self.matched.iter().map(|(i, k, h)| (self.rules[*i].name.clone(), *k, id(*k, *h))).collect();
         out.sort();
         out
     }
@@ -343,8 +351,8 @@ impl Watch {
     }
 
     /// Whether a highlighting rule matches a record.
-    pub fn is_highlighted(&self, kind: Kind, id: &str) -> bool {
-        self.highlighted.contains(&(kind, id.to_owned()))
+    pub fn is_highlighted(&self, store: &Store, kind: Kind, id: &str) -> bool {
+        store.panel(kind).handle(id).is_some_and(|h| self.highlighted.contains(&(kind, h)))
     }
 }
 
@@ -458,7 +466,7 @@ when = { text = { contains = "passed_both" } }
     fn a_new_matching_record_alerts_at_the_clocks_time_and_the_first_read_does_not() {
         let mut w = World::new();
         assert!(alerts(&w.arrive(STALLED, false)).is_empty(), "what the feeds held at start is no alert");
-        assert_eq!(w.watch.matches(), [("Stalled".to_string(), Kind::Aid, "p1".to_string())]);
+        assert_eq!(w.watch.matches(&w.store), [("Stalled".to_string(), Kind::Aid, "p1".to_string())]);
         let p2 = STALLED.replace("p1", "p2");
         let raised = w.arrive(&p2, true);
         assert_eq!(alerts(&raised), [("Stalled".to_string(), "p2".to_string(), true)]);
@@ -470,13 +478,19 @@ when = { text = { contains = "passed_both" } }
         let mut w = World::new();
         let supplier = r#"{"id":"s1","ts":"2026-02-01T00:00:00Z","kind":"suppliers","name":"Jiangsu Example Tools Co., Ltd.","country":"CN"}"#;
         w.arrive(supplier, false);
-        assert!(!w.watch.is_highlighted(Kind::Suppliers, "s1"));
+        assert!(!w.watch.is_highlighted(&w.store, Kind::Suppliers, "s1"));
         let sanction = r#"{"id":"x1","ts":"2026-02-02T00:00:00Z","kind":"sanctions","target":"Jiangsu Example Tools Co., Ltd.","authority":"OFAC","action":"designated"}"#;
         let raised = w.arrive(sanction, true);
         assert_eq!(alerts(&raised), [("Sanctioned supplier".to_string(), "s1".to_string(), false)]);
-        assert!(w.watch.is_highlighted(Kind::Suppliers, "s1"));
-        w.watch.forget(Kind::Suppliers, &["s1".to_string()]);
-        assert!(!w.watch.is_highlighted(Kind::Suppliers, "s1") && w.watch.matches().is_empty());
+        assert!(w.watch.is_highlighted(&w.store, Kind::Suppliers, "s1"));
+        // Forgotten as retention forgets it: out of the store, then out of the rules' reckoning, before a new
+        // record takes its handle.
+        let (h, _) = w.store.panel_mut(Kind::Suppliers).remove("s1").expect("held");
+        w.watch.forget(&w.store, Kind::Suppliers);
+        assert!(!w.watch.is_highlighted(&w.store, Kind::Suppliers, "s1") && w.watch.matches(&w.store).is_empty());
+        w.arrive(r#"{"id":"s2","ts":"2026-02-03T00:00:00Z","kind":"suppliers","name":"Other Works"}"#, true);
+        assert_eq!(w.store.panel(Kind::Suppliers).handle("s2"), Some(h), "the handle given again");
+        assert!(!w.watch.is_highlighted(&w.store, Kind::Suppliers, "s2"));
     }
 
     #[test]
@@ -485,6 +499,6 @@ when = { text = { contains = "passed_both" } }
         w.arrive(STALLED, true);
         let moved = STALLED.replace("stalled", "signed").replace("02-01", "02-03");
         assert!(alerts(&w.arrive(&moved, true)).is_empty());
-        assert!(w.watch.matches().is_empty(), "a signed package no longer matches");
+        assert!(w.watch.matches(&w.store).is_empty(), "a signed package no longer matches");
     }
 }
