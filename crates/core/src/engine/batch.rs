@@ -367,8 +367,13 @@ fn parse(
         Ok(None) => Parsed::Blank,
         Ok(Some(record)) => {
             let prepared = preparing.finish();
-            let plain = state.last_was_plain.then_some(line);
-            let hits = context.rules.as_ref().map_or(0, |rules| rules.hits(&context.texts, &record, plain));
+            let hits = context.rules.as_ref().map_or(0, |rules| {
+                let plain = state.last_was_plain && rules.reads_lines();
+                if plain {
+                    super::rules::lower_ascii(line, &mut state.lower);
+                }
+                rules.hits(&context.texts, &record, plain.then_some(&state.lower[..]))
+            });
             let key = Key { kind: record.kind(), hash: crate::model::store::hash_id(record.id()), hits };
             Parsed::Record(record, prepared, origin, key)
         }

@@ -31,11 +31,13 @@ pub struct LineState {
     /// Whether the last line parsed was a plain one (printable ASCII, no escapes, packed the quick way):
     /// every text of its record is then in the line as written (see `engine::rules`).
     pub last_was_plain: bool,
+    /// A buffer for the last line in lower case (see `engine::rules`).
+    pub lower: Vec<u8>,
 }
 
 impl LineState {
     pub fn new(packer: Packer) -> Self {
-        LineState { packer, key_order: Default::default(), last_was_plain: false }
+        LineState { packer, key_order: Default::default(), last_was_plain: false, lower: Vec::new() }
     }
 
     /// For records of no store (every text written out).
