@@ -391,7 +391,7 @@ fn rule(raw: RawRule) -> Result<Rule, (Span, String)> {
             ));
         }
         let test = condition(&name, f, &value)?;
-        conditions.push(Condition { field: f.to_owned(), test });
+        conditions.push(Condition::new(f, test));
     }
     let mut effects = Effects { alert: false, highlight: false, bell: false };
     match &raw.effects {

@@ -34,6 +34,20 @@ pub enum Test {
 pub struct Condition {
     pub field: String,
     pub test: Test,
+    /// What the field is, worked out from its name once (a rule is tested on every record).
+    reads: Reads,
+}
+
+/// What a condition reads.
+#[derive(Clone, Debug, PartialEq)]
+enum Reads {
+    Id,
+    Text,
+    Sanctioned,
+    Possible,
+    Cover,
+    /// A field of the record: its place among each kind's declared fields (none: undeclared there).
+    Field([Option<u8>; 4]),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -53,7 +67,7 @@ impl Rule {
     /// Whether a record (its current version, and what it is linked to) matches.
     /// Whether the rule reads what a record is linked to (`sanctioned`, `cover`), not only its fields.
     pub fn reads_links(&self) -> bool {
-        self.conditions.iter().any(|c| matches!(c.field.as_str(), "sanctioned" | "possible" | "cover"))
+        self.conditions.iter().any(|c| matches!(c.reads, Reads::Sanctioned | Reads::Possible | Reads::Cover))
     }
 
     /// Fields are read where they are, without copies (rules run over every record of a first read); links
@@ -89,6 +103,21 @@ impl<'a> LinksOnDemand<'a> {
 }
 
 impl Condition {
+    pub fn new(field: &str, test: Test) -> Self {
+        let reads = match field {
+            "id" => Reads::Id,
+            "text" => Reads::Text,
+            "sanctioned" => Reads::Sanctioned,
+            "possible" => Reads::Possible,
+            "cover" => Reads::Cover,
+            _ => Reads::Field(std::array::from_fn(|k| {
+                let declared = crate::model::schema::fields(Kind::ALL[k]);
+                declared.iter().position(|f| f.name == field).map(|at| at as u8)
+            })),
+        };
+        Condition { field: field.to_owned(), test, reads }
+    }
+
     /// Whether any value of the field passes the test: a list's items, a string, a number or a word as
     /// text, or a pseudo field.
     fn holds(&self, texts: &SharedTexts, r: &Packed, links: &LinksOnDemand<'_>) -> bool {
@@ -97,10 +126,10 @@ impl Condition {
             Test::Contains(parts) => parts.iter().any(|p| crate::text::contains_ignore_case(v, p)),
             Test::AtLeast(min) => Level::parse(v).is_some_and(|l| l >= *min),
         };
-        match self.field.as_str() {
-            "id" => pass(r.id()),
-            "text" => r.any_field_text(texts, true, &mut |_, t| pass(t)),
-            "sanctioned" => {
+        match &self.reads {
+            Reads::Id => pass(r.id()),
+            Reads::Text => r.any_field_text(texts, true, &mut |_, t| pass(t)),
+            Reads::Sanctioned => {
                 let links = links.get();
                 let yes = match (r.kind(), &links.badge) {
                     (Kind::Suppliers, Some(Badge::Sanctioned { .. })) => true,
@@ -110,15 +139,18 @@ impl Condition {
                 pass(if yes { "true" } else { "false" })
             }
             // A possible match the analyst has not decided on (a link, or a decision, is not possible).
-            "possible" => pass(if links.get().possible.is_empty() { "false" } else { "true" }),
-            "cover" => match &links.get().cover {
+            Reads::Possible => pass(if links.get().possible.is_empty() { "false" } else { "true" }),
+            Reads::Cover => match &links.get().cover {
                 Some(Cover::Uncovered) => pass("uncovered"),
                 Some(Cover::AtRisk(_)) => pass("at_risk"),
                 Some(Cover::Covered(_)) => pass("covered"),
                 Some(Cover::Resolved) => pass("resolved"),
                 None => false,
             },
-            field => r.any_text_of(texts, field, &mut |t| pass(t)),
+            Reads::Field(places) => {
+                let place = places[r.kind().index()].map(usize::from);
+                r.any_text_in(texts, place, &self.field, &mut |t| pass(t))
+            }
         }
     }
 }
@@ -135,7 +167,7 @@ mod tests {
         Rule {
             name: "r".into(),
             kind,
-            conditions: conditions.into_iter().map(|(f, t)| Condition { field: f.into(), test: t }).collect(),
+            conditions: conditions.into_iter().map(|(f, t)| Condition::new(f, t)).collect(),
             effects: Effects { alert: true, highlight: false, bell: false },
         }
     }

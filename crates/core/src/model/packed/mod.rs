@@ -124,6 +124,34 @@ impl Packed {
         r.extra().get(field).is_some_and(|v| value_text(field, v, true, &mut |_, t| test(t)))
     }
 
+    /// [`Packed::any_text_of`] for a field already looked up: the `place`-th declared field of the record's
+    /// kind, or (none) an undeclared one by its name. A rule's field is looked up once, not for every record.
+    pub fn any_text_in(
+        &self,
+        texts: &SharedTexts,
+        place: Option<usize>,
+        field: &str,
+        test: &mut dyn FnMut(&str) -> bool,
+    ) -> bool {
+        let table = texts.table();
+        let mut r = self.fields();
+        let declared = fields(self.kind());
+        match place.and_then(|at| Some((at, declared.get(at)?))) {
+            Some((at, f)) => {
+                for before in &declared[..at] {
+                    r.skip(before.ty);
+                }
+                r.any_text(f.ty, table, test)
+            }
+            None => {
+                for f in declared {
+                    r.skip(f.ty);
+                }
+                r.extra().get(field).is_some_and(|v| value_text(field, v, true, &mut |_, t| test(t)))
+            }
+        }
+    }
+
     /// A word field's value (a package's stage, a shortage's status), read without unpacking the record.
     pub fn word<T: Copy>(&self, field: &str, all: &[T]) -> Option<T> {
         let mut r = self.fields();
