@@ -372,7 +372,9 @@ impl Links {
             self.names.add(*f, (kind, h));
         }
         let open = kind != Kind::Shortages || !is_resolved(store, h);
-        if kind == Kind::Shortages && open && !prepared.categories.is_empty() {
+        // Nothing asked yet (a first read): no id to read.
+        let asked = !self.addressed.get_mut().map(|kept| kept.is_empty()).unwrap_or(false);
+        if kind == Kind::Shortages && open && asked && !prepared.categories.is_empty() {
             let id = store.panel(kind).id_of(h).unwrap_or_default();
             self.note_addressed(id, &prepared.categories, true);
         }
