@@ -95,13 +95,14 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// The line state for the store whose shared texts are `texts` (made again for another store).
-    fn lines_for(&mut self, texts: &Arc<SharedTexts>) -> &mut LineState {
-        match &mut self.lines {
-            Some(state) if state.packer.shares(texts) => {}
-            _ => self.lines = Some(LineState::new(Packer::sharing(texts.clone()))),
+    /// The line state for the store whose shared texts are `texts` (made afresh for another store), and
+    /// the categories memo.
+    fn for_store(&mut self, texts: &Arc<SharedTexts>) -> (&mut LineState, &mut CategoryMemo) {
+        if self.lines.as_ref().is_none_or(|state| !state.packer.shares(texts)) {
+            self.lines = None;
         }
-        self.lines.get_or_insert_with(LineState::plain)
+        let state = self.lines.get_or_insert_with(|| LineState::new(Packer::sharing(texts.clone())));
+        (state, &mut self.categories)
     }
 }
 
@@ -166,8 +167,7 @@ impl<E> Batch<E> {
     /// to; the lines and events are taken out.
     fn parse(&mut self, context: &Context, worker: &mut Worker) {
         let Batch { bytes, lines, items, out, line_count, .. } = self;
-        worker.lines_for(&context.texts);
-        let Worker { lines: Some(state), categories } = worker else { return };
+        let (state, categories) = worker.for_store(&context.texts);
         let mut pieces = lines.drain(..);
         for item in items.drain(..) {
             match item {
@@ -457,5 +457,30 @@ mod tests {
         pipeline.submit(batch, Context { texts: store.shared_texts(), preparer: links.preparer(), rules: None });
         // Nothing to wait for: the batch is done when submit returns.
         assert_eq!(drain(&mut pipeline, false), ["r41@41"]);
+    }
+
+    #[test]
+    fn one_thread_parses_for_two_stores_each_in_its_own_texts() {
+        let links = Links::new(default_vocabulary());
+        let mut pipeline: Pipeline<&'static str> = Pipeline::default();
+        let line = |authority: &str| format!(r#"{{"id":"s","ts":"2024-01-01T00:00:00Z","authority":"{authority}"}}"#);
+        for (first, second) in [("OFAC", "EU"), ("UN", "OFAC")] {
+            let mut authorities = Vec::new();
+            for authority in [first, second] {
+                let mut store = Store::new();
+                let at = store.origin(std::path::Path::new("/f/s.jsonl"), 1);
+                let mut batch = pipeline.batch(false);
+                batch.push_line(at, Some(Kind::Sanctions), JSONL, line(authority).as_bytes());
+                let context = Context { texts: store.shared_texts(), preparer: links.preparer(), rules: None };
+                pipeline.submit(batch, context);
+                let mut parsed = pipeline.next(false).expect("parsed on the spot");
+                let Some(Out::Line(Parsed::Record(record, ..))) = parsed.parsed().pop() else { panic!("a record") };
+                match record.unpack(store.texts()).body {
+                    crate::model::record::Body::Sanction(s) => authorities.push(s.authority.map(|a| a.to_string())),
+                    other => panic!("{other:?}"),
+                }
+            }
+            assert_eq!(authorities, [Some(first.to_string()), Some(second.to_string())]);
+        }
     }
 }
