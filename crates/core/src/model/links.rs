@@ -220,6 +220,8 @@ pub struct Links {
     decisions: Decisions,
     /// The categories of texts seen by [`Links::prepare`].
     memo: std::sync::Mutex<CategoryMemo>,
+    /// The sets of categories packages and shortages are in, and each one's by handle.
+    category_sets: CategorySets,
     /// What packages of each set of categories asked about address (behind a lock, as `covers`).
     addressed: std::sync::Mutex<FxHashMap<Box<[Category]>, Addressed>>,
 }
@@ -235,6 +237,49 @@ struct Addressed {
     /// Whether `first` holds the smallest ids: not once one of them went while more were unlisted (it is
     /// worked out again when next asked).
     whole: bool,
+}
+
+/// The sets of categories records of a side ([`side`]) are in, each set once, and each record's set by its
+/// handle: what covers and packages ask of a stored record's version in force, without reading its texts
+/// again (a set's number is 4 bytes a record).
+#[derive(Default)]
+struct CategorySets {
+    sets: Vec<Box<[Category]>>,
+    numbers: FxHashMap<Box<[Category]>, u32>,
+    by_handle: [Vec<u32>; 2],
+}
+
+impl CategorySets {
+    /// Notes the set of categories of a record's version in force (none: forgotten).
+    fn note(&mut self, side: usize, h: Handle, categories: &[Category]) {
+        if self.sets.is_empty() {
+            self.sets.push(Box::new([]));
+            self.numbers.insert(Box::new([]), 0);
+        }
+        let n = match self.numbers.get(categories) {
+            Some(n) => *n,
+            None => {
+                let n = self.sets.len() as u32;
+                self.sets.push(categories.into());
+                self.numbers.insert(categories.into(), n);
+                n
+            }
+        };
+        let by_handle = &mut self.by_handle[side];
+        let at = h as usize;
+        if at >= by_handle.len() {
+            if n == 0 {
+                return;
+            }
+            by_handle.resize(at + 1, 0);
+        }
+        by_handle[at] = n;
+    }
+
+    fn of(&self, side: usize, h: Handle) -> &[Category] {
+        let n = self.by_handle[side].get(h as usize).copied().unwrap_or(0);
+        self.sets.get(n as usize).map_or(&[], |s| &s[..])
+    }
 }
 
 /// Sets of categories whose [`Addressed`] is kept, at most (past that, the list starts again).
@@ -372,6 +417,9 @@ impl Links {
             self.names.add(*f, (kind, h));
         }
         let open = kind != Kind::Shortages || !is_resolved(store, h);
+        if matches!(kind, Kind::Aid | Kind::Shortages) {
+            self.category_sets.note(side(kind), h, &prepared.categories);
+        }
         // Nothing asked yet (a first read): no id to read.
         let asked = !self.addressed.get_mut().map(|kept| kept.is_empty()).unwrap_or(false);
         if kind == Kind::Shortages && open && asked && !prepared.categories.is_empty() {
@@ -394,6 +442,9 @@ impl Links {
         }
         for form in &prepared.forms {
             self.names.remove(*form, (kind, h));
+        }
+        if matches!(kind, Kind::Aid | Kind::Shortages) {
+            self.category_sets.note(side(kind), h, &[]);
         }
         let index = &mut self.categories[side(kind)];
         let mut was_indexed = false;
@@ -466,6 +517,10 @@ impl Links {
 
     /// The categories of a record's version in force.
     fn categories_now(&self, store: &Store, kind: Kind, id: &str) -> Categories {
+        if matches!(kind, Kind::Aid | Kind::Shortages) {
+            let h = store.panel(kind).handle(id);
+            return h.map(|h| self.category_sets.of(side(kind), h).into()).unwrap_or_default();
+        }
         store
             .panel(kind)
             .get(id)
@@ -1006,6 +1061,22 @@ mod tests {
             assert_eq!(now, afresh(&links, &store), "after h{i:03} {status}");
         }
         assert_eq!(kept(&links, &store).0, 151, "150, and 3 and 500, less 150; 12 resolved and reopened");
+    }
+
+    #[test]
+    fn a_records_categories_are_those_of_its_version_in_force() {
+        let (mut store, mut links) = (Store::new(), Links::new(default_vocabulary()));
+        let package =
+            |items: &str, day: u32| format!(r#"{{"id":"p","ts":"2024-03-{day:02}T00:00:00Z","items":[{items}]}}"#);
+        add(&mut store, &mut links, Kind::Aid, &package(r#""155mm shells""#, 2));
+        assert_eq!(links.categories_of(&store, Kind::Aid, "p"), ["artillery ammunition"]);
+        add(&mut store, &mut links, Kind::Aid, &package(r#""FPV drones""#, 3));
+        assert_eq!(links.categories_of(&store, Kind::Aid, "p"), ["drones"]);
+        add(&mut store, &mut links, Kind::Aid, &package(r#""155mm shells""#, 1));
+        assert_eq!(links.categories_of(&store, Kind::Aid, "p"), ["drones"], "an older version arriving late");
+        let (h, gone) = store.panel_mut(Kind::Aid).remove("p").expect("held");
+        links.forget(Kind::Aid, h, gone.id(), &links.prepare(store.texts(), gone.current().packed()));
+        assert!(links.category_sets.of(side(Kind::Aid), h).is_empty(), "forgotten");
     }
 
     #[test]
