@@ -36,6 +36,8 @@ pub struct FieldRules {
     /// (the rule's place among all rules, the rule, what of it a plain line can rule out), bit `b` for the
     /// `b`th.
     rules: Vec<(usize, Rule, Option<InLine>)>,
+    /// The bits of the rules on each kind.
+    by_kind: [Vec<usize>; 4],
 }
 
 /// The parts of a rule's `text contains` condition, when finding none of them in a plain line (printable
@@ -77,14 +79,23 @@ impl InLine {
 /// ns a line).
 pub(super) fn lower_ascii(line: &[u8], out: &mut Vec<u8>) {
     out.clear();
-    out.extend(line.iter().map(|&b| b | (u8::from(b.wrapping_sub(b'A') < 26) << 5)));
+    out.resize(line.len(), 0);
+    // In place over a buffer of the line's size, which the compiler turns into vector steps (pushing byte by
+    // byte it does not).
+    for (o, &b) in out.iter_mut().zip(line) {
+        *o = b | (u8::from(b.wrapping_sub(b'A') < 26) << 5);
+    }
 }
 
 impl FieldRules {
     fn new(rules: Vec<(usize, Rule)>) -> Self {
-        FieldRules {
-            rules: rules.into_iter().map(|(i, rule)| (i, InLine::of(&rule), rule)).map(|(i, l, r)| (i, r, l)).collect(),
-        }
+        let rules: Vec<_> =
+            rules.into_iter().map(|(i, rule)| (i, InLine::of(&rule), rule)).map(|(i, l, r)| (i, r, l)).collect();
+        let by_kind = std::array::from_fn(|k| {
+            let on = |rule: &Rule| rule.kind.is_none_or(|kind| kind.index() == k);
+            (0..rules.len()).filter(|&bit| on(&rules[bit].1)).collect()
+        });
+        FieldRules { rules, by_kind }
     }
 
     /// Whether [`FieldRules::hits`] can use a plain line.
@@ -96,18 +107,17 @@ impl FieldRules {
     /// [`InLine`]), in lower case ([`lower_ascii`]): a rule on a word no text can hold is then ruled out by
     /// a search of the line, rather than of every text of the record.
     pub fn hits(&self, texts: &SharedTexts, record: &Packed, plain_line: Option<&[u8]>) -> u64 {
-        let no_links = LinksOnDemand::known(LinkInfo::default());
+        let no_links = LinksOnDemand::new(&LinkInfo::default);
+        let mut starts = crate::model::packed::FieldStarts::default();
         let mut hits = 0;
-        for (bit, (_, rule, in_line)) in self.rules.iter().enumerate() {
-            if rule.kind.is_some_and(|k| k != record.kind()) {
-                continue;
-            }
+        for &bit in &self.by_kind[record.kind().index()] {
+            let (_, rule, in_line) = &self.rules[bit];
             if let (Some(in_line), Some(line)) = (in_line, plain_line) {
                 if in_line.none_in(line) {
                     continue;
                 }
             }
-            if rule.matches(texts, record, &no_links) {
+            if rule.matches_from(texts, record, &mut starts, &no_links) {
                 hits |= 1 << bit;
             }
         }
@@ -287,6 +297,7 @@ impl Watch {
     /// over every record on every core (and the field rules too when no parser matched them).
     fn first_read(&mut self, store: &Store, links: &Links, first: &FirstHits) {
         let parsed = self.field_rules.clone().filter(|_| !first.is_empty());
+        let highlights = |i: usize| self.rules[i].effects.highlight;
         if let Some(field_rules) = &parsed {
             // Room for every match at once: growing a set of 200k ids step by step hashes them all again
             // at every step.
@@ -294,6 +305,9 @@ impl Watch {
             for (&(kind, h), &hits) in first {
                 for i in field_rules.places(hits) {
                     self.matched.insert((i, kind, h));
+                    if highlights(i) {
+                        self.highlighted.insert((kind, h));
+                    }
                 }
             }
         }
@@ -316,7 +330,7 @@ impl Watch {
                     let Some(e) = panel.by_handle(h) else { return Vec::new() };
                     let record = e.current().packed();
                     let unlinked = parties && !linked.contains(&(kind, h));
-                    let work_out = || links.row_info(store, kind, record.id());
+                    let work_out = || links.row_info_at(store, kind, h);
                     let info = match unlinked {
                         true => LinksOnDemand::known(LinkInfo::default()),
                         false => LinksOnDemand::new(&work_out),
@@ -330,17 +344,13 @@ impl Watch {
                 for (h, hits) in entries.into_iter().zip(hits) {
                     for i in hits {
                         self.matched.insert((i, kind, h));
+                        if highlights(i) {
+                            self.highlighted.insert((kind, h));
+                        }
                     }
                 }
             }
         }
-        let highlights: Vec<(Kind, Handle)> = self
-            .matched
-            .iter()
-            .filter(|(i, _, _)| self.rules[*i].effects.highlight)
-            .map(|(_, k, h)| (*k, *h))
-            .collect();
-        self.highlighted.extend(highlights);
     }
 
     /// Forgets what it knew of the records of `kind` the store no longer holds: called as soon as they are

@@ -672,11 +672,32 @@ impl Links {
         info
     }
 
+    /// [`Links::row_info`] of the record held by `h` in its panel.
+    pub fn row_info_at(&self, store: &Store, kind: Kind, h: Handle) -> LinkInfo {
+        match kind {
+            // A shortage's links are its cover, worked out without looking its id up.
+            Kind::Shortages => LinkInfo { cover: Some(self.cover_at(store, h)), ..LinkInfo::default() },
+            _ => self.row_info(store, kind, store.panel(kind).id_of(h).unwrap_or_default()),
+        }
+    }
+
     fn cover(&self, store: &Store, id: &str) -> Cover {
-        if store.panel(Kind::Shortages).handle(id).is_some_and(|h| is_resolved(store, h)) {
+        match store.panel(Kind::Shortages).handle(id) {
+            Some(h) => self.cover_at(store, h),
+            None => self.cover_in(store, &[]),
+        }
+    }
+
+    /// What covers the shortage held by `h`.
+    fn cover_at(&self, store: &Store, h: Handle) -> Cover {
+        if is_resolved(store, h) {
             return Cover::Resolved;
         }
-        let cats = &self.categories_now(store, Kind::Shortages, id)[..];
+        self.cover_in(store, self.category_sets.of(side(Kind::Shortages), h))
+    }
+
+    /// What covers a shortage in these categories, from the cache while no package changed.
+    fn cover_in(&self, store: &Store, cats: &[Category]) -> Cover {
         {
             let mut cache = self.covers.lock().unwrap_or_else(|e| e.into_inner());
             if cache.0 != self.packages_changed {

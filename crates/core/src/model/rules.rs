@@ -8,7 +8,8 @@
 //! (a shortage's cover: uncovered, at_risk, covered, resolved), so rules can fire on links, not only fields.
 
 use super::links::{Badge, Cover, LinkInfo};
-use super::packed::{Packed, SharedTexts};
+use super::packed::{FieldStarts, Packed, SharedTexts};
+use super::schema::Ty;
 use super::vocab::{Kind, Level};
 
 /// What a matching rule does.
@@ -46,8 +47,10 @@ enum Reads {
     Sanctioned,
     Possible,
     Cover,
-    /// A field of the record: its place among each kind's declared fields (none: undeclared there).
-    Field([Option<u8>; 4]),
+    /// A field of the record: its place among each kind's declared fields (none: undeclared there), and
+    /// for a word field the words the test passes (by their place in the vocabulary, a bit each), worked
+    /// out once.
+    Field([Option<(u8, Option<u64>)>; 4]),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -73,10 +76,22 @@ impl Rule {
     /// Fields are read where they are, without copies (rules run over every record of a first read); links
     /// are worked out only when a condition reads them, after the conditions before it held.
     pub fn matches(&self, texts: &SharedTexts, r: &Packed, links: &LinksOnDemand<'_>) -> bool {
+        self.matches_from(texts, r, &mut FieldStarts::default(), links)
+    }
+
+    /// [`Rule::matches`], with where the record's fields start (as far as a condition walked) shared
+    /// between the rules tested on it.
+    pub fn matches_from(
+        &self,
+        texts: &SharedTexts,
+        r: &Packed,
+        starts: &mut FieldStarts,
+        links: &LinksOnDemand<'_>,
+    ) -> bool {
         if self.kind.is_some_and(|k| k != r.kind()) {
             return false;
         }
-        self.conditions.iter().all(|c| c.holds(texts, r, links))
+        self.conditions.iter().all(|c| c.holds(texts, r, starts, links))
     }
 }
 
@@ -110,22 +125,33 @@ impl Condition {
             "sanctioned" => Reads::Sanctioned,
             "possible" => Reads::Possible,
             "cover" => Reads::Cover,
-            _ => Reads::Field(std::array::from_fn(|k| {
-                let declared = crate::model::schema::fields(Kind::ALL[k]);
-                declared.iter().position(|f| f.name == field).map(|at| at as u8)
-            })),
+            _ => {
+                let place = |k: usize| {
+                    let declared = crate::model::schema::fields(Kind::ALL[k]);
+                    declared.iter().position(|f| f.name == field).map(|at| (at, declared[at].ty))
+                };
+                let places: [_; 4] = std::array::from_fn(place);
+                Reads::Field(places.map(|p| {
+                    let (at, ty) = p?;
+                    let words = match ty {
+                        Ty::Word(vocab) => Some(
+                            (0..64)
+                                .filter(|&i| vocab.name(i).is_some_and(|w| test.passes(w)))
+                                .fold(0u64, |bits, i| bits | 1 << i),
+                        ),
+                        _ => None,
+                    };
+                    Some((at as u8, words))
+                }))
+            }
         };
         Condition { field: field.to_owned(), test, reads }
     }
 
     /// Whether any value of the field passes the test: a list's items, a string, a number or a word as
     /// text, or a pseudo field.
-    fn holds(&self, texts: &SharedTexts, r: &Packed, links: &LinksOnDemand<'_>) -> bool {
-        let pass = |v: &str| match &self.test {
-            Test::OneOf(options) => options.iter().any(|o| o.eq_ignore_ascii_case(v)),
-            Test::Contains(parts) => parts.iter().any(|p| crate::text::contains_ignore_case(v, p)),
-            Test::AtLeast(min) => Level::parse(v).is_some_and(|l| l >= *min),
-        };
+    fn holds(&self, texts: &SharedTexts, r: &Packed, starts: &mut FieldStarts, links: &LinksOnDemand<'_>) -> bool {
+        let pass = |v: &str| self.test.passes(v);
         match &self.reads {
             Reads::Id => pass(r.id()),
             Reads::Text => r.any_field_text(texts, true, &mut |_, t| pass(t)),
@@ -147,10 +173,26 @@ impl Condition {
                 Some(Cover::Resolved) => pass("resolved"),
                 None => false,
             },
-            Reads::Field(places) => {
-                let place = places[r.kind().index()].map(usize::from);
-                r.any_text_in(texts, place, &self.field, &mut |t| pass(t))
-            }
+            Reads::Field(places) => match places[r.kind().index()] {
+                Some((at, Some(words))) => {
+                    r.code_from(starts, usize::from(at)).is_some_and(|c| c < 64 && words & 1 << c != 0)
+                }
+                place => {
+                    let place = place.map(|(at, _)| usize::from(at));
+                    r.any_text_from(texts, starts, place, &self.field, &mut |t| pass(t))
+                }
+            },
+        }
+    }
+}
+
+impl Test {
+    /// Whether a text passes.
+    fn passes(&self, v: &str) -> bool {
+        match self {
+            Test::OneOf(options) => options.iter().any(|o| o.eq_ignore_ascii_case(v)),
+            Test::Contains(parts) => parts.iter().any(|p| crate::text::contains_ignore_case(v, p)),
+            Test::AtLeast(min) => Level::parse(v).is_some_and(|l| l >= *min),
         }
     }
 }
@@ -191,6 +233,49 @@ mod tests {
         assert!(!r2.matches(&SharedTexts::default(), &sup, &LinksOnDemand::known(LinkInfo::default())));
         let other_kind = rule(Some(Kind::Sanctions), vec![]);
         assert!(!other_kind.matches(&SharedTexts::default(), &sup, &LinksOnDemand::known(LinkInfo::default())));
+    }
+
+    /// A word field's condition is worked out over its vocabulary once; it must pass exactly the words the
+    /// test passes read as text, for every word of every word field of every kind, and none when the field
+    /// is absent.
+    #[test]
+    fn word_conditions_pass_what_their_words_as_text_pass() {
+        let tests = [
+            Test::OneOf(vec!["DESIGNATED".into(), "bank".into(), "stalled".into(), "easing".into()]),
+            Test::Contains(vec!["e".into()]),
+            Test::AtLeast(Level::High),
+        ];
+        let no_links = LinksOnDemand::known(LinkInfo::default());
+        let mut seen = 0;
+        for &kind in Kind::ALL {
+            for f in crate::model::schema::fields(kind) {
+                let Ty::Word(vocab) = f.ty else { continue };
+                assert!(vocab.name(64).is_none(), "{}: a condition keeps at most 64 words as bits", f.name);
+                let absent = rec(kind, r#"{"id":"w","ts":"2024-01-01T00:00:00Z"}"#);
+                for test in &tests {
+                    let condition = Condition::new(f.name, test.clone());
+                    let Reads::Field(places) = &condition.reads else { panic!("{}", f.name) };
+                    assert!(places[kind.index()].is_some_and(|(_, words)| words.is_some()), "{}", f.name);
+                    assert!(
+                        !condition.holds(&SharedTexts::default(), &absent, &mut FieldStarts::default(), &no_links),
+                        "{} absent",
+                        f.name
+                    );
+                    for word in (0..64).map_while(|i| vocab.name(i)) {
+                        let line = format!(r#"{{"id":"w","ts":"2024-01-01T00:00:00Z","{}":"{word}"}}"#, f.name);
+                        let r = rec(kind, &line);
+                        let by_text = r.any_text_of(&SharedTexts::default(), f.name, &mut |t| test.passes(t));
+                        assert_eq!(
+                            condition.holds(&SharedTexts::default(), &r, &mut FieldStarts::default(), &no_links),
+                            by_text,
+                            "{line} {test:?}"
+                        );
+                        seen += usize::from(by_text);
+                    }
+                }
+            }
+        }
+        assert!(seen > 10, "the tests pass some words");
     }
 
     #[test]

@@ -348,6 +348,18 @@ kinds! {
     }
 }
 
+/// The most fields a kind declares.
+pub const MOST_FIELDS: usize = {
+    let (mut most, mut k) = (0, 0);
+    while k < ALL_FIELDS.len() {
+        if ALL_FIELDS[k].len() > most {
+            most = ALL_FIELDS[k].len();
+        }
+        k += 1;
+    }
+    most
+};
+
 /// The fields of every line, before a kind's: the envelope.
 const ENVELOPE: [&str; 3] = ["id", "ts", "kind"];
 

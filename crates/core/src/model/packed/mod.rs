@@ -24,11 +24,20 @@ pub use shared::{Packer, SharedTexts};
 pub(crate) use slot::{Slot, Take};
 
 use super::record::{Record, Text, Timestamp};
-use super::schema::{fields, Body, Field, Ty};
+use super::schema::{fields, Body, Field, Ty, MOST_FIELDS};
 use super::vocab::{Kind, Level};
 use bytes::{Reader, Writer};
 use chrono::{DateTime, Utc};
 use serde_json::Value;
+
+/// Where the declared fields of one packed record start, as far as they were walked to, then where its
+/// undeclared ones do: a reader of several fields (a rule's conditions) walks each field once. A new one
+/// (`default`) for each record.
+#[derive(Default)]
+pub struct FieldStarts {
+    at: [u32; MOST_FIELDS + 1],
+    known: usize,
+}
 
 /// One version of a record, packed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -102,7 +111,7 @@ impl Packed {
     /// The time as the feed wrote it.
     pub fn ts_text(&self) -> std::borrow::Cow<'_, str> {
         let mut r = Reader { b: &self.0, at: HEADER };
-        r.str();
+        r.skip_str();
         match r.str() {
             "" => std::borrow::Cow::Owned(self.utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
             w => std::borrow::Cow::Borrowed(w),
@@ -122,6 +131,51 @@ impl Packed {
             r.skip(f.ty);
         }
         r.extra().get(field).is_some_and(|v| value_text(field, v, true, &mut |_, t| test(t)))
+    }
+
+    /// Where the `place`-th declared field starts (the number of declared fields: where the undeclared
+    /// ones do), walking no further than it and no field twice for one record's `starts`.
+    fn start_of(&self, starts: &mut FieldStarts, place: usize) -> usize {
+        let declared = fields(self.kind());
+        let place = place.min(declared.len()).min(MOST_FIELDS);
+        if starts.known == 0 {
+            starts.at[0] = self.fields().at as u32;
+            starts.known = 1;
+        }
+        while starts.known <= place {
+            let k = starts.known;
+            let mut r = Reader { b: &self.0, at: starts.at[k - 1] as usize };
+            r.skip(declared[k - 1].ty);
+            starts.at[k] = r.at as u32;
+            starts.known += 1;
+        }
+        starts.at[place] as usize
+    }
+
+    /// [`Packed::any_text_in`], with `starts` (this record's) kept for the next field read.
+    pub fn any_text_from(
+        &self,
+        texts: &SharedTexts,
+        starts: &mut FieldStarts,
+        place: Option<usize>,
+        field: &str,
+        test: &mut dyn FnMut(&str) -> bool,
+    ) -> bool {
+        let declared = fields(self.kind());
+        match place.and_then(|i| Some((i, declared.get(i)?))) {
+            Some((i, f)) => Reader { b: &self.0, at: self.start_of(starts, i) }.any_text(f.ty, texts.table(), test),
+            None => Reader { b: &self.0, at: self.start_of(starts, declared.len()) }
+                .extra()
+                .get(field)
+                .is_some_and(|v| value_text(field, v, true, &mut |_, t| test(t))),
+        }
+    }
+
+    /// The `place`-th declared field's word, by its place in its vocabulary (none: that field is not a
+    /// word, or has none), with `starts` (this record's) kept for the next field read.
+    pub fn code_from(&self, starts: &mut FieldStarts, place: usize) -> Option<u8> {
+        let Ty::Word(_) = fields(self.kind()).get(place)?.ty else { return None };
+        Some(Reader { b: &self.0, at: self.start_of(starts, place) }.u8()).filter(|&c| c != NONE)
     }
 
     /// [`Packed::any_text_of`] for a field already looked up: the `place`-th declared field of the record's
@@ -207,8 +261,8 @@ impl Packed {
     /// A reader on the declared fields: past the id and the time as written.
     fn fields(&self) -> Reader<'_> {
         let mut r = Reader { b: &self.0, at: HEADER };
-        r.str();
-        r.str();
+        r.skip_str();
+        r.skip_str();
         r
     }
 }
