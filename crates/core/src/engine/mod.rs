@@ -380,6 +380,35 @@ mod first_read_rules {
         out
     }
 
+    /// An update in the first read replaces what its record matched: a shortage that eased stops matching
+    /// (and being highlighted), one that worsened starts.
+    #[test]
+    fn an_update_in_the_first_read_replaces_what_its_record_matched() {
+        let dir = tempfile::tempdir().expect("dir");
+        let line = |id: &str, severity: &str| {
+            format!("{{\"id\":\"{id}\",\"ts\":\"2026-01-01T00:00:00Z\",\"item\":\"fuel\",\"severity\":\"{severity}\",\"status\":\"reported\"}}\n")
+        };
+        let lines = [line("eased", "critical"), line("worse", "low"), line("eased", "low"), line("worse", "critical")];
+        std::fs::write(dir.path().join("shortages.jsonl"), lines.concat()).expect("write");
+        let config = r#"
+[[feed]]
+path = "shortages.jsonl"
+kind = "shortages"
+
+[[rule]]
+name = "Critical"
+kind = "shortages"
+when = { severity = "critical" }
+do = ["highlight"]
+"#;
+        let config = crate::config::parse(config, Some(&dir.path().join("config.toml"))).expect("config");
+        let mut engine = Engine::for_config(&config);
+        engine.load_once();
+        assert_eq!(engine.rule_matches(), [("Critical".to_string(), Kind::Shortages, "worse".to_string())]);
+        assert!(engine.is_highlighted(Kind::Shortages, "worse"));
+        assert!(!engine.is_highlighted(Kind::Shortages, "eased"));
+    }
+
     #[test]
     fn what_the_parser_threads_match_at_start_is_what_every_rule_over_every_record_gives() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");

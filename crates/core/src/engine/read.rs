@@ -12,12 +12,25 @@ use crate::model::packed::Packed;
 use crate::model::store::{Applied, Handle, Origin, Store};
 use crate::model::vocab::Kind;
 use crate::text::clean_path;
-use rustc_hash::FxHashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Which field rules each record of a first read matched, by the record's handle (see [`Key::hits`]).
-pub type FirstHits = FxHashMap<(Kind, Handle), u64>;
+/// Which field rules each record of a first read matched (see [`Key::hits`]), by the record's handle, in
+/// the order they were applied: a list, not a map, for a first read notes 200k of them on the thread that
+/// applies every record.
+#[derive(Debug, Default)]
+pub struct FirstHits {
+    /// New records that matched something.
+    pub added: Vec<(Kind, Handle, u64)>,
+    /// Records updated since (what the version in force matches replaces what the one before did).
+    pub updated: Vec<(Kind, Handle, u64)>,
+}
+
+impl FirstHits {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.updated.is_empty()
+    }
+}
 
 /// Reads whatever is new in the line feeds (with `once`, taking the end of each file as the end of its
 /// last line) and applies it. `news` is false for the first read: its records are not news, and its name
@@ -166,13 +179,9 @@ pub fn apply_parsed(
                 let with = Some((&prepared, key.hash));
                 let (applied, h) = quietly_apply(store, links, record, with, origin);
                 match applied {
-                    Applied::Added if key.hits != 0 => {
-                        hits.insert((kind, h), key.hits);
-                    }
+                    Applied::Added if key.hits != 0 => hits.added.push((kind, h, key.hits)),
                     // The version in force now says what matches, matching nothing included.
-                    Applied::Updated { current: true, .. } => {
-                        hits.insert((kind, h), key.hits);
-                    }
+                    Applied::Updated { current: true, .. } => hits.updated.push((kind, h, key.hits)),
                     _ => {}
                 }
                 if applied != Applied::Duplicate {

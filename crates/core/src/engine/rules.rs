@@ -297,18 +297,20 @@ impl Watch {
     /// over every record on every core (and the field rules too when no parser matched them).
     fn first_read(&mut self, store: &Store, links: &Links, first: &FirstHits) {
         let parsed = self.field_rules.clone().filter(|_| !first.is_empty());
-        let highlights = |i: usize| self.rules[i].effects.highlight;
         if let Some(field_rules) = &parsed {
             // Room for every match at once: growing a set of 200k ids step by step hashes them all again
             // at every step.
-            self.matched.reserve(first.values().map(|hits| hits.count_ones() as usize).sum());
-            for (&(kind, h), &hits) in first {
-                for i in field_rules.places(hits) {
-                    self.matched.insert((i, kind, h));
-                    if highlights(i) {
-                        self.highlighted.insert((kind, h));
-                    }
+            self.matched.reserve(first.added.iter().map(|(_, _, hits)| hits.count_ones() as usize).sum());
+            for &(kind, h, hits) in &first.added {
+                self.note(field_rules.places(hits), kind, h);
+            }
+            // An update replaces what the record matched (only field rules have matched so far).
+            for &(kind, h, hits) in &first.updated {
+                for i in field_rules.places(u64::MAX) {
+                    self.matched.remove(&(i, kind, h));
                 }
+                self.highlighted.remove(&(kind, h));
+                self.note(field_rules.places(hits), kind, h);
             }
         }
         for &kind in Kind::ALL {
@@ -342,13 +344,18 @@ impl Watch {
                         .collect::<Vec<_>>()
                 });
                 for (h, hits) in entries.into_iter().zip(hits) {
-                    for i in hits {
-                        self.matched.insert((i, kind, h));
-                        if highlights(i) {
-                            self.highlighted.insert((kind, h));
-                        }
-                    }
+                    self.note(hits, kind, h);
                 }
+            }
+        }
+    }
+
+    /// Notes that a record matches these rules (by their place), and is highlighted if one of them says so.
+    fn note(&mut self, rules: impl IntoIterator<Item = usize>, kind: Kind, h: Handle) {
+        for i in rules {
+            self.matched.insert((i, kind, h));
+            if self.rules[i].effects.highlight {
+                self.highlighted.insert((kind, h));
             }
         }
     }
