@@ -102,11 +102,35 @@ impl FeedSpec {
 pub struct Limits {
     /// A line longer than this is skipped and reported.
     pub max_line_bytes: usize,
+    /// When a new download of a published list is held rather than applied.
+    pub shrink: ShrinkGuard,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_line_bytes: 1024 * 1024 }
+        Limits { max_line_bytes: 1024 * 1024, shrink: ShrinkGuard::default() }
+    }
+}
+
+/// A new download of a published list that has lost more than `percent` of the records of the last good
+/// one, and at least `records` of them, is held as suspicious (a download cut short) rather than applied:
+/// its delistings would be false alarms. It is applied when a second download gives the same contents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShrinkGuard {
+    pub percent: u32,
+    pub records: usize,
+}
+
+impl Default for ShrinkGuard {
+    fn default() -> Self {
+        ShrinkGuard { percent: 2, records: 3 }
+    }
+}
+
+impl ShrinkGuard {
+    /// Whether losing `lost` of `before` records is suspicious.
+    pub fn holds(&self, before: usize, lost: usize) -> bool {
+        lost >= self.records && lost as u128 * 100 > before as u128 * u128::from(self.percent)
     }
 }
 
@@ -159,6 +183,8 @@ struct RawRule {
 #[serde(deny_unknown_fields)]
 struct RawLimits {
     max_line_bytes: Option<Spanned<i64>>,
+    hold_shrink_percent: Option<Spanned<i64>>,
+    hold_shrink_records: Option<Spanned<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -248,16 +274,27 @@ pub fn parse(text: &str, file: Option<&Path>) -> Result<Config, ConfigError> {
         None => base.clone(),
     };
 
-    let limits = match raw.limits.max_line_bytes {
-        None => Limits::default(),
-        Some(v) => match usize::try_from(*v.get_ref()) {
-            Ok(n) if (1..=1 << 30).contains(&n) => Limits { max_line_bytes: n },
-            _ => {
-                return Err(err_at(
-                    v.span(),
-                    format!("`max_line_bytes` is {}: expected a number from 1 to 1073741824", v.get_ref()),
-                ))
-            }
+    let number = |v: &Option<Spanned<i64>>, key: &str, range: std::ops::RangeInclusive<i64>, default: i64| match v {
+        None => Ok(default),
+        Some(v) if range.contains(v.get_ref()) => Ok(*v.get_ref()),
+        Some(v) => Err(err_at(
+            v.span(),
+            format!("`{key}` is {}: expected a number from {} to {}", v.get_ref(), range.start(), range.end()),
+        )),
+    };
+    let d = Limits::default();
+    let limits = Limits {
+        max_line_bytes: number(&raw.limits.max_line_bytes, "max_line_bytes", 1..=1 << 30, d.max_line_bytes as i64)?
+            as usize,
+        shrink: ShrinkGuard {
+            percent: number(&raw.limits.hold_shrink_percent, "hold_shrink_percent", 0..=100, d.shrink.percent.into())?
+                as u32,
+            records: number(
+                &raw.limits.hold_shrink_records,
+                "hold_shrink_records",
+                1..=1 << 30,
+                d.shrink.records as i64,
+            )? as usize,
         },
     };
 
@@ -554,6 +591,10 @@ mod tests {
         assert!(e.message.contains("unknown field `knd`"), "{e}");
         let e = parse("[limits]\nmax_line_bytes = 0\n[[feed]]\npath = \"a\"\n", None).expect_err("zero");
         assert_eq!(e.at, Some((2, 18)));
+        let e = parse("[limits]\nhold_shrink_percent = 101\n[[feed]]\npath = \"a\"\n", None).expect_err("percent");
+        assert!(e.message.contains("expected a number from 0 to 100"), "{e}");
+        let c = parse("[limits]\nhold_shrink_records = 50\n[[feed]]\npath = \"a\"\n", None).expect("records");
+        assert_eq!(c.limits.shrink, ShrinkGuard { percent: 2, records: 50 });
         let e = parse("[[feed]]\npath = \"a[\"\n", None).expect_err("glob");
         assert!(e.message.contains("not a valid glob"), "{e}");
         let e = parse("[[feed]]\npath = \"*.csv\"\nformat = \"ofac-csv\"\n", None).expect_err("glob");

@@ -79,7 +79,10 @@ impl Engine {
             .feeds
             .iter()
             .filter(|f| f.format.is_snapshot())
-            .map(|f| SnapshotFeed::new(f.path.clone(), f.format, options.state_dir.as_deref(), options.persist))
+            .map(|f| {
+                SnapshotFeed::new(f.path.clone(), f.format, options.state_dir.as_deref(), options.persist)
+                    .with_shrink_guard(options.shrink)
+            })
             .collect();
         let mut engine = Engine {
             feeds: Feeds::new(options.feeds, options.max_line_bytes),

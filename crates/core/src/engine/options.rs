@@ -2,7 +2,7 @@
 //! the watch rules, retention, and where published lists remember their last download. Taken from
 //! [`Config`] by the front ends; tests build it directly.
 
-use crate::config::{Config, FeedSpec, Retention};
+use crate::config::{Config, FeedSpec, Retention, ShrinkGuard};
 use crate::model::links::Vocabulary;
 use crate::model::rules::Rule;
 use crate::model::vocab::Kind;
@@ -14,6 +14,8 @@ pub struct Options {
     pub feeds: Vec<FeedSpec>,
     /// A line longer than this is skipped (`limits.max_line_bytes`).
     pub max_line_bytes: usize,
+    /// When a new download of a published list is held (`limits.hold_shrink_*`).
+    pub shrink: ShrinkGuard,
     pub categories: Vocabulary,
     pub rules: Vec<Rule>,
     pub retention: BTreeMap<Kind, Retention>,
@@ -30,6 +32,7 @@ impl Options {
         Options {
             feeds: config.feeds.clone(),
             max_line_bytes: config.limits.max_line_bytes,
+            shrink: config.limits.shrink,
             categories: config.categories.clone(),
             rules: config.rules.clone(),
             retention: config.retention.clone(),

@@ -7,6 +7,7 @@
 //! the file. The first time a feed is seen its records are the baseline, not news. A file that is empty, cut
 //! short or does not parse changes nothing: the problem is reported and the previous contents stay.
 
+use crate::config::ShrinkGuard;
 use crate::formats::{ftm, ofac, Format};
 use crate::model::record::{Record, Timestamp};
 use crate::model::Kind;
@@ -16,9 +17,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// Below this many records a shrink is not suspicious.
-const SHRINK_FLOOR: usize = 20;
 
 /// What reading a snapshot feed found.
 #[derive(Debug)]
@@ -76,6 +74,9 @@ struct Saved {
     feed: String,
     /// `kind/id` → fingerprint.
     records: BTreeMap<String, Fingerprint>,
+    /// Whether the last good download ended with OFAC's end-of-file mark.
+    #[serde(default)]
+    marked: bool,
 }
 
 /// (device, inode, size, modification time in ns) of each file read, `None` where it is missing.
@@ -97,6 +98,12 @@ pub struct SnapshotFeed {
     persist: bool,
     /// A problem with the remembered state, reported at the first look.
     state_problem: Option<String>,
+    shrink: ShrinkGuard,
+    /// The digest of a download held for what it lost (see [`ShrinkGuard`]): the same contents again are
+    /// a list that really shrank, and are applied.
+    held: Option<u64>,
+    /// Whether the last good download ended with OFAC's end-of-file mark: one without it is then cut short.
+    marked: bool,
 }
 
 impl SnapshotFeed {
@@ -122,9 +129,17 @@ impl SnapshotFeed {
             state_file,
             persist,
             state_problem: None,
+            shrink: ShrinkGuard::default(),
+            held: None,
+            marked: false,
         };
         feed.load_state();
         feed
+    }
+
+    /// The same feed, holding downloads that lost records as `shrink` says.
+    pub fn with_shrink_guard(self, shrink: ShrinkGuard) -> Self {
+        SnapshotFeed { shrink, ..self }
     }
 
     fn load_state(&mut self) {
@@ -148,6 +163,7 @@ impl SnapshotFeed {
                     })
                     .collect();
                 self.known = Some(known);
+                self.marked = saved.marked;
             }
             Err(e) => {
                 let aside = crate::state::set_aside(path);
@@ -165,6 +181,7 @@ impl SnapshotFeed {
         let saved = Saved {
             feed: self.file.display().to_string(),
             records: known.iter().map(|((k, id), fp)| (format!("{k}/{id}"), fp.clone())).collect(),
+            marked: self.marked,
         };
         match serde_json::to_vec(&saved) {
             Ok(bytes) => {
@@ -214,7 +231,12 @@ impl SnapshotFeed {
         }
         self.read = Some(sig);
         match self.parse() {
-            Ok(rows) => self.compare(rows, on),
+            Ok((rows, marked)) => {
+                if self.compare(rows, on) {
+                    self.marked = marked;
+                    self.save_state();
+                }
+            }
             Err(problem) => {
                 let held = self.known.as_ref().map(HashMap::len).unwrap_or(0);
                 on(SnapEvent::Problem(format!(
@@ -224,12 +246,19 @@ impl SnapshotFeed {
         }
     }
 
-    fn parse(&self) -> Result<Vec<(Record, u64)>, String> {
+    /// The rows of the files, and whether the main one ends with OFAC's end-of-file mark.
+    fn parse(&self) -> Result<(Vec<(Record, u64)>, bool), String> {
         let main = std::fs::read(self.file.as_path()).map_err(|e| crate::text::describe_io(&e))?;
         let mtime = std::fs::metadata(self.file.as_path()).and_then(|m| m.modified()).ok();
         let ts = Timestamp::from_utc(mtime.map(chrono::DateTime::<chrono::Utc>::from).unwrap_or_else(chrono::Utc::now));
         match self.format {
             Format::OfacCsv => {
+                let marked = ofac::ends_with_mark(&main);
+                if self.marked && !marked {
+                    return Err("the file looks cut short: the last download ended with OFAC's end-of-file mark \
+                                (a line holding 0x1A) and this one has none"
+                        .into());
+                }
                 let read = |p: &PathBuf| std::fs::read(p).ok();
                 let files = ofac::Files {
                     main,
@@ -239,7 +268,7 @@ impl SnapshotFeed {
                 };
                 let consolidated =
                     self.file.file_name().is_some_and(|n| n.to_string_lossy().to_ascii_lowercase().starts_with("cons"));
-                ofac::parse(&files, &ts, consolidated)
+                ofac::parse(&files, &ts, consolidated).map(|rows| (rows, marked))
             }
             _ => {
                 if main.iter().all(u8::is_ascii_whitespace) {
@@ -262,28 +291,34 @@ impl SnapshotFeed {
                     let more = if errors.len() > 3 { format!(" and {} more", errors.len() - 3) } else { String::new() };
                     return Err(format!("{}{more}", errors[..errors.len().min(3)].join("; ")));
                 }
-                Ok(entities.derive(&ts))
+                Ok((entities.derive(&ts), false))
             }
         }
     }
 
-    /// Hands out what changed since the previous contents, and remembers the new ones.
-    fn compare(&mut self, rows: Vec<(Record, u64)>, on: &mut dyn FnMut(SnapEvent)) {
+    /// Hands out what changed since the previous contents, and remembers the new ones; false when the
+    /// new contents are held instead (see [`ShrinkGuard`]).
+    fn compare(&mut self, rows: Vec<(Record, u64)>, on: &mut dyn FnMut(SnapEvent)) -> bool {
         let mut next: HashMap<(Kind, String), Fingerprint> = HashMap::with_capacity(rows.len());
         for (r, _) in &rows {
             next.insert((r.kind, r.id.to_string()), Fingerprint::of(r));
         }
         if let Some(known) = &self.known {
-            if known.len() >= SHRINK_FLOOR && next.len() < known.len() / 2 {
+            let lost = known.keys().filter(|k| !next.contains_key(*k)).count();
+            let digest = digest(&next);
+            if self.shrink.holds(known.len(), lost) && self.held != Some(digest) {
+                self.held = Some(digest);
                 on(SnapEvent::Problem(format!(
-                    "the file looks cut short: {} records where there were {}; keeping the previous ones until a \
-                     complete file arrives",
-                    next.len(),
-                    known.len()
+                    "held: {lost} of the {} records of the last good download are not in this one ({} records), \
+                     as in a download cut short; the previous ones stay until a second download gives the same \
+                     contents (limits.hold_shrink_percent, hold_shrink_records)",
+                    known.len(),
+                    next.len()
                 )));
-                return;
+                return false;
             }
         }
+        self.held = None;
         let first_of_run = !self.loaded;
         match &self.known {
             None => {
@@ -316,8 +351,18 @@ impl SnapshotFeed {
         }
         self.known = Some(next);
         self.loaded = true;
-        self.save_state();
+        true
     }
+}
+
+/// One number for a download's contents, whatever their order: the same records with the same fields give
+/// the same digest.
+fn digest(records: &HashMap<(Kind, String), Fingerprint>) -> u64 {
+    records.iter().fold(0u64, |sum, ((kind, id), fp)| {
+        let fields = fp.fields.values().fold(0u64, |h, v| h.rotate_left(5) ^ v);
+        let key = crate::state::fnv1a(format!("{kind}/{id}").as_bytes());
+        sum.wrapping_add(key ^ fields.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+    })
 }
 
 #[cfg(test)]
@@ -430,7 +475,7 @@ mod tests {
     }
 
     #[test]
-    fn a_large_list_that_shrinks_by_half_is_held() {
+    fn a_list_that_lost_records_is_held_until_a_second_download_gives_the_same() {
         let dir = tempfile::tempdir().expect("tmp");
         let sdn = dir.path().join("sdn.csv");
         let rows = |n: usize| -> String {
@@ -441,9 +486,59 @@ mod tests {
         write(&sdn, &rows(40));
         let mut feed = SnapshotFeed::new(sdn.clone(), Format::OfacCsv, None, false);
         events(&mut feed);
-        write(&sdn, &rows(10));
+        // One delisting of 40 is news at once.
+        write(&sdn, &rows(39));
+        assert_eq!(events(&mut feed), ["removed ofac-40 FIRM 40"]);
+        // A download cut at a row boundary (as the issue found: 20 of 30) is held, whatever it says.
+        write(&sdn, &rows(20));
         let ev = events(&mut feed);
-        assert!(ev.len() == 1 && ev[0].contains("10 records where there were 40"), "{ev:?}");
+        assert!(ev.len() == 1 && ev[0].contains("held: 19 of the 39 records"), "{ev:?}");
+        // A better download after it is read as usual, against the last good one.
+        write(&sdn, &rows(38));
+        assert_eq!(events(&mut feed), ["removed ofac-39 FIRM 39"]);
+        // A list that really shrank arrives again the same: then it is applied.
+        write(&sdn, &rows(30));
+        assert!(events(&mut feed)[0].starts_with("problem held: 8 of the 38"));
+        write(&sdn, &rows(30));
+        let ev = events(&mut feed);
+        assert_eq!(ev.len(), 8, "{ev:?}");
+        assert!(ev.iter().all(|e| e.starts_with("removed ofac-")), "{ev:?}");
+    }
+
+    #[test]
+    fn a_download_without_the_end_mark_after_one_with_it_is_cut_short() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let sdn = dir.path().join("sdn.csv");
+        write(&sdn, &format!("{ROW_A}{ROW_B}\x1a\r\n"));
+        let mut feed = SnapshotFeed::new(sdn.clone(), Format::OfacCsv, None, false);
+        assert_eq!(events(&mut feed), ["baseline ofac-1", "baseline ofac-2"]);
+        write(&sdn, ROW_A);
+        let ev = events(&mut feed);
+        assert!(ev.len() == 1 && ev[0].contains("end-of-file mark"), "{ev:?}");
+        write(&sdn, &format!("{ROW_A}\x1a"));
+        assert_eq!(events(&mut feed), ["removed ofac-2 BETA BANK"]);
+    }
+
+    #[test]
+    fn an_empty_html_or_misshapen_companion_holds_the_set() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (sdn, alt) = (dir.path().join("sdn.csv"), dir.path().join("alt.csv"));
+        write(&sdn, &format!("{ROW_A}{ROW_B}"));
+        write(&alt, "1,10,\"aka\",\"ALPHA TRADE\",-0- \r\n");
+        let mut feed = SnapshotFeed::new(sdn.clone(), Format::OfacCsv, None, false);
+        assert_eq!(events(&mut feed), ["baseline ofac-1", "baseline ofac-2"]);
+        for (contents, why) in [
+            ("", "the aliases file is empty"),
+            ("<!DOCTYPE html><html><body>Service Unavailable</body></html>\n", "looks like a web page"),
+            ("ent_num;alt_num;type\r\n", "line 1: expected `ent_num` and 3 more fields"),
+            ("1,10,\"aka\",\"ALPHA TR", "cut short"),
+        ] {
+            write(&alt, contents);
+            let ev = events(&mut feed);
+            assert!(ev.len() == 1 && ev[0].contains(why), "{contents:?}: {ev:?}");
+        }
+        write(&alt, "1,10,\"aka\",\"ALPHA TRADE\",-0- \r\n");
+        assert_eq!(events(&mut feed), Vec::<String>::new(), "the good set again: nothing changed");
     }
 
     #[test]
@@ -459,5 +554,55 @@ mod tests {
         assert_eq!(out, 0, "changed since the last look: wait");
         feed.poll(false, &mut |_| out += 1);
         assert_eq!(out, 1, "still since the last look: read");
+    }
+
+    /// What a bad download can do: a real OFAC set (its official end mark added) and a
+    /// real OpenSanctions file, each cut short at every line end and at bytes between, and cut with a web page, NULs or stray bytes
+    /// after the cut. An OFAC set never gives a delisting (a cut loses the end mark, or the line end, or
+    /// closes no quote); an entities file, which has no end mark, gives none beyond what the shrink guard
+    /// lets through as news (fewer than `hold_shrink_records`), and most cuts are held.
+    #[test]
+    fn no_cut_or_garbled_download_gives_a_delisting_the_guard_would_hold() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/formats");
+        let tails: [&[u8]; 4] =
+            [b"", b"<html><body>502 Bad Gateway</body></html>\n", b"\0\0\0\0", b"\xff\xfe,,\"\r\n9"];
+        let guard = ShrinkGuard::default();
+        let cases = [
+            ("ofac/sdn.csv", Format::OfacCsv, "sdn.csv", true),
+            ("opensanctions/eu_fsf_t1.ftm.jsonl", Format::Ftm, "entities.ftm.json", false),
+        ];
+        for (sample, format, name, marked) in cases {
+            let dir = tempfile::tempdir().expect("tmp");
+            let path = dir.path().join(name);
+            for companion in ["alt.csv", "add.csv", "sdn_comments.csv"].iter().filter(|_| marked) {
+                std::fs::copy(root.join("ofac").join(companion), dir.path().join(companion)).expect("copy");
+            }
+            let mut good = std::fs::read(root.join(sample)).expect("sample");
+            if marked {
+                good.extend_from_slice(b"\x1a");
+            }
+            let (mut held, mut tried) = (0, 0);
+            // Every cut at or beside a line end (where a cut leaves whole lines), and every 17th byte.
+            let near_line_end = |i: usize| good[i.saturating_sub(2)..(i + 2).min(good.len())].contains(&b'\n');
+            for cut in (0..good.len()).filter(|&i| i % 17 == 0 || near_line_end(i)) {
+                for tail in tails.iter().filter(|t| t.is_empty() || cut % 13 == 0) {
+                    std::fs::write(&path, &good).expect("write");
+                    let mut feed = SnapshotFeed::new(path.clone(), format, None, false);
+                    let baseline = events(&mut feed);
+                    assert!(baseline.iter().all(|e| e.starts_with("baseline")), "{baseline:?}");
+                    write(&path, &String::from_utf8_lossy(&[&good[..cut], tail].concat()));
+                    let after = events(&mut feed);
+                    let removed = after.iter().filter(|e| e.starts_with("removed")).count();
+                    tried += 1;
+                    held += usize::from(after.iter().any(|e| e.starts_with("problem")));
+                    if marked {
+                        assert_eq!(removed, 0, "{sample} cut at {cut} with {tail:?}: {after:?}");
+                    } else {
+                        assert!(!guard.holds(baseline.len(), removed), "{sample} cut at {cut}: {after:?}");
+                    }
+                }
+            }
+            assert!(held * 10 > tried * 9, "{sample}: {held} of {tried} held");
+        }
     }
 }

@@ -47,23 +47,25 @@ pub struct Remarks {
 /// Reads a list. `ts` dates every row (OFAC publishes no listing dates in these files). A file that is
 /// empty, cut short or not CSV is an error: the caller keeps what it had.
 pub fn parse(files: &Files, ts: &Timestamp, consolidated: bool) -> Result<Vec<(Record, u64)>, String> {
-    let main = strip_eof_marker(&files.main);
-    if main.iter().all(u8::is_ascii_whitespace) {
-        return Err("the file is empty".into());
+    if let Some(why) = not_csv(&files.main) {
+        return Err(format!("the file {why}"));
     }
+    let main = strip_eof_marker(&files.main);
     if !main.ends_with(b"\n") {
         return Err("the file looks cut short: its last line has no line end".into());
     }
     if main.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
         return Err("the file looks cut short: a quoted field is never closed".into());
     }
-    let aliases = index(files.alt.as_deref(), "aliases", |row| field(row, 3))?;
-    let countries = index(files.add.as_deref(), "addresses", |row| field(row, 4))?;
-    let addresses = index(files.add.as_deref(), "addresses", |row| {
+    // Each companion's rows have at least this many fields: alt (ent_num, alt_num, type, name, remarks),
+    // add (ent_num, add_num, address, city, country, remarks), comments (ent_num, remarks).
+    let aliases = index(files.alt.as_deref(), "aliases", 4, |row| field(row, 3))?;
+    let countries = index(files.add.as_deref(), "addresses", 5, |row| field(row, 4))?;
+    let addresses = index(files.add.as_deref(), "addresses", 5, |row| {
         let parts: Vec<String> = [2, 3, 4].iter().filter_map(|&i| field(row, i)).collect();
         (!parts.is_empty()).then(|| parts.join(", "))
     })?;
-    let comments = index(files.comments.as_deref(), "comments", |row| field(row, 1))?;
+    let comments = index(files.comments.as_deref(), "comments", 2, |row| field(row, 1))?;
 
     let mut out = Vec::new();
     for row in rows(main) {
@@ -158,6 +160,22 @@ pub fn parse(files: &Files, ts: &Timestamp, consolidated: bool) -> Result<Vec<(R
     Ok(out)
 }
 
+/// Whether a file ends with the official download's end-of-file mark (a last line holding 0x1A).
+pub fn ends_with_mark(bytes: &[u8]) -> bool {
+    bytes.iter().rev().find(|b| !b.is_ascii_whitespace()) == Some(&0x1a)
+}
+
+/// Why a file's contents are not an OFAC CSV file at all: empty, or a web page saved in its place.
+fn not_csv(bytes: &[u8]) -> Option<&'static str> {
+    let first = bytes.iter().position(|b| !b.is_ascii_whitespace() && *b != 0x1a);
+    match first.map(|i| &bytes[i..]) {
+        None => Some("is empty"),
+        Some(rest) if rest.starts_with(b"<") => Some("is not CSV: it looks like a web page (HTML)"),
+        Some(rest) if rest.starts_with(b"{") || rest.starts_with(b"[") => Some("is not CSV: it looks like JSON"),
+        _ => None,
+    }
+}
+
 /// The official download's last line is a lone 0x1A (the old DOS end-of-file mark).
 fn strip_eof_marker(bytes: &[u8]) -> &[u8] {
     let mut end = bytes.len();
@@ -183,17 +201,37 @@ fn field(row: &[String], i: usize) -> Option<String> {
     (!v.is_empty() && v != "-0-").then(|| v.to_owned())
 }
 
-/// A companion file indexed by `ent_num`: for each entry, the values `pick` takes from its rows.
+/// A companion file indexed by `ent_num`: for each entry, the values `pick` takes from its rows, each of at
+/// least `fields` fields. A companion that is there but empty, not CSV or of another shape is an error (the
+/// set is held): read as it is, it would drop every alias or address, and the list would seem amended.
 fn index(
     bytes: Option<&[u8]>,
     what: &str,
+    fields: usize,
     pick: impl Fn(&[String]) -> Option<String>,
 ) -> Result<HashMap<u64, Vec<String>>, String> {
     let mut out: HashMap<u64, Vec<String>> = HashMap::new();
     let Some(bytes) = bytes else { return Ok(out) };
-    for row in rows(strip_eof_marker(bytes)) {
-        let (_, row) = row.map_err(|e| format!("{what} file is not CSV: {e}"))?;
-        let Some(ent) = field(&row, 0).and_then(|e| e.parse::<u64>().ok()) else { continue };
+    if let Some(why) = not_csv(bytes) {
+        return Err(format!("the {what} file {why}"));
+    }
+    let bytes = strip_eof_marker(bytes);
+    if !bytes.ends_with(b"\n") {
+        return Err(format!("the {what} file looks cut short: its last line has no line end"));
+    }
+    for row in rows(bytes) {
+        let (line, row) = row.map_err(|e| format!("the {what} file is not CSV: {e}"))?;
+        if row.iter().all(|f| f.trim().is_empty()) {
+            continue;
+        }
+        let ent = field(&row, 0).and_then(|e| e.parse::<u64>().ok());
+        let Some(ent) = ent.filter(|_| row.len() >= fields) else {
+            return Err(format!(
+                "the {what} file, line {line}: expected `ent_num` and {} more fields, found {:?}",
+                fields - 1,
+                crate::text::clean(&row.join(",")).chars().take(60).collect::<String>()
+            ));
+        };
         if let Some(v) = pick(&row) {
             out.entry(ent).or_default().push(v);
         }
