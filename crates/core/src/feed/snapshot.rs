@@ -176,6 +176,64 @@ impl SnapshotFeed {
         }
     }
 
+    /// Where the rows of the last good download are kept, beside the fingerprints: what the panel shows
+    /// after a restart whose download is bad or held.
+    fn kept_file(&self) -> Option<PathBuf> {
+        self.state_file.as_ref().map(|p| p.with_extension("rows.jsonl"))
+    }
+
+    /// The rows of a download as they are kept: one line each, its source line, a tab, the record in
+    /// watchfloor's own JSON Lines form.
+    fn encode_rows(rows: &[(Record, u64)]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (r, line) in rows {
+            let mut map = serde_json::Map::new();
+            map.insert("id".into(), r.id.to_string().into());
+            map.insert("kind".into(), r.kind.as_str().into());
+            map.insert("ts".into(), r.ts.text().into_owned().into());
+            map.extend(r.fields_json());
+            if let Ok(json) = serde_json::to_vec(&map) {
+                out.extend_from_slice(format!("{line}\t").as_bytes());
+                out.extend_from_slice(&json);
+                out.push(b'\n');
+            }
+        }
+        out
+    }
+
+    /// Keeps the rows of a good download (see [`SnapshotFeed::encode_rows`]).
+    fn keep_rows(&self, encoded: &[u8]) {
+        let (Some(path), true) = (self.kept_file(), self.persist) else { return };
+        if let Err(e) = crate::state::write_atomic(&path, encoded) {
+            tracing::warn!("cannot keep the rows of {}: {e}", clean_path(&self.file));
+        }
+    }
+
+    /// The rows kept from the last good download (none when there are none or they cannot be read).
+    fn kept_rows(&self) -> Vec<(Record, u64)> {
+        let Some(bytes) = self.kept_file().and_then(|p| std::fs::read(p).ok()) else { return Vec::new() };
+        let mut out = Vec::new();
+        for line in bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+            let Some(tab) = line.iter().position(|&b| b == b'\t') else { continue };
+            let source = std::str::from_utf8(&line[..tab]).ok().and_then(|n| n.parse().ok()).unwrap_or(0);
+            if let Ok(Some(r)) = crate::formats::jsonl::parse_line(&line[tab + 1..], None) {
+                out.push((r, source));
+            }
+        }
+        out
+    }
+
+    /// On the first look of a run whose download is bad or held: the last good rows, as they were.
+    fn show_kept(&mut self, on: &mut dyn FnMut(SnapEvent)) {
+        if self.loaded {
+            return;
+        }
+        for (r, line) in self.kept_rows() {
+            on(SnapEvent::Baseline(r, line));
+        }
+        self.loaded = true;
+    }
+
     fn save_state(&self) {
         let (Some(path), Some(known), true) = (&self.state_file, &self.known, self.persist) else { return };
         let saved = Saved {
@@ -232,16 +290,21 @@ impl SnapshotFeed {
         self.read = Some(sig);
         match self.parse() {
             Ok((rows, marked)) => {
+                let kept = (self.persist && self.state_file.is_some()).then(|| Self::encode_rows(&rows));
                 if self.compare(rows, on) {
                     self.marked = marked;
                     self.save_state();
+                    self.keep_rows(kept.as_deref().unwrap_or_default());
+                } else {
+                    self.show_kept(on);
                 }
             }
             Err(problem) => {
                 let held = self.known.as_ref().map(HashMap::len).unwrap_or(0);
                 on(SnapEvent::Problem(format!(
                     "{problem}; keeping the previous {held} records until a good file arrives"
-                )))
+                )));
+                self.show_kept(on);
             }
         }
     }
@@ -603,6 +666,48 @@ mod tests {
                 }
             }
             assert!(held * 10 > tried * 9, "{sample}: {held} of {tried} held");
+        }
+    }
+
+    /// After a restart whose download is bad (or held), the panel shows the last good rows, every field as
+    /// it was read, with their source lines; a good download after it is compared with them as usual.
+    #[test]
+    fn a_restart_with_a_bad_download_shows_the_last_good_rows() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/formats");
+        for (sample, format, name) in [
+            ("ofac/sdn.csv", Format::OfacCsv, "sdn.csv"),
+            ("opensanctions/eu_fsf_t1.ftm.jsonl", Format::Ftm, "entities.ftm.json"),
+        ] {
+            let dir = tempfile::tempdir().expect("tmp");
+            let (path, state) = (dir.path().join(name), dir.path().join("state"));
+            if format == Format::OfacCsv {
+                for companion in ["alt.csv", "add.csv", "sdn_comments.csv"] {
+                    std::fs::copy(root.join("ofac").join(companion), dir.path().join(companion)).expect("copy");
+                }
+            }
+            std::fs::copy(root.join(sample), &path).expect("copy");
+            let rows = |feed: &mut SnapshotFeed| {
+                let mut out = Vec::new();
+                feed.poll(true, &mut |e| match e {
+                    SnapEvent::Baseline(r, line) => out.push(format!("{line} {}", serde_json::json!(r.fields_json()))),
+                    SnapEvent::Problem(p) => out.push(format!("problem {p}")),
+                    other => out.push(format!("{other:?}")),
+                });
+                out
+            };
+            let good = rows(&mut SnapshotFeed::new(path.clone(), format, Some(&state), true));
+            assert!(good.len() >= 3, "{sample}: {good:?}");
+            write(&path, "<html>502 Bad Gateway</html>\n");
+            let mut after = rows(&mut SnapshotFeed::new(path.clone(), format, Some(&state), true));
+            assert!(after.remove(0).starts_with("problem"), "{sample}");
+            let sorted = |mut v: Vec<String>| {
+                v.sort();
+                v
+            };
+            assert_eq!(sorted(after), sorted(good.clone()), "{sample}: the last good rows, as they were");
+            std::fs::copy(root.join(sample), &path).expect("copy");
+            let mut feed = SnapshotFeed::new(path.clone(), format, Some(&state), true);
+            assert_eq!(sorted(rows(&mut feed)), sorted(good), "{sample}: the good file again, nothing new");
         }
     }
 }
