@@ -187,11 +187,23 @@ fn strip_eof_marker(bytes: &[u8]) -> &[u8] {
 
 /// The rows of a CSV file, as text (invalid UTF-8 replaced), with their 1-based line numbers.
 fn rows(bytes: &[u8]) -> impl Iterator<Item = Result<(u64, Vec<String>), csv::Error>> + '_ {
-    csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes).into_byte_records().map(|r| {
-        r.map(|rec| {
-            let line = rec.position().map(|p| p.line()).unwrap_or(0);
-            (line, rec.iter().map(|f| clean(&String::from_utf8_lossy(f))).collect())
-        })
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    // The line a row starts on, counted from its first byte: with CRLF line ends the reader's own line
+    // count is the row before's (it takes the LF as the start of the next row), one line off.
+    let (mut counted, mut line) = (0usize, 1u64);
+    std::iter::from_fn(move || match reader.read_byte_record(&mut record) {
+        Ok(false) => None,
+        Ok(true) => {
+            let mut start = record.position().map_or(counted, |p| p.byte() as usize).clamp(counted, bytes.len());
+            while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+                start += 1;
+            }
+            line += memchr::memchr_iter(b'\n', &bytes[counted..start]).count() as u64;
+            counted = start;
+            Some(Ok((line, record.iter().map(|f| clean(&String::from_utf8_lossy(f))).collect())))
+        }
+        Err(e) => Some(Err(e)),
     })
 }
 
@@ -349,5 +361,22 @@ mod tests {
             one("9,\"CASPIAN MERIDIAN BANK OJSC\",-0- ,\"RUSSIA-EO14024\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n")
                 .expect("valid");
         assert_eq!(sanction(&rows[0].0).target_type, Some(TargetType::Bank));
+    }
+
+    /// Every row names the line of the file it starts on (the real sample: one entry a line).
+    #[test]
+    fn each_row_names_the_line_it_starts_on() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/formats/ofac");
+        let main = std::fs::read(root.join("sdn.csv")).expect("sample");
+        let files = Files { main: main.clone(), ..Files::default() };
+        let rows = parse(&files, &Timestamp::from_utc(chrono::Utc::now()), false).expect("rows");
+        let text = String::from_utf8_lossy(&main);
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(rows.len() > 10);
+        for (r, line) in &rows {
+            let ent = r.id.trim_start_matches("ofac-");
+            let at = lines.get(*line as usize - 1).copied().unwrap_or_default();
+            assert!(at.starts_with(&format!("{ent},")), "{} names line {line}: {at:?}", r.id);
+        }
     }
 }
