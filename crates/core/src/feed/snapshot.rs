@@ -54,7 +54,12 @@ impl Fingerprint {
             .fields_json()
             .into_iter()
             .filter(|(k, _)| k != "action")
-            .map(|(k, v)| (k, crate::state::fnv1a(v.to_string().as_bytes())))
+            .map(|(k, v)| {
+                // The hash of the value's JSON text, written straight into the hash.
+                let mut h = crate::state::Fnv1a::default();
+                let _ = serde_json::to_writer(&mut h, &v);
+                (k, h.0)
+            })
             .collect();
         Fingerprint { title: r.title().to_owned(), fields }
     }
@@ -527,8 +532,12 @@ mod tests {
         write(&sdn, ROW_A);
         let mut feed = SnapshotFeed::new(sdn.clone(), Format::OfacCsv, Some(&state), true);
         events(&mut feed);
-        let saved =
-            std::fs::read_dir(state.join("snapshots")).expect("dir").next().expect("a file").expect("entry").path();
+        // The fingerprints (beside them, the kept rows: `.rows.jsonl`).
+        let saved = std::fs::read_dir(state.join("snapshots"))
+            .expect("dir")
+            .map(|e| e.expect("entry").path())
+            .find(|p| p.extension().is_some_and(|x| x == "json") && !p.to_string_lossy().ends_with(".rows.json"))
+            .expect("the fingerprints");
         std::fs::write(&saved, b"{not json").expect("damage");
         let mut feed = SnapshotFeed::new(sdn.clone(), Format::OfacCsv, Some(&state), true);
         let ev = events(&mut feed);
