@@ -220,96 +220,66 @@ mod raw {
     /// A string, or nothing for any other value.
     struct Text<'a>(Option<Cow<'a, str>>);
 
+    /// What a value gives as texts: a string is one; a list (when `list`) its strings; anything else none.
+    struct Visit {
+        list: bool,
+    }
+
+    impl<'de> Visitor<'de> for Visit {
+        type Value = Vec<Cow<'de, str>>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string or a list of strings")
+        }
+        fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(vec![Cow::Borrowed(v)])
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(vec![Cow::Owned(v.to_owned())])
+        }
+        fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+            Ok(vec![Cow::Owned(v)])
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            if self.list {
+                while let Some(Text(t)) = seq.next_element::<Text<'de>>()? {
+                    out.extend(t);
+                }
+            } else {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+            }
+            Ok(out)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(Vec::new())
+        }
+    }
+
     impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> Visitor<'de> for V {
-                type Value = Text<'de>;
-                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                    f.write_str("a value")
-                }
-                fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-                    Ok(Text(Some(Cow::Borrowed(v))))
-                }
-                fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-                    Ok(Text(Some(Cow::Owned(v.to_owned()))))
-                }
-                fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-                    Ok(Text(Some(Cow::Owned(v))))
-                }
-                fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-                    Ok(Text(None))
-                }
-                fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-                    Ok(Text(None))
-                }
-                fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-                    Ok(Text(None))
-                }
-                fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-                    Ok(Text(None))
-                }
-                fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                    Ok(Text(None))
-                }
-                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                    while seq.next_element::<IgnoredAny>()?.is_some() {}
-                    Ok(Text(None))
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                    Ok(Text(None))
-                }
-            }
-            d.deserialize_any(V)
+            Ok(Text(d.deserialize_any(Visit { list: false })?.into_iter().next()))
         }
     }
 
     impl<'de: 'a, 'a> Deserialize<'de> for Texts<'a> {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            struct V;
-            impl<'de> Visitor<'de> for V {
-                type Value = Texts<'de>;
-                fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                    f.write_str("a list of strings")
-                }
-                fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                    let mut out = Vec::new();
-                    while let Some(Text(t)) = seq.next_element::<Text<'de>>()? {
-                        out.extend(t);
-                    }
-                    Ok(Texts(out))
-                }
-                fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-                    Ok(Texts(vec![Cow::Borrowed(v)]))
-                }
-                fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-                    Ok(Texts(vec![Cow::Owned(v.to_owned())]))
-                }
-                fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-                    Ok(Texts(vec![Cow::Owned(v)]))
-                }
-                fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-                    Ok(Texts(Vec::new()))
-                }
-                fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-                    Ok(Texts(Vec::new()))
-                }
-                fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-                    Ok(Texts(Vec::new()))
-                }
-                fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-                    Ok(Texts(Vec::new()))
-                }
-                fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                    Ok(Texts(Vec::new()))
-                }
-                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                    Ok(Texts(Vec::new()))
-                }
-            }
-            d.deserialize_any(V)
+            Ok(Texts(d.deserialize_any(Visit { list: true })?))
         }
     }
 
@@ -686,6 +656,25 @@ mod tests {
         assert_eq!(e.len(), 1);
         assert!(e.apply_line(b"{\"id\":\"x\"", 2).unwrap_err().starts_with("not JSON"));
         assert!(e.apply_line(br#"{"id":"x"}"#, 3).unwrap_err().contains("schema"));
+    }
+
+    /// A property written as a lone string is one value; numbers, nulls and objects among a list's strings
+    /// are no value; an escaped text is read as written.
+    #[test]
+    fn property_values_of_other_shapes() {
+        let line = r#"{"id":"x1","schema":"Company","properties":{"name":"Solo \u201cTrade\u201d Ltd","topics":["export.control",5,{"a":1},null],"country":["ru"]},"datasets":["eu_fsf"]}"#;
+        let rows = load(&[line]).derive(&fallback());
+        let sup = rows.iter().map(|(r, _)| r).find(|r| r.kind == Kind::Suppliers).expect("a supplier");
+        match &sup.body {
+            Body::Supplier(s) => {
+                assert_eq!(s.name.as_deref(), Some("Solo “Trade” Ltd"));
+                assert_eq!(s.status.as_deref(), Some("export.control"));
+                assert_eq!(s.country.as_deref(), Some("ru"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let e = Entities::default().apply_line(br#"{"id":"x","schema":"Company","properties":[1]}"#, 1);
+        assert!(e.is_err_and(|e| e.starts_with("not an entity")));
     }
 
     #[test]
