@@ -719,4 +719,27 @@ mod tests {
             assert_eq!(sorted(rows(&mut feed)), sorted(good), "{sample}: the good file again, nothing new");
         }
     }
+
+    /// The state file keeps its shape (`{"title", "fields": {field: hash}}` for each `kind/id`): one written
+    /// by an earlier build is read, its records compared with the new download.
+    #[test]
+    fn a_state_file_of_the_earlier_shape_is_read() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (sdn, state) = (dir.path().join("sdn.csv"), dir.path().join("state"));
+        write(&sdn, ROW_A);
+        let mut feed = SnapshotFeed::new(sdn.clone(), Format::OfacCsv, Some(&state), true);
+        events(&mut feed);
+        let saved = std::fs::read_dir(state.join("snapshots"))
+            .expect("dir")
+            .map(|e| e.expect("entry").path())
+            .find(|p| !p.to_string_lossy().ends_with(".rows.jsonl"))
+            .expect("the fingerprints");
+        let mut json: serde_json::Value = serde_json::from_slice(&std::fs::read(&saved).expect("read")).expect("json");
+        let records = json["records"].as_object_mut().expect("records");
+        records["sanctions/ofac-1"]["fields"]["program"] = serde_json::json!(1);
+        records.insert("sanctions/ofac-9".into(), serde_json::json!({"title": "OLD NAME", "fields": {"target": 7}}));
+        std::fs::write(&saved, serde_json::to_vec(&json).expect("json")).expect("write");
+        let mut feed = SnapshotFeed::new(sdn.clone(), Format::OfacCsv, Some(&state), true);
+        assert_eq!(events(&mut feed), ["amended ofac-1 program", "removed ofac-9 OLD NAME"]);
+    }
 }
