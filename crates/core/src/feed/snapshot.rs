@@ -189,9 +189,9 @@ impl SnapshotFeed {
 
     /// The rows of a download as they are kept: one line each, its source line, a tab, the record in
     /// watchfloor's own JSON Lines form.
-    fn encode_rows(rows: &[(Record, u64)]) -> Vec<u8> {
+    fn encode_rows(rows: &Rows) -> Vec<u8> {
         let mut out = Vec::new();
-        for (r, line) in rows {
+        rows.each(&mut |r, line| {
             let mut map = serde_json::Map::new();
             map.insert("id".into(), r.id.to_string().into());
             map.insert("kind".into(), r.kind.as_str().into());
@@ -202,7 +202,7 @@ impl SnapshotFeed {
                 out.extend_from_slice(&json);
                 out.push(b'\n');
             }
-        }
+        });
         out
     }
 
@@ -315,12 +315,13 @@ impl SnapshotFeed {
     }
 
     /// The rows of the files, and whether the main one ends with OFAC's end-of-file mark.
-    fn parse(&self) -> Result<(Vec<(Record, u64)>, bool), String> {
-        let main = std::fs::read(self.file.as_path()).map_err(|e| crate::text::describe_io(&e))?;
+    fn parse(&self) -> Result<(Rows, bool), String> {
+        let io = |e: std::io::Error| crate::text::describe_io(&e);
         let mtime = std::fs::metadata(self.file.as_path()).and_then(|m| m.modified()).ok();
         let ts = Timestamp::from_utc(mtime.map(chrono::DateTime::<chrono::Utc>::from).unwrap_or_else(chrono::Utc::now));
         match self.format {
             Format::OfacCsv => {
+                let main = std::fs::read(self.file.as_path()).map_err(io)?;
                 let marked = ofac::ends_with_mark(&main);
                 if self.marked && !marked {
                     return Err("the file looks cut short: the last download ended with OFAC's end-of-file mark \
@@ -336,41 +337,56 @@ impl SnapshotFeed {
                 };
                 let consolidated =
                     self.file.file_name().is_some_and(|n| n.to_string_lossy().to_ascii_lowercase().starts_with("cons"));
-                ofac::parse(&files, &ts, consolidated).map(|rows| (rows, marked))
+                ofac::parse(&files, &ts, consolidated).map(|rows| (Rows::Listed(rows), marked))
             }
             _ => {
-                if main.iter().all(u8::is_ascii_whitespace) {
-                    return Err("the file is empty".into());
-                }
-                let mut entities = ftm::Entities::default();
-                let mut errors = Vec::new();
-                let lines: Vec<&[u8]> = main.split(|&b| b == b'\n').collect();
-                for (i, line) in lines.iter().enumerate() {
-                    if let Err(e) = entities.apply_line(line, i as u64 + 1) {
-                        let cut = i + 1 == lines.len() && !main.ends_with(b"\n");
-                        errors.push(if cut {
-                            format!("line {}: cut short ({e})", i + 1)
-                        } else {
-                            format!("line {}: {e}", i + 1)
-                        });
+                // Line by line from the file: a collection of gigabytes is never in memory whole.
+                use std::io::BufRead;
+                let file = std::fs::File::open(self.file.as_path()).map_err(io)?;
+                let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
+                let (mut entities, mut line, mut blank) = (ftm::Entities::default(), Vec::new(), true);
+                // The first three problems worded, and how many there are (a file of garbage has millions).
+                let (mut errors, mut bad) = (Vec::new(), 0usize);
+                for n in 1u64.. {
+                    line.clear();
+                    if reader.read_until(b'\n', &mut line).map_err(io)? == 0 {
+                        break;
+                    }
+                    blank &= line.iter().all(u8::is_ascii_whitespace);
+                    let text = line.strip_suffix(b"\n").unwrap_or(&line);
+                    if let Err(e) = entities.apply_line(text, n) {
+                        // The last line, without a line end: a download cut short.
+                        let cut = !line.ends_with(b"\n");
+                        bad += 1;
+                        if errors.len() < 3 {
+                            errors.push(if cut {
+                                format!("line {n}: cut short ({e})")
+                            } else {
+                                format!("line {n}: {e}")
+                            });
+                        }
                     }
                 }
-                if !errors.is_empty() {
-                    let more = if errors.len() > 3 { format!(" and {} more", errors.len() - 3) } else { String::new() };
-                    return Err(format!("{}{more}", errors[..errors.len().min(3)].join("; ")));
+                if blank {
+                    return Err("the file is empty".into());
                 }
-                Ok((entities.derive(&ts), false))
+                if bad > 0 {
+                    let more =
+                        if bad > errors.len() { format!(" and {} more", bad - errors.len()) } else { String::new() };
+                    return Err(format!("{}{more}", errors.join("; ")));
+                }
+                Ok((Rows::Entities(entities, ts), false))
             }
         }
     }
 
     /// Hands out what changed since the previous contents, and remembers the new ones; false when the
     /// new contents are held instead (see [`ShrinkGuard`]).
-    fn compare(&mut self, rows: Vec<(Record, u64)>, on: &mut dyn FnMut(SnapEvent)) -> bool {
-        let mut next: HashMap<(Kind, String), Fingerprint> = HashMap::with_capacity(rows.len());
-        for (r, _) in &rows {
+    fn compare(&mut self, rows: Rows, on: &mut dyn FnMut(SnapEvent)) -> bool {
+        let mut next: HashMap<(Kind, String), Fingerprint> = HashMap::new();
+        rows.each(&mut |r, _| {
             next.insert((r.kind, r.id.to_string()), Fingerprint::of(r));
-        }
+        });
         if let Some(known) = &self.known {
             let lost = known.keys().filter(|k| !next.contains_key(*k)).count();
             let digest = digest(&next);
@@ -389,13 +405,9 @@ impl SnapshotFeed {
         self.held = None;
         let first_of_run = !self.loaded;
         match &self.known {
-            None => {
-                for (r, line) in rows {
-                    on(SnapEvent::Baseline(r, line));
-                }
-            }
+            None => rows.into_each(&mut |r, line| on(SnapEvent::Baseline(r, line))),
             Some(known) => {
-                for (r, line) in rows {
+                rows.into_each(&mut |r, line| {
                     let key = (r.kind, r.id.to_string());
                     match known.get(&key) {
                         None => on(SnapEvent::Added(r, line)),
@@ -408,7 +420,7 @@ impl SnapshotFeed {
                             }
                         }
                     }
-                }
+                });
                 let mut gone: Vec<(&(Kind, String), &Fingerprint)> =
                     known.iter().filter(|(k, _)| !next.contains_key(*k)).collect();
                 gone.sort_by(|a, b| a.0.cmp(b.0));
@@ -420,6 +432,30 @@ impl SnapshotFeed {
         self.known = Some(next);
         self.loaded = true;
         true
+    }
+}
+
+/// The rows of a download: listed (OFAC), or derived from its entities each time they are gone through
+/// (FtM: a million rows are never all built at once; the fingerprints are worked out in a first pass, the
+/// rows handed out in a second).
+enum Rows {
+    Listed(Vec<(Record, u64)>),
+    Entities(ftm::Entities, Timestamp),
+}
+
+impl Rows {
+    fn each(&self, f: &mut dyn FnMut(&Record, u64)) {
+        match self {
+            Rows::Listed(rows) => rows.iter().for_each(|(r, line)| f(r, *line)),
+            Rows::Entities(entities, ts) => entities.derive_each(ts, &mut |r, line| f(&r, line)),
+        }
+    }
+
+    fn into_each(self, f: &mut dyn FnMut(Record, u64)) {
+        match self {
+            Rows::Listed(rows) => rows.into_iter().for_each(|(r, line)| f(r, line)),
+            Rows::Entities(entities, ts) => entities.derive_each(&ts, f),
+        }
     }
 }
 

@@ -145,6 +145,12 @@ impl Entities {
     /// rows whose entities carry no date.
     pub fn derive(&self, fallback: &Timestamp) -> Vec<(Record, u64)> {
         let mut out = Vec::new();
+        self.derive_each(fallback, &mut |r, line| out.push((r, line)));
+        out
+    }
+
+    /// [`Entities::derive`], each row handed to `each` as it is made (always in the same order).
+    pub fn derive_each(&self, fallback: &Timestamp, each: &mut dyn FnMut(Record, u64)) {
         let mut pointed: HashSet<&str> = HashSet::new();
         for (id, (e, line)) in &self.map {
             if schema(e) != "Sanction" {
@@ -155,7 +161,7 @@ impl Entities {
             if let Some((key, _)) = self.map.get_key_value(party_id.as_str()) {
                 pointed.insert(key);
             }
-            out.push((sanction_row(id, e, party, &party_id, fallback), *line));
+            each(sanction_row(id, e, party, &party_id, fallback), *line);
         }
         for (id, (e, line)) in &self.map {
             let s = schema(e);
@@ -164,15 +170,14 @@ impl Entities {
             }
             let topics = props(e, "topics");
             if topics.iter().any(|t| t == "sanction") && !pointed.contains(&**id) {
-                out.push((party_row(id, e, fallback), *line));
+                each(party_row(id, e, fallback), *line);
             }
             if FIRMS.contains(&s) {
                 if let Some(risk) = flag_risk(&topics) {
-                    out.push((supplier_row(id, e, risk, fallback), *line));
+                    each(supplier_row(id, e, risk, fallback), *line);
                 }
             }
         }
-        out
     }
 }
 
