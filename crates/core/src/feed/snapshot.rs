@@ -187,26 +187,22 @@ impl SnapshotFeed {
         self.state_file.as_ref().map(|p| p.with_extension("rows.jsonl"))
     }
 
-    /// The rows of a download as they are kept: one line each, its source line, a tab, the record in
+    /// A row of a download as it is kept, into `out`: one line, its source line, a tab, the record in
     /// watchfloor's own JSON Lines form.
-    fn encode_rows(rows: &Rows) -> Vec<u8> {
-        let mut out = Vec::new();
-        rows.each(&mut |r, line| {
-            let mut map = serde_json::Map::new();
-            map.insert("id".into(), r.id.to_string().into());
-            map.insert("kind".into(), r.kind.as_str().into());
-            map.insert("ts".into(), r.ts.text().into_owned().into());
-            map.extend(r.fields_json());
-            if let Ok(json) = serde_json::to_vec(&map) {
-                out.extend_from_slice(format!("{line}\t").as_bytes());
-                out.extend_from_slice(&json);
-                out.push(b'\n');
-            }
-        });
-        out
+    fn encode_row(out: &mut Vec<u8>, r: &Record, line: u64) {
+        let mut map = serde_json::Map::new();
+        map.insert("id".into(), r.id.to_string().into());
+        map.insert("kind".into(), r.kind.as_str().into());
+        map.insert("ts".into(), r.ts.text().into_owned().into());
+        map.extend(r.fields_json());
+        if let Ok(json) = serde_json::to_vec(&map) {
+            out.extend_from_slice(format!("{line}\t").as_bytes());
+            out.extend_from_slice(&json);
+            out.push(b'\n');
+        }
     }
 
-    /// Keeps the rows of a good download (see [`SnapshotFeed::encode_rows`]).
+    /// Keeps the rows of a good download (see [`SnapshotFeed::encode_row`]).
     fn keep_rows(&self, encoded: &[u8]) {
         let (Some(path), true) = (self.kept_file(), self.persist) else { return };
         if let Err(e) = crate::state::write_atomic(&path, encoded) {
@@ -295,13 +291,14 @@ impl SnapshotFeed {
         self.read = Some(sig);
         match self.parse() {
             Ok((rows, marked)) => {
-                let kept = (self.persist && self.state_file.is_some()).then(|| Self::encode_rows(&rows));
-                if self.compare(rows, on) {
-                    self.marked = marked;
-                    self.save_state();
-                    self.keep_rows(kept.as_deref().unwrap_or_default());
-                } else {
-                    self.show_kept(on);
+                let keep = self.persist && self.state_file.is_some();
+                match self.compare(rows, keep, on) {
+                    Some(kept) => {
+                        self.marked = marked;
+                        self.save_state();
+                        self.keep_rows(&kept);
+                    }
+                    None => self.show_kept(on),
                 }
             }
             Err(problem) => {
@@ -380,58 +377,68 @@ impl SnapshotFeed {
         }
     }
 
-    /// Hands out what changed since the previous contents, and remembers the new ones; false when the
-    /// new contents are held instead (see [`ShrinkGuard`]).
-    fn compare(&mut self, rows: Rows, on: &mut dyn FnMut(SnapEvent)) -> bool {
-        let mut next: HashMap<(Kind, String), Fingerprint> = HashMap::new();
-        rows.each(&mut |r, _| {
+    /// Hands out what changed since the previous contents, and remembers the new ones, giving back the
+    /// rows as kept (with `keep`, see [`SnapshotFeed::encode_row`]); none when the new contents are held
+    /// instead (see [`ShrinkGuard`]). The first contents ever seen are gone through once; later ones
+    /// twice (what they lost is known before anything is handed out).
+    fn compare(&mut self, rows: Rows, keep: bool, on: &mut dyn FnMut(SnapEvent)) -> Option<Vec<u8>> {
+        let (mut next, mut kept) = (HashMap::new(), Vec::new());
+        let mut note = |r: &Record, line: u64| {
             next.insert((r.kind, r.id.to_string()), Fingerprint::of(r));
-        });
-        if let Some(known) = &self.known {
-            let lost = known.keys().filter(|k| !next.contains_key(*k)).count();
-            let digest = digest(&next);
-            if self.shrink.holds(known.len(), lost) && self.held != Some(digest) {
-                self.held = Some(digest);
-                on(SnapEvent::Problem(format!(
-                    "held: {lost} of the {} records of the last good download are not in this one ({} records), \
-                     as in a download cut short; the previous ones stay until a second download gives the same \
-                     contents (limits.hold_shrink_percent, hold_shrink_records)",
-                    known.len(),
-                    next.len()
-                )));
-                return false;
+            if keep {
+                Self::encode_row(&mut kept, r, line);
             }
+        };
+        if self.known.is_none() {
+            rows.into_each(&mut |r, line| {
+                note(&r, line);
+                on(SnapEvent::Baseline(r, line));
+            });
+            (self.known, self.loaded, self.held) = (Some(next), true, None);
+            return Some(kept);
+        }
+        rows.each(&mut |r, line| note(r, line));
+        // Known from the last good read (the first contents were handed out above).
+        let known = self.known.take().unwrap_or_default();
+        let lost = known.keys().filter(|k| !next.contains_key(*k)).count();
+        let digest = digest(&next);
+        if self.shrink.holds(known.len(), lost) && self.held != Some(digest) {
+            self.held = Some(digest);
+            on(SnapEvent::Problem(format!(
+                "held: {lost} of the {} records of the last good download are not in this one ({} records), as \
+                 in a download cut short; the previous ones stay until a second download gives the same contents \
+                 (limits.hold_shrink_percent, hold_shrink_records)",
+                known.len(),
+                next.len()
+            )));
+            self.known = Some(known);
+            return None;
         }
         self.held = None;
         let first_of_run = !self.loaded;
-        match &self.known {
-            None => rows.into_each(&mut |r, line| on(SnapEvent::Baseline(r, line))),
-            Some(known) => {
-                rows.into_each(&mut |r, line| {
-                    let key = (r.kind, r.id.to_string());
-                    match known.get(&key) {
-                        None => on(SnapEvent::Added(r, line)),
-                        Some(old) => {
-                            let changed = old.changed(&next[&key]);
-                            if !changed.is_empty() {
-                                on(SnapEvent::Amended(r, line, changed));
-                            } else if first_of_run {
-                                on(SnapEvent::Baseline(r, line));
-                            }
-                        }
+        rows.into_each(&mut |r, line| {
+            let key = (r.kind, r.id.to_string());
+            match known.get(&key) {
+                None => on(SnapEvent::Added(r, line)),
+                Some(old) => {
+                    let changed = old.changed(&next[&key]);
+                    if !changed.is_empty() {
+                        on(SnapEvent::Amended(r, line, changed));
+                    } else if first_of_run {
+                        on(SnapEvent::Baseline(r, line));
                     }
-                });
-                let mut gone: Vec<(&(Kind, String), &Fingerprint)> =
-                    known.iter().filter(|(k, _)| !next.contains_key(*k)).collect();
-                gone.sort_by(|a, b| a.0.cmp(b.0));
-                for ((kind, id), fp) in gone {
-                    on(SnapEvent::Removed { kind: *kind, id: id.clone(), title: fp.title.clone() });
                 }
             }
+        });
+        let mut gone: Vec<(&(Kind, String), &Fingerprint)> =
+            known.iter().filter(|(k, _)| !next.contains_key(*k)).collect();
+        gone.sort_by(|a, b| a.0.cmp(b.0));
+        for ((kind, id), fp) in gone {
+            on(SnapEvent::Removed { kind: *kind, id: id.clone(), title: fp.title.clone() });
         }
         self.known = Some(next);
         self.loaded = true;
-        true
+        Some(kept)
     }
 }
 
