@@ -485,6 +485,16 @@ mod tests {
     const ROW_B2: &str = "2,\"BETA BANK\",-0- ,\"RUSSIA-EO14024\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
     const ROW_C: &str = "3,\"GAMMA LLC\",-0- ,\"RUSSIA-EO14024\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
 
+    /// The file of a state folder's one feed that holds its fingerprints (beside it, the kept rows:
+    /// `.rows.jsonl`).
+    fn fingerprints_file(state: &Path) -> PathBuf {
+        std::fs::read_dir(state.join("snapshots"))
+            .expect("dir")
+            .map(|e| e.expect("entry").path())
+            .find(|p| !p.to_string_lossy().ends_with(".rows.jsonl"))
+            .expect("the fingerprints")
+    }
+
     fn events(feed: &mut SnapshotFeed) -> Vec<String> {
         let mut out = Vec::new();
         feed.poll(true, &mut |e| {
@@ -575,12 +585,7 @@ mod tests {
         write(&sdn, ROW_A);
         let mut feed = SnapshotFeed::new(sdn.clone(), Format::OfacCsv, Some(&state), true);
         events(&mut feed);
-        // The fingerprints (beside them, the kept rows: `.rows.jsonl`).
-        let saved = std::fs::read_dir(state.join("snapshots"))
-            .expect("dir")
-            .map(|e| e.expect("entry").path())
-            .find(|p| p.extension().is_some_and(|x| x == "json") && !p.to_string_lossy().ends_with(".rows.json"))
-            .expect("the fingerprints");
+        let saved = fingerprints_file(&state);
         std::fs::write(&saved, b"{not json").expect("damage");
         let mut feed = SnapshotFeed::new(sdn.clone(), Format::OfacCsv, Some(&state), true);
         let ev = events(&mut feed);
@@ -772,11 +777,7 @@ mod tests {
         write(&sdn, ROW_A);
         let mut feed = SnapshotFeed::new(sdn.clone(), Format::OfacCsv, Some(&state), true);
         events(&mut feed);
-        let saved = std::fs::read_dir(state.join("snapshots"))
-            .expect("dir")
-            .map(|e| e.expect("entry").path())
-            .find(|p| !p.to_string_lossy().ends_with(".rows.jsonl"))
-            .expect("the fingerprints");
+        let saved = fingerprints_file(&state);
         let mut json: serde_json::Value = serde_json::from_slice(&std::fs::read(&saved).expect("read")).expect("json");
         let records = json["records"].as_object_mut().expect("records");
         records["sanctions/ofac-1"]["fields"]["program"] = serde_json::json!(1);
