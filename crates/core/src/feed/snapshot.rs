@@ -190,21 +190,19 @@ impl SnapshotFeed {
     /// A row of a download as it is kept, into `out`: one line, its source line, a tab, the record in
     /// watchfloor's own JSON Lines form.
     fn encode_row(out: &mut Vec<u8>, r: &Record, line: u64) {
-        let mut map = serde_json::Map::new();
-        map.insert("id".into(), r.id.to_string().into());
-        map.insert("kind".into(), r.kind.as_str().into());
-        map.insert("ts".into(), r.ts.text().into_owned().into());
-        map.extend(r.fields_json());
-        if let Ok(json) = serde_json::to_vec(&map) {
-            out.extend_from_slice(format!("{line}\t").as_bytes());
-            out.extend_from_slice(&json);
-            out.push(b'\n');
-        }
+        out.extend_from_slice(format!("{line}\t").as_bytes());
+        out.extend_from_slice(&crate::formats::jsonl::record_line(r));
+        out.push(b'\n');
+    }
+
+    /// Whether this feed keeps its last good rows (the dashboard and `follow`, with a state folder).
+    fn keeps_rows(&self) -> bool {
+        self.persist && self.state_file.is_some()
     }
 
     /// Keeps the rows of a good download (see [`SnapshotFeed::encode_row`]).
     fn keep_rows(&self, encoded: &[u8]) {
-        let (Some(path), true) = (self.kept_file(), self.persist) else { return };
+        let (Some(path), true) = (self.kept_file(), self.keeps_rows()) else { return };
         if let Err(e) = crate::state::write_atomic(&path, encoded) {
             tracing::warn!("cannot keep the rows of {}: {e}", clean_path(&self.file));
         }
@@ -290,17 +288,14 @@ impl SnapshotFeed {
         }
         self.read = Some(sig);
         match self.parse() {
-            Ok((rows, marked)) => {
-                let keep = self.persist && self.state_file.is_some();
-                match self.compare(rows, keep, on) {
-                    Some(kept) => {
-                        self.marked = marked;
-                        self.save_state();
-                        self.keep_rows(&kept);
-                    }
-                    None => self.show_kept(on),
+            Ok((rows, marked)) => match self.compare(rows, on) {
+                Some(kept) => {
+                    self.marked = marked;
+                    self.save_state();
+                    self.keep_rows(&kept);
                 }
-            }
+                None => self.show_kept(on),
+            },
             Err(problem) => {
                 let held = self.known.as_ref().map(HashMap::len).unwrap_or(0);
                 on(SnapEvent::Problem(format!(
@@ -378,11 +373,11 @@ impl SnapshotFeed {
     }
 
     /// Hands out what changed since the previous contents, and remembers the new ones, giving back the
-    /// rows as kept (with `keep`, see [`SnapshotFeed::encode_row`]); none when the new contents are held
+    /// rows as kept (when it [keeps them](SnapshotFeed::keeps_rows)); none when the new contents are held
     /// instead (see [`ShrinkGuard`]). The first contents ever seen are gone through once; later ones
     /// twice (what they lost is known before anything is handed out).
-    fn compare(&mut self, rows: Rows, keep: bool, on: &mut dyn FnMut(SnapEvent)) -> Option<Vec<u8>> {
-        let (mut next, mut kept) = (HashMap::new(), Vec::new());
+    fn compare(&mut self, rows: Rows, on: &mut dyn FnMut(SnapEvent)) -> Option<Vec<u8>> {
+        let (mut next, mut kept, keep) = (HashMap::new(), Vec::new(), self.keeps_rows());
         let mut note = |r: &Record, line: u64| {
             next.insert((r.kind, r.id.to_string()), Fingerprint::of(r));
             if keep {
@@ -400,8 +395,9 @@ impl SnapshotFeed {
         rows.each(&mut |r, line| note(r, line));
         // Known from the last good read (the first contents were handed out above).
         let known = self.known.take().unwrap_or_default();
-        let lost = known.keys().filter(|k| !next.contains_key(*k)).count();
-        let digest = digest(&next);
+        let mut gone: Vec<(&(Kind, String), &Fingerprint)> =
+            known.iter().filter(|(k, _)| !next.contains_key(*k)).collect();
+        let (lost, digest) = (gone.len(), digest(&next));
         if self.shrink.holds(known.len(), lost) && self.held != Some(digest) {
             self.held = Some(digest);
             on(SnapEvent::Problem(format!(
@@ -430,8 +426,6 @@ impl SnapshotFeed {
                 }
             }
         });
-        let mut gone: Vec<(&(Kind, String), &Fingerprint)> =
-            known.iter().filter(|(k, _)| !next.contains_key(*k)).collect();
         gone.sort_by(|a, b| a.0.cmp(b.0));
         for ((kind, id), fp) in gone {
             on(SnapEvent::Removed { kind: *kind, id: id.clone(), title: fp.title.clone() });

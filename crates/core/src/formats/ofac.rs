@@ -60,10 +60,10 @@ pub fn parse(files: &Files, ts: &Timestamp, consolidated: bool) -> Result<Vec<(R
     // Each companion's rows have at least this many fields: alt (ent_num, alt_num, type, name, remarks),
     // add (ent_num, add_num, address, city, country, remarks), comments (ent_num, remarks).
     let aliases = index(files.alt.as_deref(), "aliases", 4, |row| field(row, 3))?;
-    let countries = index(files.add.as_deref(), "addresses", 5, |row| field(row, 4))?;
+    // Each address row, read once: its country, and the address written out.
     let addresses = index(files.add.as_deref(), "addresses", 5, |row| {
         let parts: Vec<String> = [2, 3, 4].iter().filter_map(|&i| field(row, i)).collect();
-        (!parts.is_empty()).then(|| parts.join(", "))
+        Some((field(row, 4), parts.join(", "))).filter(|_| !parts.is_empty())
     })?;
     let comments = index(files.comments.as_deref(), "comments", 2, |row| field(row, 1))?;
 
@@ -99,9 +99,10 @@ pub fn parse(files: &Files, ts: &Timestamp, consolidated: bool) -> Result<Vec<(R
                 all_aliases.push(a.clone());
             }
         }
-        let country = countries
-            .get(&ent)
-            .and_then(|c| c.first().cloned())
+        let addresses_of = addresses.get(&ent).map(Vec::as_slice).unwrap_or_default();
+        let country = addresses_of
+            .iter()
+            .find_map(|(country, _)| country.clone())
             .or_else(|| facts.nationality.clone())
             .or_else(|| field(&row, 9));
 
@@ -130,8 +131,9 @@ pub fn parse(files: &Files, ts: &Timestamp, consolidated: bool) -> Result<Vec<(R
         if let Some(n) = &facts.nationality {
             extra.insert("nationality".into(), json!(n));
         }
-        if let Some(a) = addresses.get(&ent) {
-            extra.insert("addresses".into(), json!(a));
+        if !addresses_of.is_empty() {
+            let written: Vec<&String> = addresses_of.iter().map(|(_, a)| a).collect();
+            extra.insert("addresses".into(), json!(written));
         }
         let record = Record {
             kind: Kind::Sanctions,
@@ -216,13 +218,13 @@ fn field(row: &[String], i: usize) -> Option<String> {
 /// A companion file indexed by `ent_num`: for each entry, the values `pick` takes from its rows, each of at
 /// least `fields` fields. A companion that is there but empty, not CSV or of another shape is an error (the
 /// set is held): read as it is, it would drop every alias or address, and the list would seem amended.
-fn index(
+fn index<T>(
     bytes: Option<&[u8]>,
     what: &str,
     fields: usize,
-    pick: impl Fn(&[String]) -> Option<String>,
-) -> Result<HashMap<u64, Vec<String>>, String> {
-    let mut out: HashMap<u64, Vec<String>> = HashMap::new();
+    pick: impl Fn(&[String]) -> Option<T>,
+) -> Result<HashMap<u64, Vec<T>>, String> {
+    let mut out: HashMap<u64, Vec<T>> = HashMap::new();
     let Some(bytes) = bytes else { return Ok(out) };
     if let Some(why) = not_csv(bytes) {
         return Err(format!("the {what} file {why}"));

@@ -152,7 +152,9 @@ impl Packed {
         starts.at[place] as usize
     }
 
-    /// [`Packed::any_text_in`], with `starts` (this record's) kept for the next field read.
+    /// [`Packed::any_text_of`] for a field already looked up: the `place`-th declared field of the record's
+    /// kind, or (none) an undeclared one by its name (a rule's field is looked up once, not for every
+    /// record), with `starts` (this record's) kept for the next field read.
     pub fn any_text_from(
         &self,
         texts: &SharedTexts,
@@ -176,34 +178,6 @@ impl Packed {
     pub fn code_from(&self, starts: &mut FieldStarts, place: usize) -> Option<u8> {
         let Ty::Word(_) = fields(self.kind()).get(place)?.ty else { return None };
         Some(Reader { b: &self.0, at: self.start_of(starts, place) }.u8()).filter(|&c| c != NONE)
-    }
-
-    /// [`Packed::any_text_of`] for a field already looked up: the `place`-th declared field of the record's
-    /// kind, or (none) an undeclared one by its name. A rule's field is looked up once, not for every record.
-    pub fn any_text_in(
-        &self,
-        texts: &SharedTexts,
-        place: Option<usize>,
-        field: &str,
-        test: &mut dyn FnMut(&str) -> bool,
-    ) -> bool {
-        let table = texts.table();
-        let mut r = self.fields();
-        let declared = fields(self.kind());
-        match place.and_then(|at| Some((at, declared.get(at)?))) {
-            Some((at, f)) => {
-                for before in &declared[..at] {
-                    r.skip(before.ty);
-                }
-                r.any_text(f.ty, table, test)
-            }
-            None => {
-                for f in declared {
-                    r.skip(f.ty);
-                }
-                r.extra().get(field).is_some_and(|v| value_text(field, v, true, &mut |_, t| test(t)))
-            }
-        }
     }
 
     /// A word field's value (a package's stage, a shortage's status), read without unpacking the record.

@@ -201,7 +201,7 @@ fn any_text_sees_every_field_as_fields_json_lays_it_out() {
             assert_eq!(one_by_one, want, "{name} of {}, field by field", r.id);
             let place = crate::model::schema::fields(r.kind).iter().position(|f| f.name == name);
             let mut by_place = Vec::new();
-            p.any_text_in(&s.texts, place, name, &mut |t| {
+            p.any_text_from(&s.texts, &mut super::FieldStarts::default(), place, name, &mut |t| {
                 by_place.push(t.to_owned());
                 false
             });
