@@ -57,13 +57,14 @@ fn benches(c: &mut Criterion) {
         b.iter(|| names.iter().filter_map(|n| watchfloor_core::model::names::form_hash(black_box(n))).count())
     });
     let matcher = watchfloor_core::model::matching::Matcher::new();
-    c.bench_function("name keys of 1,000 generated firm names (the matcher's)", |b| {
+    c.bench_function("name forms and word keys of 1,000 generated firm names (links' hash and index)", |b| {
+        let mut memo = watchfloor_core::model::name_keys::KeyMemo::default();
         b.iter(|| {
-            let (mut whole, mut parts) = (Vec::new(), Vec::new());
+            let mut keys = 0;
             for n in &names {
-                matcher.keys(black_box(n), &mut whole, &mut parts);
+                matcher.form_and_keys(black_box(n), Some(&mut memo), &mut |_| keys += 1);
             }
-            whole.len() + parts.len()
+            keys
         })
     });
     let mut group = c.benchmark_group("load");

@@ -8,7 +8,7 @@
 
 use super::rules::FieldRules;
 use crate::formats::{LineParser, LineState};
-use crate::model::links::{CategoryMemo, Prepared, Preparer};
+use crate::model::links::{PrepareMemo, Prepared, Preparer};
 use crate::model::packed::{Packed, Packer, SharedTexts};
 use crate::model::schema::Field;
 use crate::model::store::Origin;
@@ -91,13 +91,13 @@ pub struct Context {
 #[derive(Default)]
 pub struct Worker {
     lines: Option<LineState>,
-    categories: CategoryMemo,
+    categories: PrepareMemo,
 }
 
 impl Worker {
     /// The line state for the store whose shared texts are `texts` (made afresh for another store), and
     /// the categories memo.
-    fn for_store(&mut self, texts: &Arc<SharedTexts>) -> (&mut LineState, &mut CategoryMemo) {
+    fn for_store(&mut self, texts: &Arc<SharedTexts>) -> (&mut LineState, &mut PrepareMemo) {
         if self.lines.as_ref().is_none_or(|state| !state.packer.shares(texts)) {
             self.lines = None;
         }
@@ -359,7 +359,7 @@ fn parse(
     origin: Origin,
     context: &Context,
     state: &mut LineState,
-    memo: &mut CategoryMemo,
+    memo: &mut PrepareMemo,
 ) -> Parsed {
     let mut preparing = context.preparer.start(Some(memo));
     let mut each = |_: Kind, field: &'static Field, text: &str| preparing.add(field, text);

@@ -11,11 +11,13 @@
 use super::decisions::{Decision, Decisions};
 use super::matching::{Matcher, Party, Strength, Verdict};
 use super::name_index::NameIndex;
+use super::name_keys::{KeyMemo, WordKey};
 use super::packed::{Packed, SharedTexts};
 use super::record::Body;
 use super::schema::{Field, Role};
 use super::store::{Applied, Handle, Store};
 use super::vocab::{Action, Kind, ShortageStatus, Stage};
+use super::word_index::{CommonWords, WordIndex};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -51,12 +53,15 @@ pub enum Cover {
 /// A record's name forms: a handful, held in place (a first read of a million records would otherwise
 /// allocate a list per record on one thread and free it on another).
 type Forms = smallvec::SmallVec<[u64; 4]>;
+/// A record's name words' keys ([`super::name_keys`]).
+type Keys = smallvec::SmallVec<[WordKey; 4]>;
 type Categories = smallvec::SmallVec<[Category; 4]>;
 
 /// What the indexes need of one record, worked out away from them (see [`Links::prepare`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Prepared {
     forms: Forms,
+    keys: Keys,
     categories: Categories,
 }
 
@@ -64,8 +69,9 @@ pub struct Prepared {
 pub struct Preparing<'p> {
     preparer: &'p Preparer,
     /// The categories of texts seen before, when the caller keeps them (a parser thread does).
-    memo: Option<&'p mut CategoryMemo>,
+    memo: Option<&'p mut PrepareMemo>,
     forms: Forms,
+    keys: Keys,
     categories: Categories,
 }
 
@@ -74,7 +80,15 @@ impl Preparing<'_> {
     /// a category its categories (as the schema says of the field).
     pub fn add(&mut self, field: &Field, text: &str) {
         match field.role {
-            Role::Name => self.forms.extend(self.preparer.matcher.form_hash(text)),
+            Role::Name => {
+                let (keys, mut memo) = (&mut self.keys, self.memo.as_deref_mut().map(|m| &mut m.keys));
+                // With a memo, the words common in the index are left out.
+                if let Some(m) = memo.as_deref_mut() {
+                    m.leaving_out(&self.preparer.common);
+                }
+                let form = self.preparer.matcher.form_and_keys(text, memo, &mut |k| keys.push(k));
+                self.forms.extend(form)
+            }
             Role::Category => {
                 let memo = self.memo.as_deref_mut();
                 self.categories.extend(self.preparer.category_indexes(&[text], memo))
@@ -86,9 +100,12 @@ impl Preparing<'_> {
     pub fn finish(mut self) -> Prepared {
         self.forms.sort_unstable();
         self.forms.dedup();
+        // A name and its alias share words: each key once.
+        self.keys.sort_unstable();
+        self.keys.dedup();
         self.categories.sort_unstable();
         self.categories.dedup();
-        Prepared { forms: self.forms, categories: self.categories }
+        Prepared { forms: self.forms, keys: self.keys, categories: self.categories }
     }
 }
 
@@ -99,6 +116,8 @@ pub struct Preparer {
     vocabulary: Arc<Words>,
     /// The name matcher (its legal-form catalogue read once).
     matcher: Arc<Matcher>,
+    /// Name words that find nobody: their keys are left out.
+    common: Arc<CommonWords>,
 }
 
 /// Each category and its words, lower case.
@@ -107,19 +126,21 @@ type Words = Vec<(String, Vec<String>)>;
 /// Categories remembered, at most (past that, the memo starts again).
 const MAX_REMEMBERED: usize = 65_536;
 
-/// The categories each text fell in, remembered by one thread (a parser's) for one vocabulary: aid items
-/// and shortage categories repeat, and finding them is a search for every word of the vocabulary.
+/// What one thread (a parser's) remembers as it prepares records: the categories each text fell in, for
+/// one vocabulary (aid items and shortage categories repeat, and finding them is a search for every word
+/// of the vocabulary), and the keys of name words.
 #[derive(Default)]
-pub struct CategoryMemo {
+pub struct PrepareMemo {
     /// The vocabulary the categories are of.
     vocabulary: Option<Arc<Words>>,
     seen: FxHashMap<Box<str>, Box<[Category]>>,
+    keys: KeyMemo,
 }
 
 impl Preparer {
     /// What the indexes need of a record (its shared texts in `texts`): its name forms and categories
     /// (`memo`: the categories of texts seen before).
-    pub fn prepare(&self, texts: &SharedTexts, rec: &Packed, memo: Option<&mut CategoryMemo>) -> Prepared {
+    pub fn prepare(&self, texts: &SharedTexts, rec: &Packed, memo: Option<&mut PrepareMemo>) -> Prepared {
         let mut prep = self.start(memo);
         rec.declared_texts(texts, &mut |field, t| prep.add(field, t));
         prep.finish()
@@ -127,19 +148,20 @@ impl Preparer {
 
     /// Prepares a record from its texts as they go by (a line's fields as they are packed), so that they
     /// are not read a second time; `memo` keeps the categories of texts from one record to the next.
-    pub fn start<'p>(&'p self, memo: Option<&'p mut CategoryMemo>) -> Preparing<'p> {
-        Preparing { preparer: self, memo, forms: Forms::new(), categories: Categories::new() }
+    pub fn start<'p>(&'p self, memo: Option<&'p mut PrepareMemo>) -> Preparing<'p> {
+        Preparing { preparer: self, memo, forms: Forms::new(), keys: Keys::new(), categories: Categories::new() }
     }
 
     /// The categories any of `texts` falls in (a word of the category's is in the text), in order.
-    fn category_indexes(&self, texts: &[&str], memo: Option<&mut CategoryMemo>) -> Vec<Category> {
+    fn category_indexes(&self, texts: &[&str], memo: Option<&mut PrepareMemo>) -> Vec<Category> {
         let mut out = Vec::new();
         match memo {
             None => texts.iter().for_each(|t| out.extend_from_slice(&self.categories_of_text(t))),
             Some(memo) => {
                 let same = memo.vocabulary.as_ref().is_some_and(|v| Arc::ptr_eq(v, &self.vocabulary));
                 if !same || memo.seen.len() >= MAX_REMEMBERED {
-                    *memo = CategoryMemo { vocabulary: Some(self.vocabulary.clone()), seen: FxHashMap::default() };
+                    memo.vocabulary = Some(self.vocabulary.clone());
+                    memo.seen = FxHashMap::default();
                 }
                 for t in texts {
                     match memo.seen.get(*t) {
@@ -209,6 +231,8 @@ pub struct Links {
     preparer: Preparer,
     /// form hash → the sanctions records and suppliers that carry the form.
     names: NameIndex,
+    /// name word → the sanctions records and suppliers whose names carry it.
+    words: WordIndex,
     /// category → packages (index 0) or shortages (index 1) in it.
     categories: [FxHashMap<Category, FxHashSet<Handle>>; 2],
     /// Bumped whenever a package is indexed or forgotten: the cover worked out for a set of categories
@@ -219,7 +243,7 @@ pub struct Links {
     /// The analyst's decisions, which override the matcher.
     decisions: Decisions,
     /// The categories of texts seen by [`Links::prepare`].
-    memo: std::sync::Mutex<CategoryMemo>,
+    memo: std::sync::Mutex<PrepareMemo>,
     /// The sets of categories packages and shortages are in, and each one's by handle.
     category_sets: CategorySets,
     /// What packages of each set of categories asked about address (behind a lock, as `covers`).
@@ -302,6 +326,7 @@ impl Links {
         // The default links' preparer already holds a matcher: its catalogue is read once, not twice.
         let mut links = Links::default();
         links.preparer.vocabulary = Arc::new(vocabulary);
+        links.preparer.common = links.words.common().clone();
         links
     }
 
@@ -416,6 +441,9 @@ impl Links {
         for f in &prepared.forms {
             self.names.add(*f, (kind, h));
         }
+        for k in &prepared.keys {
+            self.words.add(*k, kind, h);
+        }
         let open = kind != Kind::Shortages || !is_resolved(store, h);
         if matches!(kind, Kind::Aid | Kind::Shortages) {
             self.category_sets.note(side(kind), h, &prepared.categories);
@@ -442,6 +470,9 @@ impl Links {
         }
         for form in &prepared.forms {
             self.names.remove(*form, (kind, h));
+        }
+        for k in &prepared.keys {
+            self.words.remove(*k, kind, h);
         }
         if matches!(kind, Kind::Aid | Kind::Shortages) {
             self.category_sets.note(side(kind), h, &[]);
@@ -528,13 +559,17 @@ impl Links {
             .unwrap_or_default()
     }
 
-    /// The records of `other`, a party panel, that carry one of these name forms.
-    fn candidates(&self, other: Kind, forms: &[Option<u64>]) -> Vec<Handle> {
-        let mut out = FxHashSet::default();
+    /// The records of `other`, a party panel, that carry one of these name forms, or share words with
+    /// names that carry these keys (see [`WordIndex::candidates`]), each once.
+    fn candidates(&self, other: Kind, forms: &[Option<u64>], keys: &[WordKey]) -> Vec<Handle> {
+        let mut out = Vec::new();
+        self.words.candidates(keys, other, &mut out);
         for f in forms.iter().flatten() {
             out.extend(self.names.get(*f).iter().filter(|k| k.0 == other).map(|k| k.1));
         }
-        out.into_iter().collect()
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// The matcher's verdict on two records of the party panels (their names and aliases, identifiers and
@@ -601,6 +636,28 @@ impl Links {
     /// record after a first read, which need work out the links of only these.
     pub fn linked_parties(&self, store: &Store) -> rustc_hash::FxHashSet<(Kind, Handle)> {
         let mut out = self.names.linked();
+        // Those that share words with the other panel: each supplier (the smaller panel) asks, on every core.
+        let suppliers = store.panel(Kind::Suppliers);
+        let handles: Vec<Handle> = suppliers.places().map(|(_, h)| h).collect();
+        let found = crate::parallel::on_every_core(&handles, |&h| {
+            let mut keys = Keys::new();
+            if let Some(e) = suppliers.by_handle(h) {
+                e.current().packed().declared_texts(store.texts(), &mut |field, t| {
+                    if field.role == Role::Name {
+                        self.preparer.matcher.form_and_keys(t, None, &mut |k| keys.push(k));
+                    }
+                });
+            }
+            keys.sort_unstable();
+            keys.dedup();
+            let mut candidates = Vec::new();
+            self.words.candidates(&keys, Kind::Sanctions, &mut candidates);
+            (h, candidates)
+        });
+        for (h, candidates) in found.into_iter().filter(|(_, c)| !c.is_empty()) {
+            out.insert((Kind::Suppliers, h));
+            out.extend(candidates.into_iter().map(|c| (Kind::Sanctions, c)));
+        }
         for (supplier, sanctions) in self.decisions.same() {
             for (kind, id) in [(Kind::Suppliers, supplier), (Kind::Sanctions, sanctions)] {
                 out.extend(store.panel(kind).handle(id).map(|h| (kind, h)));
@@ -621,8 +678,8 @@ impl Links {
                 .get(id)
                 .map(|e| PartyTexts::of(store.texts(), e.current().packed()))
                 .unwrap_or_default();
-            let my_forms = mine.forms(matcher);
-            let candidates = self.candidates(other, &my_forms);
+            let (my_forms, my_keys) = mine.forms_and_keys(matcher);
+            let candidates = self.candidates(other, &my_forms, &my_keys);
             if !candidates.is_empty() {
                 let me = mine.party();
                 let panel = store.panel(other);
@@ -816,6 +873,15 @@ impl PartyTexts {
         self.names.iter().map(|n| matcher.form_hash(n)).collect()
     }
 
+    /// [`PartyTexts::forms`], and the keys of all the names' words, each once.
+    fn forms_and_keys(&self, matcher: &Matcher) -> (Vec<Option<u64>>, Keys) {
+        let mut keys = Keys::new();
+        let forms = self.names.iter().map(|n| matcher.form_and_keys(n, None, &mut |k| keys.push(k))).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        (forms, keys)
+    }
+
     fn party(&self) -> Party<'_> {
         Party {
             names: self.names.iter().map(String::as_str).collect(),
@@ -859,7 +925,7 @@ mod tests {
         let (links, store) = (Links::new(default_vocabulary()), Store::new());
         let preparer = links.preparer();
         let mut state = crate::formats::LineState::new(crate::model::packed::Packer::sharing(store.shared_texts()));
-        let mut memo = CategoryMemo::default();
+        let mut memo = PrepareMemo::default();
         for (kind, line) in [
             (
                 Kind::Sanctions,

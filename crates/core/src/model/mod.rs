@@ -5,6 +5,7 @@ mod id_index;
 pub mod links;
 pub mod matching;
 pub mod name_index;
+pub mod name_keys;
 pub mod names;
 pub mod packed;
 pub mod record;
@@ -14,6 +15,7 @@ pub mod seen;
 pub mod store;
 pub mod subset;
 pub mod vocab;
+pub mod word_index;
 
 pub use packed::Packed;
 pub use record::{Body, Record, Timestamp};

@@ -71,6 +71,17 @@ pub fn word_key(w: &[u8]) -> u64 {
 /// has a [`word_key`] `stop` holds for: then `None` (as for a name it does not reduce the quick way), for
 /// the caller to reduce it another way. The words are looked at where the quick way reads them anyway.
 pub fn form_hash_unless(name: &str, stop: &dyn Fn(u64) -> bool) -> Option<Option<u64>> {
+    form_hash_words(name, stop, &mut |_, _| {})
+}
+
+/// [`form_hash_unless`], handing `word` each word of the form as it is hashed: its letters and digits in
+/// any case, and the word's own hash (the same for the same word, whatever its case; 0 when the name was
+/// reduced the general way).
+pub fn form_hash_words(
+    name: &str,
+    stop: &dyn Fn(u64) -> bool,
+    word: &mut impl FnMut(&[u8], u64),
+) -> Option<Option<u64>> {
     let bytes = name.as_bytes();
     if bytes.len() > QUICK_MAX || !name.is_ascii() {
         return None;
@@ -90,7 +101,9 @@ pub fn form_hash_unless(name: &str, stop: &dyn Fn(u64) -> bool) -> Option<Option
     }
     // Apostrophes join words (Xi'an): the general way.
     if apostrophes != 0 {
-        return Some(hash_form(&normalize(name)));
+        let form = normalize(name);
+        form.split(' ').for_each(|w| word(w.as_bytes(), 0));
+        return Some(hash_form(&form));
     }
     // The 8 bytes from `at`, lower case, those from `end` on as zeros (every byte before `end` is a letter or
     // a digit, which the case bit leaves alone).
@@ -153,6 +166,7 @@ pub fn form_hash_unless(name: &str, stop: &dyn Fn(u64) -> bool) -> Option<Option
         for at in (s..e).step_by(8) {
             hash.eight(chunk(at, e));
         }
+        word(&padded[s..e], hash.state);
     }
     Some(hash.finish())
 }

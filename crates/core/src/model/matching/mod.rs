@@ -12,6 +12,7 @@ pub mod legal;
 pub mod score;
 pub mod words;
 
+use crate::model::name_keys::{KeyMemo, NameKeys, WordKey};
 use legal::{Form, LegalForms};
 use score::Pairing;
 use words::Word;
@@ -126,52 +127,31 @@ impl Matcher {
         Analysed { words: t.into_words(), forms }
     }
 
-    /// The keys a name is found by in the links' index, so that candidates come from shared keys and not
-    /// from comparing every pair: its distinctive words (not weak, legal forms out, romanisations folded)
-    /// sorted (`Salek Abdulhai` / `Abdulhai Salek`), and joined (`Jin Ming Sheng` / `JINMINGSHENG`); its
-    /// two longest such words of four letters or more (a typo in one word, a word more or less); and a
-    /// name of one such word by that word with each letter left out in turn, so that one edit apart
-    /// shares a key (`Gasprom` / `Gazprom`).
-    /// `whole` gets the keys of the whole name, `parts` those of its words.
-    pub fn keys(&self, name: &str, whole: &mut impl Extend<u64>, parts: &mut impl Extend<u64>) {
+    /// [`Matcher::form_hash`], and the keys the name is found by in the word index
+    /// ([`crate::model::name_keys`]) from the same words: read the quick way as the form is, or, for a name
+    /// that does not reduce that way, from its words as the matcher reads them (every script romanised),
+    /// the catalogue's legal forms out.
+    pub fn form_and_keys(&self, name: &str, memo: Option<&mut KeyMemo>, key: &mut impl FnMut(WordKey)) -> Option<u64> {
+        let stop = |k: u64| self.phrase_keys.contains(&k);
+        let mut keys = NameKeys::new(memo, key);
+        if let Some(quick) = crate::model::names::form_hash_words(name, &stop, &mut |w, h| keys.word(w, h)) {
+            keys.finish();
+            return quick;
+        }
         let mut tokens = words::Tokens::scan(name);
+        // The quick way stopped at a word of a legal form of several words, or the name has one.
+        let phrase = (name.is_ascii() && name.len() <= 128) || tokens.texts().any(|w| self.phrase_words.contains(w));
+        let form = match phrase {
+            false => crate::model::names::form_hash(name),
+            true => None,
+        };
         self.forms.take(&mut tokens);
-        let strong = tokens.toks.iter().filter(|t| t.weight >= 1.0).count();
-        let chosen = tokens.toks.iter().filter(|t| strong == 0 || t.weight >= 1.0);
-        // The chosen words romanised, back to back, and where each is.
-        let mut folded: Vec<u8> = Vec::with_capacity(name.len());
-        let mut spans: smallvec::SmallVec<[(usize, usize); 12]> = smallvec::SmallVec::new();
-        for t in chosen {
-            let start = folded.len();
-            score::romanise_into(tokens.text(t).as_bytes(), &mut folded);
-            spans.push((start, folded.len()));
+        tokens.texts().for_each(|t| keys.text(t));
+        keys.finish();
+        match phrase {
+            false => form,
+            true => crate::model::names::form_hash(&tokens.texts().collect::<Vec<_>>().join(" ")),
         }
-        if spans.is_empty() {
-            return;
-        }
-        let word = |&(a, b): &(usize, usize)| &folded[a..b];
-        // Sorted, then run together: word order and words joined or split (in the order of the words)
-        // give the same key.
-        spans.sort_unstable_by(|x, y| word(x).cmp(word(y)));
-        let mut run: Vec<u8> = Vec::with_capacity(folded.len());
-        for s in &spans {
-            run.extend_from_slice(word(s));
-        }
-        whole.extend([key(b'S', &run)]);
-        if let [only] = &spans[..] {
-            let only = word(only);
-            if only.len() >= 5 {
-                for i in 0..only.len() {
-                    run.clear();
-                    run.extend_from_slice(&only[..i]);
-                    run.extend_from_slice(&only[i + 1..]);
-                    parts.extend([key(b'D', &run)]);
-                }
-            }
-            return;
-        }
-        spans.sort_by_key(|s| std::cmp::Reverse(s.1 - s.0));
-        parts.extend(spans.iter().take(2).map(word).filter(|w| w.len() >= 4).map(|w| key(b'W', w)));
     }
 
     /// The two names of `a` and `b` that compare best, their score and word pairs.
@@ -262,12 +242,6 @@ impl Matcher {
             notes,
         }
     }
-}
-
-/// A key of the links' index: a kind of key and its text, hashed.
-fn key(kind: u8, text: &[u8]) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one((kind, text))
 }
 
 impl Verdict {
@@ -400,19 +374,20 @@ mod tests {
     fn names_written_differently_share_a_key() {
         let m = Matcher::new();
         let keys = |n: &str| {
-            let (mut whole, mut parts) = (Vec::new(), Vec::new());
-            m.keys(n, &mut whole, &mut parts);
-            whole.extend(parts);
-            whole
+            let mut keys = Vec::new();
+            let form = m.form_and_keys(n, None, &mut |k| keys.push(k));
+            assert_eq!(form, m.form_hash(n), "{n}: the same form either way");
+            keys
         };
-        let shares = |a: &str, b: &str| keys(a).iter().any(|k| keys(b).contains(k));
-        assert!(shares("SALEK, ABDULHAI", "Abdulhai Salek"));
-        assert!(shares("Jin Ming Sheng", "JINMINGSHENG"));
-        assert!(shares("Gasprom", "Gazprom"));
-        assert!(shares("Internatinal Trading Company", "International Trading Co"));
-        assert!(shares("ООО «Ромашка»", "Romashka LLC"));
-        assert!(!shares("Rosneft", "Rostec"));
-        assert!(!shares("Acme Trading", "Vostok Shipping"));
+        let shares = |a: &str, b: &str| keys(a).iter().filter(|k| keys(b).contains(k)).count();
+        assert_eq!(shares("SALEK, ABDULHAI", "Abdulhai Salek"), 2);
+        assert_eq!(shares("Jin Ming Sheng", "JINMINGSHENG"), 1);
+        assert_eq!(shares("Gasprom", "Gazprom"), 1);
+        assert_eq!(shares("Internatinal Trading Company", "International Trading Co"), 2);
+        assert_eq!(shares("ООО «Ромашка»", "Romashka LLC"), 1);
+        assert_eq!(shares("Limited Liability Company Romashka", "Romashka LLC"), 1);
+        assert_eq!(shares("Rosneft", "Rostec"), 0);
+        assert_eq!(shares("Acme Trading", "Vostok Shipping"), 0);
     }
 
     #[test]
