@@ -132,11 +132,13 @@ const ITEMS: &[&str] =
     &["artillery ammunition", "air defence interceptors", "drones", "armoured vehicles", "demining", "medical"];
 
 /// A made-up firm name (the generator never produces real firms on purpose, but names are random): a city,
-/// two two-syllable words, a trade and a legal form, so that names rarely repeat at a million records
-/// (about 90 million forms once legal forms are set aside), as in a real list.
+/// two three-syllable words, a trade and a legal form, so that names rarely repeat at a million records
+/// (about 34 billion forms once legal forms are set aside) and, as in a real list, the words that tell
+/// firms apart are rare (each of the 17,576 such words in about a hundred names of a million records)
+/// while cities and trades are common.
 pub fn firm(rng: &mut Rng) -> String {
     let word = |rng: &mut Rng| {
-        let mut w = format!("{}{}", rng.pick(SYLLABLES), rng.pick(SYLLABLES));
+        let mut w = format!("{}{}{}", rng.pick(SYLLABLES), rng.pick(SYLLABLES), rng.pick(SYLLABLES));
         if let Some(first) = w.get_mut(0..1) {
             first.make_ascii_uppercase();
         }

@@ -86,7 +86,12 @@ impl Preparing<'_> {
                 if let Some(m) = memo.as_deref_mut() {
                     m.leaving_out(&self.preparer.common);
                 }
-                let form = self.preparer.matcher.form_and_keys(text, memo, &mut |k| keys.push(k));
+                // A name and its alias share words: each key once (a handful, the common ones left out).
+                let form = self.preparer.matcher.form_and_keys(text, memo, &mut |k| {
+                    if !keys.contains(&k) {
+                        keys.push(k)
+                    }
+                });
                 self.forms.extend(form)
             }
             Role::Category => {
@@ -100,9 +105,6 @@ impl Preparing<'_> {
     pub fn finish(mut self) -> Prepared {
         self.forms.sort_unstable();
         self.forms.dedup();
-        // A name and its alias share words: each key once.
-        self.keys.sort_unstable();
-        self.keys.dedup();
         self.categories.sort_unstable();
         self.categories.dedup();
         Prepared { forms: self.forms, keys: self.keys, categories: self.categories }
@@ -360,15 +362,17 @@ impl Links {
         self.names.reserve(n);
     }
 
-    /// For a first read of about `n` name forms: the name index only notes what changes until
-    /// [`Links::settle`], and is not to be read until then (see [`NameIndex`]).
+    /// For a first read of about `n` name forms: the name and word indexes only note what changes until
+    /// [`Links::settle`], and are not to be read until then (see [`NameIndex`], [`WordIndex::defer`]).
     pub fn defer_names(&mut self, n: usize) {
         self.names.defer(n);
+        self.words.defer();
     }
 
-    /// Makes the changes to the name index noted since [`Links::defer_names`].
+    /// Makes the changes to the name and word indexes noted since [`Links::defer_names`].
     pub fn settle(&mut self) {
         self.names.settle();
+        self.words.settle();
     }
 
     /// What the indexes need of a record (see [`Preparer::prepare`]).

@@ -41,8 +41,9 @@ pub struct KeyMemo {
     common: Option<Arc<CommonWords>>,
 }
 
-/// Places in the memo: a power of two, small enough to stay near the core (32 KiB).
-const PLACES: usize = 1 << 11;
+/// Places in the memo: a power of two (128 KiB: within a core's second-level cache, and room for the
+/// words most names are made of).
+const PLACES: usize = 1 << 14;
 /// In the memo, beside a key: its word is common (keys are below this bit).
 const COMMON: u32 = 1 << 31;
 
@@ -60,7 +61,7 @@ impl KeyMemo {
         if self.places.is_empty() {
             self.places = vec![(0, 0); PLACES];
         }
-        let place = &mut self.places[(hash >> 52) as usize & (PLACES - 1)];
+        let place = &mut self.places[(hash >> (64 - PLACES.trailing_zeros())) as usize];
         if place.0 != hash as u32 || place.1 == 0 {
             *place = (hash as u32, key_of_any_case(w));
         }
@@ -332,18 +333,26 @@ fn sound_key(w: &[u8]) -> WordKey {
 
 /// Ordinals as their number: `1st` → `1`, `first` → `1`.
 fn ordinal(w: &[u8]) -> Option<&[u8]> {
-    const WORDS: [&[u8]; 10] =
-        [b"first", b"second", b"third", b"fourth", b"fifth", b"sixth", b"seventh", b"eighth", b"ninth", b"tenth"];
-    const NUMBERS: [&[u8]; 10] = [b"1", b"2", b"3", b"4", b"5", b"6", b"7", b"8", b"9", b"10"];
     let digits = w.iter().take_while(|b| b.is_ascii_digit()).count();
     if digits > 0 {
         let suffix = &w[digits..];
         return matches!(suffix, b"st" | b"nd" | b"rd" | b"th").then(|| &w[..digits]);
     }
-    if !(5..=7).contains(&w.len()) {
-        return None;
-    }
-    WORDS.iter().position(|o| *o == w).map(|i| NUMBERS[i])
+    // One comparison at most (by length, then the word), for every word of five to seven letters.
+    let number: &[u8] = match w {
+        b"first" => b"1",
+        b"second" => b"2",
+        b"third" => b"3",
+        b"fourth" => b"4",
+        b"fifth" => b"5",
+        b"sixth" => b"6",
+        b"seventh" => b"7",
+        b"eighth" => b"8",
+        b"ninth" => b"9",
+        b"tenth" => b"10",
+        _ => return None,
+    };
+    Some(number)
 }
 
 /// A word with a legal form glued before or after it (`siemensag`, `jscargument`): what is left, when that

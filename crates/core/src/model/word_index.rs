@@ -24,19 +24,37 @@ pub const RARE_ALONE: usize = 64;
 /// Candidates from words, at most (those that share the most words first).
 pub const MAX_CANDIDATES: usize = 64;
 
-type List = smallvec::SmallVec<[Handle; 2]>;
-
-/// The records that carry one word, by panel ([`side`]), each list in handle order.
+/// The records that carry one word, in one list held in place (a first read adds millions): sanctions
+/// records by handle, then suppliers, their handles with [`SUPPLIER`] set.
 enum Holders {
-    Lists(Box<[List; 2]>),
+    /// The list, and its last holder beside it (so that appending, as a first read does for every
+    /// word of every name, does not first read the list wherever it is).
+    Few {
+        last: u32,
+        list: smallvec::SmallVec<[u32; 4]>,
+    },
     Common,
 }
 
-fn side(kind: Kind) -> Option<usize> {
+/// In a list of holders, the bit of a supplier's handle (handles from it on are not indexed).
+const SUPPLIER: u32 = 1 << 31;
+
+/// A record's place in a list of holders.
+fn tagged(kind: Kind, h: Handle) -> Option<u32> {
     match kind {
-        Kind::Sanctions => Some(0),
-        Kind::Suppliers => Some(1),
+        _ if h >= SUPPLIER => None,
+        Kind::Sanctions => Some(h),
+        Kind::Suppliers => Some(h | SUPPLIER),
         _ => None,
+    }
+}
+
+/// The holders of a panel in a list.
+fn of_panel(list: &[u32], kind: Kind) -> &[u32] {
+    let suppliers = list.partition_point(|&t| t & SUPPLIER == 0);
+    match kind {
+        Kind::Suppliers => &list[suppliers..],
+        _ => &list[..suppliers],
     }
 }
 
@@ -45,7 +63,14 @@ pub struct WordIndex {
     words: FxHashMap<WordKey, Holders>,
     /// The words that became common, for the threads that prepare records to leave out.
     common: Arc<CommonWords>,
+    /// During a first read ([`WordIndex::defer`]): holders noted as they come (`key << 32 | tagged`), put
+    /// in the index [`PENDING`] at a time, sorted, so that each word's list is reached once for all its
+    /// new holders rather than once for each (a first read adds millions, every one a cache miss).
+    pending: Option<Vec<u64>>,
 }
+
+/// Holders noted at most before they are put in the index (4 MiB).
+const PENDING: usize = 1 << 19;
 
 /// Words known to be common, shared with the threads that prepare records (see
 /// [`crate::model::links::Preparer`]): a key of one of them finds nobody, so a parser leaves it out and the
@@ -107,22 +132,88 @@ impl WordIndex {
         self.words.reserve(n);
     }
 
-    pub fn add(&mut self, key: WordKey, kind: Kind, h: Handle) {
-        let Some(s) = side(kind) else { return };
-        let holders = self.words.entry(key).or_insert_with(|| Holders::Lists(Box::default()));
-        let Holders::Lists(lists) = &mut *holders else { return };
-        let list = &mut lists[s];
-        match list.last() {
-            // Records arrive in handle order on a first read: appended.
-            Some(&last) if last < h => list.push(h),
-            None => list.push(h),
-            Some(_) => match list.binary_search(&h) {
-                Ok(_) => return,
-                Err(at) => list.insert(at, h),
-            },
+    /// From now on, holders are noted and put in the index in parts, until [`WordIndex::settle`]; the
+    /// index is not to be read until then. For a first read.
+    pub fn defer(&mut self) {
+        self.pending.get_or_insert_with(Vec::new);
+    }
+
+    /// Puts in the index the holders noted since [`WordIndex::defer`].
+    pub fn settle(&mut self) {
+        if let Some(pending) = self.pending.take() {
+            self.put(pending);
         }
-        let full = lists[0].len() + lists[1].len() > COMMON;
-        if full {
+    }
+
+    pub fn add(&mut self, key: WordKey, kind: Kind, h: Handle) {
+        let Some(t) = tagged(kind, h) else { return };
+        if let Some(pending) = &mut self.pending {
+            if pending.capacity() == 0 {
+                pending.reserve_exact(PENDING);
+            }
+            pending.push((key as u64) << 32 | t as u64);
+            if pending.len() >= PENDING {
+                let full = std::mem::take(pending);
+                self.put(full);
+                self.pending = Some(Vec::new());
+            }
+            return;
+        }
+        self.add_one(key, t);
+    }
+
+    /// Holders noted (`key << 32 | tagged`), in the index: sorted, each word's new holders at once.
+    fn put(&mut self, mut noted: Vec<u64>) {
+        noted.sort_unstable();
+        noted.dedup();
+        for run in noted.chunk_by(|a, b| a >> 32 == b >> 32) {
+            let key = (run[0] >> 32) as WordKey;
+            let holders =
+                self.words.entry(key).or_insert_with(|| Holders::Few { last: 0, list: smallvec::SmallVec::new() });
+            let Holders::Few { last, list } = &mut *holders else { continue };
+            let new = run.iter().map(|&n| n as u32);
+            if list.is_empty() || *last < run[0] as u32 {
+                list.extend(new);
+            } else {
+                // Older holders after some of these (the other panel's, or a record read again): merged.
+                let mut merged: smallvec::SmallVec<[u32; 4]> =
+                    smallvec::SmallVec::with_capacity(list.len() + run.len());
+                let (mut old, mut new) = (list.iter().copied().peekable(), new.peekable());
+                while let (Some(&a), Some(&b)) = (old.peek(), new.peek()) {
+                    merged.push(a.min(b));
+                    if a <= b {
+                        old.next();
+                    }
+                    if b <= a {
+                        new.next();
+                    }
+                }
+                merged.extend(old.chain(new));
+                *list = merged;
+            }
+            *last = list.last().copied().unwrap_or(0);
+            if list.len() > COMMON {
+                *holders = Holders::Common;
+                self.common.insert(key);
+            }
+        }
+    }
+
+    fn add_one(&mut self, key: WordKey, t: u32) {
+        let holders =
+            self.words.entry(key).or_insert_with(|| Holders::Few { last: 0, list: smallvec::SmallVec::new() });
+        let Holders::Few { last, list } = &mut *holders else { return };
+        if list.is_empty() || *last < t {
+            // Records of one panel arrive in handle order on a first read: appended.
+            list.push(t);
+            *last = t;
+        } else {
+            match list.binary_search(&t) {
+                Ok(_) => return,
+                Err(at) => list.insert(at, t),
+            }
+        }
+        if list.len() > COMMON {
             *holders = Holders::Common;
             self.common.insert(key);
         }
@@ -134,12 +225,17 @@ impl WordIndex {
     }
 
     pub fn remove(&mut self, key: WordKey, kind: Kind, h: Handle) {
-        let Some(s) = side(kind) else { return };
-        let Some(Holders::Lists(lists)) = self.words.get_mut(&key) else { return };
-        if let Ok(at) = lists[s].binary_search(&h) {
-            lists[s].remove(at);
+        let Some(t) = tagged(kind, h) else { return };
+        if let Some(pending) = self.pending.as_mut().filter(|p| !p.is_empty()) {
+            let noted = std::mem::take(pending);
+            self.put(noted);
         }
-        if lists[0].is_empty() && lists[1].is_empty() {
+        let Some(Holders::Few { last, list }) = self.words.get_mut(&key) else { return };
+        if let Ok(at) = list.binary_search(&t) {
+            list.remove(at);
+        }
+        *last = list.last().copied().unwrap_or(0);
+        if list.is_empty() {
             self.words.remove(&key);
         }
     }
@@ -147,15 +243,20 @@ impl WordIndex {
     /// The records of `other` (a party panel) that share words with a record whose names carry `keys`
     /// (each key once): see the module's comment. In no order.
     pub fn candidates(&self, keys: &[WordKey], other: Kind, out: &mut Vec<Handle>) {
-        let Some(s) = side(other) else { return };
-        let mut lists: smallvec::SmallVec<[&[Handle]; 16]> = smallvec::SmallVec::new();
+        debug_assert!(self.pending.is_none(), "the word index is read while a first read fills it");
+        if !matches!(other, Kind::Sanctions | Kind::Suppliers) {
+            return;
+        }
+        // The other panel's holders of each word that is not common (their handles as tagged).
+        let mut lists: smallvec::SmallVec<[&[u32]; 16]> = smallvec::SmallVec::new();
         let mut rare_words = 0;
         for k in keys {
             match self.words.get(k) {
-                Some(Holders::Lists(l)) => {
+                Some(Holders::Few { list: l, .. }) => {
                     rare_words += 1;
-                    if !l[s].is_empty() {
-                        lists.push(&l[s]);
+                    let l = of_panel(l, other);
+                    if !l.is_empty() {
+                        lists.push(l);
                     }
                 }
                 Some(Holders::Common) | None => {}
@@ -165,12 +266,12 @@ impl WordIndex {
         let before = out.len();
         for l in &lists {
             if l.len() <= alone {
-                out.extend_from_slice(l);
+                out.extend(l.iter().map(|t| t & !SUPPLIER));
             }
         }
         if lists.len() >= 2 {
             // Records in two lists or more: every list's records, sorted, in runs.
-            let mut all: Vec<Handle> = lists.iter().flat_map(|l| l.iter().copied()).collect();
+            let mut all: Vec<Handle> = lists.iter().flat_map(|l| l.iter().map(|t| t & !SUPPLIER)).collect();
             all.sort_unstable();
             let mut shared: Vec<(usize, Handle)> = Vec::new();
             for run in all.chunk_by(|a, b| a == b) {
@@ -251,5 +352,42 @@ mod tests {
         assert_eq!(found(&index, &[8]), vec![3]);
         index.remove(8, Kind::Sanctions, 3);
         assert_eq!(index.len(), 1, "only the common word is left");
+    }
+
+    #[test]
+    fn holders_noted_during_a_first_read_are_found_as_if_added_at_once() {
+        let (mut direct, mut deferred) = (WordIndex::default(), WordIndex::default());
+        deferred.defer();
+        // Suppliers and sanctions records interleaved, one word common, more than a part's worth noted.
+        let mut adds = Vec::new();
+        for h in 0..(PENDING as Handle / 2 + 10) {
+            adds.push((1 + h % 700, Kind::Sanctions, h));
+            adds.push((1 + h % 700, Kind::Suppliers, h / 3));
+            adds.push((5000, Kind::Sanctions, h));
+        }
+        for &(k, kind, h) in &adds {
+            direct.add(k, kind, h);
+            deferred.add(k, kind, h);
+        }
+        deferred.settle();
+        assert_eq!(direct.len(), deferred.len());
+        let holders = |index: &WordIndex, k| match index.words.get(&k) {
+            Some(Holders::Few { last, list }) => {
+                assert_eq!(list.last(), Some(last));
+                Some(list.to_vec())
+            }
+            _ => None,
+        };
+        for k in [1, 2, 699, 700, 5000] {
+            assert_eq!(holders(&direct, k), holders(&deferred, k), "word {k}");
+        }
+        assert!(holders(&direct, 1).is_some_and(|l| l.len() > 300 && l.is_sorted()));
+        assert!(deferred.common().contains(5000) && !deferred.common().contains(1));
+        // A supplier is found by its own handle.
+        let mut index = WordIndex::default();
+        index.add(9, Kind::Suppliers, 42);
+        let mut out = Vec::new();
+        index.candidates(&[9], Kind::Suppliers, &mut out);
+        assert_eq!(out, vec![42]);
     }
 }
