@@ -313,6 +313,8 @@ impl Watch {
                 self.note(field_rules.places(hits), kind, h);
             }
         }
+        // The parties with something to link, worked out once for both party panels, when a rule asks.
+        let linked_parties = std::cell::OnceCell::new();
         for &kind in Kind::ALL {
             let rules: Vec<(usize, &Rule)> =
                 self.rules.iter().enumerate().filter(|(_, r)| r.kind.is_none_or(|k| k == kind)).collect();
@@ -327,7 +329,11 @@ impl Watch {
                 let entries: Vec<Handle> = panel.places().map(|(_, h)| h).collect();
                 // A party with no name form in common with the other panel has no links to work out.
                 let parties = matches!(kind, Kind::Sanctions | Kind::Suppliers);
-                let linked = if parties { links.linked_parties(store) } else { Default::default() };
+                let none = Default::default();
+                let linked = match parties {
+                    true => linked_parties.get_or_init(|| links.linked_parties(store)),
+                    false => &none,
+                };
                 let hits = crate::parallel::on_every_core(&entries, |&h| {
                     let Some(e) = panel.by_handle(h) else { return Vec::new() };
                     let record = e.current().packed();

@@ -3,8 +3,11 @@
 //! are candidates however else the names differ, for the matcher to judge.
 //!
 //! A word of four letters or more is keyed by how it sounds: its consonants by their sound (`c` before
-//! `e`/`i`/`y` as `s`, `z` as `s`, `v` as `f`, `d` as `t`, `ph` as `f`, ...), vowels left out (as
-//! Arabic and Hebrew write names), `h` and `w` silent, a sound written twice once. So a typo of a vowel or a doubled
+//! `e`/`i`/`y` as `s`, `z` as `s`, `v` as `f`, `d` as `t`, `ph` as `f`, ...), vowels side by side as one
+//! sound whichever they are, `h` and `w` silent, a sound written twice once; a word written without vowels,
+//! as Arabic is romanised (`mhmd`), as if a vowel followed each letter. (Vowels left out altogether merge
+//! too much in romanised Chinese, mostly vowels: of 20,000 generated suppliers, 3,015 had candidates that
+//! way and 1,881 this way, about 1,000 of them true.) So a typo of a vowel or a doubled
 //! letter (`Internatinal`, `Tradding`), a spelling variant (`Defence`/`Defense`, `Gasprom`/`Gazprom`,
 //! `Crystalord`/`Cristalord`) and romanisations (`Dmitry`/`Dmitriy`/`Dmitrii`, `Artem`/`Artyom`) keep
 //! their key. Shorter words, and words with digits, are keyed as written (ordinals as their number:
@@ -243,7 +246,10 @@ fn fold(h: u64) -> WordKey {
     ((h >> 33) as WordKey).max(1)
 }
 
-/// Sounds, as numbers that fit five bits (0: none, a vowel or a silent letter).
+/// A vowel, or vowels side by side: one sound, whichever they are.
+const VOWEL: u8 = 13;
+
+/// Sounds, as numbers that fit five bits (0: none, a silent letter).
 const fn sound_of(b: u8) -> u8 {
     match b {
         b'b' | b'p' => 1,
@@ -258,6 +264,7 @@ const fn sound_of(b: u8) -> u8 {
         b'r' => 10,
         b's' | b'z' => 11,
         b'x' => 12,
+        b'a' | b'e' | b'i' | b'o' | b'u' | b'y' => VOWEL,
         _ => 0,
     }
 }
@@ -312,10 +319,11 @@ fn sound_key(w: &[u8]) -> WordKey {
         b'h' | b'w' => (30, 1),
         _ => (0, 0),
     };
-    let (mut last, mut kinds) = (0u8, 0u8);
+    let (mut last, mut kinds, mut vowels) = (0u8, 0u8, false);
     for (i, &b) in w.iter().enumerate() {
         let e = SOUNDS[b as usize];
         kinds |= e;
+        vowels |= e & 0x1f == VOWEL;
         let next = NEXT[w.get(i + 1).copied().unwrap_or(0) as usize];
         let mut sound = e & 0x1f;
         sound = if e & C != 0 && next & SOFTENS != 0 { SOFT_C } else { sound };
@@ -327,6 +335,15 @@ fn sound_key(w: &[u8]) -> WordKey {
     }
     if kinds & DIGIT != 0 || n < 2 {
         return exact_key(w);
+    }
+    if !vowels {
+        // Written without vowels, as Arabic and Hebrew are romanised (`mhmd`): a vowel after each
+        // letter, as `Mohammad` has one after each sound.
+        let mut voweled = [b'a'; 2 * LONGEST];
+        for (i, &b) in w.iter().take(LONGEST).enumerate() {
+            voweled[2 * i] = b;
+        }
+        return sound_key(&voweled[..2 * w.len().min(LONGEST) - 1]);
     }
     fold(rustc_hash::FxBuildHasher.hash_one((b'S', code, n)))
 }
@@ -394,6 +411,8 @@ mod tests {
             ("mikhaylovich", "mikhailovich"),
             ("mingmulong", "minggmulong"),
             ("1st", "first"),
+            ("mohammad", "muhammad"),
+            ("mohamed", "mohammed"),
             ("mhmd", "mohammad"),
         ] {
             assert_eq!(shared(a, b), 1, "{a} / {b}");

@@ -270,15 +270,38 @@ impl WordIndex {
             }
         }
         if lists.len() >= 2 {
-            // Records in two lists or more: every list's records, sorted, in runs.
-            let mut all: Vec<Handle> = lists.iter().flat_map(|l| l.iter().map(|t| t & !SUPPLIER)).collect();
-            all.sort_unstable();
-            let mut shared: Vec<(usize, Handle)> = Vec::new();
-            for run in all.chunk_by(|a, b| a == b) {
-                if run.len() >= 2 {
-                    shared.push((run.len(), run[0]));
+            // Records in two lists or more: the lists (each in order) merged one after another, each
+            // record with the number of lists it is in.
+            let mut counted: Vec<(u32, usize)> = lists[0].iter().map(|&t| (t, 1)).collect();
+            let mut next: Vec<(u32, usize)> = Vec::new();
+            for l in &lists[1..] {
+                next.clear();
+                next.reserve(counted.len() + l.len());
+                let (mut i, mut j) = (0, 0);
+                while i < counted.len() && j < l.len() {
+                    let (t, n) = counted[i];
+                    match t.cmp(&l[j]) {
+                        std::cmp::Ordering::Less => {
+                            next.push((t, n));
+                            i += 1;
+                        }
+                        std::cmp::Ordering::Greater => {
+                            next.push((l[j], 1));
+                            j += 1;
+                        }
+                        std::cmp::Ordering::Equal => {
+                            next.push((t, n + 1));
+                            i += 1;
+                            j += 1;
+                        }
+                    }
                 }
+                next.extend_from_slice(&counted[i..]);
+                next.extend(l[j..].iter().map(|&t| (t, 1)));
+                std::mem::swap(&mut counted, &mut next);
             }
+            let mut shared: Vec<(usize, Handle)> =
+                counted.into_iter().filter(|&(_, n)| n >= 2).map(|(t, n)| (n, t & !SUPPLIER)).collect();
             if shared.len() > MAX_CANDIDATES {
                 shared.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
                 shared.truncate(MAX_CANDIDATES);

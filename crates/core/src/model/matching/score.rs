@@ -104,7 +104,8 @@ pub fn score(a: &[Word], b: &[Word], forms: &LegalForms) -> (f32, Vec<Pairing>) 
     if total == 0.0 {
         return (0.0, Vec::new());
     }
-    let like = |x: &str, y: &str| -> f32 {
+    // Two words, each with what is left of it once a glued legal form is off (`JSCARGUMENT`).
+    let like = |x: &str, bare_x: Option<&str>, y: &str, bare_y: Option<&str>| -> f32 {
         let mut s = similarity(x, y);
         if s < 1.0 && (abjad(a, x) || abjad(b, y)) {
             let (cx, cy) = (consonants(x), consonants(y));
@@ -113,20 +114,23 @@ pub fn score(a: &[Word], b: &[Word], forms: &LegalForms) -> (f32, Vec<Pairing>) 
             }
         }
         if s < 1.0 {
-            if let Some(bare) = forms.unglue(x) {
+            if let Some(bare) = bare_x {
                 s = s.max(similarity(bare, y));
             }
-            if let Some(bare) = forms.unglue(y) {
+            if let Some(bare) = bare_y {
                 s = s.max(similarity(x, bare));
             }
         }
         s
     };
+    // Each word's glued form looked for once, not for every word it is compared with.
+    let bare_a: Vec<Option<&str>> = a.iter().map(|w| forms.unglue(&w.text)).collect();
+    let bare_b: Vec<Option<&str>> = b.iter().map(|w| forms.unglue(&w.text)).collect();
     // Every pair that is alike at all, best first; each word taken once.
     let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
     for (i, x) in a.iter().enumerate() {
         for (j, y) in b.iter().enumerate() {
-            let s = like(&x.text, &y.text);
+            let s = like(&x.text, bare_a[i], &y.text, bare_b[j]);
             if s > 0.0 {
                 candidates.push((s, i, j));
             }
@@ -146,8 +150,8 @@ pub fn score(a: &[Word], b: &[Word], forms: &LegalForms) -> (f32, Vec<Pairing>) 
         pairs.push(Pairing { a: a[i].text.clone(), b: b[j].text.clone(), similarity: s });
     }
     // Words written together on one side and apart on the other: runs of unpaired neighbours joined.
-    matched += join(a, &mut used_a, b, &mut used_b, &like, &mut pairs, false);
-    matched += join(b, &mut used_b, a, &mut used_a, &like, &mut pairs, true);
+    matched += join(a, &mut used_a, (b, &bare_b), &mut used_b, forms, &like, &mut pairs, false);
+    matched += join(b, &mut used_b, (a, &bare_a), &mut used_a, forms, &like, &mut pairs, true);
     ((matched / total).min(1.0), pairs)
 }
 
@@ -162,12 +166,17 @@ fn weight(w: &Word) -> f32 {
 
 /// Pairs runs of 2 to 4 unpaired neighbouring words of `many` (joined) with an unpaired word of `one`;
 /// returns the weight they add.
+/// How alike two words are, each with what is left of it once a glued legal form is off.
+type Like<'f> = dyn Fn(&str, Option<&str>, &str, Option<&str>) -> f32 + 'f;
+
+#[allow(clippy::too_many_arguments)]
 fn join(
     many: &[Word],
     used_many: &mut [bool],
-    one: &[Word],
+    (one, bare_one): (&[Word], &[Option<&str>]),
     used_one: &mut [bool],
-    like: &dyn Fn(&str, &str) -> f32,
+    forms: &LegalForms,
+    like: &Like,
     pairs: &mut Vec<Pairing>,
     flipped: bool,
 ) -> f32 {
@@ -180,11 +189,12 @@ fn join(
                 break;
             }
             let joined: String = many[i..i + n].iter().map(|w| w.text.as_str()).collect();
+            let bare_joined = forms.unglue(&joined);
             for (j, w) in one.iter().enumerate() {
                 if used_one[j] {
                     continue;
                 }
-                let s = like(&joined, &w.text);
+                let s = like(&joined, bare_joined, &w.text, bare_one[j]);
                 if s > 0.0 && best.is_none_or(|(b, _, _)| s > b) {
                     best = Some((s, n, j));
                 }
