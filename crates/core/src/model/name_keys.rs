@@ -213,7 +213,7 @@ impl<'a, K: FnMut(WordKey)> NameKeys<'a, K> {
     }
 }
 
-/// The keys of a name's words, in order.
+/// The keys of a name's words, in order (without a memo: every word keyed, none left out as common).
 pub fn keys_of<'w>(words: impl IntoIterator<Item = &'w str>, out: &mut impl Extend<WordKey>) {
     let mut key = |k| out.extend([k]);
     let mut keys = NameKeys::new(None, &mut key);

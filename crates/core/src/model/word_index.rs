@@ -127,11 +127,6 @@ impl CommonWords {
 }
 
 impl WordIndex {
-    /// Room for `n` more words.
-    pub fn reserve(&mut self, n: usize) {
-        self.words.reserve(n);
-    }
-
     /// From now on, holders are noted and put in the index in parts, until [`WordIndex::settle`]; the
     /// index is not to be read until then. For a first read.
     pub fn defer(&mut self) {
