@@ -167,6 +167,9 @@ fn the_links_find_true_pairs_and_no_false_ones() {
             links.follow(&store, kind, if kind == Kind::Sanctions { "a" } else { "b" }, None, applied);
         }
         let is_linked = !links.info(&store, Kind::Suppliers, "b").parties.is_empty();
+        // The designation says so too: a link is found from either side.
+        let from_the_designation = !links.info(&store, Kind::Sanctions, "a").parties.is_empty();
+        assert_eq!(is_linked, from_the_designation, "one side only: {} | {}", f[1], f[2]);
         match (f[0], is_linked) {
             ("same", true) => {
                 same += 1;

@@ -5,8 +5,8 @@
 //! Rare words first: a word shared by more than [`COMMON`] records (`trading`, `group`, a city) tells
 //! nobody apart, and its list is let go once it grows past that; the word is then only known as common,
 //! and a name is found by its other words (or by its whole form, [`super::name_index`]). A candidate shares
-//! two of the record's words, or one word that few records carry ([`RARE`]), or the one rare word of a
-//! name that has only one.
+//! two of the record's words that are not common, or one word that few records carry ([`RARE`], of both
+//! panels): the same both ways, so that a supplier finds a designation when the designation finds it.
 
 use super::name_keys::WordKey;
 use super::store::Handle;
@@ -17,10 +17,8 @@ use std::sync::Arc;
 
 /// A word carried by more records than this is common: it finds nobody.
 pub const COMMON: usize = 1024;
-/// A word carried by at most this many records of the other panel finds them on its own.
-pub const RARE: usize = 8;
-/// ... and for a name with only one word that is not common, this many.
-pub const RARE_ALONE: usize = 64;
+/// A word carried by at most this many records (of both panels) finds them on its own.
+pub const RARE: usize = 32;
 /// Candidates from words, at most (those that share the most words first).
 pub const MAX_CANDIDATES: usize = 64;
 
@@ -242,26 +240,18 @@ impl WordIndex {
         if !matches!(other, Kind::Sanctions | Kind::Suppliers) {
             return;
         }
-        // The other panel's holders of each word that is not common (their handles as tagged).
+        // The other panel's holders of each word that is not common (their handles as tagged); those of
+        // a rare word are candidates at once.
         let mut lists: smallvec::SmallVec<[&[u32]; 16]> = smallvec::SmallVec::new();
-        let mut rare_words = 0;
-        for k in keys {
-            match self.words.get(k) {
-                Some(Holders::Few { list: l, .. }) => {
-                    rare_words += 1;
-                    let l = of_panel(l, other);
-                    if !l.is_empty() {
-                        lists.push(l);
-                    }
-                }
-                Some(Holders::Common) | None => {}
-            }
-        }
-        let alone = if rare_words <= 1 { RARE_ALONE } else { RARE };
         let before = out.len();
-        for l in &lists {
-            if l.len() <= alone {
-                out.extend(l.iter().map(|t| t & !SUPPLIER));
+        for k in keys {
+            let Some(Holders::Few { list, .. }) = self.words.get(k) else { continue };
+            let theirs = of_panel(list, other);
+            if list.len() <= RARE {
+                out.extend(theirs.iter().map(|t| t & !SUPPLIER));
+            }
+            if !theirs.is_empty() {
+                lists.push(theirs);
             }
         }
         if lists.len() >= 2 {
@@ -337,18 +327,28 @@ mod tests {
     #[test]
     fn a_rare_word_finds_its_records_and_two_common_ones_find_those_with_both() {
         let mut index = WordIndex::default();
-        // Word 1 on records 0..20, word 2 on records 10..30: neither rare; both on 10..20.
-        for h in 0..20 {
+        // Word 1 on records 0..40, word 2 on records 20..60: neither rare; both on 20..40.
+        for h in 0..40 {
             index.add(1, Kind::Sanctions, h);
         }
-        for h in 10..30 {
+        for h in 20..60 {
             index.add(2, Kind::Sanctions, h);
         }
         index.add(3, Kind::Sanctions, 99);
-        assert_eq!(found(&index, &[1, 2]), (10..20).collect::<Vec<_>>());
-        assert_eq!(found(&index, &[1, 2, 3]), [(10..20).collect::<Vec<_>>(), vec![99]].concat());
-        // One word not common is enough for a name that has only that one.
-        assert_eq!(found(&index, &[1]), (0..20).collect::<Vec<_>>());
+        assert_eq!(found(&index, &[1, 2]), (20..40).collect::<Vec<_>>());
+        assert_eq!(found(&index, &[1, 2, 3]), [(20..40).collect::<Vec<_>>(), vec![99]].concat());
+        // One word that is not rare finds nobody on its own; one that is rare does.
+        assert!(found(&index, &[1]).is_empty());
+        assert_eq!(found(&index, &[3]), vec![99]);
+        // Rare counts the holders of both panels, so that a pair finds each other both ways.
+        for h in 0..RARE as Handle {
+            index.add(4, Kind::Suppliers, h);
+        }
+        index.add(4, Kind::Sanctions, 7);
+        assert!(found(&index, &[4]).is_empty());
+        let mut theirs = Vec::new();
+        index.candidates(&[4], Kind::Suppliers, &mut theirs);
+        assert!(theirs.is_empty(), "the sanctions record does not find the suppliers either");
         // Suppliers do not find suppliers.
         let mut out = Vec::new();
         index.candidates(&[3], Kind::Suppliers, &mut out);
