@@ -644,16 +644,10 @@ impl Links {
         let suppliers = store.panel(Kind::Suppliers);
         let handles: Vec<Handle> = suppliers.places().map(|(_, h)| h).collect();
         let found = crate::parallel::on_every_core(&handles, |&h| {
-            let mut keys = Keys::new();
-            if let Some(e) = suppliers.by_handle(h) {
-                e.current().packed().declared_texts(store.texts(), &mut |field, t| {
-                    if field.role == Role::Name {
-                        self.preparer.matcher.form_and_keys(t, None, &mut |k| keys.push(k));
-                    }
-                });
-            }
-            keys.sort_unstable();
-            keys.dedup();
+            let keys = suppliers
+                .by_handle(h)
+                .map(|e| PartyTexts::of(store.texts(), e.current().packed()).forms_and_keys(&self.preparer.matcher).1)
+                .unwrap_or_default();
             let mut candidates = Vec::new();
             self.words.candidates(&keys, Kind::Sanctions, &mut candidates);
             (h, candidates)

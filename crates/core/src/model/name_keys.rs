@@ -23,8 +23,9 @@ use std::sync::Arc;
 const SHORT: usize = 5;
 /// Keys of one name, at most, and words of one name keyed, at most.
 pub const MAX_KEYS: usize = 16;
-/// A word's key: 32 bits (two different words with the same key make a candidate more, which the
-/// matcher judges; half the room of 64 in every record's keys and in the index).
+/// A word's key: 31 bits in a `u32` (the memo marks common words with the 32nd; two different words with
+/// the same key make a candidate more, which the matcher judges; half the room of 64 in every record's
+/// keys and in the index).
 pub type WordKey = u32;
 
 /// A word is keyed by its first this many letters.
