@@ -338,7 +338,7 @@ impl Watch {
                     let Some(e) = panel.by_handle(h) else { return Vec::new() };
                     let record = e.current().packed();
                     let unlinked = parties && !linked.contains(&(kind, h));
-                    let work_out = || links.row_info_at(store, kind, h);
+                    let work_out = || links.row_info_at(store, kind, h, parties.then_some(linked));
                     let info = match unlinked {
                         true => LinksOnDemand::known(LinkInfo::default()),
                         false => LinksOnDemand::new(&work_out),

@@ -216,6 +216,28 @@ pub struct LinkInfo {
     pub addresses_total: usize,
 }
 
+/// The parties with something to link after a first read ([`Links::linked_parties`]), and the suppliers'
+/// candidates from words, found on the way.
+#[derive(Default)]
+pub struct LinkedParties {
+    set: FxHashSet<(Kind, Handle)>,
+    words: FxHashMap<Handle, Vec<Handle>>,
+}
+
+impl LinkedParties {
+    pub fn contains(&self, party: &(Kind, Handle)) -> bool {
+        self.set.contains(party)
+    }
+
+    pub fn len(&self) -> usize {
+        self.set.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty()
+    }
+}
+
 /// How many of the shortages a package addresses are listed by id (at a million records a package of
 /// a common category addresses tens of thousands; they are counted, and the first listed).
 pub const MAX_ADDRESSES_LISTED: usize = 100;
@@ -568,6 +590,11 @@ impl Links {
     fn candidates(&self, other: Kind, forms: &[Option<u64>], keys: &[WordKey]) -> Vec<Handle> {
         let mut out = Vec::new();
         self.words.candidates(keys, other, &mut out);
+        self.candidates_among(other, forms, out)
+    }
+
+    /// `by_words`, the candidates from words, with those that carry one of these name forms, each once.
+    fn candidates_among(&self, other: Kind, forms: &[Option<u64>], mut out: Vec<Handle>) -> Vec<Handle> {
         for f in forms.iter().flatten() {
             out.extend(self.names.get(*f).iter().filter(|k| k.0 == other).map(|k| k.1));
         }
@@ -634,37 +661,33 @@ impl Links {
         was != is || (is != 0 && cats(before) != cats(now))
     }
 
-    /// What a table row shows of a record's links: everything but the shortages a package addresses, which
-    /// only the detail view lists (and which costs a walk over every shortage of its categories).
     /// Every sanctions record and supplier that has a party in the other panel: for the rules over every
     /// record after a first read, which need work out the links of only these.
-    pub fn linked_parties(&self, store: &Store) -> rustc_hash::FxHashSet<(Kind, Handle)> {
-        let mut out = self.names.linked();
-        // Those that share words with the other panel: each supplier (the smaller panel) asks, on every core.
-        let suppliers = store.panel(Kind::Suppliers);
-        let handles: Vec<Handle> = suppliers.places().map(|(_, h)| h).collect();
-        let found = crate::parallel::on_every_core(&handles, |&h| {
-            let keys = suppliers
-                .by_handle(h)
-                .map(|e| PartyTexts::of(store.texts(), e.current().packed()).forms_and_keys(&self.preparer.matcher).1)
-                .unwrap_or_default();
-            let mut candidates = Vec::new();
-            self.words.candidates(&keys, Kind::Sanctions, &mut candidates);
-            (h, candidates)
-        });
-        for (h, candidates) in found.into_iter().filter(|(_, c)| !c.is_empty()) {
-            out.insert((Kind::Suppliers, h));
-            out.extend(candidates.into_iter().map(|c| (Kind::Sanctions, c)));
+    pub fn linked_parties(&self, store: &Store) -> LinkedParties {
+        let mut set = self.names.linked();
+        // Those that share words with the other panel, found from the word index itself.
+        let mut words = FxHashMap::default();
+        for (h, candidates) in self.words.suppliers_with_candidates() {
+            set.insert((Kind::Suppliers, h));
+            set.extend(candidates.iter().map(|&c| (Kind::Sanctions, c)));
+            words.insert(h, candidates);
         }
         for (supplier, sanctions) in self.decisions.same() {
             for (kind, id) in [(Kind::Suppliers, supplier), (Kind::Sanctions, sanctions)] {
-                out.extend(store.panel(kind).handle(id).map(|h| (kind, h)));
+                set.extend(store.panel(kind).handle(id).map(|h| (kind, h)));
             }
         }
-        out
+        LinkedParties { set, words }
     }
 
+    /// What a table row shows of a record's links: everything but the shortages a package addresses, which
+    /// only the detail view lists (and which costs a walk over every shortage of its categories).
     pub fn row_info(&self, store: &Store, kind: Kind, id: &str) -> LinkInfo {
+        self.row_info_with(store, kind, id, None)
+    }
+
+    /// [`Links::row_info`], told a supplier's candidates from words when they are known already.
+    fn row_info_with(&self, store: &Store, kind: Kind, id: &str, by_words: Option<&[Handle]>) -> LinkInfo {
         let mut info = LinkInfo::default();
         if matches!(kind, Kind::Sanctions | Kind::Suppliers) {
             let other = if kind == Kind::Sanctions { Kind::Suppliers } else { Kind::Sanctions };
@@ -676,8 +699,18 @@ impl Links {
                 .get(id)
                 .map(|e| PartyTexts::of(store.texts(), e.current().packed()))
                 .unwrap_or_default();
-            let (my_forms, my_keys) = mine.forms_and_keys(matcher);
-            let candidates = self.candidates(other, &my_forms, &my_keys);
+            let (my_forms, candidates) = match by_words {
+                Some(found) => {
+                    let forms = mine.forms(matcher);
+                    let candidates = self.candidates_among(other, &forms, found.to_vec());
+                    (forms, candidates)
+                }
+                None => {
+                    let (forms, keys) = mine.forms_and_keys(matcher);
+                    let candidates = self.candidates(other, &forms, &keys);
+                    (forms, candidates)
+                }
+            };
             if !candidates.is_empty() {
                 let me = mine.party();
                 let panel = store.panel(other);
@@ -727,12 +760,18 @@ impl Links {
         info
     }
 
-    /// [`Links::row_info`] of the record held by `h` in its panel.
-    pub fn row_info_at(&self, store: &Store, kind: Kind, h: Handle) -> LinkInfo {
+    /// [`Links::row_info`] of the record held by `h` in its panel, with what [`Links::linked_parties`]
+    /// found when it is known.
+    pub fn row_info_at(&self, store: &Store, kind: Kind, h: Handle, linked: Option<&LinkedParties>) -> LinkInfo {
+        let id = || store.panel(kind).id_of(h).unwrap_or_default();
         match kind {
             // A shortage's links are its cover, worked out without looking its id up.
             Kind::Shortages => LinkInfo { cover: Some(self.cover_at(store, h)), ..LinkInfo::default() },
-            _ => self.row_info(store, kind, store.panel(kind).id_of(h).unwrap_or_default()),
+            Kind::Suppliers if linked.is_some() => {
+                let by_words = linked.and_then(|l| l.words.get(&h)).map_or(&[][..], Vec::as_slice);
+                self.row_info_with(store, kind, id(), Some(by_words))
+            }
+            _ => self.row_info(store, kind, id()),
         }
     }
 

@@ -56,6 +56,92 @@ fn of_panel(list: &[u32], kind: Kind) -> &[u32] {
     }
 }
 
+/// The records of `other` among the holders of a record's words (each word's whole list, once): those
+/// of a rare word, and those in two lists or more (at most [`MAX_CANDIDATES`] of them, those in the most
+/// lists first), appended to `out`, sorted, each once.
+fn shared_by(lists: &[&[u32]], other: Kind, out: &mut Vec<Handle>) {
+    let before = out.len();
+    // The other panel's holders of each word (their handles as tagged); those of a rare word are
+    // candidates at once.
+    let mut theirs: smallvec::SmallVec<[&[u32]; 16]> = smallvec::SmallVec::new();
+    for list in lists {
+        let of_theirs = of_panel(list, other);
+        if list.len() <= RARE {
+            out.extend(of_theirs.iter().map(|t| t & !SUPPLIER));
+        }
+        if !of_theirs.is_empty() {
+            theirs.push(of_theirs);
+        }
+    }
+    if theirs.len() >= 2 {
+        let mut shared = in_two_or_more(&theirs);
+        if shared.len() > MAX_CANDIDATES {
+            shared.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            shared.truncate(MAX_CANDIDATES);
+        }
+        out.extend(shared.into_iter().map(|(_, t)| t & !SUPPLIER));
+    }
+    out[before..].sort_unstable();
+    let mut kept = before;
+    for i in before..out.len() {
+        if kept == before || out[kept - 1] != out[i] {
+            out[kept] = out[i];
+            kept += 1;
+        }
+    }
+    out.truncate(kept);
+}
+
+/// The holders in two or more of these sorted lists, each with the number of lists it is in.
+fn in_two_or_more(lists: &[&[u32]]) -> Vec<(usize, u32)> {
+    if let [a, b] = lists {
+        // Two lists, as most names have: their common holders, nothing counted.
+        let (mut i, mut j, mut out) = (0, 0, Vec::new());
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    out.push((2, a[i]));
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        return out;
+    }
+    // The lists (each in order) merged one after another, each holder with the number of lists it is in.
+    let mut counted: Vec<(u32, usize)> = lists[0].iter().map(|&t| (t, 1)).collect();
+    let mut next: Vec<(u32, usize)> = Vec::new();
+    for l in &lists[1..] {
+        next.clear();
+        next.reserve(counted.len() + l.len());
+        let (mut i, mut j) = (0, 0);
+        while i < counted.len() && j < l.len() {
+            let (t, n) = counted[i];
+            match t.cmp(&l[j]) {
+                std::cmp::Ordering::Less => {
+                    next.push((t, n));
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    next.push((l[j], 1));
+                    j += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    next.push((t, n + 1));
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        next.extend_from_slice(&counted[i..]);
+        next.extend(l[j..].iter().map(|&t| (t, 1)));
+        std::mem::swap(&mut counted, &mut next);
+    }
+    counted.into_iter().filter(|&(_, n)| n >= 2).map(|(t, n)| (n, t)).collect()
+}
+
 #[derive(Default)]
 pub struct WordIndex {
     words: FxHashMap<WordKey, Holders>,
@@ -240,68 +326,41 @@ impl WordIndex {
         if !matches!(other, Kind::Sanctions | Kind::Suppliers) {
             return;
         }
-        // The other panel's holders of each word that is not common (their handles as tagged); those of
-        // a rare word are candidates at once.
-        let mut lists: smallvec::SmallVec<[&[u32]; 16]> = smallvec::SmallVec::new();
-        let before = out.len();
-        for k in keys {
-            let Some(Holders::Few { list, .. }) = self.words.get(k) else { continue };
-            let theirs = of_panel(list, other);
-            if list.len() <= RARE {
-                out.extend(theirs.iter().map(|t| t & !SUPPLIER));
-            }
-            if !theirs.is_empty() {
-                lists.push(theirs);
-            }
-        }
-        if lists.len() >= 2 {
-            // Records in two lists or more: the lists (each in order) merged one after another, each
-            // record with the number of lists it is in.
-            let mut counted: Vec<(u32, usize)> = lists[0].iter().map(|&t| (t, 1)).collect();
-            let mut next: Vec<(u32, usize)> = Vec::new();
-            for l in &lists[1..] {
-                next.clear();
-                next.reserve(counted.len() + l.len());
-                let (mut i, mut j) = (0, 0);
-                while i < counted.len() && j < l.len() {
-                    let (t, n) = counted[i];
-                    match t.cmp(&l[j]) {
-                        std::cmp::Ordering::Less => {
-                            next.push((t, n));
-                            i += 1;
-                        }
-                        std::cmp::Ordering::Greater => {
-                            next.push((l[j], 1));
-                            j += 1;
-                        }
-                        std::cmp::Ordering::Equal => {
-                            next.push((t, n + 1));
-                            i += 1;
-                            j += 1;
-                        }
-                    }
-                }
-                next.extend_from_slice(&counted[i..]);
-                next.extend(l[j..].iter().map(|&t| (t, 1)));
-                std::mem::swap(&mut counted, &mut next);
-            }
-            let mut shared: Vec<(usize, Handle)> =
-                counted.into_iter().filter(|&(_, n)| n >= 2).map(|(t, n)| (n, t & !SUPPLIER)).collect();
-            if shared.len() > MAX_CANDIDATES {
-                shared.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-                shared.truncate(MAX_CANDIDATES);
-            }
-            out.extend(shared.into_iter().map(|(_, h)| h));
-        }
-        out[before..].sort_unstable();
-        let mut kept = before;
-        for i in before..out.len() {
-            if kept == before || out[kept - 1] != out[i] {
-                out[kept] = out[i];
-                kept += 1;
+        let lists: smallvec::SmallVec<[&[u32]; 16]> = keys
+            .iter()
+            .filter_map(|k| match self.words.get(k) {
+                Some(Holders::Few { list, .. }) => Some(list.as_slice()),
+                _ => None,
+            })
+            .collect();
+        shared_by(&lists, other, out);
+    }
+
+    /// Every supplier that shares words with a sanctions record, each with those records by handle (as
+    /// [`WordIndex::candidates`] finds them from the supplier's names), worked out from the index itself
+    /// rather than from each supplier's names: for the rules after a first read, which ask of every
+    /// supplier whether it is linked. In no order.
+    pub fn suppliers_with_candidates(&self) -> Vec<(Handle, Vec<Handle>)> {
+        debug_assert!(self.pending.is_none(), "the word index is read while a first read fills it");
+        // Each supplier beside each of its words that some sanctions record carries too.
+        let mut held: Vec<(u32, &[u32])> = Vec::new();
+        for holders in self.words.values() {
+            let Holders::Few { list, .. } = holders else { continue };
+            let suppliers = of_panel(list, Kind::Suppliers);
+            if suppliers.len() < list.len() {
+                held.extend(suppliers.iter().map(|&t| (t & !SUPPLIER, list.as_slice())));
             }
         }
-        out.truncate(kept);
+        // Lists of one supplier together, in the order of their first holder (any order finds the same).
+        held.sort_unstable_by_key(|&(s, list)| (s, list.first().copied()));
+        let runs: Vec<&[(u32, &[u32])]> = held.chunk_by(|a, b| a.0 == b.0).collect();
+        let found = crate::parallel::on_every_core(&runs, |run| {
+            let lists: smallvec::SmallVec<[&[u32]; 16]> = run.iter().map(|&(_, l)| l).collect();
+            let mut out = Vec::new();
+            shared_by(&lists, Kind::Sanctions, &mut out);
+            (run[0].0, out)
+        });
+        found.into_iter().filter(|(_, c)| !c.is_empty()).collect()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -353,6 +412,44 @@ mod tests {
         let mut out = Vec::new();
         index.candidates(&[3], Kind::Suppliers, &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn the_suppliers_found_from_the_whole_index_have_the_candidates_their_own_words_find() {
+        // Words of three sizes: rare, shared by dozens, common; a supplier's words and a designation's
+        // drawn from them (a small generator, so that the test always sees the same index).
+        let mut state = 7u64;
+        let mut next = |n: u64| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let mut index = WordIndex::default();
+        let mut suppliers: Vec<Vec<WordKey>> = Vec::new();
+        for h in 0..20_000u32 {
+            let words = [1 + next(3) as WordKey, 10 + next(400) as WordKey, 1000 + next(5000) as WordKey];
+            for &w in &words[..1 + next(3) as usize] {
+                index.add(w, Kind::Sanctions, h);
+            }
+            if h % 5 == 0 {
+                let mut mine: Vec<WordKey> = words.iter().map(|&w| w + (next(4) == 0) as WordKey).collect();
+                mine.sort_unstable();
+                mine.dedup();
+                for &w in &mine {
+                    index.add(w, Kind::Suppliers, h / 5);
+                }
+                suppliers.push(mine);
+            }
+        }
+        let found: FxHashMap<Handle, Vec<Handle>> = index.suppliers_with_candidates().into_iter().collect();
+        let mut with = 0;
+        for (h, keys) in suppliers.iter().enumerate() {
+            let mut own = Vec::new();
+            index.candidates(keys, Kind::Sanctions, &mut own);
+            with += !own.is_empty() as usize;
+            assert_eq!(found.get(&(h as Handle)).cloned().unwrap_or_default(), own, "supplier {h}");
+        }
+        assert!(with > 100 && with < suppliers.len(), "{with} of {} have candidates", suppliers.len());
+        assert_eq!(found.len(), with);
     }
 
     #[test]

@@ -31,20 +31,33 @@ fn budget(len: usize) -> usize {
 /// letter's share for each edit; numbers only when equal; else 0. Fuzzy likeness needs the same first
 /// letter. (Jaro-Winkler, tried too, linked `Sinara` with `Sinarmas`: a shared start is not a name.)
 pub fn similarity(a: &str, b: &str) -> f32 {
+    let (fa, fb) = (std::cell::OnceCell::new(), std::cell::OnceCell::new());
+    similarity_folded(Folded::Later(a, &fa), Folded::Later(b, &fb))
+}
+
+/// [`similarity`] of two words each beside its [`romanised`] form (worked out once for each word, not for
+/// each pair). Two words whose lengths differ by more than the edit budget are not compared letter by
+/// letter: no edits could make them alike.
+fn similarity_folded(x: Folded, y: Folded) -> f32 {
+    let (a, b) = (x.text(), y.text());
     if a == b {
         return 1.0;
     }
     let numeric = |w: &str| w.bytes().any(|c| c.is_ascii_digit());
-    if numeric(a) || numeric(b) || a.as_bytes().first() != b.as_bytes().first() {
+    if a.as_bytes().first() != b.as_bytes().first() || numeric(a) || numeric(b) {
         return 0.0;
     }
-    let (fa, fb) = (romanised(a), romanised(b));
+    let (fa, fb) = (x.folded(), y.folded());
     if fa == fb {
         return 0.95;
     }
     let fuzzy = |a: &str, b: &str| -> f32 {
         let longer = a.len().max(b.len());
         let shorter = a.len().min(b.len());
+        // Lengths in letters are lengths in bytes for ASCII words, as the matcher's are.
+        if a.is_ascii() && b.is_ascii() && longer - shorter > budget(shorter) {
+            return 0.0;
+        }
         let d = strsim::levenshtein(a, b);
         if d <= budget(shorter) {
             1.0 - 0.5 * d as f32 / longer as f32
@@ -52,7 +65,7 @@ pub fn similarity(a: &str, b: &str) -> f32 {
             0.0
         }
     };
-    fuzzy(a, b).max(fuzzy(&fa, &fb) - 0.02)
+    fuzzy(a, b).max(fuzzy(fa, fb) - 0.02)
 }
 
 /// A Latin word with the differences between romanisations of one name folded away: `yo`/`ye` as `e`,
@@ -98,39 +111,87 @@ pub fn consonants(w: &str) -> String {
     out
 }
 
+/// A word as it is compared: its text, that text romanised (when first needed: most pairs differ in their
+/// first letter), and what is left of it once a glued legal form is off (`JSCARGUMENT`), romanised too.
+struct Spelt<'w> {
+    text: &'w str,
+    folded: std::cell::OnceCell<String>,
+    bare: Option<(&'w str, String)>,
+    /// Written in a script without vowels.
+    abjad: bool,
+}
+
+impl<'w> Spelt<'w> {
+    fn new(text: &'w str, abjad: bool, forms: Option<&LegalForms>) -> Self {
+        let bare = forms.and_then(|f| f.unglue(text)).map(|b| (b, romanised(b)));
+        Spelt { text, folded: std::cell::OnceCell::new(), bare, abjad }
+    }
+
+    fn plain(&self) -> Folded<'_> {
+        Folded::Later(self.text, &self.folded)
+    }
+}
+
+/// A word beside its romanised form, or beside the place its romanised form is kept once worked out.
+enum Folded<'a> {
+    Now(&'a str, &'a str),
+    Later(&'a str, &'a std::cell::OnceCell<String>),
+}
+
+impl Folded<'_> {
+    fn text(&self) -> &str {
+        match self {
+            Folded::Now(t, _) | Folded::Later(t, _) => t,
+        }
+    }
+
+    fn folded(&self) -> &str {
+        match self {
+            Folded::Now(_, f) => f,
+            Folded::Later(t, f) => f.get_or_init(|| romanised(t)),
+        }
+    }
+}
+
+/// Each word of a name as it is compared.
+fn spelt<'w>(words: &'w [Word], forms: &LegalForms) -> Vec<Spelt<'w>> {
+    words.iter().map(|w| Spelt::new(&w.text, w.abjad, Some(forms))).collect()
+}
+
+/// How alike two words are as spelt, the glued legal forms off either, by their consonants when one of
+/// them was written without vowels.
+fn like(x: &Spelt, y: &Spelt) -> f32 {
+    let mut s = similarity_folded(x.plain(), y.plain());
+    if s < 1.0 && (x.abjad || y.abjad) {
+        let (cx, cy) = (consonants(x.text), consonants(y.text));
+        if cx == cy && !cx.is_empty() {
+            s = s.max(0.9);
+        }
+    }
+    if s < 1.0 {
+        if let Some((bare, folded)) = &x.bare {
+            s = s.max(similarity_folded(Folded::Now(bare, folded), y.plain()));
+        }
+        if let Some((bare, folded)) = &y.bare {
+            s = s.max(similarity_folded(x.plain(), Folded::Now(bare, folded)));
+        }
+    }
+    s
+}
+
 /// The score of two names' words (0 to 1) and the pairs it was made of.
 pub fn score(a: &[Word], b: &[Word], forms: &LegalForms) -> (f32, Vec<Pairing>) {
     let total: f32 = a.iter().chain(b).map(weight).sum();
     if total == 0.0 {
         return (0.0, Vec::new());
     }
-    // Two words, each with what is left of it once a glued legal form is off (`JSCARGUMENT`).
-    let like = |x: &str, bare_x: Option<&str>, y: &str, bare_y: Option<&str>| -> f32 {
-        let mut s = similarity(x, y);
-        if s < 1.0 && (abjad(a, x) || abjad(b, y)) {
-            let (cx, cy) = (consonants(x), consonants(y));
-            if cx == cy && !cx.is_empty() {
-                s = s.max(0.9);
-            }
-        }
-        if s < 1.0 {
-            if let Some(bare) = bare_x {
-                s = s.max(similarity(bare, y));
-            }
-            if let Some(bare) = bare_y {
-                s = s.max(similarity(x, bare));
-            }
-        }
-        s
-    };
-    // Each word's glued form looked for once, not for every word it is compared with.
-    let bare_a: Vec<Option<&str>> = a.iter().map(|w| forms.unglue(&w.text)).collect();
-    let bare_b: Vec<Option<&str>> = b.iter().map(|w| forms.unglue(&w.text)).collect();
+    // Each word romanised, and its glued form looked for, once, not for every word it is compared with.
+    let (sa, sb) = (spelt(a, forms), spelt(b, forms));
     // Every pair that is alike at all, best first; each word taken once.
     let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
-    for (i, x) in a.iter().enumerate() {
-        for (j, y) in b.iter().enumerate() {
-            let s = like(&x.text, bare_a[i], &y.text, bare_b[j]);
+    for (i, x) in sa.iter().enumerate() {
+        for (j, y) in sb.iter().enumerate() {
+            let s = like(x, y);
             if s > 0.0 {
                 candidates.push((s, i, j));
             }
@@ -150,14 +211,9 @@ pub fn score(a: &[Word], b: &[Word], forms: &LegalForms) -> (f32, Vec<Pairing>) 
         pairs.push(Pairing { a: a[i].text.clone(), b: b[j].text.clone(), similarity: s });
     }
     // Words written together on one side and apart on the other: runs of unpaired neighbours joined.
-    matched += join(a, &mut used_a, (b, &bare_b), &mut used_b, forms, &like, &mut pairs, false);
-    matched += join(b, &mut used_b, (a, &bare_a), &mut used_a, forms, &like, &mut pairs, true);
+    matched += join((a, &mut used_a), (b, &sb, &mut used_b), &mut pairs, false);
+    matched += join((b, &mut used_b), (a, &sa, &mut used_a), &mut pairs, true);
     ((matched / total).min(1.0), pairs)
-}
-
-/// Whether the word `text` of `words` was written in a script without vowels.
-fn abjad(words: &[Word], text: &str) -> bool {
-    words.iter().any(|w| w.abjad && w.text == text)
 }
 
 fn weight(w: &Word) -> f32 {
@@ -166,21 +222,18 @@ fn weight(w: &Word) -> f32 {
 
 /// Pairs runs of 2 to 4 unpaired neighbouring words of `many` (joined) with an unpaired word of `one`;
 /// returns the weight they add.
-/// How alike two words are, each with what is left of it once a glued legal form is off.
-type Like<'f> = dyn Fn(&str, Option<&str>, &str, Option<&str>) -> f32 + 'f;
-
-#[allow(clippy::too_many_arguments)]
 fn join(
-    many: &[Word],
-    used_many: &mut [bool],
-    (one, bare_one): (&[Word], &[Option<&str>]),
-    used_one: &mut [bool],
-    forms: &LegalForms,
-    like: &Like,
+    (many, used_many): (&[Word], &mut [bool]),
+    (one, spelt_one, used_one): (&[Word], &[Spelt], &mut [bool]),
     pairs: &mut Vec<Pairing>,
     flipped: bool,
 ) -> f32 {
     let mut added = 0.0;
+    // Nothing to pair a run with, or no run: nothing to join.
+    if used_one.iter().all(|u| *u) || used_many.iter().filter(|u| !**u).count() < 2 {
+        return added;
+    }
+    let mut joined = String::new();
     let mut i = 0;
     while i < many.len() {
         let mut best: Option<(f32, usize, usize)> = None;
@@ -188,13 +241,15 @@ fn join(
             if used_many[i..i + n].iter().any(|u| *u) {
                 break;
             }
-            let joined: String = many[i..i + n].iter().map(|w| w.text.as_str()).collect();
-            let bare_joined = forms.unglue(&joined);
-            for (j, w) in one.iter().enumerate() {
+            joined.clear();
+            many[i..i + n].iter().for_each(|w| joined.push_str(&w.text));
+            // A run of words has no legal form glued to it (those of its words were taken off).
+            let run = Spelt::new(&joined, many[i..i + n].iter().any(|w| w.abjad), None);
+            for (j, w) in spelt_one.iter().enumerate() {
                 if used_one[j] {
                     continue;
                 }
-                let s = like(&joined, bare_joined, &w.text, bare_one[j]);
+                let s = like(&run, w);
                 if s > 0.0 && best.is_none_or(|(b, _, _)| s > b) {
                     best = Some((s, n, j));
                 }
