@@ -11,13 +11,13 @@
 use super::decisions::{Decision, Decisions};
 use super::matching::{Matcher, Party, Strength, Verdict};
 use super::name_index::NameIndex;
-use super::name_keys::{KeyMemo, WordKey};
+use super::name_keys::KeyMemo;
 use super::packed::{Packed, SharedTexts};
 use super::record::Body;
 use super::schema::{Field, Role};
 use super::store::{Applied, Handle, Store};
 use super::vocab::{Action, Kind, ShortageStatus, Stage};
-use super::word_index::{CommonWords, WordIndex};
+use super::word_index::{CommonWords, NameKey, WordIndex};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -53,8 +53,9 @@ pub enum Cover {
 /// A record's name forms: a handful, held in place (a first read of a million records would otherwise
 /// allocate a list per record on one thread and free it on another).
 type Forms = smallvec::SmallVec<[u64; 4]>;
-/// A record's name words' keys ([`super::name_keys`]).
-type Keys = smallvec::SmallVec<[WordKey; 4]>;
+/// A record's name words' keys ([`super::name_keys`]), each beside the number of the name it is of, a
+/// name's together.
+type Keys = smallvec::SmallVec<[NameKey; 4]>;
 type Categories = smallvec::SmallVec<[Category; 4]>;
 
 /// What the indexes need of one record, worked out away from them (see [`Links::prepare`]).
@@ -72,6 +73,8 @@ pub struct Preparing<'p> {
     memo: Option<&'p mut PrepareMemo>,
     forms: Forms,
     keys: Keys,
+    /// Names seen so far.
+    names: u8,
     categories: Categories,
 }
 
@@ -86,12 +89,14 @@ impl Preparing<'_> {
                 if let Some(m) = memo.as_deref_mut() {
                     m.leaving_out(&self.preparer.common);
                 }
-                // A name and its alias share words: each key once (a handful, the common ones left out).
+                // Each of a name's keys once (a handful, the common ones left out).
+                let name = self.names;
                 let form = self.preparer.matcher.form_and_keys(text, memo, &mut |k| {
-                    if !keys.contains(&k) {
-                        keys.push(k)
+                    if !keys.contains(&(name, k)) {
+                        keys.push((name, k))
                     }
                 });
+                self.names = self.names.saturating_add(1);
                 self.forms.extend(form)
             }
             Role::Category => {
@@ -151,7 +156,8 @@ impl Preparer {
     /// Prepares a record from its texts as they go by (a line's fields as they are packed), so that they
     /// are not read a second time; `memo` keeps the categories of texts from one record to the next.
     pub fn start<'p>(&'p self, memo: Option<&'p mut PrepareMemo>) -> Preparing<'p> {
-        Preparing { preparer: self, memo, forms: Forms::new(), keys: Keys::new(), categories: Categories::new() }
+        let (forms, keys, categories) = (Forms::new(), Keys::new(), Categories::new());
+        Preparing { preparer: self, memo, forms, keys, names: 0, categories }
     }
 
     /// The categories any of `texts` falls in (a word of the category's is in the text), in order.
@@ -587,7 +593,7 @@ impl Links {
 
     /// The records of `other`, a party panel, that carry one of these name forms, or share words with
     /// names that carry these keys (see [`WordIndex::candidates`]), each once.
-    fn candidates(&self, other: Kind, forms: &[Option<u64>], keys: &[WordKey]) -> Vec<Handle> {
+    fn candidates(&self, other: Kind, forms: &[Option<u64>], keys: &[NameKey]) -> Vec<Handle> {
         let mut out = Vec::new();
         self.words.candidates(keys, other, &mut out);
         self.candidates_among(other, forms, out)
@@ -913,7 +919,16 @@ impl PartyTexts {
     /// [`PartyTexts::forms`], and the keys of all the names' words, each once.
     fn forms_and_keys(&self, matcher: &Matcher) -> (Vec<Option<u64>>, Keys) {
         let mut keys = Keys::new();
-        let forms = self.names.iter().map(|n| matcher.form_and_keys(n, None, &mut |k| keys.push(k))).collect();
+        let mut name = 0u8;
+        let forms = self
+            .names
+            .iter()
+            .map(|n| {
+                let form = matcher.form_and_keys(n, None, &mut |k| keys.push((name, k)));
+                name = name.saturating_add(1);
+                form
+            })
+            .collect();
         keys.sort_unstable();
         keys.dedup();
         (forms, keys)

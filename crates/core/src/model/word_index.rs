@@ -23,7 +23,8 @@ pub const RARE: usize = 32;
 pub const MAX_CANDIDATES: usize = 64;
 
 /// The records that carry one word, in one list held in place (a first read adds millions): sanctions
-/// records by handle, then suppliers, their handles with [`SUPPLIER`] set.
+/// records by handle, then suppliers, their handles with [`SUPPLIER`] set; each beside the name of the
+/// record that carries the word ([`tagged`]), so that two words are shared only when one name has both.
 enum Holders {
     /// The list, and its last holder beside it (so that appending, as a first read does for every
     /// word of every name, does not first read the list wherever it is).
@@ -34,18 +35,31 @@ enum Holders {
     Common,
 }
 
-/// In a list of holders, the bit of a supplier's handle (handles from it on are not indexed).
+/// In a list of holders, the bit of a supplier's handle.
 const SUPPLIER: u32 = 1 << 31;
+/// In a list of holders, the bits below the handle: which of the record's names carries the word (the
+/// sixteenth and later names share the last number).
+const NAME_BITS: u32 = 4;
+/// Handles from this on are not indexed.
+const HANDLES: Handle = 1 << (31 - NAME_BITS);
 
-/// A record's place in a list of holders.
-fn tagged(kind: Kind, h: Handle) -> Option<u32> {
+/// A record's name's place in a list of holders: the panel's bit, the handle, the name's number.
+fn tagged(kind: Kind, h: Handle, name: u8) -> Option<u32> {
+    let t = h.checked_mul(1 << NAME_BITS).filter(|_| h < HANDLES)? | (name as u32).min((1 << NAME_BITS) - 1);
     match kind {
-        _ if h >= SUPPLIER => None,
-        Kind::Sanctions => Some(h),
-        Kind::Suppliers => Some(h | SUPPLIER),
+        Kind::Sanctions => Some(t),
+        Kind::Suppliers => Some(t | SUPPLIER),
         _ => None,
     }
 }
+
+/// The record's handle in a list's place.
+fn handle_of(t: u32) -> Handle {
+    (t & !SUPPLIER) >> NAME_BITS
+}
+
+/// A name's keys, by the name's number among the record's names.
+pub type NameKey = (u8, WordKey);
 
 /// The holders of a panel in a list.
 fn of_panel(list: &[u32], kind: Kind) -> &[u32] {
@@ -56,9 +70,9 @@ fn of_panel(list: &[u32], kind: Kind) -> &[u32] {
     }
 }
 
-/// The records of `other` among the holders of a record's words (each word's whole list, once): those
-/// of a rare word, and those in two lists or more (at most [`MAX_CANDIDATES`] of them, those in the most
-/// lists first), appended to `out`, sorted, each once.
+/// The records of `other` among the holders of one name's words (each word's whole list, once): those
+/// of a rare word, and those with a name in two lists or more (at most [`MAX_CANDIDATES`] of them, those
+/// in the most lists first), appended to `out`, sorted, each once.
 fn shared_by(lists: &[&[u32]], other: Kind, out: &mut Vec<Handle>) {
     let before = out.len();
     // The other panel's holders of each word (their handles as tagged); those of a rare word are
@@ -67,7 +81,7 @@ fn shared_by(lists: &[&[u32]], other: Kind, out: &mut Vec<Handle>) {
     for list in lists {
         let of_theirs = of_panel(list, other);
         if list.len() <= RARE {
-            out.extend(of_theirs.iter().map(|t| t & !SUPPLIER));
+            out.extend(of_theirs.iter().map(|&t| handle_of(t)));
         }
         if !of_theirs.is_empty() {
             theirs.push(of_theirs);
@@ -79,12 +93,17 @@ fn shared_by(lists: &[&[u32]], other: Kind, out: &mut Vec<Handle>) {
             shared.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             shared.truncate(MAX_CANDIDATES);
         }
-        out.extend(shared.into_iter().map(|(_, t)| t & !SUPPLIER));
+        out.extend(shared.into_iter().map(|(_, t)| handle_of(t)));
     }
     out[before..].sort_unstable();
-    let mut kept = before;
-    for i in before..out.len() {
-        if kept == before || out[kept - 1] != out[i] {
+    dedup_from(out, before);
+}
+
+/// `out` from `from` on (sorted) with each handle once.
+fn dedup_from(out: &mut Vec<Handle>, from: usize) {
+    let mut kept = from;
+    for i in from..out.len() {
+        if kept == from || out[kept - 1] != out[i] {
             out[kept] = out[i];
             kept += 1;
         }
@@ -95,18 +114,17 @@ fn shared_by(lists: &[&[u32]], other: Kind, out: &mut Vec<Handle>) {
 /// The holders in two or more of these sorted lists, each with the number of lists it is in.
 fn in_two_or_more(lists: &[&[u32]]) -> Vec<(usize, u32)> {
     if let [a, b] = lists {
-        // Two lists, as most names have: their common holders, nothing counted.
+        // Two lists, as most names have: their common holders, nothing counted, and no branch on which
+        // list is ahead (that is guessed wrong every other step: a first read's rules ask this of every
+        // supplier).
         let (mut i, mut j, mut out) = (0, 0, Vec::new());
         while i < a.len() && j < b.len() {
-            match a[i].cmp(&b[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    out.push((2, a[i]));
-                    i += 1;
-                    j += 1;
-                }
+            let (x, y) = (a[i], b[j]);
+            if x == y {
+                out.push((2, x));
             }
+            i += (x <= y) as usize;
+            j += (y <= x) as usize;
         }
         return out;
     }
@@ -224,8 +242,8 @@ impl WordIndex {
         }
     }
 
-    pub fn add(&mut self, key: WordKey, kind: Kind, h: Handle) {
-        let Some(t) = tagged(kind, h) else { return };
+    pub fn add(&mut self, (name, key): NameKey, kind: Kind, h: Handle) {
+        let Some(t) = tagged(kind, h, name) else { return };
         if let Some(pending) = &mut self.pending {
             if pending.capacity() == 0 {
                 pending.reserve_exact(PENDING);
@@ -303,8 +321,8 @@ impl WordIndex {
         &self.common
     }
 
-    pub fn remove(&mut self, key: WordKey, kind: Kind, h: Handle) {
-        let Some(t) = tagged(kind, h) else { return };
+    pub fn remove(&mut self, (name, key): NameKey, kind: Kind, h: Handle) {
+        let Some(t) = tagged(kind, h, name) else { return };
         if let Some(pending) = self.pending.as_mut().filter(|p| !p.is_empty()) {
             let noted = std::mem::take(pending);
             self.put(noted);
@@ -320,20 +338,25 @@ impl WordIndex {
     }
 
     /// The records of `other` (a party panel) that share words with a record whose names carry `keys`
-    /// (each key once): see the module's comment. In no order.
-    pub fn candidates(&self, keys: &[WordKey], other: Kind, out: &mut Vec<Handle>) {
+    /// (each once, a name's together): see the module's comment. Sorted, each once.
+    pub fn candidates(&self, keys: &[NameKey], other: Kind, out: &mut Vec<Handle>) {
         debug_assert!(self.pending.is_none(), "the word index is read while a first read fills it");
         if !matches!(other, Kind::Sanctions | Kind::Suppliers) {
             return;
         }
-        let lists: smallvec::SmallVec<[&[u32]; 16]> = keys
-            .iter()
-            .filter_map(|k| match self.words.get(k) {
-                Some(Holders::Few { list, .. }) => Some(list.as_slice()),
-                _ => None,
-            })
-            .collect();
-        shared_by(&lists, other, out);
+        let before = out.len();
+        for name in keys.chunk_by(|a, b| a.0 == b.0) {
+            let lists: smallvec::SmallVec<[&[u32]; 16]> = name
+                .iter()
+                .filter_map(|(_, k)| match self.words.get(k) {
+                    Some(Holders::Few { list, .. }) => Some(list.as_slice()),
+                    _ => None,
+                })
+                .collect();
+            shared_by(&lists, other, out);
+        }
+        out[before..].sort_unstable();
+        dedup_from(out, before);
     }
 
     /// Every supplier that shares words with a sanctions record, each with those records by handle (as
@@ -342,23 +365,28 @@ impl WordIndex {
     /// supplier whether it is linked. In no order.
     pub fn suppliers_with_candidates(&self) -> Vec<(Handle, Vec<Handle>)> {
         debug_assert!(self.pending.is_none(), "the word index is read while a first read fills it");
-        // Each supplier beside each of its words that some sanctions record carries too.
+        // Each supplier's name beside each of its words that some sanctions record carries too.
         let mut held: Vec<(u32, &[u32])> = Vec::new();
         for holders in self.words.values() {
             let Holders::Few { list, .. } = holders else { continue };
             let suppliers = of_panel(list, Kind::Suppliers);
             if suppliers.len() < list.len() {
-                held.extend(suppliers.iter().map(|&t| (t & !SUPPLIER, list.as_slice())));
+                held.extend(suppliers.iter().map(|&t| (t, list.as_slice())));
             }
         }
-        // Lists of one supplier together, in the order of their first holder (any order finds the same).
+        // A supplier's names together, each name's lists together (in the order of their first holder:
+        // any order finds the same).
         held.sort_unstable_by_key(|&(s, list)| (s, list.first().copied()));
-        let runs: Vec<&[(u32, &[u32])]> = held.chunk_by(|a, b| a.0 == b.0).collect();
-        let found = crate::parallel::on_every_core(&runs, |run| {
-            let lists: smallvec::SmallVec<[&[u32]; 16]> = run.iter().map(|&(_, l)| l).collect();
+        let suppliers: Vec<&[(u32, &[u32])]> = held.chunk_by(|a, b| handle_of(a.0) == handle_of(b.0)).collect();
+        let found = crate::parallel::on_every_core(&suppliers, |supplier| {
             let mut out = Vec::new();
-            shared_by(&lists, Kind::Sanctions, &mut out);
-            (run[0].0, out)
+            for name in supplier.chunk_by(|a, b| a.0 == b.0) {
+                let lists: smallvec::SmallVec<[&[u32]; 16]> = name.iter().map(|&(_, l)| l).collect();
+                shared_by(&lists, Kind::Sanctions, &mut out);
+            }
+            out.sort_unstable();
+            dedup_from(&mut out, 0);
+            (handle_of(supplier[0].0), out)
         });
         found.into_iter().filter(|(_, c)| !c.is_empty()).collect()
     }
@@ -378,8 +406,9 @@ mod tests {
     use super::*;
 
     fn found(index: &WordIndex, keys: &[WordKey]) -> Vec<Handle> {
+        let keys: Vec<NameKey> = keys.iter().map(|&k| (0, k)).collect();
         let mut out = Vec::new();
-        index.candidates(keys, Kind::Sanctions, &mut out);
+        index.candidates(&keys, Kind::Sanctions, &mut out);
         out
     }
 
@@ -388,12 +417,12 @@ mod tests {
         let mut index = WordIndex::default();
         // Word 1 on records 0..40, word 2 on records 20..60: neither rare; both on 20..40.
         for h in 0..40 {
-            index.add(1, Kind::Sanctions, h);
+            index.add((0, 1), Kind::Sanctions, h);
         }
         for h in 20..60 {
-            index.add(2, Kind::Sanctions, h);
+            index.add((0, 2), Kind::Sanctions, h);
         }
-        index.add(3, Kind::Sanctions, 99);
+        index.add((0, 3), Kind::Sanctions, 99);
         assert_eq!(found(&index, &[1, 2]), (20..40).collect::<Vec<_>>());
         assert_eq!(found(&index, &[1, 2, 3]), [(20..40).collect::<Vec<_>>(), vec![99]].concat());
         // One word that is not rare finds nobody on its own; one that is rare does.
@@ -401,41 +430,49 @@ mod tests {
         assert_eq!(found(&index, &[3]), vec![99]);
         // Rare counts the holders of both panels, so that a pair finds each other both ways.
         for h in 0..RARE as Handle {
-            index.add(4, Kind::Suppliers, h);
+            index.add((0, 4), Kind::Suppliers, h);
         }
-        index.add(4, Kind::Sanctions, 7);
+        index.add((0, 4), Kind::Sanctions, 7);
         assert!(found(&index, &[4]).is_empty());
         let mut theirs = Vec::new();
-        index.candidates(&[4], Kind::Suppliers, &mut theirs);
+        index.candidates(&[(0, 4)], Kind::Suppliers, &mut theirs);
         assert!(theirs.is_empty(), "the sanctions record does not find the suppliers either");
         // Suppliers do not find suppliers.
         let mut out = Vec::new();
-        index.candidates(&[3], Kind::Suppliers, &mut out);
+        index.candidates(&[(0, 3)], Kind::Suppliers, &mut out);
         assert!(out.is_empty());
     }
 
     #[test]
     fn the_suppliers_found_from_the_whole_index_have_the_candidates_their_own_words_find() {
-        // Words of three sizes: rare, shared by dozens, common; a supplier's words and a designation's
-        // drawn from them (a small generator, so that the test always sees the same index).
+        // Words of three sizes: rare, shared by dozens, common; each record's names (one or two) drawn
+        // from them (a small generator, so that the test always sees the same index).
         let mut state = 7u64;
         let mut next = |n: u64| {
             state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (state >> 33) % n
         };
         let mut index = WordIndex::default();
-        let mut suppliers: Vec<Vec<WordKey>> = Vec::new();
+        let mut suppliers: Vec<Vec<NameKey>> = Vec::new();
         for h in 0..20_000u32 {
-            let words = [1 + next(3) as WordKey, 10 + next(400) as WordKey, 1000 + next(5000) as WordKey];
-            for &w in &words[..1 + next(3) as usize] {
-                index.add(w, Kind::Sanctions, h);
+            let name = |next: &mut dyn FnMut(u64) -> u64| {
+                [1 + next(3) as WordKey, 10 + next(400) as WordKey, 1000 + next(5000) as WordKey]
+            };
+            let names = [name(&mut next), name(&mut next)];
+            for (n, words) in names.iter().enumerate().take(1 + next(2) as usize) {
+                for &w in &words[..1 + next(3) as usize] {
+                    index.add((n as u8, w), Kind::Sanctions, h);
+                }
             }
             if h % 5 == 0 {
-                let mut mine: Vec<WordKey> = words.iter().map(|&w| w + (next(4) == 0) as WordKey).collect();
+                let mut mine: Vec<NameKey> = Vec::new();
+                for (n, words) in names.iter().enumerate().take(1 + next(2) as usize) {
+                    mine.extend(words.iter().map(|&w| (n as u8, w + (next(4) == 0) as WordKey)));
+                }
                 mine.sort_unstable();
                 mine.dedup();
-                for &w in &mine {
-                    index.add(w, Kind::Suppliers, h / 5);
+                for &k in &mine {
+                    index.add(k, Kind::Suppliers, h / 5);
                 }
                 suppliers.push(mine);
             }
@@ -453,19 +490,39 @@ mod tests {
     }
 
     #[test]
+    fn two_words_are_shared_only_when_one_name_carries_both() {
+        let mut index = WordIndex::default();
+        // Words 1 and 2 on many records: neither rare. Record 0 has both in one name, record 1 one in each
+        // of its two names.
+        for h in 2..40 {
+            index.add((0, 1), Kind::Sanctions, h);
+            index.add((0, 2), Kind::Sanctions, h + 100);
+        }
+        index.add((0, 1), Kind::Sanctions, 0);
+        index.add((0, 2), Kind::Sanctions, 0);
+        index.add((0, 1), Kind::Sanctions, 1);
+        index.add((1, 2), Kind::Sanctions, 1);
+        assert_eq!(found(&index, &[1, 2]), vec![0]);
+        // Nor from the other side: a supplier's two names with one word each find nobody.
+        let mut out = Vec::new();
+        index.candidates(&[(0, 1), (1, 2)], Kind::Sanctions, &mut out);
+        assert!(out.is_empty(), "{out:?}");
+    }
+
+    #[test]
     fn a_common_word_finds_nobody_and_removed_records_go() {
         let mut index = WordIndex::default();
         for h in 0..=COMMON as Handle {
-            index.add(7, Kind::Sanctions, h);
+            index.add((0, 7), Kind::Sanctions, h);
         }
         assert!(found(&index, &[7]).is_empty());
         assert!(index.common().contains(7) && !index.common().contains(8));
-        index.add(8, Kind::Sanctions, 5);
-        index.add(8, Kind::Sanctions, 3);
+        index.add((0, 8), Kind::Sanctions, 5);
+        index.add((0, 8), Kind::Sanctions, 3);
         assert_eq!(found(&index, &[8]), vec![3, 5]);
-        index.remove(8, Kind::Sanctions, 5);
+        index.remove((0, 8), Kind::Sanctions, 5);
         assert_eq!(found(&index, &[8]), vec![3]);
-        index.remove(8, Kind::Sanctions, 3);
+        index.remove((0, 8), Kind::Sanctions, 3);
         assert_eq!(index.len(), 1, "only the common word is left");
     }
 
@@ -481,8 +538,8 @@ mod tests {
             adds.push((5000, Kind::Sanctions, h));
         }
         for &(k, kind, h) in &adds {
-            direct.add(k, kind, h);
-            deferred.add(k, kind, h);
+            direct.add((0, k), kind, h);
+            deferred.add((0, k), kind, h);
         }
         deferred.settle();
         assert_eq!(direct.len(), deferred.len());
@@ -500,9 +557,9 @@ mod tests {
         assert!(deferred.common().contains(5000) && !deferred.common().contains(1));
         // A supplier is found by its own handle.
         let mut index = WordIndex::default();
-        index.add(9, Kind::Suppliers, 42);
+        index.add((0, 9), Kind::Suppliers, 42);
         let mut out = Vec::new();
-        index.candidates(&[9], Kind::Suppliers, &mut out);
+        index.candidates(&[(0, 9)], Kind::Suppliers, &mut out);
         assert_eq!(out, vec![42]);
     }
 }
