@@ -367,6 +367,14 @@ impl SnapshotFeed {
                         if bad > errors.len() { format!(" and {} more", bad - errors.len()) } else { String::new() };
                     return Err(format!("{}{more}", errors.join("; ")));
                 }
+                if !entities.is_empty() && !entities.has_rows() {
+                    return Err(format!(
+                        "{} entities read, none of them a Sanction, a party with the `sanction` topic or a firm with \
+                         an export-control or sanction-risk topic: nothing to show (a list of other data, such as \
+                         politically exposed persons?)",
+                        entities.len()
+                    ));
+                }
                 Ok((Rows::Entities(entities, ts), false))
             }
         }

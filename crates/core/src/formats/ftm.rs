@@ -9,6 +9,10 @@
 //! - a firm whose topics mark export control, export risk or sanction links is a flagged supplier.
 //!
 //! Other schemata (addresses, ownerships, ones this code does not know) are kept with the set, not rejected.
+//! A line of `targets.nested.json`, whose linked entities are embedded in it, is read as its entities one
+//! by one ([`nested`]).
+
+mod nested;
 
 use crate::model::record::{text, texts, Body, Record, Sanction, Supplier, Text, Timestamp};
 use crate::model::vocab::{Action, Kind, Level, TargetType};
@@ -116,6 +120,18 @@ impl Entities {
         if text.trim().is_empty() {
             return Ok(());
         }
+        // A line of `targets.nested.json`: its entities one by one, as if each were a line of its own.
+        if let Some(entities) = nested::may_nest(text.as_bytes()).then(|| nested::flatten(text)).flatten() {
+            for e in entities {
+                self.apply_flat(&e.to_string(), line)?;
+            }
+            return Ok(());
+        }
+        self.apply_flat(text, line)
+    }
+
+    /// [`Entities::apply_line`] of a line of one entity, or a delta operation.
+    fn apply_flat(&mut self, text: &str, line: u64) -> Result<(), String> {
         let raw: raw::Entity<'_> = serde_json::from_str(text).map_err(|e| match e.classify() {
             serde_json::error::Category::Data => format!("not an entity: {e}"),
             _ => format!("not JSON: {e}"),
@@ -139,6 +155,21 @@ impl Entities {
         let (id, entity) = raw.into_entity()?;
         self.map.insert(id, (entity, line));
         Ok(())
+    }
+
+    /// Whether the entities make any row (see [`Entities::derive_each`]): a file of entities none of which
+    /// is a sanction, a sanctioned party or a flagged firm (a list of politically exposed persons, say)
+    /// shows nothing, and says so rather than showing 0 records in silence.
+    pub fn has_rows(&self) -> bool {
+        self.map.values().any(|(e, _)| {
+            let s = schema(e);
+            let topics = || props(e, "topics");
+            s == "Sanction"
+                || !NOT_PARTIES.contains(&s)
+                    && (!props(e, "name").is_empty() || caption(e).is_some())
+                    && (topics().iter().any(|t| t == "sanction")
+                        || FIRMS.contains(&s) && flag_risk(&topics()).is_some())
+        })
     }
 
     /// The rows the entities make, each with the line of the entity it mainly comes from. `fallback` dates
@@ -661,6 +692,71 @@ mod tests {
         assert_eq!(e.len(), 1);
         assert!(e.apply_line(b"{\"id\":\"x\"", 2).unwrap_err().starts_with("not JSON"));
         assert!(e.apply_line(br#"{"id":"x"}"#, 3).unwrap_err().contains("schema"));
+    }
+
+    fn sample(name: &str) -> String {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/formats/opensanctions");
+        std::fs::read_to_string(root.join(name)).expect("sample")
+    }
+
+    fn read(text: &str) -> Entities {
+        let mut e = Entities::default();
+        for (n, line) in text.lines().enumerate() {
+            e.apply_line(line.as_bytes(), n as u64 + 1).expect("an entity");
+        }
+        e
+    }
+
+    /// The real `targets.nested.json` sample (persons of Wikidata, their occupancies and families embedded)
+    /// is read whole, every embedded entity with it; it makes no row, and says so (see `has_rows`).
+    #[test]
+    fn a_nested_export_is_read_with_its_embedded_entities() {
+        let e = read(&sample("targets.nested_wd_persons_2024-03-09_5lines.jsonl"));
+        assert_eq!(e.len(), 10, "5 persons a line, and the occupancies, families and persons in them");
+        let count = |s: &str| e.map.values().filter(|(x, _)| schema(x) == s).count();
+        // Each entity once by its id, however often it is embedded.
+        assert_eq!((count("Person"), count("Occupancy"), count("Family")), (6, 3, 1));
+        assert!(!e.has_rows());
+        assert!(e.derive(&fallback()).is_empty());
+    }
+
+    /// The real EU sample's parties, each with a `Sanction`, written both ways: flat, the sanction on a
+    /// line of its own pointing at its party; nested, as `targets.nested.json` writes it, the sanction
+    /// embedded in its party without the pointer back. Both give the same rows.
+    #[test]
+    fn sanctions_embedded_in_their_party_give_the_rows_of_the_flat_file() {
+        let parties: Vec<Value> =
+            sample("eu_fsf_t1.ftm.jsonl").lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+        let sanction = |party: &Value| {
+            let id = party["id"].as_str().unwrap_or_default();
+            serde_json::json!({"id": format!("san-{id}"), "schema": "Sanction", "properties": {
+                "authority": ["Council of the European Union"], "program": ["EU-RUS"],
+                "listingDate": ["2022-02-25"], "entity": [id]}})
+        };
+        let (mut flat, mut nested) = (String::new(), String::new());
+        for party in &parties {
+            flat.push_str(&format!("{party}\n"));
+            let mut embedded = party.clone();
+            if party["properties"]["topics"][0] == "sanction" {
+                let s = sanction(party);
+                flat.push_str(&format!("{s}\n"));
+                let mut s = s.clone();
+                s["properties"].as_object_mut().map(|p| p.remove("entity"));
+                embedded["properties"]["sanctions"] = Value::Array(vec![s]);
+            }
+            nested.push_str(&format!("{embedded}\n"));
+        }
+        assert!(nested.contains(r#""sanctions":[{"#), "the sample has sanctioned parties");
+        let rows = |e: &Entities| {
+            let mut r: Vec<String> = e.derive(&fallback()).into_iter().map(|(r, _)| format!("{r:?}")).collect();
+            r.sort();
+            r
+        };
+        let (a, b) = (read(&flat), read(&nested));
+        assert_eq!(a.len(), b.len());
+        let rows_a = rows(&a);
+        assert!(rows_a.iter().filter(|r| r.contains("EU-RUS")).count() >= 5, "{rows_a:#?}");
+        assert_eq!(rows_a, rows(&b));
     }
 
     /// A property written as a lone string is one value; numbers, nulls and objects among a list's strings

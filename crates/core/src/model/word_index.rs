@@ -4,9 +4,13 @@
 //!
 //! Rare words first: a word shared by more than [`COMMON`] records (`trading`, `group`, a city) tells
 //! nobody apart, and its list is let go once it grows past that; the word is then only known as common,
-//! and a name is found by its other words (or by its whole form, [`super::name_index`]). A candidate shares
-//! two of the record's words that are not common, or one word that few records carry ([`RARE`], of both
-//! panels): the same both ways, so that a supplier finds a designation when the designation finds it.
+//! and a name is found by its other words (or by its whole form, [`super::name_index`]). A candidate has a
+//! name that shares two words that are not common with one of the record's names (two words of one name
+//! each, not one of the name and one of an alias: the matcher compares name with name), or shares one word
+//! that few records carry ([`RARE`], of both panels): the same both ways, so that a supplier finds a
+//! designation when the designation finds it. After a first read the suppliers that have candidates are
+//! found from the index itself ([`WordIndex::suppliers_with_candidates`]), for the rules that ask of every
+//! supplier whether it is sanctioned.
 
 use super::name_keys::WordKey;
 use super::store::Handle;
@@ -374,9 +378,8 @@ impl WordIndex {
                 held.extend(suppliers.iter().map(|&t| (t, list.as_slice())));
             }
         }
-        // A supplier's names together, each name's lists together (in the order of their first holder:
-        // any order finds the same).
-        held.sort_unstable_by_key(|&(s, list)| (s, list.first().copied()));
+        // A supplier's names together, each name's lists together (in any order: any finds the same).
+        held.sort_unstable_by_key(|&(s, _)| s);
         let suppliers: Vec<&[(u32, &[u32])]> = held.chunk_by(|a, b| handle_of(a.0) == handle_of(b.0)).collect();
         let found = crate::parallel::on_every_core(&suppliers, |supplier| {
             let mut out = Vec::new();
