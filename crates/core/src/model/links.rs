@@ -591,16 +591,9 @@ impl Links {
             .unwrap_or_default()
     }
 
-    /// The records of `other`, a party panel, that carry one of these name forms, or share words with
-    /// names that carry these keys (see [`WordIndex::candidates`]), each once.
-    fn candidates(&self, other: Kind, forms: &[Option<u64>], keys: &[NameKey]) -> Vec<Handle> {
-        let mut out = Vec::new();
-        self.words.candidates(keys, other, &mut out);
-        self.candidates_among(other, forms, out)
-    }
-
-    /// `by_words`, the candidates from words, with those that carry one of these name forms, each once.
-    fn candidates_among(&self, other: Kind, forms: &[Option<u64>], mut out: Vec<Handle>) -> Vec<Handle> {
+    /// The records of `other`, a party panel: `by_words` (the candidates from words) and those that carry one
+    /// of these name forms, each once.
+    fn candidates(&self, other: Kind, forms: &[Option<u64>], mut out: Vec<Handle>) -> Vec<Handle> {
         for f in forms.iter().flatten() {
             out.extend(self.names.get(*f).iter().filter(|k| k.0 == other).map(|k| k.1));
         }
@@ -705,18 +698,16 @@ impl Links {
                 .get(id)
                 .map(|e| PartyTexts::of(store.texts(), e.current().packed()))
                 .unwrap_or_default();
-            let (my_forms, candidates) = match by_words {
-                Some(found) => {
-                    let forms = mine.forms(matcher);
-                    let candidates = self.candidates_among(other, &forms, found.to_vec());
-                    (forms, candidates)
-                }
+            let (my_forms, by_words) = match by_words {
+                Some(found) => (mine.forms(matcher), found.to_vec()),
                 None => {
                     let (forms, keys) = mine.forms_and_keys(matcher);
-                    let candidates = self.candidates(other, &forms, &keys);
-                    (forms, candidates)
+                    let mut found = Vec::new();
+                    self.words.candidates(&keys, other, &mut found);
+                    (forms, found)
                 }
             };
+            let candidates = self.candidates(other, &my_forms, by_words);
             if !candidates.is_empty() {
                 let me = mine.party();
                 let panel = store.panel(other);
@@ -916,18 +907,11 @@ impl PartyTexts {
         self.names.iter().map(|n| matcher.form_hash(n)).collect()
     }
 
-    /// [`PartyTexts::forms`], and the keys of all the names' words, each once.
+    /// [`PartyTexts::forms`], and the keys of the names' words, each beside its name's number, once.
     fn forms_and_keys(&self, matcher: &Matcher) -> (Vec<Option<u64>>, Keys) {
         let mut keys = Keys::new();
-        let mut name = 0u8;
-        let forms = self
-            .names
-            .iter()
-            .map(|n| {
-                let form = matcher.form_and_keys(n, None, &mut |k| keys.push((name, k)));
-                name = name.saturating_add(1);
-                form
-            })
+        let forms = (self.names.iter().enumerate())
+            .map(|(i, n)| matcher.form_and_keys(n, None, &mut |k| keys.push((i.min(255) as u8, k))))
             .collect();
         keys.sort_unstable();
         keys.dedup();

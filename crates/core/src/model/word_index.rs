@@ -49,7 +49,7 @@ const HANDLES: Handle = 1 << (31 - NAME_BITS);
 
 /// A record's name's place in a list of holders: the panel's bit, the handle, the name's number.
 fn tagged(kind: Kind, h: Handle, name: u8) -> Option<u32> {
-    let t = h.checked_mul(1 << NAME_BITS).filter(|_| h < HANDLES)? | (name as u32).min((1 << NAME_BITS) - 1);
+    let t = (h < HANDLES).then(|| h << NAME_BITS | (name as u32).min((1 << NAME_BITS) - 1))?;
     match kind {
         Kind::Sanctions => Some(t),
         Kind::Suppliers => Some(t | SUPPLIER),
@@ -76,9 +76,8 @@ fn of_panel(list: &[u32], kind: Kind) -> &[u32] {
 
 /// The records of `other` among the holders of one name's words (each word's whole list, once): those
 /// of a rare word, and those with a name in two lists or more (at most [`MAX_CANDIDATES`] of them, those
-/// in the most lists first), appended to `out`, sorted, each once.
+/// in the most lists first), appended to `out` in no order, some perhaps twice.
 fn shared_by(lists: &[&[u32]], other: Kind, out: &mut Vec<Handle>) {
-    let before = out.len();
     // The other panel's holders of each word (their handles as tagged); those of a rare word are
     // candidates at once.
     let mut theirs: smallvec::SmallVec<[&[u32]; 16]> = smallvec::SmallVec::new();
@@ -99,20 +98,6 @@ fn shared_by(lists: &[&[u32]], other: Kind, out: &mut Vec<Handle>) {
         }
         out.extend(shared.into_iter().map(|(_, t)| handle_of(t)));
     }
-    out[before..].sort_unstable();
-    dedup_from(out, before);
-}
-
-/// `out` from `from` on (sorted) with each handle once.
-fn dedup_from(out: &mut Vec<Handle>, from: usize) {
-    let mut kept = from;
-    for i in from..out.len() {
-        if kept == from || out[kept - 1] != out[i] {
-            out[kept] = out[i];
-            kept += 1;
-        }
-    }
-    out.truncate(kept);
 }
 
 /// The holders in two or more of these sorted lists, each with the number of lists it is in.
@@ -348,7 +333,7 @@ impl WordIndex {
         if !matches!(other, Kind::Sanctions | Kind::Suppliers) {
             return;
         }
-        let before = out.len();
+        let mut found = Vec::new();
         for name in keys.chunk_by(|a, b| a.0 == b.0) {
             let lists: smallvec::SmallVec<[&[u32]; 16]> = name
                 .iter()
@@ -357,10 +342,11 @@ impl WordIndex {
                     _ => None,
                 })
                 .collect();
-            shared_by(&lists, other, out);
+            shared_by(&lists, other, &mut found);
         }
-        out[before..].sort_unstable();
-        dedup_from(out, before);
+        found.sort_unstable();
+        found.dedup();
+        out.extend(found);
     }
 
     /// Every supplier that shares words with a sanctions record, each with those records by handle (as
@@ -388,7 +374,7 @@ impl WordIndex {
                 shared_by(&lists, Kind::Sanctions, &mut out);
             }
             out.sort_unstable();
-            dedup_from(&mut out, 0);
+            out.dedup();
             (handle_of(supplier[0].0), out)
         });
         found.into_iter().filter(|(_, c)| !c.is_empty()).collect()

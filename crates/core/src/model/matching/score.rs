@@ -6,6 +6,7 @@
 
 use super::legal::LegalForms;
 use super::words::Word;
+use std::cell::OnceCell;
 
 /// Two words paired, and how alike they are (1 the same).
 #[derive(Clone, Debug, PartialEq)]
@@ -31,15 +32,15 @@ fn budget(len: usize) -> usize {
 /// letter's share for each edit; numbers only when equal; else 0. Fuzzy likeness needs the same first
 /// letter. (Jaro-Winkler, tried too, linked `Sinara` with `Sinarmas`: a shared start is not a name.)
 pub fn similarity(a: &str, b: &str) -> f32 {
-    let (fa, fb) = (std::cell::OnceCell::new(), std::cell::OnceCell::new());
-    similarity_folded(Folded::Later(a, &fa), Folded::Later(b, &fb))
+    let (fa, fb) = (OnceCell::new(), OnceCell::new());
+    similarity_folded(Folded(a, &fa), Folded(b, &fb))
 }
 
 /// [`similarity`] of two words each beside its [`romanised`] form (worked out once for each word, not for
 /// each pair). Two words whose lengths differ by more than the edit budget are not compared letter by
 /// letter: no edits could make them alike.
 fn similarity_folded(x: Folded, y: Folded) -> f32 {
-    let (a, b) = (x.text(), y.text());
+    let (a, b) = (x.0, y.0);
     if a == b {
         return 1.0;
     }
@@ -112,44 +113,32 @@ pub fn consonants(w: &str) -> String {
 }
 
 /// A word as it is compared: its text, that text romanised (when first needed: most pairs differ in their
-/// first letter), and what is left of it once a glued legal form is off (`JSCARGUMENT`), romanised too.
+/// first letter), and what is left of it once a glued legal form is off (`JSCARGUMENT`), likewise.
 struct Spelt<'w> {
     text: &'w str,
-    folded: std::cell::OnceCell<String>,
-    bare: Option<(&'w str, String)>,
+    folded: OnceCell<String>,
+    bare: Option<(&'w str, OnceCell<String>)>,
     /// Written in a script without vowels.
     abjad: bool,
 }
 
 impl<'w> Spelt<'w> {
     fn new(text: &'w str, abjad: bool, forms: Option<&LegalForms>) -> Self {
-        let bare = forms.and_then(|f| f.unglue(text)).map(|b| (b, romanised(b)));
-        Spelt { text, folded: std::cell::OnceCell::new(), bare, abjad }
+        let bare = forms.and_then(|f| f.unglue(text)).map(|b| (b, OnceCell::new()));
+        Spelt { text, folded: OnceCell::new(), bare, abjad }
     }
 
     fn plain(&self) -> Folded<'_> {
-        Folded::Later(self.text, &self.folded)
+        Folded(self.text, &self.folded)
     }
 }
 
-/// A word beside its romanised form, or beside the place its romanised form is kept once worked out.
-enum Folded<'a> {
-    Now(&'a str, &'a str),
-    Later(&'a str, &'a std::cell::OnceCell<String>),
-}
+/// A word beside the place its romanised form is kept once worked out.
+struct Folded<'a>(&'a str, &'a OnceCell<String>);
 
 impl Folded<'_> {
-    fn text(&self) -> &str {
-        match self {
-            Folded::Now(t, _) | Folded::Later(t, _) => t,
-        }
-    }
-
     fn folded(&self) -> &str {
-        match self {
-            Folded::Now(_, f) => f,
-            Folded::Later(t, f) => f.get_or_init(|| romanised(t)),
-        }
+        self.1.get_or_init(|| romanised(self.0))
     }
 }
 
@@ -170,10 +159,10 @@ fn like(x: &Spelt, y: &Spelt) -> f32 {
     }
     if s < 1.0 {
         if let Some((bare, folded)) = &x.bare {
-            s = s.max(similarity_folded(Folded::Now(bare, folded), y.plain()));
+            s = s.max(similarity_folded(Folded(bare, folded), y.plain()));
         }
         if let Some((bare, folded)) = &y.bare {
-            s = s.max(similarity_folded(x.plain(), Folded::Now(bare, folded)));
+            s = s.max(similarity_folded(x.plain(), Folded(bare, folded)));
         }
     }
     s
