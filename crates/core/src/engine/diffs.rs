@@ -4,7 +4,8 @@
 
 use super::change::Change;
 use super::errors::FeedError;
-use super::read::apply;
+use super::read::{apply, quietly_read, FirstHits};
+use super::rules::FieldRules;
 use crate::feed::snapshot::{SnapEvent, SnapshotFeed};
 use crate::model::links::Links;
 use crate::model::record::{Body, Record, Timestamp};
@@ -15,18 +16,34 @@ use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Looks at every published list for a new download and applies what changed.
+/// What a first read does with the records of a published list that are not news (see
+/// [`super::read::quietly_read`]): they are counted, not listed, and the field rules they match noted.
+pub struct FirstReadOf<'a> {
+    pub rules: Option<&'a FieldRules>,
+    pub hits: &'a mut FirstHits,
+}
+
+/// Looks at every published list for a new download and applies what changed; `first` on the first read.
 pub fn poll(
     snapshots: &mut [SnapshotFeed],
     store: &mut Store,
     links: &mut Links,
     once: bool,
     now: DateTime<Utc>,
+    mut first: Option<FirstReadOf<'_>>,
     out: &mut Vec<Change>,
 ) {
     for snap in snapshots {
         let file = snap.file.clone();
-        snap.poll(once, &mut |e| on_snapshot(store, links, &file, e, now, out));
+        snap.poll(once, &mut |e| match (e, first.as_mut()) {
+            (SnapEvent::Baseline(r, line), Some(first)) => {
+                let packed = store.pack(&r);
+                let rule_hits = first.rules.map_or(0, |rules| rules.hits(store.texts(), &packed, None));
+                let origin = Origin { file: store.file(&file), line };
+                quietly_read(store, links, packed, None, origin, rule_hits, out, first.hits);
+            }
+            (e, _) => on_snapshot(store, links, &file, e, now, out),
+        });
     }
 }
 

@@ -32,28 +32,19 @@ impl FirstHits {
     }
 }
 
-/// Reads whatever is new in the line feeds (with `once`, taking the end of each file as the end of its
-/// last line) and applies it. `news` is false for the first read: its records are not news, and its name
-/// index and panel orders are built once at its end rather than record by record; `rules` are matched on
-/// the parser threads then, and what the records in force matched is given back beside the changes.
-pub fn lines(
-    feeds: &mut Feeds,
-    store: &mut Store,
-    links: &mut Links,
-    pipeline: &mut Pipeline<Change>,
-    once: bool,
-    news: bool,
-    rules: Option<Arc<FieldRules>>,
-) -> (Vec<Change>, FirstHits) {
-    let (mut changes, mut hits) = (Vec::new(), FirstHits::default());
-    let rules = if news { None } else { rules };
-    let texts = store.shared_texts();
-    let context = |links: &Links| Context { texts: texts.clone(), preparer: links.preparer(), rules: rules.clone() };
-    let began = std::time::Instant::now();
-    if !news {
+/// A first read under way: its indexes sized for what the files hold, and its name index and panels'
+/// orders built once at its end ([`FirstRead::end`]) rather than record by record, for the line feeds and
+/// the published lists alike.
+pub struct FirstRead {
+    began: std::time::Instant,
+}
+
+impl FirstRead {
+    /// `bytes` is what the files of each kind hold.
+    pub fn begin(bytes: [u64; 4], store: &mut Store, links: &mut Links) -> FirstRead {
+        let began = std::time::Instant::now();
         // Size the indexes for what the files hold (lines of ~300-400 bytes; a low guess only costs a
         // growth step, a high one memory), rather than growing them through every power of two.
-        let bytes = feeds.bytes_by_kind();
         let guess = |b: u64| (b / 500) as usize;
         for &kind in Kind::ALL {
             store.panel_mut(kind).reserve(guess(bytes[kind.index()]));
@@ -64,7 +55,44 @@ pub fn lines(
         // panel's order is built at its end from the places records took, sorted.
         links.defer_names(forms);
         store.defer_order(std::array::from_fn(|k| guess(bytes[k])));
+        FirstRead { began }
     }
+
+    /// The name index and the panels' orders, built at once.
+    pub fn end(self, store: &mut Store, links: &mut Links) {
+        let read = self.began.elapsed();
+        std::thread::scope(|scope| {
+            scope.spawn(|| links.settle());
+            store.settle_order();
+        });
+        let records: usize = Kind::ALL.iter().map(|&k| store.panel(k).len()).sum();
+        tracing::info!(
+            "first read: {records} records read in {:.3} s, indexed in {:.3} s",
+            read.as_secs_f64(),
+            (self.began.elapsed() - read).as_secs_f64()
+        );
+    }
+}
+
+/// Reads whatever is new in the line feeds (with `once`, taking the end of each file as the end of its
+/// last line) and applies it. `news` is false for the first read (see [`FirstRead`]): its records are not
+/// news, and `rules` are matched on the parser threads then, and what the records in force matched is
+/// noted in `hits`.
+#[allow(clippy::too_many_arguments)]
+pub fn lines(
+    feeds: &mut Feeds,
+    store: &mut Store,
+    links: &mut Links,
+    pipeline: &mut Pipeline<Change>,
+    once: bool,
+    news: bool,
+    rules: Option<Arc<FieldRules>>,
+    hits: &mut FirstHits,
+) -> Vec<Change> {
+    let mut changes = Vec::new();
+    let rules = if news { None } else { rules };
+    let texts = store.shared_texts();
+    let context = |links: &Links| Context { texts: texts.clone(), preparer: links.preparer(), rules: rules.clone() };
     let mut batch = pipeline.batch(false);
     let mut on = |e: FeedEvent<'_>| {
         match e {
@@ -84,7 +112,7 @@ pub fn lines(
             let next = pipeline.batch(true);
             pipeline.submit(std::mem::replace(&mut batch, next), context(links));
             while let Some(mut parsed) = pipeline.next(false) {
-                apply_parsed(parsed.parsed(), store, links, news, &mut changes, &mut hits);
+                apply_parsed(parsed.parsed(), store, links, news, &mut changes, hits);
                 pipeline.recycle(parsed);
             }
         }
@@ -95,25 +123,11 @@ pub fn lines(
     }
     pipeline.submit(batch, context(links));
     while let Some(mut parsed) = pipeline.next(true) {
-        apply_parsed(parsed.parsed(), store, links, news, &mut changes, &mut hits);
+        apply_parsed(parsed.parsed(), store, links, news, &mut changes, hits);
         pipeline.recycle(parsed);
     }
     pipeline.release();
-    if !news {
-        // The name index and the panels' orders of a first read, built at once.
-        let read = began.elapsed();
-        std::thread::scope(|scope| {
-            scope.spawn(|| links.settle());
-            store.settle_order();
-        });
-        let records: usize = Kind::ALL.iter().map(|&k| store.panel(k).len()).sum();
-        tracing::info!(
-            "first read: {records} records read in {:.3} s, indexed in {:.3} s",
-            read.as_secs_f64(),
-            (began.elapsed() - read).as_secs_f64()
-        );
-    }
-    (changes, hits)
+    changes
 }
 
 /// Lines of a published list, which is read whole: a mistake of the program's, said rather than hidden.
@@ -170,27 +184,8 @@ pub fn apply_parsed(
         match item {
             Out::Line(Parsed::Blank) => {}
             Out::Line(Parsed::Record(record, prepared, origin, key)) if !news => {
-                let kind = record.kind();
-                // The store keeps one path a file: the same file is the same pointer (a path compared
-                // as a path goes through its components, for every record of a load).
-                let counting = matches!(out.last(), Some(Change::Read { kind: k, file, .. })
-                    if *k == kind && Arc::ptr_eq(file, store.path(origin.file)));
-                let file = (!counting).then(|| store.path(origin.file).clone());
                 let with = Some((&prepared, key.hash));
-                let (applied, h) = quietly_apply(store, links, record, with, origin);
-                match applied {
-                    Applied::Added if key.hits != 0 => hits.added.push((kind, h, key.hits)),
-                    // The version in force now says what matches, matching nothing included.
-                    Applied::Updated { current: true, .. } => hits.updated.push((kind, h, key.hits)),
-                    _ => {}
-                }
-                if applied != Applied::Duplicate {
-                    match (file, out.last_mut()) {
-                        (Some(file), _) => out.push(Change::Read { kind, file, records: 1 }),
-                        (None, Some(Change::Read { records, .. })) => *records += 1,
-                        (None, _) => {}
-                    }
-                }
+                quietly_read(store, links, record, with, origin, key.hits, out, hits);
             }
             Out::Line(Parsed::Record(record, prepared, origin, key)) => {
                 out.extend(apply(store, links, record, Some((&prepared, key.hash)), origin, news))
@@ -227,6 +222,45 @@ pub fn apply(
             Some(Change::RecordUpdated { kind, id: id(), origin: origin(), versions, news })
         }
         Applied::Duplicate => None,
+    }
+}
+
+/// A record of a first read, applied: counted in the [`Change::Read`] of its file and kind rather than
+/// listed, and the field rules it matches (`rule_hits`, see [`FieldRules::hits`]) noted in `hits`.
+#[allow(clippy::too_many_arguments)]
+pub fn quietly_read(
+    store: &mut Store,
+    links: &mut Links,
+    record: Packed,
+    parsed: Option<(&Prepared, u64)>,
+    origin: Origin,
+    rule_hits: u64,
+    out: &mut Vec<Change>,
+    hits: &mut FirstHits,
+) {
+    let kind = record.kind();
+    let (applied, h) = quietly_apply(store, links, record, parsed, origin);
+    match applied {
+        Applied::Added if rule_hits != 0 => hits.added.push((kind, h, rule_hits)),
+        // The version in force now says what matches, matching nothing included.
+        Applied::Updated { current: true, .. } => hits.updated.push((kind, h, rule_hits)),
+        _ => {}
+    }
+    if applied == Applied::Duplicate {
+        return;
+    }
+    // The count of this file and kind among the counts at the end (a published list's rows come in
+    // several kinds, one after another). The store keeps one path a file: the same file is the same
+    // pointer (a path compared as a path goes through its components, for every record of a load).
+    let file = store.path(origin.file);
+    let counts = out.iter_mut().rev().take_while(|c| matches!(c, Change::Read { .. }));
+    let mut count = counts.filter_map(|c| match c {
+        Change::Read { kind: k, file: f, records } if *k == kind && Arc::ptr_eq(f, file) => Some(records),
+        _ => None,
+    });
+    match count.next() {
+        Some(records) => *records += 1,
+        None => out.push(Change::Read { kind, file: file.clone(), records: 1 }),
     }
 }
 
@@ -272,7 +306,8 @@ mod tests {
             .expect("write");
         let (mut feeds, mut store, mut links) = (feeds_on(dir.path()), Store::new(), Links::new(default_vocabulary()));
         let mut pipeline = Pipeline::default();
-        let (first, _) = lines(&mut feeds, &mut store, &mut links, &mut pipeline, false, false, None);
+        let mut hits = FirstHits::default();
+        let first = lines(&mut feeds, &mut store, &mut links, &mut pipeline, false, false, None, &mut hits);
         let read: Vec<usize> = first
             .iter()
             .filter_map(|c| if let Change::Read { records, .. } = c { Some(*records) } else { None })
@@ -282,7 +317,7 @@ mod tests {
         assert_eq!(store.panel(Kind::Aid).get("a").expect("a").history().len(), 2);
 
         write!(file, "{}", line("c", "proposed")).expect("write");
-        let (next, _) = lines(&mut feeds, &mut store, &mut links, &mut pipeline, false, true, None);
+        let next = lines(&mut feeds, &mut store, &mut links, &mut pipeline, false, true, None, &mut hits);
         assert!(
             matches!(&next[..], [Change::RecordAdded { id, origin, news: true, .. }] if &**id == "c" && origin.line == 5),
             "{next:?}"
