@@ -12,6 +12,9 @@ use crate::formats::{ftm, ofac, Format};
 use crate::model::record::{Record, Timestamp};
 use crate::model::Kind;
 use crate::text::clean_path;
+
+mod fingerprint;
+use fingerprint::{FieldNames, Fingerprint, Fingerprints};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::os::unix::fs::MetadataExt;
@@ -40,47 +43,21 @@ pub enum SnapEvent {
     Vanished,
 }
 
-/// What is remembered of a record between reads and runs.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Fingerprint {
-    pub title: String,
-    /// A hash of each field's value.
-    pub fields: BTreeMap<String, u64>,
-}
-
-impl Fingerprint {
-    pub fn of(r: &Record) -> Self {
-        let fields = r
-            .fields_json()
-            .into_iter()
-            .filter(|(k, _)| k != "action")
-            .map(|(k, v)| {
-                // The hash of the value's JSON text, written straight into the hash.
-                let mut h = crate::state::Fnv1a::default();
-                let _ = serde_json::to_writer(&mut h, &v);
-                (k, h.0)
-            })
-            .collect();
-        Fingerprint { title: r.title().to_owned(), fields }
-    }
-
-    /// The fields whose values differ, were added or were removed.
-    pub fn changed(&self, newer: &Fingerprint) -> Vec<String> {
-        let mut out: Vec<String> =
-            newer.fields.iter().filter(|(k, v)| self.fields.get(*k) != Some(v)).map(|(k, _)| k.clone()).collect();
-        out.extend(self.fields.keys().filter(|k| !newer.fields.contains_key(*k)).cloned());
-        out.sort();
-        out
-    }
-}
-
-#[derive(Serialize, Deserialize)]
+/// The state file of a feed (which also names the feed, for whoever reads it: `feed`).
+#[derive(Deserialize)]
 struct Saved {
-    feed: String,
     /// `kind/id` → fingerprint.
-    records: BTreeMap<String, Fingerprint>,
+    records: BTreeMap<String, fingerprint::Saved>,
     /// Whether the last good download ended with OFAC's end-of-file mark.
     #[serde(default)]
+    marked: bool,
+}
+
+/// [`Saved`] as it is written: the fingerprints one by one from the feed's own.
+#[derive(Serialize)]
+struct Saving<'a> {
+    feed: String,
+    records: fingerprint::SavedRecords<'a>,
     marked: bool,
 }
 
@@ -95,7 +72,9 @@ pub struct SnapshotFeed {
     seen: Option<Signature>,
     read: Option<Signature>,
     /// What the feed held at its last good read (or as remembered from the last run).
-    known: Option<HashMap<(Kind, String), Fingerprint>>,
+    known: Option<Fingerprints>,
+    /// The field names of its fingerprints.
+    names: FieldNames,
     /// Whether this run has handed out its records yet.
     loaded: bool,
     present: Option<bool>,
@@ -129,6 +108,7 @@ impl SnapshotFeed {
             seen: None,
             read: None,
             known: None,
+            names: FieldNames::default(),
             loaded: false,
             present: None,
             state_file,
@@ -159,15 +139,7 @@ impl SnapshotFeed {
         };
         match serde_json::from_slice::<Saved>(&bytes) {
             Ok(saved) => {
-                let known = saved
-                    .records
-                    .into_iter()
-                    .filter_map(|(key, fp)| {
-                        let (kind, id) = key.split_once('/')?;
-                        Some(((Kind::parse(kind)?, id.to_owned()), fp))
-                    })
-                    .collect();
-                self.known = Some(known);
+                self.known = Some(fingerprint::read_saved(saved.records, &mut self.names));
                 self.marked = saved.marked;
             }
             Err(e) => {
@@ -235,9 +207,9 @@ impl SnapshotFeed {
 
     fn save_state(&self) {
         let (Some(path), Some(known), true) = (&self.state_file, &self.known, self.persist) else { return };
-        let saved = Saved {
+        let saved = Saving {
             feed: self.file.display().to_string(),
-            records: known.iter().map(|((k, id), fp)| (format!("{k}/{id}"), fp.clone())).collect(),
+            records: fingerprint::SavedRecords { records: known, names: &self.names },
             marked: self.marked,
         };
         match serde_json::to_vec(&saved) {
@@ -385,9 +357,10 @@ impl SnapshotFeed {
     /// instead (see [`ShrinkGuard`]). The first contents ever seen are gone through once; later ones
     /// twice (what they lost is known before anything is handed out).
     fn compare(&mut self, rows: Rows, on: &mut dyn FnMut(SnapEvent)) -> Option<Vec<u8>> {
-        let (mut next, mut kept, keep) = (HashMap::new(), Vec::new(), self.keeps_rows());
+        let (mut next, mut kept, keep) = (Fingerprints::default(), Vec::new(), self.keeps_rows());
+        let names = &mut self.names;
         let mut note = |r: &Record, line: u64| {
-            next.insert((r.kind, r.id.to_string()), Fingerprint::of(r));
+            next.insert((r.kind, Box::<str>::from(&*r.id)), Fingerprint::of(r, names));
             if keep {
                 Self::encode_row(&mut kept, r, line);
             }
@@ -403,7 +376,7 @@ impl SnapshotFeed {
         rows.each(&mut |r, line| note(r, line));
         // Known from the last good read (the first contents were handed out above).
         let known = self.known.take().unwrap_or_default();
-        let mut gone: Vec<(&(Kind, String), &Fingerprint)> =
+        let mut gone: Vec<(&(Kind, Box<str>), &Fingerprint)> =
             known.iter().filter(|(k, _)| !next.contains_key(*k)).collect();
         let (lost, digest) = (gone.len(), digest(&next));
         if self.shrink.holds(known.len(), lost) && self.held != Some(digest) {
@@ -421,11 +394,11 @@ impl SnapshotFeed {
         self.held = None;
         let first_of_run = !self.loaded;
         rows.into_each(&mut |r, line| {
-            let key = (r.kind, r.id.to_string());
+            let key = (r.kind, Box::<str>::from(&*r.id));
             match known.get(&key) {
                 None => on(SnapEvent::Added(r, line)),
                 Some(old) => {
-                    let changed = old.changed(&next[&key]);
+                    let changed = old.changed(&next[&key], &self.names);
                     if !changed.is_empty() {
                         on(SnapEvent::Amended(r, line, changed));
                     } else if first_of_run {
@@ -436,7 +409,7 @@ impl SnapshotFeed {
         });
         gone.sort_by(|a, b| a.0.cmp(b.0));
         for ((kind, id), fp) in gone {
-            on(SnapEvent::Removed { kind: *kind, id: id.clone(), title: fp.title.clone() });
+            on(SnapEvent::Removed { kind: *kind, id: id.to_string(), title: fp.title.to_string() });
         }
         self.known = Some(next);
         self.loaded = true;
@@ -470,9 +443,9 @@ impl Rows {
 
 /// One number for a download's contents, whatever their order: the same records with the same fields give
 /// the same digest.
-fn digest(records: &HashMap<(Kind, String), Fingerprint>) -> u64 {
+fn digest(records: &Fingerprints) -> u64 {
     records.iter().fold(0u64, |sum, ((kind, id), fp)| {
-        let fields = fp.fields.values().fold(0u64, |h, v| h.rotate_left(5) ^ v);
+        let fields = fp.values_hash();
         let key = crate::state::fnv1a(format!("{kind}/{id}").as_bytes());
         sum.wrapping_add(key ^ fields.wrapping_mul(0x9E37_79B9_7F4A_7C15))
     })
