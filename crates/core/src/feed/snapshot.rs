@@ -304,41 +304,12 @@ impl SnapshotFeed {
                 ofac::parse(&files, &ts, consolidated).map(|rows| (Rows::Listed(rows), marked))
             }
             _ => {
-                // Line by line from the file: a collection of gigabytes is never in memory whole.
-                use std::io::BufRead;
+                // Part by part from the file: a collection of gigabytes is never in memory whole.
                 let file = std::fs::File::open(self.file.as_path()).map_err(io)?;
-                let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
-                let (mut entities, mut line, mut blank) = (ftm::Entities::default(), Vec::new(), true);
-                // The first three problems worded, and how many there are (a file of garbage has millions).
-                let (mut errors, mut bad) = (Vec::new(), 0usize);
-                for n in 1u64.. {
-                    line.clear();
-                    if reader.read_until(b'\n', &mut line).map_err(io)? == 0 {
-                        break;
-                    }
-                    blank &= line.iter().all(u8::is_ascii_whitespace);
-                    let text = line.strip_suffix(b"\n").unwrap_or(&line);
-                    if let Err(e) = entities.apply_line(text, n) {
-                        // The last line, without a line end: a download cut short.
-                        let cut = !line.ends_with(b"\n");
-                        bad += 1;
-                        if errors.len() < 3 {
-                            errors.push(if cut {
-                                format!("line {n}: cut short ({e})")
-                            } else {
-                                format!("line {n}: {e}")
-                            });
-                        }
-                    }
-                }
-                if blank {
-                    return Err("the file is empty".into());
-                }
-                if bad > 0 {
-                    let more =
-                        if bad > errors.len() { format!(" and {} more", bad - errors.len()) } else { String::new() };
-                    return Err(format!("{}{more}", errors.join("; ")));
-                }
+                let entities = read_entities(file, PART).map_err(|e| match e {
+                    Unread::Io(e) => io(e),
+                    Unread::Lines(problems) => problems,
+                })?;
                 if !entities.is_empty() && !entities.has_rows() {
                     return Err(format!(
                         "{} entities read, none of them a Sanction, a party with the `sanction` topic or a firm with \
@@ -417,6 +388,71 @@ impl SnapshotFeed {
     }
 }
 
+/// Why a file of entities was not read.
+enum Unread {
+    Io(std::io::Error),
+    /// Its lines that are not entities (the first three worded, and how many there are), or that it is
+    /// empty.
+    Lines(String),
+}
+
+/// Bytes of whole lines read at a time, parsed on every core.
+const PART: usize = 8 << 20;
+
+/// Reads a file of entities (or delta operations) a part at a time: each part's lines parsed on every core,
+/// then applied in the file's order.
+fn read_entities(file: impl std::io::Read, part_bytes: usize) -> Result<ftm::Entities, Unread> {
+    use std::io::BufRead;
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
+    let (mut entities, mut blank, mut n) = (ftm::Entities::default(), true, 0u64);
+    // The first three problems worded, and how many there are (a file of garbage has millions).
+    let (mut errors, mut bad) = (Vec::new(), 0usize);
+    let (mut part, mut lines) = (Vec::with_capacity(PART + (1 << 16)), Vec::new());
+    loop {
+        part.clear();
+        lines.clear();
+        // Whole lines up to the part's size (a longer line is a part of its own).
+        while part.len() < part_bytes {
+            let start = part.len();
+            if reader.read_until(b'\n', &mut part).map_err(Unread::Io)? == 0 {
+                break;
+            }
+            lines.push(start..part.len());
+        }
+        if lines.is_empty() {
+            break;
+        }
+        let parsed = crate::parallel::on_every_core(&lines, |r| {
+            let line = &part[r.clone()];
+            let blank = line.iter().all(u8::is_ascii_whitespace);
+            (blank, ftm::Entities::parse_line(line.strip_suffix(b"\n").unwrap_or(line)))
+        });
+        for ((line_blank, ops), range) in parsed.into_iter().zip(&lines) {
+            n += 1;
+            blank &= line_blank;
+            match ops {
+                Ok(ops) => entities.apply(ops, n),
+                Err(e) => {
+                    bad += 1;
+                    if errors.len() < 3 {
+                        // The last line, without a line end: a download cut short.
+                        let cut = !part[range.clone()].ends_with(b"\n");
+                        errors.push(if cut { format!("line {n}: cut short ({e})") } else { format!("line {n}: {e}") });
+                    }
+                }
+            }
+        }
+    }
+    if blank {
+        return Err(Unread::Lines("the file is empty".into()));
+    }
+    if bad > 0 {
+        let more = if bad > errors.len() { format!(" and {} more", bad - errors.len()) } else { String::new() };
+        return Err(Unread::Lines(format!("{}{more}", errors.join("; "))));
+    }
+    Ok(entities)
+}
+
 /// The rows of a download: listed (OFAC), or derived from its entities each time they are gone through
 /// (FtM: a million rows are never all built at once; the fingerprints are worked out in a first pass, the
 /// rows handed out in a second).
@@ -436,7 +472,14 @@ impl Rows {
     fn into_each(self, f: &mut dyn FnMut(Record, u64)) {
         match self {
             Rows::Listed(rows) => rows.into_iter().for_each(|(r, line)| f(r, line)),
-            Rows::Entities(entities, ts) => entities.derive_each(&ts, f),
+            Rows::Entities(entities, ts) => {
+                entities.derive_each(&ts, f);
+                // Millions of small texts to free: on a thread of their own, not in the way of the rows.
+                let freed = std::thread::Builder::new().name("free-entities".into()).spawn(move || drop(entities));
+                if let Err(e) = freed {
+                    tracing::debug!("entities freed here, no thread for it: {e}");
+                }
+            }
         }
     }
 }
@@ -740,6 +783,39 @@ mod tests {
             std::fs::copy(root.join(sample), &path).expect("copy");
             let mut feed = SnapshotFeed::new(path.clone(), format, Some(&state), true);
             assert_eq!(sorted(rows(&mut feed)), sorted(good), "{sample}: the good file again, nothing new");
+        }
+    }
+
+    /// A file read a part at a time, its lines parsed on every core, is applied in the file's order: a
+    /// later line of an id replaces an earlier one in another part, a delta's `DEL` takes out what came
+    /// before it, and a problem names its line.
+    #[test]
+    fn entities_read_part_by_part_are_applied_in_the_files_order() {
+        let party = |id: &str, name: &str| {
+            format!(r#"{{"id":"{id}","schema":"Company","properties":{{"name":["{name}"],"topics":["sanction"]}}}}"#)
+        };
+        let mut text = String::new();
+        for i in 0..5000 {
+            text.push_str(&party(&format!("p{i}"), &format!("Firm {i}")));
+            text.push('\n');
+        }
+        text.push_str(&party("p1", "Renamed"));
+        text.push_str("\n{\"op\":\"DEL\",\"entity\":{\"id\":\"p2\"}}\n");
+        let ts = Timestamp::from_utc(chrono::Utc::now());
+        for part in [64, 4096, PART] {
+            let Ok(entities) = read_entities(text.as_bytes(), part) else { panic!("{part}: read") };
+            let rows = entities.derive(&ts);
+            let title =
+                |id: &str| rows.iter().find(|(r, _)| &*r.id == id).map(|(r, line)| (r.title().to_owned(), *line));
+            assert_eq!(rows.len(), 4999, "{part}");
+            assert_eq!(title("p1"), Some(("Renamed".to_owned(), 5001)), "{part}");
+            assert_eq!(title("p2"), None, "{part}");
+            assert_eq!(title("p4999"), Some(("Firm 4999".to_owned(), 5000)), "{part}");
+        }
+        let cut = format!("{}{}", text, &party("p9", "Cut")[..30]);
+        match read_entities(cut.as_bytes(), 4096) {
+            Err(Unread::Lines(problem)) => assert!(problem.starts_with("line 5003: cut short"), "{problem}"),
+            _ => panic!("a line cut short is a problem"),
         }
     }
 

@@ -98,6 +98,16 @@ pub struct Entity {
     seen: [Option<Box<str>>; 3],
 }
 
+/// What a line does to the entities: most lines put one entity.
+pub type Ops = smallvec::SmallVec<[Op; 1]>;
+
+/// An entity put in (new, or replacing the one of its id), or an id's entity taken out (a delta's `DEL`).
+#[derive(Debug)]
+pub enum Op {
+    Put(Box<str>, Entity),
+    Delete(Box<str>),
+}
+
 /// Texts, each in an allocation of its size.
 type Values = Box<[Box<str>]>;
 
@@ -114,24 +124,48 @@ impl Entities {
 
     /// Applies one line: an entity, or a delta operation.
     pub fn apply_line(&mut self, bytes: &[u8], line: u64) -> Result<(), String> {
+        let ops = Self::parse_line(bytes)?;
+        self.apply(ops, line);
+        Ok(())
+    }
+
+    /// What one line does (an entity, a delta operation, or a nested export's entities), worked out on
+    /// any thread: [`Entities::apply`] then applies it where the entities are.
+    pub fn parse_line(bytes: &[u8]) -> Result<Ops, String> {
         let text = std::str::from_utf8(bytes)
             .map_err(|e| format!("not UTF-8: invalid byte at column {}", e.valid_up_to() + 1))?;
         let text = text.strip_suffix('\r').unwrap_or(text);
+        let mut ops = Ops::new();
         if text.trim().is_empty() {
-            return Ok(());
+            return Ok(ops);
         }
         // A line of `targets.nested.json`: its entities one by one, as if each were a line of its own.
         if let Some(entities) = nested::may_nest(text.as_bytes()).then(|| nested::flatten(text)).flatten() {
             for e in entities {
-                self.apply_flat(&e.to_string(), line)?;
+                ops.push(Self::parse_flat(&e.to_string())?);
             }
-            return Ok(());
+            return Ok(ops);
         }
-        self.apply_flat(text, line)
+        ops.push(Self::parse_flat(text)?);
+        Ok(ops)
     }
 
-    /// [`Entities::apply_line`] of a line of one entity, or a delta operation.
-    fn apply_flat(&mut self, text: &str, line: u64) -> Result<(), String> {
+    /// Applies what a line read from `line` does (see [`Entities::parse_line`]).
+    pub fn apply(&mut self, ops: Ops, line: u64) {
+        for op in ops {
+            match op {
+                Op::Put(id, entity) => {
+                    self.map.insert(id, (entity, line));
+                }
+                Op::Delete(id) => {
+                    self.map.remove(&id);
+                }
+            }
+        }
+    }
+
+    /// [`Entities::parse_line`] of a line of one entity, or a delta operation.
+    fn parse_flat(text: &str) -> Result<Op, String> {
         let raw: raw::Entity<'_> = serde_json::from_str(text).map_err(|e| match e.classify() {
             serde_json::error::Category::Data => format!("not an entity: {e}"),
             _ => format!("not JSON: {e}"),
@@ -139,22 +173,15 @@ impl Entities {
         if let Some(op) = raw.op {
             let entity = raw.entity.ok_or("a delta line without `entity`")?;
             return match &*op {
-                "ADD" | "MOD" => {
-                    let (id, entity) = entity.into_entity()?;
-                    self.map.insert(id, (entity, line));
-                    Ok(())
-                }
+                "ADD" | "MOD" => entity.into_entity().map(|(id, entity)| Op::Put(id, entity)),
                 "DEL" => {
                     let id = entity.id.filter(|s| !s.trim().is_empty()).ok_or("an entity without a string `id`")?;
-                    self.map.remove(&*clean(&id));
-                    Ok(())
+                    Ok(Op::Delete(clean(&id).into()))
                 }
                 other => Err(format!("unknown delta `op` {:?}: expected ADD, MOD or DEL", clean(other))),
             };
         }
-        let (id, entity) = raw.into_entity()?;
-        self.map.insert(id, (entity, line));
-        Ok(())
+        raw.into_entity().map(|(id, entity)| Op::Put(id, entity))
     }
 
     /// Whether the entities make any row (see [`Entities::derive_each`]): a file of entities none of which
