@@ -118,3 +118,75 @@ fn a_feed_without_read_permission_is_reported_and_the_rest_loads() {
     assert!(text.contains("p.jsonl: cannot read: permission denied"), "{text}");
     assert!(text.contains("1 records loaded"), "the readable feed still loads: {text}");
 }
+
+/// Makes a FIFO (named pipe) at `path`.
+fn fifo(path: &std::path::Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).expect("path");
+    // SAFETY: a valid NUL-terminated path; mkfifo only creates a file.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo {}", path.display());
+}
+
+/// Runs the binary, killing it if it has not ended within the deadline (a FIFO used to block it forever).
+fn run_within(fx: &Fixture, args: &[&str], secs: u64) -> (Option<i32>, String) {
+    let mut child = fx
+        .command(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while child.try_wait().expect("wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("watchfloor {args:?} did not end within {secs} s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("output");
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// A FIFO as a feed (named, matched by a glob, or as a published list), a link to `/dev/zero` and a
+/// FIFO as the config: each refused with one message naming it, nothing blocks, the rest loads.
+#[test]
+fn fifos_and_devices_are_refused_without_blocking() {
+    let fx = Fixture::with_config(
+        "feeds_dir = \"feeds\"\n\
+         [[feed]]\npath = \"s.jsonl\"\nkind = \"sanctions\"\n\
+         [[feed]]\npath = \"pipe.jsonl\"\nkind = \"sanctions\"\n\
+         [[feed]]\npath = \"globbed/*.jsonl\"\nkind = \"aid\"\n\
+         [[feed]]\npath = \"zero.jsonl\"\nkind = \"shortages\"\n\
+         [[feed]]\npath = \"list.ftm.json\"\nformat = \"ftm\"\nkind = \"sanctions\"\n",
+    );
+    fx.write("s.jsonl", sanction("ok", T, "Still Read"));
+    fifo(&fx.feed("pipe.jsonl"));
+    fs::create_dir_all(fx.feed("globbed")).expect("dir");
+    fifo(&fx.feed("globbed/a.jsonl"));
+    std::os::unix::fs::symlink("/dev/zero", fx.feed("zero.jsonl")).expect("symlink");
+    fifo(&fx.feed("list.ftm.json"));
+    let (code, out) = run_within(&fx, &["check"], 30);
+    assert_eq!(code, Some(1), "{out}");
+    for (name, what) in [
+        ("pipe.jsonl", "a FIFO (named pipe)"),
+        ("globbed/a.jsonl", "a FIFO (named pipe)"),
+        ("zero.jsonl", "a character device"),
+        ("list.ftm.json", "a FIFO (named pipe)"),
+    ] {
+        let said = format!("{name}: is {what}, not a regular file");
+        assert_eq!(out.matches(&said).count(), 1, "{said}: {out}");
+    }
+    assert!(out.contains("1 records"), "the regular feed still loads: {out}");
+    let (code, _) = run_within(&fx, &["snapshot", "--json"], 30);
+    assert_eq!(code, Some(0));
+    // Following: ready, the regular feed's record in, and SIGTERM still ends it.
+    let mut follow = fx.follow();
+    follow.wait_until("the FIFO refused", |seen| seen.iter().any(|v| v.to_string().contains("not a regular file")));
+    assert!(follow.stop().success());
+
+    // The config itself.
+    let pipe = fx.dir.path().join("pipe.toml");
+    fifo(&pipe);
+    let (code, out) = run_within(&fx, &["--config", pipe.to_str().expect("path"), "check"], 30);
+    assert_eq!(code, Some(2), "a config that cannot be read stops the program: {out}");
+}

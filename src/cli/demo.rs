@@ -22,7 +22,7 @@ const PACE: Duration = Duration::from_millis(2500);
 pub fn run(options: crate::ui::Options) -> i32 {
     let dir = std::env::temp_dir().join(format!("watchfloor-demo-{}", std::process::id()));
     let result = prepare(&dir).map_err(|e| e.to_string()).and_then(|config_path| {
-        let text = std::fs::read_to_string(&config_path).map_err(|e| e.to_string())?;
+        let text = watchfloor_core::files::read_to_string(&config_path).map_err(|e| e.to_string())?;
         parse(&text, Some(&config_path)).map_err(|e| e.to_string())
     });
     let config = match result {

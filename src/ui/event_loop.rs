@@ -170,7 +170,7 @@ fn reload_config(watch: Option<&mut ConfigWatch>, engine: &mut Engine, app: &mut
         return;
     }
     watch.seen = now;
-    let result = std::fs::read_to_string(&watch.path)
+    let result = watchfloor_core::files::read_to_string(&watch.path)
         .map_err(|e| format!("{}: {e}", watchfloor_core::text::clean_path(&watch.path)))
         .and_then(|text| watchfloor_core::config::parse(&text, Some(&watch.path)).map_err(|e| e.to_string()));
     match result {

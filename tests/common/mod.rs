@@ -74,7 +74,7 @@ impl Fixture {
         pty::Pty::spawn(env!("CARGO_BIN_EXE_watchfloor"), &args, self.dir.path(), env, cols, rows)
     }
 
-    fn command(&self, args: &[&str]) -> Command {
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_watchfloor"));
         cmd.arg("--config").arg(&self.config).args(args);
         cmd.env("XDG_STATE_HOME", self.dir.path().join("state"));

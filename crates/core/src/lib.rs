@@ -9,6 +9,7 @@ pub mod cache;
 pub mod config;
 pub mod engine;
 pub mod feed;
+pub mod files;
 pub mod formats;
 pub mod model;
 pub mod parallel;

@@ -255,6 +255,9 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
 
 /// An I/O error in words an analyst can act on.
 pub fn describe_io(e: &std::io::Error) -> String {
+    if let Some(refused) = crate::files::refusal(e) {
+        return refused.to_string();
+    }
     match e.kind() {
         std::io::ErrorKind::PermissionDenied => "cannot read: permission denied".into(),
         std::io::ErrorKind::NotFound => "not found".into(),

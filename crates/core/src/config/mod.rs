@@ -243,7 +243,7 @@ fn candidates() -> Vec<PathBuf> {
 }
 
 fn read(path: &Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|e| ConfigError {
+    crate::files::read_to_string(path).map_err(|e| ConfigError {
         file: path.to_path_buf(),
         at: None,
         message: format!("cannot read the configuration: {}", crate::text::describe_io(&e)),

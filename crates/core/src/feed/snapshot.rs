@@ -129,7 +129,7 @@ impl SnapshotFeed {
 
     fn load_state(&mut self) {
         let Some(path) = &self.state_file else { return };
-        let bytes = match std::fs::read(path) {
+        let bytes = match crate::files::read(path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
             Err(e) => {
@@ -182,7 +182,7 @@ impl SnapshotFeed {
 
     /// The rows kept from the last good download (none when there are none or they cannot be read).
     fn kept_rows(&self) -> Vec<(Record, u64)> {
-        let Some(bytes) = self.kept_file().and_then(|p| std::fs::read(p).ok()) else { return Vec::new() };
+        let Some(bytes) = self.kept_file().and_then(|p| crate::files::read(&p).ok()) else { return Vec::new() };
         let mut out = Vec::new();
         for line in bytes.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
             let Some(tab) = line.iter().position(|&b| b == b'\t') else { continue };
@@ -285,14 +285,14 @@ impl SnapshotFeed {
         let ts = Timestamp::from_utc(mtime.map(chrono::DateTime::<chrono::Utc>::from).unwrap_or_else(chrono::Utc::now));
         match self.format {
             Format::OfacCsv => {
-                let main = std::fs::read(self.file.as_path()).map_err(io)?;
+                let main = crate::files::read(self.file.as_path()).map_err(io)?;
                 let marked = ofac::ends_with_mark(&main);
                 if self.marked && !marked {
                     return Err("the file looks cut short: the last download ended with OFAC's end-of-file mark \
                                 (a line holding 0x1A) and this one has none"
                         .into());
                 }
-                let read = |p: &PathBuf| std::fs::read(p).ok();
+                let read = |p: &PathBuf| crate::files::read(p).ok();
                 let files = ofac::Files {
                     main,
                     alt: self.companions.first().and_then(read),
@@ -305,7 +305,7 @@ impl SnapshotFeed {
             }
             _ => {
                 // Part by part from the file: a collection of gigabytes is never in memory whole.
-                let file = std::fs::File::open(self.file.as_path()).map_err(io)?;
+                let file = crate::files::open(self.file.as_path()).map_err(io)?;
                 let entities = read_entities(file, PART).map_err(|e| match e {
                     Unread::Io(e) => io(e),
                     Unread::Lines(problems) => problems,

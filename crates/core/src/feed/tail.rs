@@ -93,9 +93,10 @@ impl Tail {
             }
             Err(e) => return self.problem(describe_io(&e), on),
         };
-        if meta.is_dir() {
+        if let Some(refused) = crate::files::not_regular(&meta) {
+            // A FIFO or a device would block the reader or never end: refused before it is opened.
             self.open = None;
-            return self.problem("is a directory, not a file".into(), on);
+            return self.problem(refused.to_string(), on);
         }
         let id = (meta.dev(), meta.ino());
         let mut replaced = false;
@@ -114,7 +115,7 @@ impl Tail {
             _ => {}
         }
         if self.open.is_none() {
-            match File::open(&self.path) {
+            match crate::files::open(&self.path) {
                 Ok(file) => {
                     let id = match file.metadata() {
                         Ok(m) => (m.dev(), m.ino()),
@@ -448,7 +449,10 @@ mod tests {
     fn a_directory_is_reported_once() {
         let dir = tempfile::tempdir().expect("tmp");
         let mut t = Tail::new(dir.path().to_path_buf(), 1024);
-        assert_eq!(poll(&mut t), [Ev::Unreadable("is a directory, not a file".into())]);
+        assert_eq!(
+            poll(&mut t),
+            [Ev::Unreadable("is a directory, not a regular file: only regular files are read".into())]
+        );
         assert_eq!(poll(&mut t), []);
     }
 }

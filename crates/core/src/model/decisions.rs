@@ -205,7 +205,7 @@ enum Unread {
 
 /// The decisions in the file at `path` (none when there is no file).
 fn read(path: &Path) -> Result<ByPair, Unread> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::files::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
         Err(e) => {

@@ -44,7 +44,7 @@ impl Seen {
         let Some(dir) = dir else { return Seen { fresh: true, ..Seen::default() } };
         let path = dir.join(FILE);
         let mut seen = Seen { path: Some(path.clone()), ..Seen::default() };
-        match std::fs::read(&path) {
+        match crate::files::read(&path) {
             Ok(bytes) => match parse(&bytes) {
                 Some(map) => seen.map = map,
                 None => {
