@@ -190,3 +190,25 @@ fn fifos_and_devices_are_refused_without_blocking() {
     let (code, out) = run_within(&fx, &["--config", pipe.to_str().expect("path"), "check"], 30);
     assert_eq!(code, Some(2), "a config that cannot be read stops the program: {out}");
 }
+
+/// A feed saved with a byte-order mark (as Windows editors and some exporters write it) loads its first
+/// record; a file whose name is not UTF-8, matched by a glob, is read too.
+#[test]
+fn a_byte_order_mark_and_a_file_name_that_is_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let fx = Fixture::with_config("feeds_dir = \"feeds\"\n[[feed]]\npath = \"*.jsonl\"\nkind = \"sanctions\"\n");
+    fx.write("s.jsonl", format!("\u{feff}{}{}", sanction("first", T, "Marked"), sanction("second", T, "Plain")));
+    let odd = fx.feed("x").with_file_name(std::ffi::OsStr::from_bytes(b"caf\xe9.jsonl"));
+    fs::write(&odd, sanction("latin1", T, "Named Oddly")).expect("write");
+    let (code, out) = check(&fx);
+    assert_eq!(code, Some(0), "{out}");
+    let snap = fx.snapshot();
+    let mut ids: Vec<&str> = snap["panels"]["sanctions"]["records"]
+        .as_array()
+        .expect("records")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    ids.sort();
+    assert_eq!(ids, ["first", "latin1", "second"]);
+}

@@ -132,10 +132,11 @@ impl Feeds {
             }
             if spec.is_glob() {
                 let pattern = spec.path.to_string_lossy();
-                let matches: Vec<PathBuf> = match glob::glob(&pattern) {
+                let mut matches: Vec<PathBuf> = match glob::glob(&pattern) {
                     Ok(paths) => paths.filter_map(Result::ok).filter(|p| !p.is_dir()).collect(),
                     Err(_) => Vec::new(),
                 };
+                matches.extend(not_utf8_matches(&spec.path));
                 if first && matches.is_empty() {
                     on(FeedEvent::Missing { file: &Arc::new(spec.path.clone()) });
                 }
@@ -221,7 +222,8 @@ impl PathMatcher {
     }
 
     pub fn matches(&self, path: &Path) -> bool {
-        self.exact.iter().any(|p| p == path) || self.globs.iter().any(|g| g.matches_path(path))
+        // A name that is not UTF-8 is matched as read with replacement characters (see `not_utf8_matches`).
+        self.exact.iter().any(|p| p == path) || self.globs.iter().any(|g| g.matches(&path.to_string_lossy()))
     }
 }
 
@@ -239,6 +241,29 @@ fn base_dir(path: &Path) -> (PathBuf, bool) {
     (out.parent().map(Path::to_path_buf).unwrap_or(out), false)
 }
 
+/// The files in a glob's folder whose names are not UTF-8 and that the glob matches once their names are
+/// read with a replacement character for each bad byte: the glob crate passes them by without a word,
+/// and a scraper that writes names in Latin-1 would lose its records. (Only a glob whose wildcards are all
+/// in its last component: `feeds/*.jsonl`, not `feeds/*/x.jsonl`.)
+fn not_utf8_matches(glob: &Path) -> Vec<PathBuf> {
+    let (Some(dir), Some(name)) = (glob.parent(), glob.file_name()) else { return Vec::new() };
+    let (Some(dir_text), Ok(pattern)) = (dir.to_str(), glob::Pattern::new(&name.to_string_lossy())) else {
+        return Vec::new();
+    };
+    if dir_text.contains(['*', '?', '[']) {
+        return Vec::new();
+    }
+    let Ok(entries) = std::fs::read_dir(if dir_text.is_empty() { Path::new(".") } else { dir }) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_str().is_none() && pattern.matches(&e.file_name().to_string_lossy()))
+        .map(|e| dir.join(e.file_name()))
+        .filter(|p| !p.is_dir())
+        .collect()
+}
+
 /// `path` made absolute against the current folder (without resolving links).
 pub fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
@@ -247,6 +272,20 @@ pub fn absolute(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file whose name is not UTF-8 is followed when the glob matches its name as read (the glob crate
+    /// alone passes it by).
+    #[test]
+    fn a_glob_matches_a_file_whose_name_is_not_utf8() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().expect("dir");
+        let odd = dir.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9.jsonl"));
+        std::fs::write(&odd, "{}\n").expect("write");
+        std::fs::write(dir.path().join("plain.jsonl"), "{}\n").expect("write");
+        std::fs::write(dir.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9.txt")), "{}\n").expect("write");
+        assert_eq!(not_utf8_matches(&dir.path().join("*.jsonl")), [odd]);
+        assert_eq!(not_utf8_matches(&dir.path().join("*/x.jsonl")), Vec::<PathBuf>::new());
+    }
 
     #[test]
     fn base_dirs_of_paths_and_globs() {

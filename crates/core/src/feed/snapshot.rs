@@ -422,6 +422,10 @@ fn read_entities(file: impl std::io::Read, part_bytes: usize) -> Result<ftm::Ent
         if lines.is_empty() {
             break;
         }
+        if n == 0 && part.starts_with(super::tail::BOM) {
+            // A byte-order mark is not part of the first line.
+            lines[0].start = super::tail::BOM.len();
+        }
         let parsed = crate::parallel::on_every_core(&lines, |r| {
             let line = &part[r.clone()];
             let blank = line.iter().all(u8::is_ascii_whitespace);
@@ -812,6 +816,9 @@ mod tests {
             assert_eq!(title("p2"), None, "{part}");
             assert_eq!(title("p4999"), Some(("Firm 4999".to_owned(), 5000)), "{part}");
         }
+        let marked = format!("\u{feff}{text}");
+        let Ok(entities) = read_entities(marked.as_bytes(), PART) else { panic!("a byte-order mark is skipped") };
+        assert_eq!(entities.derive(&ts).len(), 4999);
         let cut = format!("{}{}", text, &party("p9", "Cut")[..30]);
         match read_entities(cut.as_bytes(), 4096) {
             Err(Unread::Lines(problem)) => assert!(problem.starts_with("line 5003: cut short"), "{problem}"),

@@ -84,8 +84,10 @@ impl Tail {
             Ok(m) => m,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if let Some(mut open) = self.open.take() {
-                    // Deleted: whatever was appended before the deletion is still readable through our handle.
+                    // Deleted: whatever was appended before the deletion is still readable through our handle,
+                    // and a last line without its line end will get none: it is read as it is.
                     read_to_end(&mut open, self.max_line, on);
+                    open.end_last_line(on);
                     on(TailEvent::Vanished);
                 }
                 self.last_problem = None;
@@ -102,8 +104,10 @@ impl Tail {
         let mut replaced = false;
         match self.open.as_mut() {
             Some(open) if open.id != id => {
-                // Renamed over or re-created: finish the old file through our handle, then switch.
+                // Renamed over or re-created: finish the old file through our handle (its last line too,
+                // which will get no line end now), then switch.
                 read_to_end(open, self.max_line, on);
+                open.end_last_line(on);
                 on(TailEvent::Replaced);
                 self.open = None;
                 replaced = true;
@@ -143,14 +147,7 @@ impl Tail {
     /// as they are. A followed file instead waits for the newline.
     pub fn finish(&mut self, on: &mut dyn FnMut(TailEvent<'_>)) {
         if let Some(open) = self.open.as_mut() {
-            if let Some(len) = open.discarding.take() {
-                open.line += 1;
-                on(TailEvent::TooLong { line: open.line, len });
-            } else if !open.partial.is_empty() {
-                open.line += 1;
-                let bytes = std::mem::take(&mut open.partial);
-                on(TailEvent::Line { line: open.line, bytes: &bytes });
-            }
+            open.end_last_line(on);
         }
     }
 
@@ -165,6 +162,18 @@ impl Tail {
 impl Open {
     fn new(file: File, id: FileId) -> Self {
         Open { file, id, offset: 0, line: 0, partial: Vec::new(), discarding: None, head: Vec::new() }
+    }
+
+    /// Takes what follows the last line end as a line of its own: the file ends there.
+    fn end_last_line(&mut self, on: &mut dyn FnMut(TailEvent<'_>)) {
+        if let Some(len) = self.discarding.take() {
+            self.line += 1;
+            on(TailEvent::TooLong { line: self.line, len });
+        } else if !self.partial.is_empty() {
+            self.line += 1;
+            let bytes = std::mem::take(&mut self.partial);
+            on(TailEvent::Line { line: self.line, bytes: &bytes });
+        }
     }
 
     fn reset(&mut self) {
@@ -246,6 +255,9 @@ impl Open {
 }
 
 /// Reads from the offset to the end of the file.
+/// The UTF-8 byte-order mark.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 fn read_new(open: &mut Open, max: usize, on: &mut dyn FnMut(TailEvent<'_>)) -> io::Result<()> {
     open.file.seek(SeekFrom::Start(open.offset))?;
     let mut buf = vec![0u8; CHUNK];
@@ -256,12 +268,23 @@ fn read_new(open: &mut Open, max: usize, on: &mut dyn FnMut(TailEvent<'_>)) -> i
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
+        let mut from = 0;
+        if open.offset == 0 {
+            // A UTF-8 byte-order mark (as some editors and exporters write) is not part of the first line.
+            if n < BOM.len() && BOM.starts_with(&buf[..n]) {
+                // The mark may be half written: looked at again when there is more.
+                return Ok(());
+            }
+            if buf[..n].starts_with(BOM) {
+                from = BOM.len();
+            }
+        }
         if open.head.len() < HEAD && open.offset < HEAD as u64 {
             let take = (HEAD - open.head.len()).min(n);
             open.head.extend_from_slice(&buf[..take]);
         }
         open.offset += n as u64;
-        open.take_bytes(&buf[..n], max, on);
+        open.take_bytes(&buf[from..n], max, on);
     }
 }
 
@@ -344,6 +367,30 @@ mod tests {
         assert_eq!(poll(&mut t), [Ev::Line(3, "half".into())]);
     }
 
+    /// A byte-order mark at the start is not part of the first line, even written a byte at a time; one
+    /// further on is the line's own (the cleaning takes it out of texts).
+    #[test]
+    fn a_byte_order_mark_at_the_start_is_skipped() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("f.jsonl");
+        append(&p, "\u{feff}a\n\u{feff}b\n");
+        let mut t = Tail::new(p.clone(), 1024);
+        assert_eq!(poll(&mut t), [Ev::Line(1, "a".into()), Ev::Line(2, "\u{feff}b".into())]);
+        let q = dir.path().join("g.jsonl");
+        let mut t = Tail::new(q.clone(), 1024);
+        for (i, byte) in BOM.iter().enumerate() {
+            fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&q)
+                .and_then(|mut f| f.write_all(&[*byte]))
+                .expect("write");
+            assert_eq!(poll(&mut t).into_iter().filter(|e| *e != Ev::Appeared).count(), 0, "{i}");
+        }
+        append(&q, "c\n");
+        assert_eq!(poll(&mut t), [Ev::Line(1, "c".into())]);
+    }
+
     #[test]
     fn truncation_rewrite_and_replacement_start_again() {
         let dir = tempfile::tempdir().expect("tmp");
@@ -361,6 +408,23 @@ mod tests {
         append(&p, "last of old\n");
         fs::rename(&tmp, &p).expect("rename");
         assert_eq!(poll(&mut t), [Ev::Line(3, "last of old".into()), Ev::Replaced, Ev::Line(1, "new".into())]);
+    }
+
+    /// A last line without its line end, in a file that is then replaced or deleted, will never get one:
+    /// it is read as it is (a record, or an error that says what is wrong with it), not dropped.
+    #[test]
+    fn a_partial_last_line_of_a_replaced_or_deleted_file_is_read() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("f.jsonl");
+        append(&p, "a\nhal");
+        let mut t = Tail::new(p.clone(), 1024);
+        assert_eq!(poll(&mut t), [Ev::Line(1, "a".into())]);
+        let tmp = dir.path().join("f.tmp");
+        fs::write(&tmp, "new\npart").expect("tmp");
+        fs::rename(&tmp, &p).expect("rename");
+        assert_eq!(poll(&mut t), [Ev::Line(2, "hal".into()), Ev::Replaced, Ev::Line(1, "new".into())]);
+        fs::remove_file(&p).expect("rm");
+        assert_eq!(poll(&mut t), [Ev::Line(2, "part".into()), Ev::Vanished]);
     }
 
     #[test]
