@@ -49,6 +49,12 @@ struct Open {
     /// Bytes of an over-long line dropped so far, while waiting for its end.
     discarding: Option<u64>,
     head: Vec<u8>,
+    /// The last bytes read (up to [`HEAD`] of them, ending at `offset`): a file rewritten in place with
+    /// its first bytes as before and as long as before or longer changes these.
+    end: Vec<u8>,
+    /// (size, modification time) when the file was last read to its end: the same again means nothing
+    /// was written since; the same size at another time means bytes were rewritten where they were.
+    stat: Option<(u64, i128)>,
 }
 
 /// A followed file.
@@ -112,7 +118,7 @@ impl Tail {
                 self.open = None;
                 replaced = true;
             }
-            Some(open) if meta.len() < open.offset || head_changed(open) => {
+            Some(open) if open.stat != Some(stat_of(&meta)) && rewritten(open, &meta) => {
                 on(TailEvent::Truncated);
                 open.reset();
             }
@@ -135,7 +141,11 @@ impl Tail {
         }
         self.last_problem = None;
         if let Some(open) = self.open.as_mut() {
-            if let Err(e) = read_new(open, self.max_line, on) {
+            let before = stat_of(&meta);
+            let read = read_new(open, self.max_line, on);
+            // Read to the end the metadata saw: nothing arrived meanwhile that the next look would miss.
+            open.stat = (open.offset == before.0).then_some(before);
+            if let Err(e) = read {
                 let msg = describe_io(&e);
                 self.open = None;
                 self.problem(msg, on);
@@ -161,7 +171,17 @@ impl Tail {
 
 impl Open {
     fn new(file: File, id: FileId) -> Self {
-        Open { file, id, offset: 0, line: 0, partial: Vec::new(), discarding: None, head: Vec::new() }
+        Open {
+            file,
+            id,
+            offset: 0,
+            line: 0,
+            partial: Vec::new(),
+            discarding: None,
+            head: Vec::new(),
+            end: Vec::new(),
+            stat: None,
+        }
     }
 
     /// Takes what follows the last line end as a line of its own: the file ends there.
@@ -182,6 +202,8 @@ impl Open {
         self.partial = Vec::new();
         self.discarding = None;
         self.head.clear();
+        self.end.clear();
+        self.stat = None;
     }
 
     /// Splits `chunk` into lines, joining with what was left from the previous chunk. The lines that start
@@ -284,6 +306,11 @@ fn read_new(open: &mut Open, max: usize, on: &mut dyn FnMut(TailEvent<'_>)) -> i
             open.head.extend_from_slice(&buf[..take]);
         }
         open.offset += n as u64;
+        // The last bytes read, for the next look to compare (see `Open::end`).
+        let keep = HEAD.min(n);
+        let spare = (HEAD - keep).min(open.end.len());
+        open.end.drain(..open.end.len() - spare);
+        open.end.extend_from_slice(&buf[n - keep..n]);
         open.take_bytes(&buf[from..n], max, on);
     }
 }
@@ -293,16 +320,24 @@ fn read_to_end(open: &mut Open, max: usize, on: &mut dyn FnMut(TailEvent<'_>)) {
     let _ = read_new(open, max, on);
 }
 
-/// True when the first bytes we read are no longer what the file starts with (rewritten in place).
-fn head_changed(open: &Open) -> bool {
-    if open.head.is_empty() {
-        return false;
-    }
-    let mut now = vec![0u8; open.head.len()];
-    match open.file.read_exact_at(&mut now, 0) {
-        Ok(()) => now != open.head,
-        Err(_) => true,
-    }
+/// A file's size and modification time (in ns).
+fn stat_of(meta: &fs::Metadata) -> (u64, i128) {
+    (meta.len(), i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()))
+}
+
+/// Whether the file was rewritten rather than appended to since it was last read (`meta` is what it is
+/// now, and it changed): it got shorter; its first bytes or the last bytes read are no longer what they
+/// were; or it is as long as when it was last read to its end, written again since. A scraper that
+/// writes the whole file again in place, as `open(path, "w")` does, is noticed whatever it keeps.
+fn rewritten(open: &Open, meta: &fs::Metadata) -> bool {
+    let differs = |kept: &[u8], at: u64| {
+        let mut now = vec![0u8; kept.len()];
+        !kept.is_empty() && open.file.read_exact_at(&mut now, at).map_or(true, |()| now != kept)
+    };
+    meta.len() < open.offset
+        || differs(&open.head, 0)
+        || differs(&open.end, open.offset - open.end.len() as u64)
+        || open.stat.is_some_and(|(size, _)| size == meta.len() && size == open.offset)
 }
 
 #[cfg(test)]
@@ -425,6 +460,38 @@ mod tests {
         assert_eq!(poll(&mut t), [Ev::Line(2, "hal".into()), Ev::Replaced, Ev::Line(1, "new".into())]);
         fs::remove_file(&p).expect("rm");
         assert_eq!(poll(&mut t), [Ev::Line(2, "part".into()), Ev::Vanished]);
+    }
+
+    /// A whole-file rewrite in place (`open(path, "w")`, everything written again) is noticed whatever it
+    /// keeps of the file: the same first bytes and longer, or the same size; the same bytes again and
+    /// more after them is only an append.
+    #[test]
+    fn a_rewrite_in_place_that_keeps_the_first_bytes_is_noticed() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("f.jsonl");
+        let head = format!("{}\n", "h".repeat(300));
+        fs::write(&p, format!("{head}old 1\nold 2\n")).expect("write");
+        let mut t = Tail::new(p.clone(), 1024);
+        assert_eq!(poll(&mut t).len(), 3);
+        // The same first 300 bytes, a changed line after them, longer than before.
+        fs::write(&p, format!("{head}new 1\nold 2\nnew 3\n")).expect("rewrite");
+        let lines = |evs: Vec<Ev>| evs.into_iter().filter(|e| !matches!(e, Ev::Line(1, _))).collect::<Vec<_>>();
+        assert_eq!(
+            lines(poll(&mut t)),
+            [Ev::Truncated, Ev::Line(2, "new 1".into()), Ev::Line(3, "old 2".into()), Ev::Line(4, "new 3".into())]
+        );
+        // The same size, one byte changed in the middle (its time moved on).
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(&p, format!("{head}new 1\nold 9\nnew 3\n")).expect("rewrite");
+        assert_eq!(
+            lines(poll(&mut t)),
+            [Ev::Truncated, Ev::Line(2, "new 1".into()), Ev::Line(3, "old 9".into()), Ev::Line(4, "new 3".into())]
+        );
+        // Written again as it was, and more: only the new line.
+        fs::write(&p, format!("{head}new 1\nold 9\nnew 3\nnew 4\n")).expect("rewrite");
+        assert_eq!(poll(&mut t), [Ev::Line(5, "new 4".into())]);
+        // Nothing written: nothing read, nothing compared.
+        assert_eq!(poll(&mut t), []);
     }
 
     #[test]
