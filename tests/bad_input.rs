@@ -116,7 +116,7 @@ fn a_feed_without_read_permission_is_reported_and_the_rest_loads() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}{}", String::from_utf8_lossy(&out.stderr));
     assert!(text.contains("p.jsonl: cannot read: permission denied"), "{text}");
-    assert!(text.contains("1 records loaded"), "the readable feed still loads: {text}");
+    assert!(text.contains("1 record loaded"), "the readable feed still loads: {text}");
 }
 
 /// Makes a FIFO (named pipe) at `path`.
@@ -176,7 +176,10 @@ fn fifos_and_devices_are_refused_without_blocking() {
         let said = format!("{name}: is {what}, not a regular file");
         assert_eq!(out.matches(&said).count(), 1, "{said}: {out}");
     }
-    assert!(out.contains("1 records"), "the regular feed still loads: {out}");
+    assert!(
+        out.contains("4 problems in 4 files;") && out.contains(" 1 record loaded"),
+        "the regular feed loads: {out}"
+    );
     let (code, _) = run_within(&fx, &["snapshot", "--json"], 30);
     assert_eq!(code, Some(0));
     // Following: ready, the regular feed's record in, and SIGTERM still ends it.

@@ -76,11 +76,24 @@ fn a_terminal_that_goes_away_ends_the_program_even_without_sighup() {
     // The shell is the session leader and ignores SIGHUP, as in `ssh -t host 'trap "" HUP; ...'`: when the
     // terminal closes nobody signals watchfloor, so it has to notice by itself. The shell ends only after it.
     let state = fx.dir.path().join("state").display().to_string();
-    let script = format!("trap '' HUP; '{bin}' --config '{config}' --log /dev/null --state '{state}'; true");
+    let log = fx.dir.path().join("wf.log");
+    let status = fx.dir.path().join("status");
+    let script = format!(
+        "trap '' HUP; '{bin}' --config '{config}' --log '{}' --state '{state}'; echo $? > '{}'; true",
+        log.display(),
+        status.display()
+    );
     let mut pty = common::pty::Pty::spawn("sh", &["-c", &script], fx.dir.path(), &[], 80, 24);
     pty.wait_text("Sanctions", DEADLINE);
     pty.hang_up();
     pty.wait_exit(DEADLINE);
+    // A normal way to end: the status the README gives for it, no panic, and what was seen kept.
+    let code = std::fs::read_to_string(&status).expect("the exit status");
+    assert_eq!(code.trim(), "0", "exit status");
+    let log = std::fs::read_to_string(&log).expect("log");
+    assert!(!log.contains("panic"), "{log}");
+    assert!(log.contains("dashboard ended: TerminalGone"), "{log}");
+    assert!(fx.dir.path().join("state").join("seen.bin").exists(), "the baseline is saved");
 }
 
 #[test]

@@ -20,7 +20,16 @@ pub fn run(config: &Config) -> i32 {
     let summary = if problems == 0 {
         format!("ok: {files} files, {records} records, no problems")
     } else {
-        format!("{problems} problems in {} feeds; {files} files, {records} records loaded", config.feeds.len())
+        let (with, plural) = (engine.files_with_errors(), |n: u64, one: &str, many: &str| {
+            format!("{n} {}", if n == 1 { one } else { many })
+        });
+        format!(
+            "{} in {}; {}, {} loaded",
+            plural(problems, "problem", "problems"),
+            plural(with as u64, "file", "files"),
+            plural(files as u64, "file", "files"),
+            plural(records as u64, "record", "records")
+        )
     };
     let _ = writeln!(out, "{summary}");
     // The process ends next; freeing every record first would only make it slower to exit.

@@ -116,7 +116,6 @@ pub async fn run(
             _ = hangup.recv() => return Ok(Exit::TerminalGone),
         }
         if app.quit {
-            app.finish_first_acknowledgement(engine.store());
             return Ok(Exit::Quit);
         }
         decide(engine, app);

@@ -66,6 +66,8 @@ pub fn run(config: &Config, options: Options) -> i32 {
     };
     // The guard has dropped: the terminal is back to normal before anything is printed.
     terminal::restore();
+    // However it ended (q, a signal, the terminal gone), a first run's baseline is kept.
+    app.finish_first_acknowledgement(engine.store());
     app.finish_saving();
     // Quitting is instant even with a million records held: the process ends next, so they are not freed
     // one allocation at a time.

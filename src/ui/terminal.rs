@@ -20,7 +20,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 static ENTERED: AtomicBool = AtomicBool::new(false);
 
 pub struct TerminalGuard {
-    terminal: Terminal<CrosstermBackend<Stdout>>,
+    /// Never dropped: ratatui's `Terminal` shows the cursor when dropped and, when the terminal is gone
+    /// (the pane killed, the SSH session dropped), panics printing that it could not (`eprintln!`).
+    /// [`restore`] gives the terminal back instead, ignoring errors, and the process ends next.
+    terminal: std::mem::ManuallyDrop<Terminal<CrosstermBackend<Stdout>>>,
     synchronized: bool,
     mouse: bool,
 }
@@ -37,7 +40,7 @@ impl TerminalGuard {
             execute!(out, EnableMouseCapture)?;
         }
         let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-        Ok(TerminalGuard { terminal, synchronized, mouse })
+        Ok(TerminalGuard { terminal: std::mem::ManuallyDrop::new(terminal), synchronized, mouse })
     }
 
     /// Draws one frame, wrapped in synchronized output (DEC mode 2026) unless that is switched off.

@@ -31,6 +31,8 @@ pub const MAX_ERRORS_KEPT: usize = 10_000;
 pub struct ErrorLog {
     kept: Vec<FeedError>,
     dropped: u64,
+    /// The files that had an error, whether or not it is still kept.
+    files: std::collections::HashSet<Arc<PathBuf>>,
 }
 
 impl ErrorLog {
@@ -47,6 +49,13 @@ impl ErrorLog {
                 _ => {}
             }
         }
+        for c in changes {
+            if let Change::FeedError(FeedError { file, .. }) | Change::FeedMissing { file } = c {
+                if !self.files.contains(file) {
+                    self.files.insert(file.clone());
+                }
+            }
+        }
         if self.kept.len() > MAX_ERRORS_KEPT {
             let extra = self.kept.len() - MAX_ERRORS_KEPT;
             self.kept.drain(..extra);
@@ -61,6 +70,11 @@ impl ErrorLog {
     /// How many errors were seen in all, including those no longer kept.
     pub fn count(&self) -> u64 {
         self.kept.len() as u64 + self.dropped
+    }
+
+    /// How many files had an error.
+    pub fn files(&self) -> usize {
+        self.files.len()
     }
 }
 
@@ -81,6 +95,8 @@ mod tests {
         assert_eq!(log.count(), 2);
         assert_eq!(log.kept()[0].to_string(), "/f/a.jsonl:3: bad");
         assert!(log.kept()[1].to_string().starts_with("/f/b.jsonl: missing"), "{}", log.kept()[1]);
+        log.note(&[error(4)]);
+        assert_eq!((log.count(), log.files()), (3, 2), "three errors in two files");
     }
 
     #[test]

@@ -163,6 +163,11 @@ impl Engine {
         self.errors.count()
     }
 
+    /// How many files had an error.
+    pub fn files_with_errors(&self) -> usize {
+        self.errors.files()
+    }
+
     /// Applies one record as if a feed had just given it (line 0 of no file): for benchmarks and tests that
     /// drive the store, the links and the rules without files.
     pub fn apply_record(&mut self, record: Record) -> Vec<Change> {
