@@ -4,7 +4,7 @@
 //!
 //! Built for a million records: a record is known by a 64-bit hash of its kind and id, its version by a
 //! 64-bit hash of its time and every field (FNV-1a, stable across builds), so the file is 16 bytes a record
-//! (a magic line, then little-endian pairs) and the fingerprints of a whole store are worked out on every
+//! (a magic line, a checksum of the pairs, then little-endian pairs) and the fingerprints of a whole store are worked out on every
 //! core. Two different records or versions share a hash with a chance of about one in ten million at a
 //! million records.
 
@@ -24,7 +24,10 @@ pub enum Unseen {
     Changed,
 }
 
-const MAGIC: &[u8] = b"watchfloor seen v2\n";
+/// The file's first line; a checksum of the pairs (8 bytes) follows it.
+const MAGIC: &[u8] = b"watchfloor seen v3\n";
+/// The first line of the files of earlier builds, with no checksum: still read.
+const MAGIC_V2: &[u8] = b"watchfloor seen v2\n";
 const FILE: &str = "seen.bin";
 
 #[derive(Debug, Default)]
@@ -48,21 +51,25 @@ impl Seen {
             Ok(bytes) => match parse(&bytes) {
                 Some(map) => seen.map = map,
                 None => {
+                    // Not fresh: a first run takes what is there as acknowledged, and a damaged file must
+                    // not acknowledge what the analyst never saw. Every record shows as new instead.
                     let aside = set_aside(&path).map(|p| clean_path(&p)).unwrap_or_else(|| "(not moved)".into());
-                    seen.problem = Some(format!("{} is damaged; set aside as {aside}", clean_path(&path)));
-                    seen.fresh = true;
+                    seen.problem = Some(format!(
+                        "{} is damaged; set aside as {aside}: every record shows as new until acknowledged",
+                        clean_path(&path)
+                    ));
                 }
             },
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => seen.fresh = true,
             Err(e) => {
+                // As for a damaged file: every record shows as new, none is taken as acknowledged.
                 seen.problem = Some(format!("cannot read {}: {e}", clean_path(&path)));
-                seen.fresh = true;
             }
         }
         seen
     }
 
-    /// Nothing was remembered: the first run (or the file was damaged).
+    /// Nothing was remembered: the first run (a damaged file is not one: its records show as new).
     pub fn is_fresh(&self) -> bool {
         self.fresh
     }
@@ -171,12 +178,15 @@ impl Seen {
     }
 
     fn bytes(&self) -> Vec<u8> {
-        let mut bytes = Vec::with_capacity(MAGIC.len() + self.map.len() * 16);
+        let mut bytes = Vec::with_capacity(MAGIC.len() + 8 + self.map.len() * 16);
         bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&[0; 8]);
         for (k, fp) in &self.map {
             bytes.extend_from_slice(&k.to_le_bytes());
             bytes.extend_from_slice(&fp.to_le_bytes());
         }
+        let sum = checksum(&bytes[MAGIC.len() + 8..]);
+        bytes[MAGIC.len()..MAGIC.len() + 8].copy_from_slice(&sum.to_le_bytes());
         bytes
     }
 }
@@ -185,9 +195,24 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     write_atomic(path, bytes).map_err(|e| format!("cannot save {}: {e}", clean_path(path)))
 }
 
-/// The pairs of a `seen.bin`, or `None` when it is not one.
+/// A checksum of the pairs: FNV-1a over 64-bit words.
+fn checksum(body: &[u8]) -> u64 {
+    body.chunks(8).fold(0xcbf2_9ce4_8422_2325u64, |h, w| {
+        let mut word = [0u8; 8];
+        word[..w.len()].copy_from_slice(w);
+        (h ^ u64::from_le_bytes(word)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The pairs of a `seen.bin`, or `None` when it is not one (or its checksum says it was damaged).
 fn parse(bytes: &[u8]) -> Option<FxHashMap<u64, u64>> {
-    let body = bytes.strip_prefix(MAGIC)?;
+    let body = match bytes.strip_prefix(MAGIC) {
+        Some(rest) => {
+            let (sum, body) = rest.split_at_checked(8)?;
+            (u64::from_le_bytes(sum.try_into().ok()?) == checksum(body)).then_some(body)?
+        }
+        None => bytes.strip_prefix(MAGIC_V2)?,
+    };
     if body.len() % 16 != 0 {
         return None;
     }
@@ -295,13 +320,32 @@ mod tests {
         assert!(st[..4000].iter().all(Option::is_none) && st[4000..].iter().all(|s| *s == Some(Unseen::New)));
     }
 
+    /// A file cut short, or with a valid first line and a garbage body of the right length, is damaged:
+    /// set aside, reported, and not a first run (which would take every record as acknowledged): every
+    /// record shows as new. A file of an earlier build (no checksum) is still read.
     #[test]
-    fn a_damaged_file_is_set_aside_and_reported() {
+    fn a_damaged_file_is_set_aside_and_reported_and_its_records_show_as_new() {
         let dir = tempfile::tempdir().expect("tmp");
-        std::fs::write(dir.path().join("seen.bin"), b"watchfloor seen v2\n12345").expect("write");
+        let v1 = rec(r#"{"id":"p","ts":"2024-01-01T00:00:00Z","stage":"proposed"}"#);
+        let mut seen = Seen::load(Some(dir.path()));
+        seen.acknowledge(T, &v1);
+        seen.save().expect("save");
+        let good = std::fs::read(dir.path().join("seen.bin")).expect("read");
+        let mut garbage = good.clone();
+        let last = garbage.len() - 1;
+        garbage[last] ^= 0x55;
+        for bad in [b"watchfloor seen v3\n12345".to_vec(), garbage] {
+            std::fs::write(dir.path().join("seen.bin"), &bad).expect("write");
+            let seen = Seen::load(Some(dir.path()));
+            assert!(!seen.is_fresh(), "a damaged file is not a first run");
+            assert_eq!(seen.status(T, &v1), Some(Unseen::New));
+            assert!(seen.problem.as_deref().is_some_and(|p| p.contains("damaged")), "{:?}", seen.problem);
+            assert!(dir.path().join("seen.damaged").exists());
+        }
+        // An earlier build's file: the pairs after the old first line.
+        let old = [MAGIC_V2, &good[MAGIC.len() + 8..]].concat();
+        std::fs::write(dir.path().join("seen.bin"), old).expect("write");
         let seen = Seen::load(Some(dir.path()));
-        assert!(seen.is_fresh());
-        assert!(seen.problem.as_deref().is_some_and(|p| p.contains("damaged")), "{:?}", seen.problem);
-        assert!(dir.path().join("seen.damaged").exists());
+        assert_eq!((seen.status(T, &v1), seen.problem.is_none()), (None, true));
     }
 }
