@@ -215,3 +215,28 @@ fn a_byte_order_mark_and_a_file_name_that_is_not_utf8() {
     ids.sort();
     assert_eq!(ids, ["first", "latin1", "second"]);
 }
+
+/// A glob of 1,500 files under a soft limit of 256 open files: every file is read (the limit is raised to
+/// the hard one at start), none fails with "Too many open files".
+#[test]
+fn a_glob_of_more_files_than_the_soft_limit_of_open_files_is_read_whole() {
+    let fx = Fixture::with_config("feeds_dir = \"feeds\"\n[[feed]]\npath = \"many/*.jsonl\"\nkind = \"sanctions\"\n");
+    fs::create_dir_all(fx.feed("many")).expect("dir");
+    for i in 0..1500 {
+        fs::write(fx.feed(&format!("many/{i}.jsonl")), sanction(&format!("s{i}"), T, &format!("Firm {i}")))
+            .expect("write");
+    }
+    let bin = env!("CARGO_BIN_EXE_watchfloor");
+    let config = fx.config.display().to_string();
+    let state = fx.dir.path().join("state").display().to_string();
+    let out = std::process::Command::new("sh")
+        .args([
+            "-c",
+            &format!("ulimit -Sn 256 && exec '{bin}' --config '{config}' --state '{state}' --log /dev/null check"),
+        ])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("1500 files, 1500 records"), "{text}");
+}

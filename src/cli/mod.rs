@@ -100,6 +100,7 @@ pub fn run(cli: Cli) -> i32 {
         // Logging is a help, not a requirement: without a writable log file the program still works.
         let _ = crate::logging::init(&path);
     }
+    raise_open_file_limit();
     // Commands that need no configuration.
     match &cli.command {
         Some(Command::Gen { records, out, seed }) => {
@@ -178,6 +179,24 @@ impl From<ColorArg> for ColorMode {
             ColorArg::Auto => ColorMode::Auto,
             ColorArg::Always => ColorMode::Always,
             ColorArg::Never => ColorMode::Never,
+        }
+    }
+}
+
+/// Raises the limit of open files to what the system allows this process (the soft limit to the hard
+/// one): a glob of thousands of feeds holds a file open for each, and the usual soft limit of 1,024 made
+/// most of them fail with "Too many open files" (and then the state could not be saved).
+fn raise_open_file_limit() {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit and setrlimit only read and write the struct given.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 || limit.rlim_cur >= limit.rlim_max {
+            return;
+        }
+        let before = limit.rlim_cur;
+        limit.rlim_cur = limit.rlim_max;
+        if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0 {
+            tracing::info!("open files: the limit raised from {before} to {}", limit.rlim_max);
         }
     }
 }

@@ -263,6 +263,11 @@ pub fn describe_io(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "not found".into(),
         _ if e.raw_os_error() == Some(40) => "cannot open: too many levels of symbolic links".into(),
         _ if e.raw_os_error() == Some(21) => "is a directory, not a file".into(),
+        _ if e.raw_os_error() == Some(libc::EMFILE) || e.raw_os_error() == Some(libc::ENFILE) => {
+            "cannot open: too many open files (the limit of open files is reached: raise it, `ulimit -n`, or \
+             follow fewer files)"
+                .into()
+        }
         _ => format!("cannot read: {e}"),
     }
 }
