@@ -240,3 +240,34 @@ fn a_glob_of_more_files_than_the_soft_limit_of_open_files_is_read_whole() {
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(text.contains("1500 files, 1500 records"), "{text}");
 }
+
+/// Bad values of 100 KB are quoted by their first characters and their length, not in full; a file of
+/// 5,000 bad lines puts its first 100 in the log and then only a count now and then.
+#[test]
+fn huge_bad_values_make_short_messages_and_many_bad_lines_a_short_log() {
+    let fx = with_only_sanctions();
+    let big = "A".repeat(100_000);
+    let mut text = format!(
+        "{{\"id\":\"a\",\"ts\":\"{big}\"}}\n{{\"id\":\"b\",\"ts\":\"{T}\",\"kind\":\"{big}\"}}\n\
+         {{\"id\":\"c\",\"ts\":\"{T}\",\"action\":\"{big}\",\"target\":\"x\"}}\n"
+    );
+    for _ in 0..5000 {
+        text.push_str("not json\n");
+    }
+    fx.write("s.jsonl", &text);
+    let log = fx.dir.path().join("wf.log");
+    let out = fx.run(&["--log", log.to_str().expect("path"), "check"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout.lines().all(|l| l.len() < 300),
+        "a long message: {}",
+        stdout.lines().map(str::len).max().unwrap_or(0)
+    );
+    assert!(stdout.contains("... (100000 bytes)"), "{}", &stdout[..stdout.len().min(2000)]);
+    let log = fs::read_to_string(&log).expect("log");
+    let logged = log.lines().filter(|l| l.contains("s.jsonl:")).count();
+    assert!((100..=110).contains(&logged), "{logged} lines of the feed's errors in the log");
+    assert!(log.contains("4096 problems so far"), "the count goes on");
+    assert!(log.len() < 100_000, "the log is {} bytes", log.len());
+}

@@ -254,6 +254,18 @@ pub fn wrap(s: &str, max: usize) -> Vec<String> {
 }
 
 /// An I/O error in words an analyst can act on.
+/// A rejected value as an error message quotes it: cleaned, in quotes, and no longer than a glance (the
+/// first 60 characters, then how long it was), so that a value of megabytes does not make a message of
+/// megabytes in the error list, the terminal and the log.
+pub fn excerpt(value: &str) -> String {
+    const SHOWN: usize = 60;
+    let cleaned = clean(value);
+    match cleaned.char_indices().nth(SHOWN) {
+        None => format!("{cleaned:?}"),
+        Some((cut, _)) => format!("{:?}... ({} bytes)", &cleaned[..cut], value.len()),
+    }
+}
+
 pub fn describe_io(e: &std::io::Error) -> String {
     if let Some(refused) = crate::files::refusal(e) {
         return refused.to_string();
@@ -275,6 +287,14 @@ pub fn describe_io(e: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_excerpt_of_a_long_value_is_its_start_and_its_length() {
+        assert_eq!(excerpt("short\u{1b}[2J"), "\"short\"");
+        let long = "é".repeat(100_000);
+        let e = excerpt(&long);
+        assert_eq!(e, format!("{:?}... (200000 bytes)", "é".repeat(60)));
+    }
 
     #[test]
     fn bytes_equal_to_finds_the_first_and_says_when_there_is_none() {

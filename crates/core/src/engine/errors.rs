@@ -23,6 +23,9 @@ impl std::fmt::Display for FeedError {
     }
 }
 
+/// How many errors of each file are written to the log; later ones are counted there now and then.
+const LOGGED_PER_FILE: u64 = 100;
+
 /// How many feed errors are kept; older ones are dropped (and counted).
 pub const MAX_ERRORS_KEPT: usize = 10_000;
 
@@ -31,30 +34,40 @@ pub const MAX_ERRORS_KEPT: usize = 10_000;
 pub struct ErrorLog {
     kept: Vec<FeedError>,
     dropped: u64,
-    /// The files that had an error, whether or not it is still kept.
-    files: std::collections::HashSet<Arc<PathBuf>>,
+    /// How many errors each file had, whether or not they are still kept.
+    files: std::collections::HashMap<Arc<PathBuf>, u64>,
 }
 
 impl ErrorLog {
     /// Notes the errors among `changes` (a feed missing at start counts as one).
     pub fn note(&mut self, changes: &[Change]) {
         for c in changes {
-            match c {
-                Change::FeedError(e) => self.kept.push(e.clone()),
-                Change::FeedMissing { file } => self.kept.push(FeedError {
+            let error = match c {
+                Change::FeedError(e) => e.clone(),
+                Change::FeedMissing { file } => FeedError {
                     file: file.clone(),
                     line: None,
                     message: "missing: no such file (it is followed once it appears)".into(),
-                }),
-                _ => {}
+                },
+                _ => continue,
+            };
+            let count = match self.files.get_mut(&error.file) {
+                Some(n) => n,
+                None => self.files.entry(error.file.clone()).or_default(),
+            };
+            *count += 1;
+            // The log has each file's first errors, then a count now and then: a file of millions of bad
+            // lines does not make a log of millions of lines.
+            if *count <= LOGGED_PER_FILE {
+                tracing::warn!("{error}");
+            } else if count.is_power_of_two() {
+                tracing::warn!(
+                    "{}: {count} problems so far (after the first {LOGGED_PER_FILE}, only counted here; `check` and \
+                     the error list have the most recent)",
+                    clean_path(&error.file)
+                );
             }
-        }
-        for c in changes {
-            if let Change::FeedError(FeedError { file, .. }) | Change::FeedMissing { file } = c {
-                if !self.files.contains(file) {
-                    self.files.insert(file.clone());
-                }
-            }
+            self.kept.push(error);
         }
         if self.kept.len() > MAX_ERRORS_KEPT {
             let extra = self.kept.len() - MAX_ERRORS_KEPT;

@@ -11,7 +11,6 @@ use crate::model::links::{Links, Prepared};
 use crate::model::packed::Packed;
 use crate::model::store::{Applied, Handle, Origin, Store};
 use crate::model::vocab::Kind;
-use crate::text::clean_path;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -139,7 +138,6 @@ fn not_by_line(file: &Arc<PathBuf>, format: Format) -> Change {
 /// What a feed event other than a line means.
 pub fn feed_change(e: FeedEvent<'_>) -> Change {
     let error = |file: &Arc<PathBuf>, line: Option<u64>, message: String| {
-        tracing::warn!("{}:{}: {message}", clean_path(file), line.unwrap_or(0));
         Change::FeedError(FeedError { file: file.clone(), line, message })
     };
     match e {
@@ -192,7 +190,6 @@ pub fn apply_parsed(
             }
             Out::Line(Parsed::Bad { origin, message }) => {
                 let (file, line) = (store.path(origin.file).clone(), origin.line);
-                tracing::warn!("{}:{line}: {message}", clean_path(&file));
                 out.push(Change::FeedError(FeedError { file, line: Some(line), message }))
             }
             Out::Event(change) => out.push(change),

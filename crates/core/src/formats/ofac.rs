@@ -241,9 +241,9 @@ fn index<T>(
         let ent = field(&row, 0).and_then(|e| e.parse::<u64>().ok());
         let Some(ent) = ent.filter(|_| row.len() >= fields) else {
             return Err(format!(
-                "the {what} file, line {line}: expected `ent_num` and {} more fields, found {:?}",
+                "the {what} file, line {line}: expected `ent_num` and {} more fields, found {}",
                 fields - 1,
-                crate::text::clean(&row.join(",")).chars().take(60).collect::<String>()
+                crate::text::excerpt(&row.join(","))
             ));
         };
         if let Some(v) = pick(&row) {

@@ -34,7 +34,7 @@ impl Timestamp {
             return Ok(Timestamp { written: None, utc });
         }
         let t = DateTime::parse_from_rfc3339(s)
-            .map_err(|e| format!("`ts` is not an RFC 3339 time ({e}): {:?}", clean(s)))?;
+            .map_err(|e| format!("`ts` is not an RFC 3339 time ({e}): {}", crate::text::excerpt(s)))?;
         let utc = t.with_timezone(&Utc);
         // `YYYY-MM-DDTHH:MM:SSZ` is what `from_utc` writes back; anything else is kept as written.
         let plain = s.len() == 20 && s.ends_with('Z') && s.as_bytes()[10] == b'T' && utc.timestamp_subsec_nanos() == 0;

@@ -13,7 +13,6 @@ use crate::model::packed::{Packed, Packer, SharedTexts};
 use crate::model::record::{Record, Timestamp};
 use crate::model::schema::Field;
 use crate::model::vocab::Kind;
-use crate::text::clean;
 use loose::{parse_object, Loose, NotAnObject};
 
 /// A record as one line of this format (without its newline): what [`parse_line`] reads back as the same
@@ -106,7 +105,7 @@ pub fn parse_general(
             feed_kind.ok_or_else(|| "no `kind`: the feed names no kind, so each record must carry one".to_string())?
         }
         Some(Loose::Str(s)) => Kind::parse(&s)
-            .ok_or_else(|| format!("`kind` must be one of {}, found {:?}", Kind::expected(), clean(&s)))?,
+            .ok_or_else(|| format!("`kind` must be one of {}, found {}", Kind::expected(), crate::text::excerpt(&s)))?,
         Some(other) => return Err(format!("`kind` must be a string, found {}", other.describe())),
     };
     typed::pack(kind, &id, &ts, &mut fields, packer, &mut |field, text| each(kind, field, text))

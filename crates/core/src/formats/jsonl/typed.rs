@@ -6,7 +6,7 @@ use crate::model::packed::{Builder, Packed, Packer};
 use crate::model::record::{FieldError, Timestamp};
 use crate::model::schema::{fields as schema, slots, Field, Ty};
 use crate::model::vocab::Kind;
-use crate::text::{clean, clean_cow};
+use crate::text::clean_cow;
 use std::borrow::Cow;
 
 /// Packs a line's fields as a record of `kind`: its declared fields are checked (an error names the
@@ -66,7 +66,7 @@ pub fn pack(
                     return Err(FieldError {
                         field: name.to_owned(),
                         expected: format!("one of {}", vocab.expected()),
-                        found: format!("{:?}", clean(&s)),
+                        found: crate::text::excerpt(&s),
                     });
                 };
                 w.word(v);
