@@ -145,16 +145,43 @@ fn a_bad_line_appended_live_is_reported_and_the_next_one_loads() {
 }
 
 #[test]
-fn an_update_reports_the_new_version() {
+fn an_update_reports_the_new_version_and_its_history_on_request() {
     let fx = Fixture::new();
     fx.append("aid.jsonl", aid("us-supp", T1, "passed_one_chamber"));
     let mut f = fx.follow();
     fx.append("aid.jsonl", aid("us-supp", T2, "signed"));
     let ev = f.wait_record("record_updated", "us-supp");
-    assert_eq!(ev["versions"], 2);
+    assert_eq!(
+        (&ev["versions"], &ev["record"]["fields"]["stage"]),
+        (&serde_json::json!(2), &serde_json::json!("signed"))
+    );
+    assert!(ev["record"].get("history").is_none(), "no history without --history: {ev}");
+    drop(f);
+    let mut f = fx.follow_with(&["--history"]);
+    fx.append("aid.jsonl", aid("us-supp", "2024-07-01T00:00:00Z", "delivering"));
+    let ev = f.wait_record("record_updated", "us-supp");
     let history = ev["record"]["history"].as_array().expect("history");
     assert_eq!(history[0]["fields"]["stage"], "passed_one_chamber");
-    assert_eq!(history[1]["fields"]["stage"], "signed");
+    assert_eq!(history[2]["fields"]["stage"], "delivering");
+}
+
+/// A burst of 2,000 updates of one id prints 2,000 lines of about the same size, not the whole history
+/// each time (which grew with the square of the burst).
+#[test]
+fn a_burst_of_updates_of_one_id_prints_output_in_proportion() {
+    let fx = Fixture::new();
+    fx.append("aid.jsonl", aid("p", T1, "proposed"));
+    let mut f = fx.follow();
+    let mut burst = String::new();
+    for i in 0..2000 {
+        burst.push_str(&aid("p", &format!("2024-06-01T00:{:02}:{:02}Z", i / 60, i % 60), "signed"));
+    }
+    fx.append("aid.jsonl", burst);
+    f.wait_until("2,000 updates", |seen| seen.iter().filter(|v| v["event"] == "record_updated").count() >= 2000);
+    let sizes: Vec<usize> =
+        f.seen.iter().filter(|v| v["event"] == "record_updated").map(|v| v.to_string().len()).collect();
+    let (first, last) = (sizes[0], sizes[sizes.len() - 1]);
+    assert!(last < first + 100, "the last update's line ({last} bytes) is as long as the first's ({first})");
 }
 
 #[test]

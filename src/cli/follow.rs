@@ -12,7 +12,14 @@ use watchfloor_core::engine::{clock, Change, Engine, Options};
 use watchfloor_core::present::json;
 use watchfloor_core::text::clean_path;
 
-pub fn run(config: &Config, as_json: bool, state_dir: Option<&std::path::Path>, poll_ms: Option<u64>) -> i32 {
+/// How changes are printed: as text or JSON lines, and in JSON with each record's versions or not.
+#[derive(Clone, Copy, Debug)]
+pub struct Form {
+    pub json: bool,
+    pub history: bool,
+}
+
+pub fn run(config: &Config, form: Form, state_dir: Option<&std::path::Path>, poll_ms: Option<u64>) -> i32 {
     let rt = match crate::wake::runtime() {
         Ok(rt) => rt,
         Err(e) => {
@@ -20,10 +27,10 @@ pub fn run(config: &Config, as_json: bool, state_dir: Option<&std::path::Path>, 
             return EXIT_PROBLEMS;
         }
     };
-    rt.block_on(follow(config, as_json, state_dir, poll_ms))
+    rt.block_on(follow(config, form, state_dir, poll_ms))
 }
 
-async fn follow(config: &Config, as_json: bool, state_dir: Option<&std::path::Path>, poll_ms: Option<u64>) -> i32 {
+async fn follow(config: &Config, form: Form, state_dir: Option<&std::path::Path>, poll_ms: Option<u64>) -> i32 {
     let default_state = watchfloor_core::state::default_dir();
     let mut engine = Engine::new(
         Options::from_config(config).with_state(state_dir.or(default_state.as_deref()), true),
@@ -43,10 +50,10 @@ async fn follow(config: &Config, as_json: bool, state_dir: Option<&std::path::Pa
     // At start only problems and news are printed (a published list's differences from its last run), not
     // every record; then a `ready` line with the counts.
     let problems: Vec<&Change> = initial.iter().filter(|c| is_news(c)).collect();
-    if !print(&mut out, &problems, &engine, as_json) {
+    if !print(&mut out, &problems, &engine, form) {
         return EXIT_OK;
     }
-    let ready = if as_json {
+    let ready = if form.json {
         format!(
             "{}\n",
             json!({"event": "ready", "counts": json::counts(engine.store()), "errors": engine.error_count()})
@@ -64,7 +71,7 @@ async fn follow(config: &Config, as_json: bool, state_dir: Option<&std::path::Pa
         }
         let changes = engine.poll();
         let refs: Vec<&Change> = changes.iter().collect();
-        if !print(&mut out, &refs, &engine, as_json) || out.flush().is_err() {
+        if !print(&mut out, &refs, &engine, form) || out.flush().is_err() {
             break;
         }
     }
@@ -82,10 +89,13 @@ fn is_news(c: &Change) -> bool {
 }
 
 /// Prints changes; false when stdout is gone.
-fn print(out: &mut impl Write, changes: &[&Change], engine: &Engine, as_json: bool) -> bool {
+fn print(out: &mut impl Write, changes: &[&Change], engine: &Engine, form: Form) -> bool {
     for c in changes {
-        let line =
-            if as_json { format!("{}\n", json::change(c, engine.store(), engine.links())) } else { text_line(c) };
+        let line = if form.json {
+            format!("{}\n", json::change(c, engine.store(), engine.links(), form.history))
+        } else {
+            text_line(c)
+        };
         if !emit(out, &line) {
             return false;
         }

@@ -91,6 +91,9 @@ pub enum Command {
         /// JSON lines: {"event", "kind", "id", "file", "line", ...}; see docs/feeds.md
         #[arg(long)]
         json: bool,
+        /// With --json: each record's every version too (`history`), not only the one in force
+        #[arg(long, requires = "json")]
+        history: bool,
     },
 }
 
@@ -140,7 +143,10 @@ pub fn run(cli: Cli) -> i32 {
             let state = cli.state.clone().or_else(watchfloor_core::state::default_dir);
             snapshot::run(&config, snapshot::Style::pick(json, markdown), limit, state.as_deref())
         }
-        Some(Command::Follow { json }) => follow::run(&config, json, cli.state.as_deref(), cli.poll.or(config.poll_ms)),
+        Some(Command::Follow { json, history }) => {
+            let form = follow::Form { json, history };
+            follow::run(&config, form, cli.state.as_deref(), cli.poll.or(config.poll_ms))
+        }
         // Handled above, before the configuration is read.
         Some(Command::Gen { .. } | Command::Demo) => EXIT_OK,
         None => crate::ui::run(

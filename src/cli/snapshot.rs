@@ -59,7 +59,7 @@ fn to_json(engine: &Engine, limit: Option<usize>) -> String {
             .newest_first()
             .into_iter()
             .take(limit.unwrap_or(usize::MAX))
-            .map(|e| json::record(e, &engine.links().info(store, kind, e.current().packed().id()), store))
+            .map(|e| json::record(e, &engine.links().info(store, kind, e.current().packed().id()), store, true))
             .collect();
         panels.insert(kind.as_str().into(), json!({ "count": panel.len(), "records": records }));
     }

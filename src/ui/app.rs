@@ -288,7 +288,8 @@ impl App {
                 };
                 let Some((kind, id)) = target else { return };
                 let Some(entry) = store.panel(kind).get(&id) else { return };
-                let json = watchfloor_core::present::json::record(entry, &data.links.info(store, kind, &id), store);
+                let json =
+                    watchfloor_core::present::json::record(entry, &data.links.info(store, kind, &id), store, true);
                 let text = serde_json::to_string_pretty(&json).unwrap_or_default();
                 self.flash = Some(format!("copied {kind} {id} as JSON ({} bytes) to the clipboard", text.len()));
                 self.clipboard = Some(text);

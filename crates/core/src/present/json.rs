@@ -71,12 +71,12 @@ pub fn links(info: &LinkInfo) -> Value {
     Value::Object(m)
 }
 
-/// A record: its current version's fields (declared and unknown), where it was read, every version, and
-/// what it is linked to.
-pub fn record(entry: &Entry, info: &LinkInfo, store: &Store) -> Value {
+/// A record: its current version's fields (declared and unknown), where it was read, and what it is
+/// linked to; with `history`, every version too.
+pub fn record(entry: &Entry, info: &LinkInfo, store: &Store, history: bool) -> Value {
     let cur = entry.current();
     let r = cur.record(store.texts());
-    json!({
+    let mut v = json!({
         "links": links(info),
         "id": r.id,
         "kind": r.kind,
@@ -84,8 +84,11 @@ pub fn record(entry: &Entry, info: &LinkInfo, store: &Store) -> Value {
         "fields": r.fields_json(),
         "origin": origin(&cur.origin, store),
         "versions": entry.history().len(),
-        "history": entry.history().iter().map(|v| version(v, store)).collect::<Vec<_>>(),
-    })
+    });
+    if history {
+        v["history"] = entry.history().iter().map(|v| version(v, store)).collect();
+    }
+    v
 }
 
 pub fn error(e: &FeedError) -> Value {
@@ -101,8 +104,9 @@ pub fn counts(store: &Store) -> Value {
     Value::Object(m)
 }
 
-/// One line of `follow --json`.
-pub fn change(c: &Change, store: &Store, all_links: &Links) -> Value {
+/// One line of `follow --json`; a record's versions only with `history` (5,000 updates of one id would
+/// otherwise print its whole history 5,000 times).
+pub fn change(c: &Change, store: &Store, all_links: &Links, history: bool) -> Value {
     let file_event = |event: &str, file: &Path| json!({ "event": event, "file": path_text(file) });
     match c {
         Change::RecordAdded { kind, id, origin, news } | Change::RecordUpdated { kind, id, origin, news, .. } => {
@@ -113,7 +117,7 @@ pub fn change(c: &Change, store: &Store, all_links: &Links) -> Value {
             });
             if let Some(entry) = store.panel(*kind).get(id) {
                 v["versions"] = json!(entry.history().len());
-                v["record"] = record(entry, &all_links.info(store, *kind, id), store);
+                v["record"] = record(entry, &all_links.info(store, *kind, id), store, history);
             }
             v
         }
