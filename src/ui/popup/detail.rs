@@ -107,8 +107,18 @@ impl Detail {
         lines.push(Line::raw(""));
 
         let history = entry.history();
+        let panel = data.store.panel(kind);
+        let dropped = panel.handle(id).map_or(0, |h| panel.dropped_versions(h));
+        let older = match dropped {
+            0 => String::new(),
+            n => format!(" ({n} older ones not kept: limits.max_versions)"),
+        };
         lines.push(Line::styled(
-            format!("History  {} version{}, oldest first", history.len(), if history.len() == 1 { "" } else { "s" }),
+            format!(
+                "History  {} version{}, oldest first{older}",
+                history.len(),
+                if history.len() == 1 { "" } else { "s" }
+            ),
             theme.header,
         ));
         let mut previous: Option<Vec<(String, String, bool)>> = None;

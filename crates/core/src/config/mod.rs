@@ -104,11 +104,17 @@ pub struct Limits {
     pub max_line_bytes: usize,
     /// When a new download of a published list is held rather than applied.
     pub shrink: ShrinkGuard,
+    /// Versions kept of one record at most; the oldest beyond go (0: every version).
+    pub max_versions: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_line_bytes: 1024 * 1024, shrink: ShrinkGuard::default() }
+        Limits {
+            max_line_bytes: 1024 * 1024,
+            shrink: ShrinkGuard::default(),
+            max_versions: crate::model::store::MAX_VERSIONS,
+        }
     }
 }
 
@@ -183,6 +189,7 @@ struct RawRule {
 #[serde(deny_unknown_fields)]
 struct RawLimits {
     max_line_bytes: Option<Spanned<i64>>,
+    max_versions: Option<Spanned<i64>>,
     hold_shrink_percent: Option<Spanned<i64>>,
     hold_shrink_records: Option<Spanned<i64>>,
 }
@@ -296,6 +303,7 @@ pub fn parse(text: &str, file: Option<&Path>) -> Result<Config, ConfigError> {
                 d.shrink.records as i64,
             )? as usize,
         },
+        max_versions: number(&raw.limits.max_versions, "max_versions", 0..=1 << 30, d.max_versions as i64)? as usize,
     };
 
     if raw.feeds.is_empty() {

@@ -84,10 +84,12 @@ impl Engine {
                     .with_shrink_guard(options.shrink)
             })
             .collect();
+        let mut store = Store::new();
+        store.set_max_versions(options.max_versions);
         let mut engine = Engine {
             feeds: Feeds::new(options.feeds, options.max_line_bytes),
             snapshots,
-            store: Store::new(),
+            store,
             errors: errors::ErrorLog::default(),
             started: false,
             links: Links::new(options.categories),

@@ -16,6 +16,8 @@ pub struct Options {
     pub max_line_bytes: usize,
     /// When a new download of a published list is held (`limits.hold_shrink_*`).
     pub shrink: ShrinkGuard,
+    /// Versions kept of one record at most (`limits.max_versions`; 0: every version).
+    pub max_versions: usize,
     pub categories: Vocabulary,
     pub rules: Vec<Rule>,
     pub retention: BTreeMap<Kind, Retention>,
@@ -33,6 +35,7 @@ impl Options {
             feeds: config.feeds.clone(),
             max_line_bytes: config.limits.max_line_bytes,
             shrink: config.limits.shrink,
+            max_versions: config.limits.max_versions,
             categories: config.categories.clone(),
             rules: config.rules.clone(),
             retention: config.retention.clone(),

@@ -183,7 +183,14 @@ pub struct Panel {
     days: BTreeMap<i64, u32>,
     /// The store's copies of the texts that repeat: what reading the panel's records needs.
     texts: Arc<SharedTexts>,
+    /// Versions kept of a record at most (0: no limit); the oldest beyond go, and are counted in
+    /// `dropped`, by the record's handle.
+    max_versions: usize,
+    dropped: rustc_hash::FxHashMap<Handle, u64>,
 }
+
+/// Versions of one record kept by default (`limits.max_versions`).
+pub const MAX_VERSIONS: usize = 100_000;
 
 /// The hash a record's id is looked for by (see [`Store::prefetch`]).
 pub fn hash_id(id: &str) -> u64 {
@@ -226,6 +233,11 @@ impl Panel {
         self.slots.get(h as usize)?.as_ref()
     }
 
+    /// How many of the oldest versions of a record went beyond the limit of versions kept.
+    pub fn dropped_versions(&self, h: Handle) -> u64 {
+        self.dropped.get(&h).copied().unwrap_or(0)
+    }
+
     /// The id of the record a handle names.
     pub fn id_of(&self, h: Handle) -> Option<&str> {
         slot_id(&self.slots, h)
@@ -237,6 +249,7 @@ impl Panel {
         let h = self.ids.remove(hash_id(id), |h| slot_id(slots, h) == Some(id))?;
         let entry = self.slots.get_mut(h as usize)?.take()?;
         self.free.push(h);
+        self.dropped.remove(&h);
         if self.pending.is_none() {
             self.order.remove(&entry.place());
         }
@@ -396,12 +409,15 @@ impl Panel {
             return (Applied::Added, h);
         };
         let Some(Some(entry)) = self.slots.get_mut(h as usize) else { return (Applied::Duplicate, h) };
-        if entry.versions.iter().any(|v| v.packed == packed) {
+        // Versions are in time order: the same version again can only be among those of its time (a
+        // look at every version made a history of 100k versions take 17 s to load).
+        let instant = packed.instant();
+        let at = entry.versions.partition_point(|v| v.packed.instant() <= instant);
+        let mut same_time = entry.versions[..at].iter().rev().take_while(|v| v.packed.instant() == instant);
+        if same_time.any(|v| v.packed == packed) {
             return (Applied::Duplicate, h);
         }
         let before = entry.place();
-        let instant = packed.instant();
-        let at = entry.versions.partition_point(|v| v.packed.instant() <= instant);
         let current = at == entry.versions.len();
         if current {
             count_level(&mut self.levels, entry, false);
@@ -409,6 +425,14 @@ impl Panel {
         entry.versions.insert(at, Version { packed, origin, seq });
         if current {
             count_level(&mut self.levels, entry, true);
+        }
+        // The oldest versions beyond the limit go, an eighth of it at a time (so that a record updated
+        // forever costs no more than its limit, and trimming is not a shift of every version each time).
+        let max = self.max_versions;
+        if max > 0 && entry.versions.len() > max + max / 8 {
+            let extra = entry.versions.len() - max;
+            entry.versions.drain(..extra);
+            *self.dropped.entry(h).or_default() += extra as u64;
         }
         entry.last_seq = seq;
         let (after, versions) = (entry.place(), entry.versions.len());
@@ -458,7 +482,8 @@ impl Default for Store {
     fn default() -> Self {
         let texts = Arc::new(SharedTexts::default());
         let packer = Packer::sharing(texts.clone());
-        let panels = std::array::from_fn(|_| Panel { texts: texts.clone(), ..Panel::default() });
+        let panels =
+            std::array::from_fn(|_| Panel { texts: texts.clone(), max_versions: MAX_VERSIONS, ..Panel::default() });
         Store { panels, seq: 0, files: Files::default(), texts, packer }
     }
 }
@@ -481,6 +506,13 @@ impl Store {
     /// A record packed as this store keeps it.
     pub fn pack(&mut self, record: &Record) -> Packed {
         Packed::pack(record, &mut self.packer)
+    }
+
+    /// Keeps at most `n` versions of each record (0: every version).
+    pub fn set_max_versions(&mut self, n: usize) {
+        for panel in &mut self.panels {
+            panel.max_versions = n;
+        }
     }
 
     pub fn panel(&self, kind: Kind) -> &Panel {
@@ -603,6 +635,31 @@ mod tests {
 
     fn at(line: u64) -> Origin {
         Origin { file: FileId(1), line }
+    }
+
+    /// A record updated again and again keeps its newest `max_versions` (give or take an eighth), counts
+    /// the ones that went, and still tells the same version twice from a new one in time order.
+    #[test]
+    fn a_history_is_bounded_and_what_went_is_counted() {
+        let mut s = Store::new();
+        s.set_max_versions(16);
+        let ts = |i: u32| format!("2024-01-{:02}T{:02}:{:02}:00Z", 1 + i / 1440, i / 60 % 24, i % 60);
+        for i in 0..1000 {
+            let stage = if i % 2 == 0 { Stage::Signed } else { Stage::Delivering };
+            assert!(matches!(
+                s.apply(aid("p", &ts(i), stage), at(u64::from(i))),
+                Applied::Added | Applied::Updated { .. }
+            ));
+        }
+        let panel = s.panel(Kind::Aid);
+        let (h, entry) = (panel.handle("p").expect("held"), panel.get("p").expect("held"));
+        let kept = entry.history().len();
+        assert!((16..=18).contains(&kept), "{kept}");
+        assert_eq!(panel.dropped_versions(h), 1000 - kept as u64);
+        assert_eq!(entry.current().record(s.texts()).ts, Timestamp::parse(&ts(999)).expect("ts"));
+        // The newest version again is the same version; one of the same time with other fields is new.
+        assert_eq!(s.apply(aid("p", &ts(999), Stage::Delivering), at(1)), Applied::Duplicate);
+        assert!(matches!(s.apply(aid("p", &ts(999), Stage::Stalled), at(2)), Applied::Updated { .. }));
     }
 
     #[test]

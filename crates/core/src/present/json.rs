@@ -88,6 +88,10 @@ pub fn record(entry: &Entry, info: &LinkInfo, store: &Store, history: bool) -> V
     if history {
         v["history"] = entry.history().iter().map(|v| version(v, store)).collect();
     }
+    let panel = store.panel(r.kind);
+    if let Some(dropped) = panel.handle(&r.id).map(|h| panel.dropped_versions(h)).filter(|&n| n > 0) {
+        v["versions_dropped"] = json!(dropped);
+    }
     v
 }
 
