@@ -2,7 +2,7 @@
 
 use super::table;
 use super::{emit, EXIT_OK};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use watchfloor_core::config::Config;
 use watchfloor_core::engine::Engine;
 use watchfloor_core::model::vocab::Kind;
@@ -35,43 +35,59 @@ pub fn run(config: &Config, style: Style, limit: Option<usize>, state_dir: Optio
     let mut engine = Engine::for_config(config);
     engine.load_decisions(state_dir);
     engine.load_once();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let text = match style {
-        Style::Json => to_json(&engine, limit),
+        Style::Json => {
+            // Written record by record: the document of a million records is never in memory whole.
+            let _ = write_json(&mut out, &engine, limit).and_then(|()| std::io::Write::flush(&mut out));
+            String::new()
+        }
         Style::Text => to_text(&engine, limit.unwrap_or(TEXT_LIMIT)),
         Style::Markdown => {
             let seen = watchfloor_core::model::seen::Seen::load(state_dir);
             super::markdown::brief(&engine, &seen, chrono::Utc::now())
         }
     };
-    emit(&mut std::io::stdout().lock(), &text);
+    if emit(&mut out, &text) {
+        let _ = std::io::Write::flush(&mut out);
+    }
     // The process ends next: freeing a million records one allocation at a time would take a quarter of
     // the time the load took, for nothing.
     std::mem::forget(engine);
     EXIT_OK
 }
 
-fn to_json(engine: &Engine, limit: Option<usize>) -> String {
+/// The state as one JSON document (see docs/feeds.md), written a record at a time, its keys in the order
+/// a JSON map sorts them.
+fn write_json(out: &mut impl std::io::Write, engine: &Engine, limit: Option<usize>) -> std::io::Result<()> {
     let store = engine.store();
-    let mut panels = Map::new();
-    for &kind in Kind::ALL {
-        let panel = store.panel(kind);
-        let records: Vec<Value> = panel
-            .newest_first()
-            .into_iter()
-            .take(limit.unwrap_or(usize::MAX))
-            .map(|e| json::record(e, &engine.links().info(store, kind, e.current().packed().id()), store, true))
-            .collect();
-        panels.insert(kind.as_str().into(), json!({ "count": panel.len(), "records": records }));
-    }
     let errors: Vec<Value> = engine.errors().iter().map(json::error).collect();
+    write!(out, "{{\"error_count\":{},\"errors\":", engine.error_count())?;
+    serde_json::to_writer(&mut *out, &errors)?;
+    out.write_all(b",\"panels\":{")?;
+    let mut kinds = Kind::ALL.to_vec();
+    kinds.sort_by_key(|k| k.as_str());
+    for (i, &kind) in kinds.iter().enumerate() {
+        let panel = store.panel(kind);
+        let sep = if i == 0 { "" } else { "," };
+        write!(out, "{sep}\"{}\":{{\"count\":{},\"records\":[", kind.as_str(), panel.len())?;
+        for (j, e) in panel.newest_first().into_iter().take(limit.unwrap_or(usize::MAX)).enumerate() {
+            if j > 0 {
+                out.write_all(b",")?;
+            }
+            let info = engine.links().info(store, kind, e.current().packed().id());
+            serde_json::to_writer(&mut *out, &json::record(e, &info, store, true))?;
+        }
+        out.write_all(b"]}")?;
+    }
     let matches: Vec<Value> = engine
         .rule_matches()
         .into_iter()
         .map(|(rule, kind, id)| json!({"rule": rule, "kind": kind, "id": id}))
         .collect();
-    let doc =
-        json!({ "panels": panels, "errors": errors, "error_count": engine.error_count(), "rule_matches": matches });
-    format!("{doc}\n")
+    out.write_all(b"},\"rule_matches\":")?;
+    serde_json::to_writer(&mut *out, &matches)?;
+    out.write_all(b"}\n")
 }
 
 fn to_text(engine: &Engine, limit: usize) -> String {
