@@ -119,11 +119,14 @@ fn line(r: &Record) -> String {
     format!("{date} · {}", esc(&text))
 }
 
-/// Feed text with Markdown's special characters escaped, so it cannot turn into links, emphasis or HTML.
+/// Feed text with Markdown's special characters escaped, so it cannot turn into links, emphasis or HTML;
+/// and what GitHub would turn into a link by itself (`https://...`, `www.x`, `name@host`) broken up by
+/// escapes, which show as nothing.
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|') {
+        let www = c == '.' && out.len() >= 3 && out.as_bytes()[out.len() - 3..].eq_ignore_ascii_case(b"www");
+        if www || matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | ':' | '@') {
             out.push('\\');
         }
         out.push(c);
@@ -137,6 +140,12 @@ mod tests {
 
     #[test]
     fn feed_text_cannot_become_markdown() {
-        assert_eq!(esc("[click](http://x) *bold* <b>"), "\\[click\\](http://x) \\*bold\\* \\<b\\>");
+        assert_eq!(esc("[click](http://x) *bold* <b>"), "\\[click\\](http\\://x) \\*bold\\* \\<b\\>");
+        assert_eq!(esc("Ростех.ru"), "Ростех.ru", "a dot after letters that are not www");
+        // Bare addresses GitHub would link by itself.
+        assert_eq!(
+            esc("see https://evil.example or WWW.evil.example, mail x@evil.example"),
+            "see https\\://evil.example or WWW\\.evil.example, mail x\\@evil.example"
+        );
     }
 }

@@ -130,23 +130,46 @@ fn all_plain(s: &str) -> bool {
 
 /// True for a character that can be shown as it is.
 fn is_plain(c: char) -> bool {
-    !(c.is_control()
-        || matches!(
-            c,
-            // Zero-width space, non-joiner and joiner, word joiner, invisible operators and the soft hyphen
-            // can hide or split text in a name without showing anything.
-            '\u{200b}'..='\u{200d}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{00ad}'
-                | '\u{200e}'
-                | '\u{200f}'
-                | '\u{061c}'
-                | '\u{202a}'..='\u{202e}'
-                    | '\u{2028}'
-                    | '\u{2029}'
-                    | '\u{2066}'..='\u{2069}'
-                    | '\u{feff}'
-        ))
+    !(c.is_control() || is_invisible(c))
+}
+
+/// Every Unicode format character (general category Cf, Unicode 15.1), the line and paragraph separators,
+/// and the characters that draw nothing although their category says they are letters or marks (the
+/// combining grapheme joiner, the Hangul fillers, the Khmer inherent vowels): each can hide or split text
+/// in a name, or change how a line is shown, without showing anything itself.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00ad}'
+            | '\u{0600}'..='\u{0605}'
+            | '\u{061c}'
+            | '\u{06dd}'
+            | '\u{070f}'
+            | '\u{0890}'..='\u{0891}'
+            | '\u{08e2}'
+            | '\u{180e}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+            | '\u{110bd}'
+            | '\u{110cd}'
+            | '\u{13430}'..='\u{1343f}'
+            | '\u{1bca0}'..='\u{1bca3}'
+            | '\u{1d173}'..='\u{1d17a}'
+            | '\u{e0001}'
+            | '\u{e0020}'..='\u{e007f}'
+            // Invisible although not Cf.
+            | '\u{034f}'
+            | '\u{115f}'
+            | '\u{1160}'
+            | '\u{17b4}'
+            | '\u{17b5}'
+            | '\u{3164}'
+            | '\u{ffa0}'
+    )
 }
 
 fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
@@ -287,6 +310,28 @@ pub fn describe_io(e: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The invisible characters issue 19 found reaching the terminal, and every other format character.
+    #[test]
+    fn format_characters_and_invisible_fillers_are_cleaned() {
+        for c in [
+            '\u{206a}',
+            '\u{206f}',
+            '\u{fff9}',
+            '\u{fffb}',
+            '\u{e0041}',
+            '\u{180e}',
+            '\u{034f}',
+            '\u{115f}',
+            '\u{3164}',
+            '\u{1d173}',
+            '\u{0600}',
+        ] {
+            assert_eq!(clean(&format!("A{c}B")), "AB", "U+{:04X}", c as u32);
+        }
+        // Visible text of every script stays.
+        assert_eq!(clean("Ростех 中国 تجارة עברית"), "Ростех 中国 تجارة עברית");
+    }
 
     #[test]
     fn an_excerpt_of_a_long_value_is_its_start_and_its_length() {
