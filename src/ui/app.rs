@@ -58,6 +58,8 @@ pub struct App {
     pub seen: Seen,
     /// A message for the analyst that is not about a feed (a damaged state file, ...).
     pub notice: Option<String>,
+    /// The error of the last save of what was acknowledged, while it failed.
+    save_failed: Option<String>,
     /// A short confirmation in the footer until the next key (a copy, ...).
     pub flash: Option<String>,
     /// Typing goes into the focused panel's filter.
@@ -95,6 +97,7 @@ impl App {
             bell: false,
             seen: Seen::default(),
             notice: None,
+            save_failed: None,
             flash: None,
             editing_filter: false,
             paused: false,
@@ -232,9 +235,22 @@ impl App {
     /// between the keys of a burst.
     pub fn catch_up(&mut self, data: &Data) {
         let store = data.store;
-        if let Some(e) = self.seen.save_problem() {
-            self.notice = Some(e);
-            self.dirty = true;
+        match self.seen.save_finished() {
+            Some(Err(e)) => {
+                self.notice = Some(e.clone());
+                self.save_failed = Some(e);
+                self.dirty = true;
+            }
+            // Saved again (the disk has room again): the notice of the failed save goes.
+            Some(Ok(())) => {
+                if let Some(failed) = self.save_failed.take() {
+                    if self.notice.as_ref() == Some(&failed) {
+                        self.notice = None;
+                        self.dirty = true;
+                    }
+                }
+            }
+            None => {}
         }
         self.note_selections(store);
         for command in std::mem::take(&mut self.commands) {
@@ -754,6 +770,35 @@ mod tests {
         assert_eq!(app.panel(Kind::Sanctions).selected, 60 - 34 + 2);
         catch_up(&mut app, &store);
         assert_eq!(app.panel(Kind::Sanctions).selected_id(), Some("r31"));
+    }
+
+    /// A save of what was acknowledged that fails (no room, no folder) shows a notice, and the next save
+    /// that works takes it away.
+    #[test]
+    fn a_failed_save_notice_goes_when_a_save_works_again() {
+        let dir = tempfile::tempdir().expect("dir");
+        let state = dir.path().join("state");
+        // A file where the state folder should be: the save cannot make it.
+        std::fs::write(&state, "not a folder").expect("write");
+        let mut app = App::new(t0(), false);
+        app.seen = Seen::load(Some(&state));
+        let wait = |app: &mut App| {
+            for _ in 0..200 {
+                catch_up(app, &Store::new());
+                if app.seen.save_finished().is_none() && app.dirty {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+        };
+        app.save_seen();
+        wait(&mut app);
+        assert!(app.notice.as_deref().is_some_and(|n| n.starts_with("cannot save")), "{:?}", app.notice);
+        std::fs::remove_file(&state).expect("rm");
+        app.dirty = false;
+        app.save_seen();
+        wait(&mut app);
+        assert_eq!(app.notice, None);
     }
 
     #[test]

@@ -41,11 +41,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         create_private_dir(dir)?;
     }
     let tmp = path.with_extension(format!("tmp.{}", std::process::id()));
-    let mut f = open_private(&tmp, false)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    drop(f);
-    std::fs::rename(&tmp, path).inspect_err(|_| {
+    let written = open_private(&tmp, false).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    // A write that failed half-way (a full disk) leaves no temporary file behind.
+    written.and_then(|()| std::fs::rename(&tmp, path)).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
 }

@@ -169,10 +169,11 @@ impl Seen {
         }
     }
 
-    /// The error of a save in the background that has finished, if it had one (without waiting).
-    pub fn save_problem(&mut self) -> Option<String> {
+    /// How a save in the background went, once it has finished (without waiting); `None` while it is
+    /// being written, or when none was.
+    pub fn save_finished(&mut self) -> Option<Result<(), String>> {
         if self.saving.as_ref().is_some_and(|h| h.is_finished()) {
-            return self.wait_for_save().err();
+            return Some(self.wait_for_save());
         }
         None
     }
