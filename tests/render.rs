@@ -176,3 +176,25 @@ fn the_alert_list() {
     app.update(Action::Alerts);
     insta::assert_snapshot!(screen_with(&engine, &mut app, 100, 20, Some(&alerts)));
 }
+
+/// On a narrow screen the header shortens the counts, then leaves them out, before the error count goes;
+/// the clock is drawn only where it covers nothing.
+#[test]
+fn a_narrow_header_keeps_the_errors_and_draws_the_clock_over_nothing() {
+    let (engine, mut app) = load("tests/data/bad/config.toml");
+    let first_row = |b: &TestBackend| {
+        let buf = b.buffer();
+        (0..buf.area.width).map(|x| buf[(x, 0)].symbol().to_string()).collect::<String>()
+    };
+    let wide = first_row(&screen(&engine, &mut app, 120, 24));
+    assert!(wide.contains("sanctions ") && wide.contains("errors (e)") && wide.trim_end().ends_with("09:30"), "{wide}");
+    for width in [50u16, 60, 70, 80] {
+        let row = first_row(&screen(&engine, &mut app, width, 24));
+        assert!(row.contains("errors (e)"), "{width}: {row}");
+        if let Some(at) = row.find("09:30") {
+            // Nothing of the left part under it: the error count whole, and a blank between the two.
+            let left = &row[..at];
+            assert!(left.ends_with(' ') && left.trim_end().ends_with("errors (e)"), "{width}: over the counts: {row}");
+        }
+    }
+}

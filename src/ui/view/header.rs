@@ -8,12 +8,26 @@ use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use watchfloor_core::text::clean;
 
-pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Data) {
+/// How the records of each kind are counted in the header: in words, shortened (narrow screens), or not
+/// at all (what is wrong, the alerts and errors, comes first).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Counts {
+    Words,
+    Short,
+    None,
+}
+
+/// The header's first line, from the left: the name, the counts, the alerts, errors, pause and notice.
+fn top<'a>(app: &App, data: &Data, counts: Counts) -> Vec<Span<'a>> {
     let theme = data.theme;
     let mut top = vec![Span::styled(" watchfloor ", theme.title)];
     for &kind in watchfloor_core::model::Kind::ALL {
         let n = data.store.panel(kind).len();
-        top.push(Span::raw(format!(" {kind} {n}")));
+        match counts {
+            Counts::Words => top.push(Span::raw(format!(" {kind} {n}"))),
+            Counts::Short => top.push(Span::raw(format!(" {} {n}", short(kind)))),
+            Counts::None => continue,
+        }
         let new = app.panel(kind).marks.len();
         if new > 0 {
             top.push(Span::styled(format!(" +{new}"), theme.new));
@@ -37,11 +51,39 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Data) {
         top.push(Span::raw("  "));
         top.push(Span::styled(n.clone(), theme.warn));
     }
+    top
+}
+
+/// A kind's name shortened for the narrow header (`sanc 31 supp 32 aid 30 shrt 31`).
+fn short(kind: watchfloor_core::model::Kind) -> &'static str {
+    use watchfloor_core::model::Kind;
+    match kind {
+        Kind::Sanctions => "sanc",
+        Kind::Suppliers => "supp",
+        Kind::Aid => "aid",
+        Kind::Shortages => "shrt",
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Data) {
+    let theme = data.theme;
     let clock = app.now.format("%H:%M ").to_string();
+    let width = usize::from(area.width);
+    // The counts shorten, then go, before the alerts and errors do; the clock is drawn only where it
+    // leaves them whole.
+    let fits = |spans: &Vec<Span>, extra: usize| Line::from(spans.clone()).width() + extra <= width;
+    let top = [Counts::Words, Counts::Short, Counts::None]
+        .into_iter()
+        .map(|c| top(app, data, c))
+        .find(|spans| fits(spans, 0))
+        .unwrap_or_else(|| top(app, data, Counts::None));
+    let with_clock = fits(&top, clock.len() + 1);
     let line = area.height.min(1);
     let first = Rect { height: line, ..area };
     frame.render_widget(Paragraph::new(Line::from(top)), first);
-    frame.render_widget(Paragraph::new(Span::styled(clock, theme.muted)).alignment(Alignment::Right), first);
+    if with_clock {
+        frame.render_widget(Paragraph::new(Span::styled(clock, theme.muted)).alignment(Alignment::Right), first);
+    }
 
     if area.height < 2 {
         return;
