@@ -92,7 +92,9 @@ fn a_terminal_that_goes_away_ends_the_program_even_without_sighup() {
     assert_eq!(code.trim(), "0", "exit status");
     let log = std::fs::read_to_string(&log).expect("log");
     assert!(!log.contains("panic"), "{log}");
-    assert!(log.contains("dashboard ended: TerminalGone"), "{log}");
+    // Whichever comes first, the hang-up, a failed write or the SIGHUP the kernel sends: a normal end.
+    assert!(log.contains("dashboard ended: "), "{log}");
+    assert!(!log.contains("dashboard failed"), "{log}");
     assert!(fx.dir.path().join("state").join("seen.bin").exists(), "the baseline is saved");
 }
 

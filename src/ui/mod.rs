@@ -78,10 +78,22 @@ pub fn run(config: &Config, options: Options) -> i32 {
             tracing::info!("dashboard ended: {exit:?}");
             crate::exit::EXIT_OK
         }
+        // A write to a terminal that went away (the pane killed, the SSH session gone) fails before the
+        // hang-up is seen: the same normal end.
+        Err(e) if terminal_gone(&e) => {
+            tracing::info!("dashboard ended: TerminalGone ({e})");
+            crate::exit::EXIT_OK
+        }
         Err(e) => {
             tracing::error!("dashboard failed: {e}");
             crate::exit::complain(&format!("watchfloor: terminal error: {e}"));
             crate::exit::EXIT_PROBLEMS
         }
     }
+}
+
+/// Whether an error writing to the terminal says it is gone: EIO on a pseudo-terminal whose other side
+/// closed, ENXIO or a broken pipe.
+fn terminal_gone(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::BrokenPipe || matches!(e.raw_os_error(), Some(libc::EIO | libc::ENXIO))
 }
