@@ -39,6 +39,17 @@ pub struct Seen {
     pub problem: Option<String>,
     /// The save being written on a thread of its own (see [`Seen::save_in_background`]).
     saving: Option<std::thread::JoinHandle<Result<(), String>>>,
+    /// (size, modification time) of the file as this process last read or wrote it: when it is otherwise,
+    /// another dashboard on the same state folder saved, and its acknowledgements are merged in before
+    /// this one saves (never overwritten).
+    on_disk: std::sync::Arc<std::sync::Mutex<Option<(u64, i128)>>>,
+}
+
+/// A file's (size, modification time in ns), when it is there.
+fn stat(path: &Path) -> Option<(u64, i128)> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.len(), i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec())))
 }
 
 impl Seen {
@@ -47,9 +58,13 @@ impl Seen {
         let Some(dir) = dir else { return Seen { fresh: true, ..Seen::default() } };
         let path = dir.join(FILE);
         let mut seen = Seen { path: Some(path.clone()), ..Seen::default() };
+        let before = stat(&path);
         match crate::files::read(&path) {
             Ok(bytes) => match parse(&bytes) {
-                Some(map) => seen.map = map,
+                Some(map) => {
+                    seen.map = map;
+                    seen.set_on_disk(before);
+                }
                 None => {
                     // Not fresh: a first run takes what is there as acknowledged, and a damaged file must
                     // not acknowledge what the analyst never saw. Every record shows as new instead.
@@ -134,9 +149,39 @@ impl Seen {
         self.map.reserve(n);
     }
 
-    pub fn save(&self) -> Result<(), String> {
+    fn set_on_disk(&self, now: Option<(u64, i128)>) {
+        *self.on_disk.lock().unwrap_or_else(|e| e.into_inner()) = now;
+    }
+
+    /// Takes in what another dashboard on the same state folder saved since this one last read or wrote
+    /// the file: records it acknowledged and this one has not (this one's own acknowledgements stand).
+    fn merge_from_disk(&mut self) {
+        let Some(path) = &self.path else { return };
+        let now = stat(path);
+        if now.is_none() || now == *self.on_disk.lock().unwrap_or_else(|e| e.into_inner()) {
+            return;
+        }
+        let Some(theirs) = crate::files::read(path).ok().and_then(|b| parse(&b)) else { return };
+        let before = self.map.len();
+        for (k, fp) in theirs {
+            self.map.entry(k).or_insert(fp);
+        }
+        if self.map.len() > before {
+            tracing::info!(
+                "{}: {} acknowledgements merged from another dashboard",
+                clean_path(path),
+                self.map.len() - before
+            );
+        }
+        self.set_on_disk(now);
+    }
+
+    pub fn save(&mut self) -> Result<(), String> {
+        self.merge_from_disk();
         let Some(path) = &self.path else { return Ok(()) };
-        write(path, &self.bytes())
+        write(path, &self.bytes())?;
+        self.set_on_disk(stat(path));
+        Ok(())
     }
 
     /// Saves, the writing and syncing done on a thread of its own (at a million records the file is 16 MB,
@@ -144,12 +189,15 @@ impl Seen {
     /// for the one before it. An error from an earlier save is given back (and logged when it happens).
     pub fn save_in_background(&mut self) -> Result<(), String> {
         let done = self.wait_for_save();
+        self.merge_from_disk();
         let Some(path) = self.path.clone() else { return done };
         let bytes = self.bytes();
+        let on_disk = self.on_disk.clone();
         let spawned = std::thread::Builder::new().name("save-seen".into()).spawn(move || {
             let result = write(&path, &bytes);
-            if let Err(e) = &result {
-                tracing::warn!("{e}");
+            match &result {
+                Ok(()) => *on_disk.lock().unwrap_or_else(|e| e.into_inner()) = stat(&path),
+                Err(e) => tracing::warn!("{e}"),
             }
             result
         });
@@ -319,6 +367,28 @@ mod tests {
         seen.acknowledge_all(T, &refs[..4000]);
         let st = seen.statuses(T, &refs);
         assert!(st[..4000].iter().all(Option::is_none) && st[4000..].iter().all(|s| *s == Some(Unseen::New)));
+    }
+
+    /// Two dashboards on one state folder: each save takes in what the other saved since, so neither
+    /// loses the other's acknowledgements.
+    #[test]
+    fn two_dashboards_on_one_state_folder_keep_each_others_acknowledgements() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let r = |id: &str| rec(&format!(r#"{{"id":"{id}","ts":"2024-01-01T00:00:00Z","stage":"proposed"}}"#));
+        let (mut a, mut b) = (Seen::load(Some(dir.path())), Seen::load(Some(dir.path())));
+        a.acknowledge(T, &r("one"));
+        a.save().expect("save");
+        b.acknowledge(T, &r("two"));
+        b.save_in_background().expect("save");
+        b.wait_for_save().expect("saved");
+        // The file's time may not have moved within its granularity: it is another size, at least.
+        a.acknowledge(T, &r("three"));
+        a.save().expect("save");
+        assert_eq!(a.status(T, &r("two")), None, "b's acknowledgement came into a");
+        let file = Seen::load(Some(dir.path()));
+        for id in ["one", "two", "three"] {
+            assert_eq!(file.status(T, &r(id)), None, "{id} in the file");
+        }
     }
 
     /// A file cut short, or with a valid first line and a garbage body of the right length, is damaged:
