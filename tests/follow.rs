@@ -210,3 +210,22 @@ fn retention_forgets_the_oldest_records_beyond_keep() {
     assert_eq!(ev["kind"], "sanctions");
     assert_eq!(ev["ids"], serde_json::json!(["s0"]), "the oldest goes");
 }
+
+/// A feed that becomes a run of gigabytes without a line end (a preallocated or sparse file) is read a
+/// part a poll: SIGTERM still ends `follow` at once, not after the whole run is read.
+#[test]
+fn a_feed_grown_to_gigabytes_at_once_does_not_hold_up_a_signal() {
+    let fx = Fixture::new();
+    fx.append("aid.jsonl", aid("p", T1, "proposed"));
+    let f = fx.follow();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(fx.feed("aid.jsonl"))
+        .and_then(|file| file.set_len(32 << 30))
+        .expect("a sparse 32 GB file");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let began = std::time::Instant::now();
+    assert!(f.stop().success());
+    // Reading 32 GB of zeros takes most of a minute here; one part of it, a fraction of a second.
+    assert!(began.elapsed() < std::time::Duration::from_secs(10), "{:?}", began.elapsed());
+}

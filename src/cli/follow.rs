@@ -66,7 +66,14 @@ async fn follow(config: &Config, form: Form, state_dir: Option<&std::path::Path>
     }
 
     loop {
-        if let Wake::Signal(_) = wakeups.next().await {
+        // A file with more to read than one poll reads is read on at once, a signal looked at first.
+        let wake = tokio::select! {
+            biased;
+            wake = wakeups.next() => Some(wake),
+            // Yielding lets the runtime look at its signals and file events before the next part.
+            _ = tokio::task::yield_now(), if engine.has_more() => None,
+        };
+        if let Some(Wake::Signal(_)) = wake {
             break;
         }
         let changes = engine.poll();

@@ -113,6 +113,12 @@ pub async fn run(
             _ = tokio::time::sleep_until(frame_due.unwrap_or(last_draw)), if frame_due.is_some() => {}
             // A filter looking through a large panel: one slice, then keys and files get their turn.
             _ = std::future::ready(()), if app.has_work() => app.work(engine.store()),
+            // A file with more to read than one poll reads: the next part, keys and signals between.
+            // (Yielding first lets the runtime look at its signals before the next part.)
+            _ = tokio::task::yield_now(), if engine.has_more() => {
+                let changes = engine.poll();
+                app.apply(&changes, engine.store());
+            }
             _ = hangup.recv() => return Ok(Exit::TerminalGone),
         }
         if app.quit {

@@ -182,6 +182,11 @@ impl Engine {
         out
     }
 
+    /// Whether a feed has more to read than the last poll read (see [`read::PER_POLL`]): poll again soon.
+    pub fn has_more(&self) -> bool {
+        self.feeds.has_more()
+    }
+
     /// Reads whatever is new in every feed and applies it. The first call reads everything. The analyst's
     /// decisions are read again when their file changed (a colleague's, pulled from version control):
     /// the rules look at the records they are about again, and what they raise is returned.

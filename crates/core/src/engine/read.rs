@@ -116,7 +116,8 @@ pub fn lines(
             }
         }
     };
-    feeds.poll(&mut on);
+    // After the first read, a poll reads a bounded amount of each file (see `PER_POLL`).
+    feeds.poll_within((news && !once).then_some(PER_POLL), &mut on);
     if once {
         feeds.finish(&mut on);
     }
@@ -128,6 +129,11 @@ pub fn lines(
     pipeline.release();
     changes
 }
+
+/// Bytes of each file read at most by a poll after the first read: a file that grows by gigabytes at once
+/// (a preallocated file, a run without line ends) is read a part a poll, keys and signals handled between
+/// ([`crate::engine::Engine::has_more`] says to poll again at once).
+pub const PER_POLL: u64 = 64 << 20;
 
 /// Lines of a published list, which is read whole: a mistake of the program's, said rather than hidden.
 fn not_by_line(file: &Arc<PathBuf>, format: Format) -> Change {

@@ -104,14 +104,24 @@ impl Feeds {
     /// Looks for new files matching a glob, then reads what is new in every file. The first call reads
     /// everything there is and reports configured paths that name no file.
     pub fn poll(&mut self, on: &mut dyn FnMut(FeedEvent<'_>)) {
+        self.poll_within(None, on)
+    }
+
+    /// [`Feeds::poll`], reading at most about `budget` bytes of each file (see [`Tail::poll_within`]).
+    pub fn poll_within(&mut self, budget: Option<u64>, on: &mut dyn FnMut(FeedEvent<'_>)) {
         let first = !self.started;
         self.started = true;
         self.discover(first, on);
         for f in self.files.values_mut() {
             let spec = &self.specs[f.spec];
             let (file, kind, format) = (&f.file, spec.kind, spec.format);
-            f.tail.poll(&mut |e| on(tail_event(file, kind, format, e)));
+            f.tail.poll_within(budget, &mut |e| on(tail_event(file, kind, format, e)));
         }
+    }
+
+    /// Whether a file has more to read than the last poll's budget let it.
+    pub fn has_more(&self) -> bool {
+        self.files.values().any(|f| f.tail.has_more())
     }
 
     /// Ends the last line of every file at the end of the file (for one-shot reads).

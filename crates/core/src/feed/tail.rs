@@ -66,11 +66,13 @@ pub struct Tail {
     last_problem: Option<String>,
     /// Whether the path has been looked at once (the first look reports no Appeared).
     started: bool,
+    /// Whether the last poll stopped at its budget with more of the file to read.
+    more: bool,
 }
 
 impl Tail {
     pub fn new(path: PathBuf, max_line: usize) -> Self {
-        Tail { path, max_line: max_line.max(1), open: None, last_problem: None, started: false }
+        Tail { path, max_line: max_line.max(1), open: None, last_problem: None, started: false, more: false }
     }
 
     pub fn path(&self) -> &Path {
@@ -84,6 +86,19 @@ impl Tail {
 
     /// Looks at the path and reads what is new, calling `on` for each event.
     pub fn poll(&mut self, on: &mut dyn FnMut(TailEvent<'_>)) {
+        self.poll_within(None, on)
+    }
+
+    /// Whether the last poll left more of the file to read (it stopped at its budget).
+    pub fn has_more(&self) -> bool {
+        self.more
+    }
+
+    /// [`Tail::poll`], reading at most about `budget` bytes of the file (none: to its end), so that no
+    /// file (a run of gigabytes without a line end, a burst of a huge append) holds up the caller for
+    /// long; [`Tail::has_more`] then says to poll again soon.
+    pub fn poll_within(&mut self, budget: Option<u64>, on: &mut dyn FnMut(TailEvent<'_>)) {
+        self.more = false;
         let first = !self.started;
         self.started = true;
         let meta = match fs::metadata(&self.path) {
@@ -142,9 +157,10 @@ impl Tail {
         self.last_problem = None;
         if let Some(open) = self.open.as_mut() {
             let before = stat_of(&meta);
-            let read = read_new(open, self.max_line, on);
+            let read = read_new(open, self.max_line, budget, on);
             // Read to the end the metadata saw: nothing arrived meanwhile that the next look would miss.
             open.stat = (open.offset == before.0).then_some(before);
+            self.more = matches!(read, Ok(true));
             if let Err(e) = read {
                 let msg = describe_io(&e);
                 self.open = None;
@@ -280,12 +296,18 @@ impl Open {
 /// The UTF-8 byte-order mark.
 pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
-fn read_new(open: &mut Open, max: usize, on: &mut dyn FnMut(TailEvent<'_>)) -> io::Result<()> {
+/// Reads what is new, at most about `budget` bytes (none: to the end); true when it stopped there with
+/// more to read.
+fn read_new(open: &mut Open, max: usize, budget: Option<u64>, on: &mut dyn FnMut(TailEvent<'_>)) -> io::Result<bool> {
     open.file.seek(SeekFrom::Start(open.offset))?;
     let mut buf = vec![0u8; CHUNK];
+    let start = open.offset;
     loop {
+        if budget.is_some_and(|b| open.offset - start >= b) {
+            return Ok(true);
+        }
         let n = match open.file.read(&mut buf) {
-            Ok(0) => return Ok(()),
+            Ok(0) => return Ok(false),
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
@@ -295,7 +317,7 @@ fn read_new(open: &mut Open, max: usize, on: &mut dyn FnMut(TailEvent<'_>)) -> i
             // A UTF-8 byte-order mark (as some editors and exporters write) is not part of the first line.
             if n < BOM.len() && BOM.starts_with(&buf[..n]) {
                 // The mark may be half written: looked at again when there is more.
-                return Ok(());
+                return Ok(false);
             }
             if buf[..n].starts_with(BOM) {
                 from = BOM.len();
@@ -317,7 +339,7 @@ fn read_new(open: &mut Open, max: usize, on: &mut dyn FnMut(TailEvent<'_>)) -> i
 
 /// Drains a file we are about to let go of; errors there are not worth reporting.
 fn read_to_end(open: &mut Open, max: usize, on: &mut dyn FnMut(TailEvent<'_>)) {
-    let _ = read_new(open, max, on);
+    let _ = read_new(open, max, None, on);
 }
 
 /// A file's size and modification time (in ns).
@@ -492,6 +514,37 @@ mod tests {
         assert_eq!(poll(&mut t), [Ev::Line(5, "new 4".into())]);
         // Nothing written: nothing read, nothing compared.
         assert_eq!(poll(&mut t), []);
+    }
+
+    /// Within a budget a poll reads a part of what is new and says there is more; the next polls go on
+    /// where it stopped, every line once and in order, a long run without a line end included.
+    #[test]
+    fn a_poll_within_a_budget_reads_a_part_and_says_there_is_more() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let p = dir.path().join("f.jsonl");
+        let mut t = Tail::new(p.clone(), 1000);
+        append(&p, "");
+        assert_eq!(poll(&mut t), []);
+        let mut text = String::new();
+        for i in 0..20_000 {
+            text.push_str(&format!("line {i:05}\n"));
+        }
+        text.push_str(&"x".repeat(5 * CHUNK));
+        text.push_str("\nlast\n");
+        append(&p, &text);
+        let (mut lines, mut polls) = (Vec::new(), 0);
+        loop {
+            polls += 1;
+            t.poll_within(Some(CHUNK as u64), &mut |e| own(e, &mut lines));
+            if !t.has_more() {
+                break;
+            }
+        }
+        assert!(polls > 5, "{polls} polls");
+        assert_eq!(lines.len(), 20_002);
+        assert_eq!(lines[0], Ev::Line(1, "line 00000".into()));
+        assert_eq!(lines[20_000], Ev::TooLong(20_001, 5 * CHUNK as u64));
+        assert_eq!(lines[20_001], Ev::Line(20_002, "last".into()));
     }
 
     #[test]
