@@ -37,12 +37,14 @@ pub struct Config {
 }
 
 /// How long a panel keeps its records: the newest `keep` (trimmed when 10% over), and/or those whose
-/// latest version is at most `days` old. Off by default: everything is kept.
+/// latest version is at most `days` old; and of each record, at most its newest `versions`. Off by
+/// default: everything is kept (up to `limits.max_versions` versions a record).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Retention {
     pub keep: Option<usize>,
     pub days: Option<u32>,
+    pub versions: Option<usize>,
 }
 
 /// The longest `days` a `[retention]` can keep: a hundred years (beyond it the calendar runs out).
@@ -360,8 +362,8 @@ pub fn parse(text: &str, file: Option<&Path>) -> Result<Config, ConfigError> {
                 format!("[retention]: unknown kind {:?}, expected one of {}", kind.get_ref(), Kind::expected()),
             )
         })?;
-        if r.get_ref().keep == Some(0) || r.get_ref().days == Some(0) {
-            return Err(err_at(r.span(), "[retention]: `keep` and `days` must be at least 1".into()));
+        if r.get_ref().keep == Some(0) || r.get_ref().days == Some(0) || r.get_ref().versions == Some(0) {
+            return Err(err_at(r.span(), "[retention]: `keep`, `days` and `versions` must be at least 1".into()));
         }
         if r.get_ref().days.is_some_and(|d| d > MAX_RETENTION_DAYS) {
             let message = format!("[retention]: `days` is at most {MAX_RETENTION_DAYS} (a hundred years)");
@@ -610,6 +612,9 @@ mod tests {
         let c = parse("[[feed]]\npath = \"a\"\n[retention]\nsanctions = { keep = 1000 }\naid = { days = 90 }\n", None)
             .expect("retention");
         assert_eq!(c.retention[&Kind::Sanctions].keep, Some(1000));
+        let c = parse("[[feed]]\npath = \"a\"\n[retention]\naid = { versions = 5 }\n", None).expect("versions");
+        assert_eq!(c.retention[&Kind::Aid].versions, Some(5));
+        assert!(parse("[[feed]]\npath = \"a\"\n[retention]\naid = { versions = 0 }\n", None).is_err());
         assert!(parse("[[feed]]\npath = \"a\"\n[retention]\nweather = { keep = 1 }\n", None).is_err());
         let e =
             parse("[[feed]]\npath = \"a\"\n[retention]\naid = { days = 4000000000 }\n", None).expect_err("too long");

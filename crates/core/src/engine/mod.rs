@@ -86,6 +86,12 @@ impl Engine {
             .collect();
         let mut store = Store::new();
         store.set_max_versions(options.max_versions);
+        // A panel's `[retention] versions`, where it keeps fewer than the limit for every record.
+        for (&kind, r) in &options.retention {
+            if let Some(n) = r.versions.filter(|&n| options.max_versions == 0 || n < options.max_versions) {
+                store.set_max_versions_of(kind, n);
+            }
+        }
         let mut engine = Engine {
             feeds: Feeds::new(options.feeds, options.max_line_bytes),
             snapshots,
@@ -351,6 +357,27 @@ kind = "aid"
 when = { stage = "stalled" }
 do = ["alert"]
 "#;
+
+    /// `[retention] versions` keeps a panel's records to their newest versions, the others counted.
+    #[test]
+    fn retention_versions_trims_each_records_history() {
+        let dir = tempfile::tempdir().expect("dir");
+        let lines: String = (1..=10)
+            .map(|d| {
+                format!("{{\"id\":\"p\",\"ts\":\"2026-01-{d:02}T00:00:00Z\",\"title\":\"P\",\"stage\":\"signed\"}}\n")
+            })
+            .collect();
+        std::fs::write(dir.path().join("aid.jsonl"), lines).expect("write");
+        let text = "[[feed]]\npath = \"aid.jsonl\"\nkind = \"aid\"\n[retention]\naid = { versions = 3 }\n";
+        let config = crate::config::parse(text, Some(&dir.path().join("config.toml"))).expect("config");
+        let mut engine = Engine::for_config(&config);
+        engine.load_once();
+        let panel = engine.store().panel(Kind::Aid);
+        let entry = panel.get("p").expect("held");
+        assert_eq!(entry.history().len(), 3);
+        assert_eq!(panel.dropped_versions(panel.handle("p").expect("handle")), 7);
+        assert_eq!(entry.current().record(engine.store().texts()).ts.text(), "2026-01-10T00:00:00Z");
+    }
 
     #[test]
     fn the_engine_reads_its_time_from_the_clock_it_is_given() {

@@ -110,7 +110,7 @@ mod tests {
     fn records_older_than_days_are_forgotten_by_the_clock_not_the_wall() {
         let now = at("2026-03-01T12:00:00Z");
         let (mut store, mut links) = store_with(&[(1, "new"), (20, "old"), (40, "older")], now);
-        let mut r = Retention::new(BTreeMap::from([(Kind::Aid, Rule { keep: None, days: Some(30) })]));
+        let mut r = Retention::new(BTreeMap::from([(Kind::Aid, Rule { keep: None, days: Some(30), versions: None })]));
         assert_eq!(ids(&r.evict(&mut store, &mut links, now)), ["older"]);
         assert_eq!(store.panel(Kind::Aid).len(), 2);
         // Ten days on, but within the minute: not looked at again.
@@ -126,7 +126,7 @@ mod tests {
         let records: Vec<(u32, String)> = (0..12).map(|i| (i, format!("r{i:02}"))).collect();
         let refs: Vec<(u32, &str)> = records.iter().map(|(d, id)| (*d, id.as_str())).collect();
         let (mut store, mut links) = store_with(&refs[..11], now);
-        let mut r = Retention::new(BTreeMap::from([(Kind::Aid, Rule { keep: Some(10), days: None })]));
+        let mut r = Retention::new(BTreeMap::from([(Kind::Aid, Rule { keep: Some(10), days: None, versions: None })]));
         assert!(r.evict(&mut store, &mut links, now).is_empty(), "11 of 10 is within the 10%");
         let (mut store, mut links) = store_with(&refs, now);
         assert_eq!(ids(&r.evict(&mut store, &mut links, now)), ["r10", "r11"], "the two oldest go");
@@ -137,7 +137,10 @@ mod tests {
     fn days_beyond_the_calendar_keep_everything_and_do_not_panic() {
         let now = at("2026-03-01T12:00:00Z");
         let (mut store, mut links) = store_with(&[(1, "a"), (4000, "b")], now);
-        let mut r = Retention::new(BTreeMap::from([(Kind::Aid, Rule { keep: None, days: Some(4_000_000_000) })]));
+        let mut r = Retention::new(BTreeMap::from([(
+            Kind::Aid,
+            Rule { keep: None, days: Some(4_000_000_000), versions: None },
+        )]));
         assert!(r.evict(&mut store, &mut links, now).is_empty());
         assert_eq!(store.panel(Kind::Aid).len(), 2);
     }

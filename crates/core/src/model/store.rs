@@ -515,6 +515,11 @@ impl Store {
         }
     }
 
+    /// Keeps at most `n` versions of each record of `kind` (0: every version).
+    pub fn set_max_versions_of(&mut self, kind: Kind, n: usize) {
+        self.panels[kind.index()].max_versions = n;
+    }
+
     pub fn panel(&self, kind: Kind) -> &Panel {
         &self.panels[kind.index()]
     }
