@@ -109,6 +109,9 @@ fn escape_sequences_in_feed_text_never_reach_the_terminal() {
     pty.wait_text("AABBCCDDEEFF GG", DEADLINE);
     pty.send(b"\r");
     pty.wait_text("Fields", DEADLINE);
+    // q closes the window; q again, from the panels, quits.
+    pty.send(b"q");
+    pty.wait_screen("the details closed", DEADLINE, |s| !s.contents().contains("Fields"));
     pty.send(b"q");
     pty.wait_exit(DEADLINE);
     let raw = pty.raw_bytes();
@@ -214,6 +217,9 @@ fn keys_move_between_panels_and_open_windows() {
     pty.wait_screen("the help closed", DEADLINE, |s| !s.contents().contains("next panel"));
     pty.send(b"e");
     pty.wait_text("No feed errors.", DEADLINE);
+    // q in a window closes it, and only then quits.
+    pty.send(b"q");
+    pty.wait_screen("the error list closed", DEADLINE, |s| !s.contents().contains("No feed errors."));
     pty.send(b"q");
     assert!(pty.wait_exit(DEADLINE).success());
 }
@@ -290,6 +296,8 @@ fn a_sanctioned_supplier_shows_its_badge_and_enter_goes_to_the_designation() {
     pty.wait_screen("the details closed", DEADLINE, |s| !s.contents().contains("SANCTIONED by"));
     pty.send(b"\r");
     pty.wait_text("sanctions · s1", DEADLINE);
+    pty.send(b"q");
+    pty.wait_screen("the details closed", DEADLINE, |s| !s.contents().contains("sanctions · s1"));
     pty.send(b"q");
     assert!(pty.wait_exit(DEADLINE).success());
 }
@@ -456,8 +464,8 @@ fn the_analyst_confirms_a_possible_match_and_it_lasts() {
     pty.send(b"s");
     pty.wait_text("SANCTIONED by OFAC", DEADLINE);
     pty.wait_text("same party: your decision", DEADLINE);
-    pty.send(b"q");
-    assert!(pty.wait_exit(DEADLINE).success());
+    pty.send(b"\x03");
+    assert!(pty.wait_exit(DEADLINE).success(), "Ctrl-C quits from a window");
 
     let state = fx.dir.path().join("state");
     let kept = std::fs::read_to_string(state.join("decisions.toml")).expect("decisions.toml written");

@@ -84,6 +84,7 @@ const fn code(c: KeyCode) -> Key {
 const BOTH: &[Context] = &[Context::Panels, Context::Overlay, Context::Detail];
 const PANELS: &[Context] = &[Context::Panels];
 const DETAIL: &[Context] = &[Context::Detail];
+const WINDOWS: &[Context] = &[Context::Overlay, Context::Detail];
 
 /// Every key watchfloor knows, in the order help shows them.
 pub const KEYS: &[Binding] = &[
@@ -337,11 +338,20 @@ pub const KEYS: &[Binding] = &[
         contexts: BOTH,
     },
     Binding {
-        keys: &[k('q'), ctrl('c')],
-        label: "q Ctrl-C",
+        keys: &[k('q')],
+        label: "q",
+        action: Action::Close,
+        help: "close the window (q quits from the panels)",
+        footer: None,
+        contexts: WINDOWS,
+    },
+    Binding { keys: &[k('q')], label: "q", action: Action::Quit, help: "quit", footer: Some("quit"), contexts: PANELS },
+    Binding {
+        keys: &[ctrl('c')],
+        label: "Ctrl-C",
         action: Action::Quit,
-        help: "quit",
-        footer: Some("quit"),
+        help: "quit, from anywhere",
+        footer: None,
         contexts: BOTH,
     },
 ];
@@ -408,7 +418,13 @@ mod tests {
         assert_eq!(action_for(&press(KeyCode::Tab, KeyModifiers::NONE), o), None);
         assert_eq!(action_for(&press(KeyCode::Tab, KeyModifiers::NONE), Context::Detail), Some(Action::NextPanel));
         assert_eq!(action_for(&press(KeyCode::Char('z'), KeyModifiers::NONE), o), None);
-        assert_eq!(action_for(&press(KeyCode::Char('q'), KeyModifiers::NONE), o), Some(Action::Quit));
+        // q closes the window on top; it quits only from the panels (Ctrl-C from anywhere).
+        assert_eq!(action_for(&press(KeyCode::Char('q'), KeyModifiers::NONE), o), Some(Action::Close));
+        let d = Context::Detail;
+        assert_eq!(action_for(&press(KeyCode::Char('q'), KeyModifiers::NONE), d), Some(Action::Close));
+        let p = Context::Panels;
+        assert_eq!(action_for(&press(KeyCode::Char('q'), KeyModifiers::NONE), p), Some(Action::Quit));
+        assert_eq!(action_for(&press(KeyCode::Char('c'), KeyModifiers::CONTROL), o), Some(Action::Quit));
     }
 
     #[test]
