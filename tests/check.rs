@@ -171,3 +171,22 @@ fn snapshot_text_lists_counts_and_newest_first() {
     assert!(text.contains("sanctions: 2 records (newest 1)"), "{text}");
     assert!(text.contains("New Target") && !text.contains("Old Target"), "{text}");
 }
+
+/// The command line's conventions: `--version` on every command, `--poll` without a value leaves the next
+/// word to be the command, and completions and a man page come from the command line's definition.
+#[test]
+fn version_everywhere_poll_before_a_command_completions_and_a_man_page() {
+    let fx = Fixture::new();
+    let out = fx.run(&["check", "--version"]);
+    assert!(out.status.success() && String::from_utf8_lossy(&out.stdout).contains(env!("CARGO_PKG_VERSION")));
+    let out = fx.run(&["--poll", "check"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("records"), "--poll took `check` as its value: {out:?}");
+    for shell in ["bash", "zsh", "fish"] {
+        let out = fx.run(&["completions", shell]);
+        let script = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success() && script.contains("snapshot") && script.contains("follow"), "{shell}");
+    }
+    let out = fx.run(&["man"]);
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.starts_with(".ie") && page.contains(".TH watchfloor 1") && page.contains("completions"), "{page}");
+}

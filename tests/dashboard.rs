@@ -151,7 +151,7 @@ fn escape_sequences_never_reach_the_error_and_alert_lists_the_clipboard_or_the_l
     // Apart, or the terminal reads Esc y as Alt-y.
     std::thread::sleep(std::time::Duration::from_millis(300));
     pty.send(b"y");
-    pty.wait_text("to the clipboard", DEADLINE);
+    pty.wait_text("to the terminal's clipboard", DEADLINE);
     pty.send(b"q");
     pty.wait_exit(DEADLINE);
 
@@ -359,7 +359,7 @@ fn filter_pause_and_copy() {
     pty.wait_text("Gamma Ltd", DEADLINE);
     // Copy the selected record (the newest) as JSON with OSC 52.
     pty.send(b"y");
-    pty.wait_text("copied sanctions s3 as JSON", DEADLINE);
+    pty.wait_text("sent sanctions s3 as JSON", DEADLINE);
     pty.send(b"q");
     pty.wait_exit(DEADLINE);
     let raw = String::from_utf8_lossy(&pty.raw_bytes()).into_owned();

@@ -16,7 +16,7 @@ pub use crate::exit::{complain, EXIT_CONFIG, EXIT_OK, EXIT_PROBLEMS};
 
 /// A live terminal dashboard of sanctions, flagged suppliers, aid packages and shortages, fed by local files.
 #[derive(Debug, Parser)]
-#[command(name = "watchfloor", version, about, long_about = None)]
+#[command(name = "watchfloor", version, propagate_version = true, about, long_about = None)]
 pub struct Cli {
     /// Configuration file [default: ./config.toml, else $XDG_CONFIG_HOME/watchfloor/config.toml, else built in]
     #[arg(long, global = true, value_name = "PATH")]
@@ -37,7 +37,7 @@ pub struct Cli {
     /// Look at the feed files every MS milliseconds (default 500) instead of waiting for file-system events:
     /// for feeds on NFS, SSHFS and other mounts that send none
     #[arg(long, global = true, value_name = "MS", num_args = 0..=1, default_missing_value = "500",
-          value_parser = clap::value_parser!(u64).range(50..=60_000))]
+          require_equals = true, value_parser = clap::value_parser!(u64).range(50..=60_000))]
     pub poll: Option<u64>,
 
     /// Colours in the dashboard [default: `color` in the config, else auto: on unless NO_COLOR is set]
@@ -86,6 +86,13 @@ pub enum Command {
     },
     /// Open the dashboard on a copy of the sample feeds that keeps growing, to see it live at once
     Demo,
+    /// Print the shell completion script for SHELL (e.g. `watchfloor completions bash > ~/.local/share/bash-completion/completions/watchfloor`)
+    Completions {
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff; e.g. `watchfloor man > ~/.local/share/man/man1/watchfloor.1`)
+    Man,
     /// Load every feed, then print one line per change as it happens, until interrupted
     Follow {
         /// JSON lines: {"event", "kind", "id", "file", "line", ...}; see docs/feeds.md
@@ -114,6 +121,24 @@ pub fn run(cli: Cli) -> i32 {
                     EXIT_PROBLEMS
                 }
             };
+        }
+        // Written whole, then printed: a reader that stops early (`| head`) is no error.
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "watchfloor", &mut script);
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), &script);
+            return EXIT_OK;
+        }
+        Some(Command::Man) => {
+            use clap::CommandFactory;
+            let mut page = Vec::new();
+            if let Err(e) = clap_mangen::Man::new(Cli::command()).render(&mut page) {
+                complain(&format!("watchfloor man: {e}"));
+                return EXIT_PROBLEMS;
+            }
+            let _ = std::io::Write::write_all(&mut std::io::stdout(), &page);
+            return EXIT_OK;
         }
         Some(Command::Demo) => {
             return demo::run(crate::ui::Options {
@@ -148,7 +173,7 @@ pub fn run(cli: Cli) -> i32 {
             follow::run(&config, form, cli.state.as_deref(), cli.poll.or(config.poll_ms))
         }
         // Handled above, before the configuration is read.
-        Some(Command::Gen { .. } | Command::Demo) => EXIT_OK,
+        Some(Command::Gen { .. } | Command::Demo | Command::Completions { .. } | Command::Man) => EXIT_OK,
         None => crate::ui::run(
             &config,
             crate::ui::Options {

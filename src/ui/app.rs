@@ -307,7 +307,11 @@ impl App {
                 let json =
                     watchfloor_core::present::json::record(entry, &data.links.info(store, kind, &id), store, true);
                 let text = serde_json::to_string_pretty(&json).unwrap_or_default();
-                self.flash = Some(format!("copied {kind} {id} as JSON ({} bytes) to the clipboard", text.len()));
+                // Sent, not known to be copied: the terminal (tmux without set-clipboard) may drop it.
+                self.flash = Some(format!(
+                    "sent {kind} {id} as JSON ({} bytes) to the terminal's clipboard (OSC 52)",
+                    text.len()
+                ));
                 self.clipboard = Some(text);
             }
             Command::Acknowledge(which) => {
