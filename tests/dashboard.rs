@@ -481,3 +481,29 @@ fn the_analyst_confirms_a_possible_match_and_it_lasts() {
     assert_eq!(sup["sanctions"]["status"], "sanctioned", "{sup}");
     assert_eq!(sup["parties"][0]["decision"], "same", "{sup}");
 }
+
+/// Ctrl-Z gives the terminal back and stops the program, as a shell's job control expects; `fg` takes the
+/// terminal again and redraws the screen whole. (In an interactive bash: a program alone in its session
+/// has no job control, and the kernel drops the stop.)
+#[test]
+fn ctrl_z_suspends_and_fg_comes_back_redrawn() {
+    let fx = with_feeds();
+    let bin = env!("CARGO_BIN_EXE_watchfloor");
+    let (config, state) = (fx.config.display().to_string(), fx.dir.path().join("state").display().to_string());
+    let env = [("PS1", "$ "), ("HISTFILE", "/dev/null")];
+    let mut pty = common::pty::Pty::spawn("bash", &["--norc", "--noprofile", "-i"], fx.dir.path(), &env, 80, 24);
+    pty.send(format!("'{bin}' --config '{config}' --log /dev/null --state '{state}'\r").as_bytes());
+    pty.wait_text("Alpha Ltd", DEADLINE);
+    pty.send(b"\x1a");
+    pty.wait_screen("stopped, the shell's screen back", DEADLINE, |s| {
+        !s.alternate_screen() && s.contents().contains("Stopped")
+    });
+    pty.send(b"fg\r");
+    pty.wait_screen("back on the alternate screen, drawn", DEADLINE, |s| {
+        s.alternate_screen() && s.contents().contains("Alpha Ltd")
+    });
+    pty.send(b"q");
+    pty.wait_screen("quit, the shell's screen back", DEADLINE, |s| !s.alternate_screen());
+    pty.send(b"exit\r");
+    pty.wait_exit(DEADLINE);
+}

@@ -50,6 +50,8 @@ pub struct App {
     pub dirty: bool,
     /// Ask the terminal for a full redraw (Ctrl-L).
     pub full_redraw: bool,
+    /// Ctrl-Z was pressed: the loop gives the terminal back and stops the process until `fg`.
+    pub suspend: bool,
     /// Alerts raised since the alert list was last opened.
     pub unseen_alerts: usize,
     /// Ring the terminal bell at the next frame.
@@ -93,6 +95,7 @@ impl App {
             area: Rect::new(0, 0, 120, 40),
             dirty: true,
             full_redraw: false,
+            suspend: false,
             unseen_alerts: 0,
             bell: false,
             seen: Seen::default(),
@@ -436,6 +439,7 @@ impl App {
             Action::Quit => self.quit = true,
             Action::ToggleMouse => self.mouse = !self.mouse,
             Action::Redraw => self.full_redraw = true,
+            Action::Suspend => self.suspend = true,
             _ if self.popup.is_some() => {}
             Action::NextPanel => self.focus = cycle(focus, 1),
             Action::PrevPanel => self.focus = cycle(focus, -1),

@@ -124,6 +124,10 @@ pub async fn run(
         if app.quit {
             return Ok(Exit::Quit);
         }
+        if std::mem::take(&mut app.suspend) {
+            guard.suspend()?;
+            app.full_redraw = true;
+        }
         decide(engine, app);
         app.catch_up(&Data::new(engine.view(), theme));
         if let Some(text) = app.clipboard.take() {

@@ -31,6 +31,7 @@ pub enum Action {
     Help,
     ToggleMouse,
     Redraw,
+    Suspend,
     /// The selected linked record is the same party (overrides the matcher).
     Same,
     /// The selected linked record is another party.
@@ -326,6 +327,14 @@ pub const KEYS: &[Binding] = &[
         label: "Ctrl-L",
         action: Action::Redraw,
         help: "redraw the whole screen",
+        footer: None,
+        contexts: BOTH,
+    },
+    Binding {
+        keys: &[ctrl('z')],
+        label: "Ctrl-Z",
+        action: Action::Suspend,
+        help: "suspend to the shell (`fg` comes back, the screen redrawn)",
         footer: None,
         contexts: BOTH,
     },

@@ -84,6 +84,24 @@ impl TerminalGuard {
         out.flush()
     }
 
+    /// Gives the terminal back and stops the process (SIGTSTP, as Ctrl-Z does in cooked mode); once the
+    /// shell's `fg` continues it, takes the terminal again. The caller redraws the whole screen.
+    pub fn suspend(&mut self) -> io::Result<()> {
+        restore();
+        // SAFETY: raise only sends a signal to this process; its default action stops it here until
+        // SIGCONT (a process whose group has no job control just goes on).
+        unsafe { libc::raise(libc::SIGTSTP) };
+        enable_raw_mode()?;
+        ENTERED.store(true, Ordering::SeqCst);
+        execute!(self.terminal.backend_mut(), EnterAlternateScreen, cursor::Hide)?;
+        if self.mouse {
+            execute!(self.terminal.backend_mut(), EnableMouseCapture)?;
+        }
+        // Not `Terminal::clear`, which asks the terminal where its cursor is: the input thread would take
+        // the answer, and the question would time out.
+        self.invalidate()
+    }
+
     pub fn set_mouse(&mut self, on: bool) -> io::Result<()> {
         if on != self.mouse {
             if on {
