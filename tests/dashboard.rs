@@ -17,12 +17,11 @@ fn with_feeds() -> Fixture {
 
 /// After the program ended: main screen back, cursor shown, mouse off, line discipline cooked.
 fn assert_restored(pty: &common::pty::Pty) {
-    let parser = pty.parser.lock().expect("parser");
-    let screen = parser.screen();
-    assert!(!screen.alternate_screen(), "still on the alternate screen");
-    assert!(!screen.hide_cursor(), "cursor still hidden");
-    assert_eq!(screen.mouse_protocol_mode(), vt100::MouseProtocolMode::None, "mouse still captured");
-    drop(parser);
+    // The last bytes the program wrote may still be on their way through the pseudo-terminal when it has
+    // exited: waited for, up to the deadline.
+    pty.wait_screen("the terminal given back (main screen, cursor shown, no mouse)", DEADLINE, |s| {
+        !s.alternate_screen() && !s.hide_cursor() && s.mouse_protocol_mode() == vt100::MouseProtocolMode::None
+    });
     assert_eq!(pty.termios_cooked(), (true, true), "raw mode still on");
 }
 
@@ -412,7 +411,15 @@ fn an_edited_config_applies_its_rules_at_once_and_a_broken_one_is_shown_and_igno
     std::fs::write(&fx.config, format!("{}{rule}\n[[rule]]\nname = \"bad\"\nkind = \"weather\"\n", common::CONFIG))
         .expect("break config");
     pty.wait_text("config not reloaded", DEADLINE);
-    pty.wait_text("config.toml:23:8", DEADLINE);
+    pty.wait_text("config.toml:23: column 8", DEADLINE);
+    // The error list has it whole.
+    pty.send(b"e");
+    pty.wait_text("expected one of sanctions, suppliers, aid, shortages", DEADLINE);
+    pty.send(b"\x1b");
+    pty.wait_screen("the error list closed", DEADLINE, |s| {
+        !s.contents().contains("File list")
+            && !s.contents().contains("expected one of sanctions, suppliers, aid, shortages")
+    });
     fx.append(
         "shortages.jsonl",
         "{\"id\":\"c2\",\"ts\":\"2024-06-02T00:00:00Z\",\"item\":\"shells\",\"severity\":\"critical\"}\n",

@@ -180,8 +180,13 @@ fn reload_config(watch: Option<&mut ConfigWatch>, engine: &mut Engine, app: &mut
     }
     watch.seen = now;
     let result = watchfloor_core::files::read_to_string(&watch.path)
-        .map_err(|e| format!("{}: {e}", watchfloor_core::text::clean_path(&watch.path)))
-        .and_then(|text| watchfloor_core::config::parse(&text, Some(&watch.path)).map_err(|e| e.to_string()));
+        .map_err(|e| (None, watchfloor_core::text::describe_io(&e)))
+        .and_then(|text| {
+            watchfloor_core::config::parse(&text, Some(&watch.path)).map_err(|e| match e.at {
+                Some((line, col)) => (Some(line as u64), format!("column {col}: {}", e.message)),
+                None => (None, e.message),
+            })
+        });
     match result {
         Ok(config) => {
             tracing::info!("config reloaded: {} rules", config.rules.len());
@@ -190,9 +195,13 @@ fn reload_config(watch: Option<&mut ConfigWatch>, engine: &mut Engine, app: &mut
             app.flash = Some("config.toml reloaded: rules and categories apply now".into());
             app.reorder_all(engine.store());
         }
-        Err(e) => {
-            tracing::warn!("config not reloaded: {e}");
-            app.notice = Some(format!("config not reloaded, the last good one stays: {e}"));
+        Err((line, message)) => {
+            // Whole in the error list (`e`), and named in the header.
+            let file = std::sync::Arc::new(watch.path.clone());
+            let error = watchfloor_core::engine::FeedError { file, line, message };
+            tracing::warn!("config not reloaded: {error}");
+            app.notice = Some(format!("config not reloaded, the last good one stays: {error} (e: errors)"));
+            engine.note_error(error);
         }
     }
     app.dirty = true;

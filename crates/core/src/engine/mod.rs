@@ -171,6 +171,12 @@ impl Engine {
         self.errors.count()
     }
 
+    /// Notes a problem that is not a feed's (an edited config.toml that cannot be used) among the errors,
+    /// where the error list shows it whole.
+    pub fn note_error(&mut self, error: FeedError) {
+        self.errors.note(&[Change::FeedError(error)]);
+    }
+
     /// How many files had an error.
     pub fn files_with_errors(&self) -> usize {
         self.errors.files()
