@@ -301,7 +301,7 @@ impl SnapshotFeed {
                 };
                 let consolidated =
                     self.file.file_name().is_some_and(|n| n.to_string_lossy().to_ascii_lowercase().starts_with("cons"));
-                ofac::parse(&files, &ts, consolidated).map(|rows| (Rows::Listed(rows), marked))
+                ofac::parse(&files, &ts, consolidated).map(|rows| (Rows::Listed(rows, ts), marked))
             }
             _ => {
                 // Part by part from the file: a collection of gigabytes is never in memory whole.
@@ -329,24 +329,35 @@ impl SnapshotFeed {
     /// twice (what they lost is known before anything is handed out).
     fn compare(&mut self, rows: Rows, on: &mut dyn FnMut(SnapEvent)) -> Option<Vec<u8>> {
         let (mut next, mut kept, keep) = (Fingerprints::default(), Vec::new(), self.keeps_rows());
-        let names = &mut self.names;
-        let mut note = |r: &Record, line: u64| {
-            next.insert((r.kind, Box::<str>::from(&*r.id)), Fingerprint::of(r, names));
+        // Known from the last good read, if there was one.
+        let known_then = self.known.take();
+        let known = known_then.as_ref();
+        let (names, fallback) = (&mut self.names, rows.fallback().clone());
+        // Each row fingerprinted and, when the list gives it no date, dated by when it was first seen.
+        let mut note = |r: &mut Record, line: u64| {
+            let key = (r.kind, Box::<str>::from(&*r.id));
+            let mut fp = Fingerprint::of(r, names);
+            if r.ts == fallback {
+                let seen = known.and_then(|k| k.get(&key)).and_then(|f| f.first_seen.clone());
+                let first = seen.unwrap_or_else(|| fallback.text().into());
+                date_by_first_sight(r, &first);
+                fp.first_seen = Some(first);
+            }
             if keep {
                 Self::encode_row(&mut kept, r, line);
             }
+            next.insert(key, fp);
         };
-        if self.known.is_none() {
-            rows.into_each(&mut |r, line| {
-                note(&r, line);
+        if known.is_none() {
+            rows.into_each(&mut |mut r, line| {
+                note(&mut r, line);
                 on(SnapEvent::Baseline(r, line));
             });
             (self.known, self.loaded, self.held) = (Some(next), true, None);
             return Some(kept);
         }
-        rows.each(&mut |r, line| note(r, line));
-        // Known from the last good read (the first contents were handed out above).
-        let known = self.known.take().unwrap_or_default();
+        rows.each(&mut |mut r, line| note(&mut r, line));
+        let known = known_then.unwrap_or_default();
         let mut gone: Vec<(&(Kind, Box<str>), &Fingerprint)> =
             known.iter().filter(|(k, _)| !next.contains_key(*k)).collect();
         let (lost, digest) = (gone.len(), digest(&next));
@@ -364,8 +375,11 @@ impl SnapshotFeed {
         }
         self.held = None;
         let first_of_run = !self.loaded;
-        rows.into_each(&mut |r, line| {
+        rows.into_each(&mut |mut r, line| {
             let key = (r.kind, Box::<str>::from(&*r.id));
+            if let Some(first) = next.get(&key).and_then(|f| f.first_seen.as_deref()) {
+                date_by_first_sight(&mut r, first);
+            }
             match known.get(&key) {
                 None => on(SnapEvent::Added(r, line)),
                 Some(old) => {
@@ -386,6 +400,15 @@ impl SnapshotFeed {
         self.loaded = true;
         Some(kept)
     }
+}
+
+/// A row the list gives no date of its own is dated by when this installation first saw it (`first`,
+/// RFC 3339), and says so (`dated: "first seen"`), rather than by the download's time.
+fn date_by_first_sight(r: &mut Record, first: &str) {
+    if let Ok(ts) = Timestamp::parse(first) {
+        r.ts = ts;
+    }
+    r.extra.insert(fingerprint::DATED.into(), serde_json::json!("first seen"));
 }
 
 /// Why a file of entities was not read.
@@ -461,21 +484,28 @@ fn read_entities(file: impl std::io::Read, part_bytes: usize) -> Result<ftm::Ent
 /// (FtM: a million rows are never all built at once; the fingerprints are worked out in a first pass, the
 /// rows handed out in a second).
 enum Rows {
-    Listed(Vec<(Record, u64)>),
+    Listed(Vec<(Record, u64)>, Timestamp),
     Entities(ftm::Entities, Timestamp),
 }
 
 impl Rows {
-    fn each(&self, f: &mut dyn FnMut(&Record, u64)) {
+    /// The time a row the list gives no date of its own comes with: the download's.
+    fn fallback(&self) -> &Timestamp {
         match self {
-            Rows::Listed(rows) => rows.iter().for_each(|(r, line)| f(r, *line)),
-            Rows::Entities(entities, ts) => entities.derive_each(ts, &mut |r, line| f(&r, line)),
+            Rows::Listed(_, ts) | Rows::Entities(_, ts) => ts,
+        }
+    }
+
+    fn each(&self, f: &mut dyn FnMut(Record, u64)) {
+        match self {
+            Rows::Listed(rows, _) => rows.iter().for_each(|(r, line)| f(r.clone(), *line)),
+            Rows::Entities(entities, ts) => entities.derive_each(ts, f),
         }
     }
 
     fn into_each(self, f: &mut dyn FnMut(Record, u64)) {
         match self {
-            Rows::Listed(rows) => rows.into_iter().for_each(|(r, line)| f(r, line)),
+            Rows::Listed(rows, _) => rows.into_iter().for_each(|(r, line)| f(r, line)),
             Rows::Entities(entities, ts) => {
                 entities.derive_each(&ts, f);
                 // Millions of small texts to free: on a thread of their own, not in the way of the rows.
@@ -542,6 +572,47 @@ mod tests {
 
     fn rand_secs(text: &str) -> u64 {
         text.len() as u64 % 97 + 1
+    }
+
+    /// Sets a file's modification time to `secs` after the epoch (a download of that moment).
+    fn downloaded_at(path: &Path, secs: u64) {
+        let f = std::fs::File::options().write(true).open(path).expect("open");
+        f.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs)).expect("mtime");
+    }
+
+    /// OFAC gives no designation dates: a row is dated by when this installation first saw it, says so,
+    /// and keeps that date through later downloads and restarts; a new row gets its own download's time.
+    #[test]
+    fn a_row_without_a_date_of_its_own_is_dated_by_when_it_was_first_seen() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (sdn, state) = (dir.path().join("sdn.csv"), dir.path().join("state"));
+        let dated = |feed: &mut SnapshotFeed| {
+            let mut out = Vec::new();
+            feed.poll(true, &mut |e| {
+                if let SnapEvent::Baseline(r, _) | SnapEvent::Added(r, _) | SnapEvent::Amended(r, _, _) = e {
+                    out.push((r.id.to_string(), r.ts.text().into_owned(), r.extra.get("dated").cloned()));
+                }
+            });
+            out.sort_by(|a: &(String, String, _), b| a.0.cmp(&b.0));
+            out
+        };
+        std::fs::write(&sdn, ROW_A).expect("write");
+        downloaded_at(&sdn, 1_700_000_000); // 2023-11-14T22:13:20Z
+        let mut feed = SnapshotFeed::new(sdn.clone(), Format::OfacCsv, Some(&state), true);
+        let seen = Some(serde_json::json!("first seen"));
+        assert_eq!(dated(&mut feed), [("ofac-1".into(), "2023-11-14T22:13:20Z".into(), seen.clone())]);
+        std::fs::write(&sdn, format!("{ROW_A}{ROW_C}")).expect("write");
+        downloaded_at(&sdn, 1_700_086_400);
+        assert_eq!(dated(&mut feed), [("ofac-3".into(), "2023-11-15T22:13:20Z".into(), seen.clone())]);
+        // After a restart the first row still has the date it was first seen, not the download's.
+        let mut feed = SnapshotFeed::new(sdn.clone(), Format::OfacCsv, Some(&state), true);
+        assert_eq!(
+            dated(&mut feed),
+            [
+                ("ofac-1".into(), "2023-11-14T22:13:20Z".into(), seen.clone()),
+                ("ofac-3".into(), "2023-11-15T22:13:20Z".into(), seen)
+            ]
+        );
     }
 
     #[test]

@@ -38,14 +38,20 @@ pub struct Fingerprint {
     pub title: Box<str>,
     /// (the field's number in the feed's [`FieldNames`], a hash of its value's JSON), by number.
     fields: Box<[(u32, u64)]>,
+    /// For a row the list gives no date of its own (OFAC's, an entity without one): when this
+    /// installation first saw it (RFC 3339), which dates the row from then on.
+    pub first_seen: Option<Box<str>>,
 }
+
+/// A field that says how a row is dated, not what the list says: left out of its fingerprint.
+pub const DATED: &str = "dated";
 
 impl Fingerprint {
     pub fn of(r: &Record, names: &mut FieldNames) -> Self {
         let mut fields: Vec<(u32, u64)> = r
             .fields_json()
             .into_iter()
-            .filter(|(k, _)| k != "action")
+            .filter(|(k, _)| k != "action" && k != DATED)
             .map(|(k, v)| {
                 // The hash of the value's JSON text, written straight into the hash.
                 let mut h = crate::state::Fnv1a::default();
@@ -54,7 +60,7 @@ impl Fingerprint {
             })
             .collect();
         fields.sort_unstable();
-        Fingerprint { title: r.title().into(), fields: fields.into() }
+        Fingerprint { title: r.title().into(), fields: fields.into(), first_seen: None }
     }
 
     /// The fields whose values differ, were added or were removed, by name, sorted.
@@ -89,6 +95,8 @@ pub type Fingerprints = HashMap<(Kind, Box<str>), Fingerprint>;
 pub struct Saved {
     title: String,
     fields: BTreeMap<String, u64>,
+    #[serde(default)]
+    first_seen: Option<String>,
 }
 
 /// Reads a state file's `records` (`kind/id` → fingerprint) into fingerprints, numbering field names in
@@ -100,7 +108,8 @@ pub fn read_saved(records: BTreeMap<String, Saved>, names: &mut FieldNames) -> F
         let Some(kind) = Kind::parse(kind) else { continue };
         let mut fields: Vec<(u32, u64)> = saved.fields.iter().map(|(k, v)| (names.number(k), *v)).collect();
         fields.sort_unstable();
-        out.insert((kind, id.into()), Fingerprint { title: saved.title.into(), fields: fields.into() });
+        let first_seen = saved.first_seen.map(Box::from);
+        out.insert((kind, id.into()), Fingerprint { title: saved.title.into(), fields: fields.into(), first_seen });
     }
     out
 }
@@ -122,9 +131,12 @@ impl Serialize for SavedFingerprint<'_> {
                 map.end()
             }
         }
-        let mut st = s.serialize_struct("Fingerprint", 2)?;
+        let mut st = s.serialize_struct("Fingerprint", 3)?;
         st.serialize_field("title", &*self.fp.title)?;
         st.serialize_field("fields", &Fields(self))?;
+        if let Some(first_seen) = &self.fp.first_seen {
+            st.serialize_field("first_seen", &**first_seen)?;
+        }
         st.end()
     }
 }
