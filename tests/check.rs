@@ -190,3 +190,15 @@ fn version_everywhere_poll_before_a_command_completions_and_a_man_page() {
     let page = String::from_utf8_lossy(&out.stdout);
     assert!(page.starts_with(".ie") && page.contains(".TH watchfloor 1") && page.contains("completions"), "{page}");
 }
+
+/// `demo` runs on its own feeds and state: the options every command takes that it cannot use are
+/// refused with a word, not ignored.
+#[test]
+fn demo_refuses_the_options_it_cannot_use() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_watchfloor"))
+        .args(["--feeds", "/nonexistent", "--log", "/dev/null", "demo"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--config, --feeds and --state are not used"));
+}

@@ -425,6 +425,10 @@ fn an_edited_config_applies_its_rules_at_once_and_a_broken_one_is_shown_and_igno
         "{\"id\":\"c2\",\"ts\":\"2024-06-02T00:00:00Z\",\"item\":\"shells\",\"severity\":\"critical\"}\n",
     );
     pty.wait_text("2 alerts", DEADLINE);
+    // A feed added while running: said to need a restart, not passed off as reloaded.
+    std::fs::write(&fx.config, format!("{}{rule}\n[[feed]]\npath = \"extra.jsonl\"\nkind = \"aid\"\n", common::CONFIG))
+        .expect("add a feed");
+    pty.wait_text("feeds changed", DEADLINE);
     pty.send(b"q");
     assert!(pty.wait_exit(DEADLINE).success());
 }
@@ -443,7 +447,10 @@ fn with_polling_the_dashboard_still_shows_appends() {
 #[test]
 fn the_demo_shows_arrivals_without_a_key() {
     let fx = Fixture::new();
-    let mut pty = fx.dashboard(120, 40, &["demo"], &[]);
+    // Only --log: the demo has its own feeds and state, and refuses --config, --feeds and --state.
+    let log = fx.dir.path().join("watchfloor.log").display().to_string();
+    let bin = env!("CARGO_BIN_EXE_watchfloor");
+    let mut pty = common::pty::Pty::spawn(bin, &["--log", &log, "demo"], fx.dir.path(), &[], 120, 40);
     pty.wait_text("Sanctions 31", DEADLINE);
     // The first scripted arrival: a flagged supplier gets designated.
     pty.wait_text("Sanctions 32", DEADLINE);

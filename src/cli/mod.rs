@@ -84,7 +84,8 @@ pub enum Command {
         #[arg(long, value_name = "S", default_value_t = 1)]
         seed: u64,
     },
-    /// Open the dashboard on a copy of the sample feeds that keeps growing, to see it live at once
+    /// Open the dashboard on a copy of the sample feeds that keeps growing, to see it live at once (its
+    /// own feeds and state: --config, --feeds and --state are refused)
     Demo,
     /// Print the shell completion script for SHELL (e.g. `watchfloor completions bash > ~/.local/share/bash-completion/completions/watchfloor`)
     Completions {
@@ -139,6 +140,14 @@ pub fn run(cli: Cli) -> i32 {
             }
             let _ = std::io::Write::write_all(&mut std::io::stdout(), &page);
             return EXIT_OK;
+        }
+        Some(Command::Demo) if cli.config.is_some() || cli.feeds.is_some() || cli.state.is_some() => {
+            // The options every command takes, which the demo cannot use: said, not ignored in silence.
+            complain(
+                "watchfloor demo: runs on its own copy of the sample feeds, with its own state: --config, --feeds \
+                 and --state are not used (try `watchfloor --config PATH` for the dashboard on your feeds)",
+            );
+            return EXIT_CONFIG;
         }
         Some(Command::Demo) => {
             return demo::run(crate::ui::Options {

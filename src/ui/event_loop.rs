@@ -190,9 +190,18 @@ fn reload_config(watch: Option<&mut ConfigWatch>, engine: &mut Engine, app: &mut
     match result {
         Ok(config) => {
             tracing::info!("config reloaded: {} rules", config.rules.len());
+            // As written (`--feeds` moves where they are, not what they are).
+            let written = |f: &watchfloor_core::config::FeedSpec| (f.given.clone(), f.kind, f.format, f.poll_ms);
+            let feeds_changed = !config.feeds.iter().map(written).eq(engine.feed_specs().iter().map(written));
             engine.reconfigure(config.rules, config.categories);
             app.notice = None;
             app.flash = Some("config.toml reloaded: rules and categories apply now".into());
+            if feeds_changed {
+                // Said rather than shown as "reloaded": the feeds followed are the ones read at start.
+                app.notice = Some(
+                    "config.toml's feeds changed: rules and categories apply now, the feeds after a restart".into(),
+                );
+            }
             app.reorder_all(engine.store());
         }
         Err((line, message)) => {

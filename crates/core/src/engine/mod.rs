@@ -194,6 +194,11 @@ impl Engine {
         out
     }
 
+    /// The feeds followed (as configured at start), published lists included.
+    pub fn feed_specs(&self) -> &[crate::config::FeedSpec] {
+        self.feeds.specs()
+    }
+
     /// Whether a feed has more to read than the last poll read (see [`read::PER_POLL`]): poll again soon.
     pub fn has_more(&self) -> bool {
         self.feeds.has_more()
