@@ -91,6 +91,9 @@ pub struct FeedSpec {
     /// `poll_ms` of this feed: its folder sends no events (a network share), so every file is looked at
     /// on this timer, while the other feeds keep their events.
     pub poll_ms: Option<u64>,
+    /// `deltas`, for OpenSanctions entities: a glob of delta files applied to this one, in the order of
+    /// their names (the version they begin with), resolved against the feeds folder.
+    pub deltas: Option<PathBuf>,
 }
 
 impl FeedSpec {
@@ -204,6 +207,7 @@ struct RawFeed {
     #[serde(default)]
     format: Format,
     poll_ms: Option<Spanned<i64>>,
+    deltas: Option<Spanned<String>>,
 }
 
 /// Where to look for the configuration, in order.
@@ -336,12 +340,26 @@ pub fn parse(text: &str, file: Option<&Path>) -> Result<Config, ConfigError> {
             ));
         }
         let poll_ms = feed.poll_ms.map(poll_interval).transpose().map_err(|(span, m)| err_at(span, m))?;
+        let deltas = match &feed.deltas {
+            Some(d) if feed.format != Format::Ftm => {
+                return Err(err_at(d.span(), "`deltas` are OpenSanctions delta files: only for format \"ftm\"".into()))
+            }
+            Some(d) if glob::Pattern::new(d.get_ref()).is_err() || d.get_ref().trim().is_empty() => {
+                return Err(err_at(
+                    d.span(),
+                    "`deltas` is not a valid glob: expected a path like \"deltas/*.json\"".into(),
+                ))
+            }
+            Some(d) => Some(feeds_dir.join(d.get_ref())),
+            None => None,
+        };
         let spec = FeedSpec {
             given: PathBuf::from(p),
             path: feeds_dir.join(p),
             kind: feed.kind,
             format: feed.format,
             poll_ms,
+            deltas,
         };
         if feeds.iter().any(|f| f.path == spec.path) {
             return Err(err_at(span, format!("feed `{p}` is listed twice")));
@@ -612,6 +630,11 @@ mod tests {
         let c = parse("[[feed]]\npath = \"a\"\n[retention]\nsanctions = { keep = 1000 }\naid = { days = 90 }\n", None)
             .expect("retention");
         assert_eq!(c.retention[&Kind::Sanctions].keep, Some(1000));
+        let ftm = "[[feed]]\npath = \"os/entities.ftm.json\"\nformat = \"ftm\"\ndeltas = \"os/deltas/*.json\"\n";
+        let c = parse(ftm, Some(Path::new("/cfg/config.toml"))).expect("deltas");
+        assert_eq!(c.feeds[0].deltas.as_deref(), Some(Path::new("/cfg/os/deltas/*.json")));
+        let jsonl = "[[feed]]\npath = \"a.jsonl\"\ndeltas = \"d/*.json\"\n";
+        assert!(parse(jsonl, None).expect_err("deltas of a jsonl feed").message.contains("only for format"));
         let c = parse("[[feed]]\npath = \"a\"\n[retention]\naid = { versions = 5 }\n", None).expect("versions");
         assert_eq!(c.retention[&Kind::Aid].versions, Some(5));
         assert!(parse("[[feed]]\npath = \"a\"\n[retention]\naid = { versions = 0 }\n", None).is_err());

@@ -82,6 +82,7 @@ impl Engine {
             .map(|f| {
                 SnapshotFeed::new(f.path.clone(), f.format, options.state_dir.as_deref(), options.persist)
                     .with_shrink_guard(options.shrink)
+                    .with_deltas(f.deltas.clone())
             })
             .collect();
         let mut store = Store::new();
@@ -494,6 +495,7 @@ do = ["highlight"]
             kind: Some(Kind::Sanctions),
             format: crate::formats::Format::Ftm,
             poll_ms: None,
+            deltas: None,
         };
         config.feeds.push(spec);
         let rules = config.rules.clone();

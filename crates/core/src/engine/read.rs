@@ -293,7 +293,14 @@ mod tests {
 
     fn feeds_on(dir: &std::path::Path) -> Feeds {
         let path = dir.join("aid.jsonl");
-        let spec = FeedSpec { given: path.clone(), path, kind: Some(Kind::Aid), format: Format::Jsonl, poll_ms: None };
+        let spec = FeedSpec {
+            given: path.clone(),
+            path,
+            kind: Some(Kind::Aid),
+            format: Format::Jsonl,
+            poll_ms: None,
+            deltas: None,
+        };
         Feeds::new(vec![spec], 1024)
     }
 

@@ -306,8 +306,14 @@ mod tests {
 
     #[test]
     fn the_matcher_knows_feed_files_and_nothing_else() {
-        let spec =
-            |p: &str| FeedSpec { given: p.into(), path: p.into(), kind: None, format: Format::Jsonl, poll_ms: None };
+        let spec = |p: &str| FeedSpec {
+            given: p.into(),
+            path: p.into(),
+            kind: None,
+            format: Format::Jsonl,
+            poll_ms: None,
+            deltas: None,
+        };
         let feeds = Feeds::new(vec![spec("/f/a.jsonl"), spec("/g/*.jsonl")], 100);
         let m = feeds.matcher();
         assert!(m.matches(Path::new("/f/a.jsonl")));

@@ -88,6 +88,8 @@ pub struct SnapshotFeed {
     held: Option<u64>,
     /// Whether the last good download ended with OFAC's end-of-file mark: one without it is then cut short.
     marked: bool,
+    /// A glob of OpenSanctions delta files applied to the file, in the order of their names.
+    deltas: Option<PathBuf>,
 }
 
 impl SnapshotFeed {
@@ -117,12 +119,30 @@ impl SnapshotFeed {
             shrink: ShrinkGuard::default(),
             held: None,
             marked: false,
+            deltas: None,
         };
         feed.load_state();
         feed
     }
 
     /// The same feed, holding downloads that lost records as `shrink` says.
+    /// Applies the OpenSanctions delta files a glob matches to the entities of the file, in the order of
+    /// their names (each begins with its version): a delta's `DEL` delists the base's entity, an entity no
+    /// delta mentions is as the base has it. A new delta file is a new download of the whole.
+    pub fn with_deltas(self, deltas: Option<PathBuf>) -> Self {
+        SnapshotFeed { deltas, ..self }
+    }
+
+    /// The delta files, in the order they apply.
+    fn delta_files(&self) -> Vec<PathBuf> {
+        let Some(glob) = &self.deltas else { return Vec::new() };
+        let mut files: Vec<PathBuf> = glob::glob(&glob.to_string_lossy())
+            .map(|paths| paths.filter_map(Result::ok).filter(|p| p.is_file()).collect())
+            .unwrap_or_default();
+        files.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+        files
+    }
+
     pub fn with_shrink_guard(self, shrink: ShrinkGuard) -> Self {
         SnapshotFeed { shrink, ..self }
     }
@@ -223,8 +243,10 @@ impl SnapshotFeed {
     }
 
     fn signature(&self) -> Signature {
+        let deltas = self.delta_files();
         std::iter::once(self.file.as_path())
             .chain(self.companions.iter().map(PathBuf::as_path))
+            .chain(deltas.iter().map(PathBuf::as_path))
             .map(|p| {
                 let m = std::fs::metadata(p).ok()?;
                 let mtime = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos() as i128;
@@ -306,10 +328,16 @@ impl SnapshotFeed {
             _ => {
                 // Part by part from the file: a collection of gigabytes is never in memory whole.
                 let file = crate::files::open(self.file.as_path()).map_err(io)?;
-                let entities = read_entities(file, PART).map_err(|e| match e {
+                let unread = |e| match e {
                     Unread::Io(e) => io(e),
                     Unread::Lines(problems) => problems,
-                })?;
+                };
+                let mut entities = read_entities(file, PART).map_err(unread)?;
+                for delta in self.delta_files() {
+                    let named = |e: String| format!("{}: {e}", clean_path(&delta));
+                    let file = crate::files::open(&delta).map_err(|e| named(io(e)))?;
+                    entities = read_entities_into(entities, file, PART, true).map_err(|e| named(unread(e)))?;
+                }
                 if !entities.is_empty() && !entities.has_rows() {
                     return Err(format!(
                         "{} entities read, none of them a Sanction, a party with the `sanction` topic or a firm with \
@@ -425,9 +453,20 @@ const PART: usize = 8 << 20;
 /// Reads a file of entities (or delta operations) a part at a time: each part's lines parsed on every core,
 /// then applied in the file's order.
 fn read_entities(file: impl std::io::Read, part_bytes: usize) -> Result<ftm::Entities, Unread> {
+    read_entities_into(ftm::Entities::default(), file, part_bytes, false)
+}
+
+/// [`read_entities`] applied to `entities` (a delta file's operations to its base, which may be none:
+/// `may_be_empty`).
+fn read_entities_into(
+    mut entities: ftm::Entities,
+    file: impl std::io::Read,
+    part_bytes: usize,
+    may_be_empty: bool,
+) -> Result<ftm::Entities, Unread> {
     use std::io::BufRead;
     let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
-    let (mut entities, mut blank, mut n) = (ftm::Entities::default(), true, 0u64);
+    let (mut blank, mut n) = (true, 0u64);
     // The first three problems worded, and how many there are (a file of garbage has millions).
     let (mut errors, mut bad) = (Vec::new(), 0usize);
     let (mut part, mut lines) = (Vec::with_capacity(PART + (1 << 16)), Vec::new());
@@ -470,7 +509,7 @@ fn read_entities(file: impl std::io::Read, part_bytes: usize) -> Result<ftm::Ent
             }
         }
     }
-    if blank {
+    if blank && !may_be_empty {
         return Err(Unread::Lines("the file is empty".into()));
     }
     if bad > 0 {
@@ -572,6 +611,50 @@ mod tests {
 
     fn rand_secs(text: &str) -> u64 {
         text.len() as u64 % 97 + 1
+    }
+
+    /// OpenSanctions deltas: the files a glob matches are applied to the base in the order of their names;
+    /// a `DEL` delists the base's entity, a `MOD` amends it, an entity no delta mentions is untouched, and
+    /// a new delta file gives exactly its own changes.
+    #[test]
+    fn delta_files_apply_to_their_base_in_version_order() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let party = |id: &str, name: &str| {
+            format!(r#"{{"id":"{id}","schema":"Company","properties":{{"name":["{name}"],"topics":["sanction"]}}}}"#)
+        };
+        let op = |op: &str, body: String| format!("{{\"op\":\"{op}\",\"entity\":{body}}}\n");
+        let (base, deltas) = (dir.path().join("entities.ftm.json"), dir.path().join("deltas"));
+        std::fs::create_dir_all(&deltas).expect("dir");
+        write(&base, &format!("{}\n{}\n{}\n", party("a", "Alpha"), party("b", "Beta"), party("c", "Gamma")));
+        // Written out of order: the names say the order (the later MOD of b wins).
+        write(&deltas.join("20240102.delta.json"), &op("MOD", party("b", "Beta Two")));
+        write(
+            &deltas.join("20240101.delta.json"),
+            &format!("{}{}", op("MOD", party("b", "Beta One")), op("DEL", r#"{"id":"c"}"#.into())),
+        );
+        let state = dir.path().join("state");
+        let glob = Some(deltas.join("*.delta.json"));
+        let feed = || SnapshotFeed::new(base.clone(), Format::Ftm, Some(&state), true).with_deltas(glob.clone());
+        let mut f = feed();
+        let mut first = Vec::new();
+        f.poll(true, &mut |e| {
+            if let SnapEvent::Baseline(r, _) = e {
+                first.push(format!("{} {}", r.id, r.title()));
+            }
+        });
+        first.sort();
+        assert_eq!(first, ["a Alpha", "b Beta Two"]);
+        // A new delta: its changes alone.
+        write(
+            &deltas.join("20240103.delta.json"),
+            &format!("{}{}", op("DEL", r#"{"id":"a"}"#.into()), op("ADD", party("d", "Delta"))),
+        );
+        let mut later = events(&mut f);
+        later.sort();
+        assert_eq!(later, ["added d", "removed a Alpha"]);
+        // An empty delta is no change, and no problem.
+        write(&deltas.join("20240104.delta.json"), "");
+        assert_eq!(events(&mut f), Vec::<String>::new());
     }
 
     /// Sets a file's modification time to `secs` after the epoch (a download of that moment).
