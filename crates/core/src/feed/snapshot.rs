@@ -389,7 +389,9 @@ impl SnapshotFeed {
         let mut gone: Vec<(&(Kind, Box<str>), &Fingerprint)> =
             known.iter().filter(|(k, _)| !next.contains_key(*k)).collect();
         let (lost, digest) = (gone.len(), digest(&next));
-        if self.shrink.holds(known.len(), lost) && self.held != Some(digest) {
+        // Records a delta took out by name are gone on purpose: only the rest can look like a cut download.
+        let unexplained = lost.saturating_sub(rows.deleted());
+        if self.shrink.holds(known.len(), unexplained) && self.held != Some(digest) {
             self.held = Some(digest);
             on(SnapEvent::Problem(format!(
                 "held: {lost} of the {} records of the last good download are not in this one ({} records), as \
@@ -528,6 +530,14 @@ enum Rows {
 }
 
 impl Rows {
+    /// Entities a delta's `DEL` took out (none for a list that has no deltas).
+    fn deleted(&self) -> usize {
+        match self {
+            Rows::Entities(entities, _) => entities.deleted(),
+            Rows::Listed(..) => 0,
+        }
+    }
+
     /// The time a row the list gives no date of its own comes with: the download's.
     fn fallback(&self) -> &Timestamp {
         match self {
@@ -655,6 +665,17 @@ mod tests {
         // An empty delta is no change, and no problem.
         write(&deltas.join("20240104.delta.json"), "");
         assert_eq!(events(&mut f), Vec::<String>::new());
+        // Deltas that take out most of the list by name are not a download cut short: not held.
+        write(
+            &base,
+            &(0..10).map(|i| format!("{}\n", party(&format!("p{i}"), &format!("Firm {i}")))).collect::<String>(),
+        );
+        events(&mut f);
+        let dels: String = (0..6).map(|i| op("DEL", format!(r#"{{"id":"p{i}"}}"#))).collect();
+        write(&deltas.join("20240105.delta.json"), &dels);
+        let removed = events(&mut f);
+        assert_eq!(removed.iter().filter(|e| e.starts_with("removed p")).count(), 6, "{removed:?}");
+        assert!(!removed.iter().any(|e| e.starts_with("problem held")), "{removed:?}");
     }
 
     /// Sets a file's modification time to `secs` after the epoch (a download of that moment).

@@ -82,6 +82,8 @@ fn identifiers(e: &Entity) -> Vec<Text> {
 #[derive(Default)]
 pub struct Entities {
     map: HashMap<Box<str>, (Entity, u64)>,
+    /// Entities taken out by a delta's `DEL` (that were there).
+    deleted: usize,
 }
 
 /// One entity, as the rows read it. An entity that is not a party nor a `Sanction` (an address, an
@@ -122,6 +124,11 @@ impl Entities {
         self.map.is_empty()
     }
 
+    /// How many entities a delta's `DEL` took out: records gone on purpose, not a download cut short.
+    pub fn deleted(&self) -> usize {
+        self.deleted
+    }
+
     /// Applies one line: an entity, or a delta operation.
     pub fn apply_line(&mut self, bytes: &[u8], line: u64) -> Result<(), String> {
         let ops = Self::parse_line(bytes)?;
@@ -158,7 +165,7 @@ impl Entities {
                     self.map.insert(id, (entity, line));
                 }
                 Op::Delete(id) => {
-                    self.map.remove(&id);
+                    self.deleted += usize::from(self.map.remove(&id).is_some());
                 }
             }
         }
