@@ -66,6 +66,12 @@ pub fn read_to_string(path: &Path) -> io::Result<String> {
     String::from_utf8(read(path)?).map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "is not UTF-8 text"))
 }
 
+/// A file's size and modification time (in ns): what tells that it was written since it was last looked at.
+pub fn size_and_time(meta: &Metadata) -> (u64, i128) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.len(), i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()))
+}
+
 /// The reason a file was refused, when it was (see [`NotRegular`]).
 pub fn refusal(e: &io::Error) -> Option<&NotRegular> {
     e.get_ref().and_then(|inner| inner.downcast_ref::<NotRegular>())

@@ -71,7 +71,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, data: &Data) {
     let width = usize::from(area.width);
     // The counts shorten, then go, before the alerts and errors do; the clock is drawn only where it
     // leaves them whole.
-    let fits = |spans: &Vec<Span>, extra: usize| Line::from(spans.clone()).width() + extra <= width;
+    let fits = |spans: &Vec<Span>, extra: usize| spans.iter().map(Span::width).sum::<usize>() + extra <= width;
     let top = [Counts::Words, Counts::Short, Counts::None]
         .into_iter()
         .map(|c| top(app, data, c))

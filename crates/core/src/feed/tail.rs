@@ -133,7 +133,7 @@ impl Tail {
                 self.open = None;
                 replaced = true;
             }
-            Some(open) if open.stat != Some(stat_of(&meta)) && rewritten(open, &meta) => {
+            Some(open) if open.stat != Some(crate::files::size_and_time(&meta)) && rewritten(open, &meta) => {
                 on(TailEvent::Truncated);
                 open.reset();
             }
@@ -156,7 +156,7 @@ impl Tail {
         }
         self.last_problem = None;
         if let Some(open) = self.open.as_mut() {
-            let before = stat_of(&meta);
+            let before = crate::files::size_and_time(&meta);
             let read = read_new(open, self.max_line, budget, on);
             // Read to the end the metadata saw: nothing arrived meanwhile that the next look would miss.
             open.stat = (open.offset == before.0).then_some(before);
@@ -340,11 +340,6 @@ fn read_new(open: &mut Open, max: usize, budget: Option<u64>, on: &mut dyn FnMut
 /// Drains a file we are about to let go of; errors there are not worth reporting.
 fn read_to_end(open: &mut Open, max: usize, on: &mut dyn FnMut(TailEvent<'_>)) {
     let _ = read_new(open, max, None, on);
-}
-
-/// A file's size and modification time (in ns).
-fn stat_of(meta: &fs::Metadata) -> (u64, i128) {
-    (meta.len(), i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()))
 }
 
 /// Whether the file was rewritten rather than appended to since it was last read (`meta` is what it is

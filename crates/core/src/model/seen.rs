@@ -45,11 +45,9 @@ pub struct Seen {
     on_disk: std::sync::Arc<std::sync::Mutex<Option<(u64, i128)>>>,
 }
 
-/// A file's (size, modification time in ns), when it is there.
+/// A file's (size, modification time), when it is there.
 fn stat(path: &Path) -> Option<(u64, i128)> {
-    use std::os::unix::fs::MetadataExt;
-    let m = std::fs::metadata(path).ok()?;
-    Some((m.len(), i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec())))
+    std::fs::metadata(path).ok().map(|m| crate::files::size_and_time(&m))
 }
 
 impl Seen {
