@@ -25,6 +25,27 @@ fn assert_restored(pty: &common::pty::Pty) {
     assert_eq!(pty.termios_cooked(), (true, true), "raw mode still on");
 }
 
+/// A feed of gigabytes at start (a sparse or preallocated file) is read a part a poll: the header says how
+/// far the first read has come, and q quits at once rather than after the whole file.
+#[test]
+fn a_feed_of_gigabytes_at_start_leaves_the_keys_working() {
+    let fx = with_feeds();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(fx.feed("aid.jsonl"))
+        .and_then(|file| file.set_len(32 << 30))
+        .expect("a sparse 32 GB file");
+    let mut pty = fx.dashboard(120, 40, &[], &[]);
+    pty.wait_text("reading feeds", DEADLINE);
+    pty.wait_text("of 34.4 GB", DEADLINE);
+    let began = std::time::Instant::now();
+    pty.send(b"q");
+    pty.wait_exit(DEADLINE);
+    // Reading 32 GB of zeros takes most of a minute here; one part of it, a fraction of a second.
+    assert!(began.elapsed() < std::time::Duration::from_secs(10), "{:?}", began.elapsed());
+    assert_restored(&pty);
+}
+
 #[test]
 fn the_four_panels_show_and_an_appended_line_appears_marked_new() {
     let fx = with_feeds();

@@ -229,3 +229,20 @@ fn a_feed_grown_to_gigabytes_at_once_does_not_hold_up_a_signal() {
     // Reading 32 GB of zeros takes most of a minute here; one part of it, a fraction of a second.
     assert!(began.elapsed() < std::time::Duration::from_secs(10), "{:?}", began.elapsed());
 }
+
+/// The same file there at start: the first read is read a part a poll too, and SIGTERM ends it.
+#[test]
+fn a_feed_of_gigabytes_at_start_does_not_hold_up_a_signal() {
+    let fx = Fixture::new();
+    fx.append("aid.jsonl", aid("p", T1, "proposed"));
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(fx.feed("aid.jsonl"))
+        .and_then(|file| file.set_len(32 << 30))
+        .expect("a sparse 32 GB file");
+    let f = fx.follow_started(&[]);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let began = std::time::Instant::now();
+    assert!(f.stop().success());
+    assert!(began.elapsed() < std::time::Duration::from_secs(10), "{:?}", began.elapsed());
+}

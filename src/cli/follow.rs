@@ -46,7 +46,18 @@ async fn follow(config: &Config, form: Form, state_dir: Option<&std::path::Path>
         }
     };
     let mut out = std::io::stdout().lock();
-    let initial = engine.poll();
+    let mut initial = engine.poll();
+    // Large files are read a part a poll: a signal ends the run between parts.
+    while engine.loading().is_some() {
+        tokio::select! {
+            biased;
+            wake = wakeups.next() => if let Wake::Signal(_) = wake {
+                return EXIT_OK;
+            },
+            _ = tokio::task::yield_now() => {}
+        }
+        initial = engine.poll();
+    }
     // At start only problems and news are printed (a published list's differences from its last run), not
     // every record; then a `ready` line with the counts.
     let problems: Vec<&Change> = initial.iter().filter(|c| is_news(c)).collect();

@@ -75,8 +75,8 @@ pub struct App {
     pub clipboard: Option<String>,
     /// Decisions on links the analyst made, for the event loop to hand to the engine (which keeps them).
     pub decisions: Vec<Decided>,
-    /// The feeds are being read for the first time.
-    pub loading: bool,
+    /// The feeds are being read for the first time: bytes read of the line feeds, and what they hold.
+    pub loading: Option<(u64, u64)>,
     /// Marks of what is new since last acknowledged, still being worked out after a load.
     marks: Option<MarksJob>,
 }
@@ -108,7 +108,7 @@ impl App {
             commands: Vec::new(),
             clipboard: None,
             decisions: Vec::new(),
-            loading: false,
+            loading: None,
             marks: None,
         }
     }

@@ -54,28 +54,13 @@ pub async fn run(
 
     app.resize(guard.area()?);
     // A first frame at once, so a large load does not leave a blank terminal.
-    app.loading = true;
+    app.loading = Some((0, 0));
     draw(guard, engine, app, theme)?;
-    app.loading = false;
-    // Load after the watch is set, so nothing written in between is missed.
+    // Load after the watch is set, so nothing written in between is missed. Large files are read a part
+    // a poll (keys, signals and frames between); the records are shown when the first read is whole.
     let started = std::time::Instant::now();
-    let changes = engine.poll();
-    let read = started.elapsed();
-    app.know_feeds(engine.files().iter().map(|(p, _)| p.as_path()));
-    app.apply(&changes, engine.store());
-    drop(changes);
-    if let Some(problem) = engine.decisions_problem() {
-        app.notice = Some(problem.to_owned());
-    }
-    // The records on screen first; what is new since last acknowledged (every record's fingerprint
-    // against the state folder's, most of a second at a million) is marked slice by slice afterwards.
-    app.init_marks(engine.store());
+    poll(engine, app, started);
     draw(guard, engine, app, theme)?;
-    tracing::info!(
-        "first load: {} records read in {read:.2?}, on screen by {:.2?}",
-        engine.store().len(),
-        started.elapsed()
-    );
     if cfg!(debug_assertions) && std::env::var_os("WATCHFLOOR_DEBUG_PANIC").is_some() {
         // For the test that a panic gives the terminal back before its message (debug builds only).
         panic!("WATCHFLOOR_DEBUG_PANIC was set");
@@ -100,9 +85,11 @@ pub async fn run(
             },
             wake = wakeups.next() => match wake {
                 Wake::Files | Wake::Check => {
-                    let changes = engine.poll();
-                    app.apply(&changes, engine.store());
-                    reload_config(config_watch.as_mut(), engine, app);
+                    poll(engine, app, started);
+                    // An edit made during the first read is taken when it is over (the watch sees it then).
+                    if app.loading.is_none() {
+                        reload_config(config_watch.as_mut(), engine, app);
+                    }
                 }
                 Wake::Signal(name) => return Ok(Exit::Signal(name)),
             },
@@ -115,10 +102,7 @@ pub async fn run(
             _ = std::future::ready(()), if app.has_work() => app.work(engine.store()),
             // A file with more to read than one poll reads: the next part, keys and signals between.
             // (Yielding first lets the runtime look at its signals before the next part.)
-            _ = tokio::task::yield_now(), if engine.has_more() => {
-                let changes = engine.poll();
-                app.apply(&changes, engine.store());
-            }
+            _ = tokio::task::yield_now(), if engine.has_more() => poll(engine, app, started),
             _ = hangup.recv() => return Ok(Exit::TerminalGone),
         }
         if app.quit {
@@ -150,6 +134,32 @@ pub async fn run(
             }
         }
     }
+}
+
+/// Reads what is new and shows it; the poll that ends the first read (`started` is when it began) shows
+/// its records, and starts working out which are new since last acknowledged.
+fn poll(engine: &mut Engine, app: &mut App, started: std::time::Instant) {
+    let changes = engine.poll();
+    if app.loading.is_none() {
+        app.apply(&changes, engine.store());
+        return;
+    }
+    app.loading = engine.loading();
+    app.dirty = true;
+    if app.loading.is_some() {
+        return;
+    }
+    let read = started.elapsed();
+    app.know_feeds(engine.files().iter().map(|(p, _)| p.as_path()));
+    app.apply(&changes, engine.store());
+    drop(changes);
+    if let Some(problem) = engine.decisions_problem() {
+        app.notice = Some(problem.to_owned());
+    }
+    // The records on screen first; what is new since last acknowledged (every record's fingerprint
+    // against the state folder's, most of a second at a million) is marked slice by slice afterwards.
+    app.init_marks(engine.store());
+    tracing::info!("first load: {} records read in {read:.2?}", engine.store().len());
 }
 
 /// Follows config.toml like a feed: an edit to the rules or the vocabulary applies at once; one that does

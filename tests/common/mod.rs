@@ -101,6 +101,13 @@ impl Fixture {
 
     /// `follow --json` with more arguments.
     pub fn follow_with(&self, extra: &[&str]) -> Follower {
+        let mut f = self.follow_started(extra);
+        f.ready = Some(f.wait_for("ready", |v| v["event"] == "ready"));
+        f
+    }
+
+    /// `follow --json` with more arguments, not waiting for its `ready` line.
+    pub fn follow_started(&self, extra: &[&str]) -> Follower {
         let mut args = vec!["follow", "--json"];
         args.extend_from_slice(extra);
         let mut child =
@@ -116,9 +123,7 @@ impl Fixture {
                 }
             }
         });
-        let mut f = Follower { child, rx, seen: Vec::new(), ready: None };
-        f.ready = Some(f.wait_for("ready", |v| v["event"] == "ready"));
-        f
+        Follower { child, rx, seen: Vec::new(), ready: None }
     }
 }
 

@@ -33,6 +33,10 @@ fn top<'a>(app: &App, data: &Data, counts: Counts) -> Vec<Span<'a>> {
             top.push(Span::styled(format!(" +{new}"), theme.new));
         }
     }
+    if let Some((read, of)) = app.loading {
+        top.push(Span::raw("  "));
+        top.push(Span::styled(reading(read, of), theme.warn));
+    }
     if !data.alerts.is_empty() {
         top.push(Span::raw("  "));
         let style = if app.unseen_alerts > 0 { theme.alert } else { theme.muted };
@@ -52,6 +56,20 @@ fn top<'a>(app: &App, data: &Data, counts: Counts) -> Vec<Span<'a>> {
         top.push(Span::styled(n.clone(), theme.warn));
     }
     top
+}
+
+/// How far the first read has come: `reading feeds 42% of 2.9 GB`.
+fn reading(read: u64, of: u64) -> String {
+    if of == 0 {
+        return "reading feeds".into();
+    }
+    let percent = (read.min(of) as f64 / of as f64 * 100.0).floor();
+    let size = match of {
+        0..=999_999 => format!("{} kB", of.div_ceil(1000)),
+        1_000_000..=999_999_999 => format!("{:.0} MB", of as f64 / 1e6),
+        _ => format!("{:.1} GB", of as f64 / 1e9),
+    };
+    format!("reading feeds {percent}% of {size}")
 }
 
 /// A kind's name shortened for the narrow header (`sanc 31 supp 32 aid 30 shrt 31`).
@@ -119,4 +137,17 @@ fn feed_spans<'a>(app: &App, data: &Data, short: bool) -> Vec<Span<'a>> {
         }
     }
     feeds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reading;
+
+    #[test]
+    fn the_first_reads_progress_is_a_share_of_the_size() {
+        assert_eq!(reading(0, 0), "reading feeds");
+        assert_eq!(reading(1_234_000_000, 2_900_000_000), "reading feeds 42% of 2.9 GB");
+        assert_eq!(reading(64 << 20, 300_000_000), "reading feeds 22% of 300 MB");
+        assert_eq!(reading(10, 5), "reading feeds 100% of 1 kB");
+    }
 }

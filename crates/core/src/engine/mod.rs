@@ -32,6 +32,22 @@ use batch::Pipeline;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+/// A first read under way across polls: what it has read so far, kept until it ends.
+struct FirstUnderWay {
+    read: read::FirstRead,
+    hits: read::FirstHits,
+    changes: Vec<Change>,
+    /// Bytes read of the line feeds, and what they hold.
+    progress: (u64, u64),
+}
+
+impl FirstUnderWay {
+    fn begin(bytes: [u64; 4], store: &mut Store, links: &mut Links) -> Self {
+        let read = read::FirstRead::begin(bytes, store, links);
+        FirstUnderWay { read, hits: read::FirstHits::default(), changes: Vec::new(), progress: (0, 0) }
+    }
+}
+
 /// What the engine holds, read-only: what a front end draws from (the dashboard never holds the engine).
 #[derive(Clone, Copy)]
 pub struct View<'a> {
@@ -64,6 +80,10 @@ pub struct Engine {
     errors: errors::ErrorLog,
     /// Whether the first read is done: after it, every arrival is news.
     started: bool,
+    /// A first read spread over polls, a part of each file at a time (see [`Engine::loading`]).
+    first: Option<FirstUnderWay>,
+    /// See [`Options::read_per_poll`].
+    read_per_poll: u64,
     links: Links,
     watch: rules::Watch,
     retention: retention::Retention,
@@ -99,6 +119,8 @@ impl Engine {
             store,
             errors: errors::ErrorLog::default(),
             started: false,
+            first: None,
+            read_per_poll: options.read_per_poll.max(1),
             links: Links::new(options.categories),
             watch: rules::Watch::new(options.rules),
             retention: retention::Retention::new(options.retention),
@@ -241,23 +263,44 @@ impl Engine {
         self.read(true)
     }
 
+    /// While the first read is under way (it reads a part of each file a poll, so that keys and signals
+    /// are answered however large the files are): the bytes of the line feeds read so far, and what they
+    /// hold. Its records are returned by the poll that ends it.
+    pub fn loading(&self) -> Option<(u64, u64)> {
+        self.first.as_ref().map(|f| f.progress)
+    }
+
     fn read(&mut self, once: bool) -> Vec<Change> {
         let news = self.started;
         let now = self.clock.now();
         let rules = self.watch.field_rules();
-        let first_read =
-            (!news).then(|| read::FirstRead::begin(self.bytes_by_kind(), &mut self.store, &mut self.links));
-        let mut first = read::FirstHits::default();
+        if self.first.is_none() && !news {
+            let bytes = self.bytes_by_kind();
+            self.first = Some(FirstUnderWay::begin(bytes, &mut self.store, &mut self.links));
+        }
+        let first = self.first.take();
         let (feeds, store, links) = (&mut self.feeds, &mut self.store, &mut self.links);
-        let mut changes = read::lines(feeds, store, links, &mut self.pipeline, once, news, rules.clone(), &mut first);
-        let quiet = (!news).then_some(diffs::FirstReadOf { rules: rules.as_deref(), hits: &mut first });
-        diffs::poll(&mut self.snapshots, store, links, once, now, quiet, &mut changes);
-        if let Some(first_read) = first_read {
-            first_read.end(store, links);
+        let (mut changes, mut hits, first_read) = match first {
+            None => (Vec::new(), read::FirstHits::default(), None),
+            Some(FirstUnderWay { read, hits, changes, .. }) => (changes, hits, Some(read)),
+        };
+        let (pipeline, budget) = (&mut self.pipeline, self.read_per_poll);
+        changes.extend(read::lines(feeds, store, links, pipeline, once, budget, news, rules.clone(), &mut hits));
+        if let Some(read) = first_read {
+            if feeds.has_more() {
+                // More of the first read to come: nothing is shown until it is whole.
+                self.first = Some(FirstUnderWay { read, hits, changes, progress: feeds.progress() });
+                return Vec::new();
+            }
+            let quiet = Some(diffs::FirstReadOf { rules: rules.as_deref(), hits: &mut hits });
+            diffs::poll(&mut self.snapshots, store, links, once, now, quiet, &mut changes);
+            read.end(store, links);
+        } else {
+            diffs::poll(&mut self.snapshots, store, links, once, now, None, &mut changes);
         }
         self.started = true;
         self.errors.note(&changes);
-        let alerts = self.watch.run(&self.store, &self.links, &changes, news, &first, now);
+        let alerts = self.watch.run(&self.store, &self.links, &changes, news, &hits, now);
         changes.extend(alerts);
         let evicted = self.retention.evict(&mut self.store, &mut self.links, now);
         for e in &evicted {
@@ -389,6 +432,58 @@ do = ["alert"]
         assert_eq!(entry.history().len(), 3);
         assert_eq!(panel.dropped_versions(panel.handle("p").expect("handle")), 7);
         assert_eq!(entry.current().record(engine.store().texts()).ts.text(), "2026-01-10T00:00:00Z");
+    }
+
+    /// A first read larger than a poll reads goes on over polls: nothing is shown (or alerted) until it is
+    /// whole, its progress is told meanwhile, and it ends with what one read of everything gives.
+    #[test]
+    fn a_first_read_larger_than_a_poll_goes_on_over_polls_and_ends_whole() {
+        let dir = tempfile::tempdir().expect("dir");
+        let lines: String = (0..3000)
+            .map(|i| {
+                let stage = if i == 2500 { "stalled" } else { "signed" };
+                format!("{{\"id\":\"p{i}\",\"ts\":\"2026-02-20T00:00:00Z\",\"title\":\"P\",\"stage\":\"{stage}\"}}\n")
+            })
+            .collect();
+        std::fs::write(dir.path().join("aid.jsonl"), &lines).expect("write");
+        let config = crate::config::parse(CONFIG, Some(&dir.path().join("config.toml"))).expect("config");
+        let clock = ManualClock::at(at("2026-02-25T00:00:00Z"));
+        // A byte a poll: a part of the file as the reader reads at once (64 KiB), a poll.
+        let options = Options { read_per_poll: 1, ..Options::from_config(&config) };
+        let mut engine = Engine::new(options, clock);
+        let mut polls = 0;
+        let mut progress = Vec::new();
+        let last = loop {
+            let changes = engine.poll();
+            polls += 1;
+            match engine.loading() {
+                Some(p) => {
+                    assert!(changes.is_empty(), "poll {polls} showed {changes:?}");
+                    assert!(engine.has_more(), "the next part is read at once");
+                    progress.push(p);
+                }
+                None => break changes,
+            }
+        };
+        assert!(polls >= 3, "{progress:?}");
+        assert!(progress.windows(2).all(|w| w[0].0 < w[1].0 && w[1].1 == lines.len() as u64), "{progress:?}");
+        let read: usize = last.iter().map(|c| if let Change::Read { records, .. } = c { *records } else { 0 }).sum();
+        assert_eq!((read, engine.store().panel(Kind::Aid).len()), (3000, 3000));
+        let news =
+            |c: &Change| matches!(c, Change::RecordAdded { news: true, .. } | Change::RecordUpdated { news: true, .. });
+        assert!(!last.iter().any(news), "a first read is not news");
+        assert_eq!(engine.alerts().len(), 0, "what is there at start is not alerted");
+        assert!(!engine.has_more());
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(dir.path().join("aid.jsonl"))
+            .and_then(|mut f| {
+                f.write_all(b"{\"id\":\"n\",\"ts\":\"2026-02-24T00:00:00Z\",\"title\":\"N\",\"stage\":\"stalled\"}\n")
+            })
+            .expect("append");
+        let after = engine.poll();
+        assert!(after.iter().any(news), "{after:?}");
+        assert_eq!(engine.alerts().len(), 1, "news after the first read is alerted");
     }
 
     #[test]

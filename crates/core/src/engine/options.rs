@@ -16,6 +16,9 @@ pub struct Options {
     pub max_line_bytes: usize,
     /// When a new download of a published list is held (`limits.hold_shrink_*`).
     pub shrink: ShrinkGuard,
+    /// Bytes of each line feed a poll reads at most ([`crate::engine::read::PER_POLL`]); the rest is read
+    /// by the next polls, the first read included.
+    pub read_per_poll: u64,
     /// Versions kept of one record at most (`limits.max_versions`; 0: every version).
     pub max_versions: usize,
     pub categories: Vocabulary,
@@ -35,6 +38,7 @@ impl Options {
             feeds: config.feeds.clone(),
             max_line_bytes: config.limits.max_line_bytes,
             shrink: config.limits.shrink,
+            read_per_poll: crate::engine::read::PER_POLL,
             max_versions: config.limits.max_versions,
             categories: config.categories.clone(),
             rules: config.rules.clone(),

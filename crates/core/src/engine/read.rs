@@ -73,8 +73,8 @@ impl FirstRead {
     }
 }
 
-/// Reads whatever is new in the line feeds (with `once`, taking the end of each file as the end of its
-/// last line) and applies it. `news` is false for the first read (see [`FirstRead`]): its records are not
+/// Reads whatever is new in the line feeds, at most `budget` bytes of each (with `once`, all of it, taking
+/// the end of each file as the end of its last line) and applies it. `news` is false for the first read (see [`FirstRead`]): its records are not
 /// news, and `rules` are matched on the parser threads then, and what the records in force matched is
 /// noted in `hits`.
 #[allow(clippy::too_many_arguments)]
@@ -84,6 +84,7 @@ pub fn lines(
     links: &mut Links,
     pipeline: &mut Pipeline<Change>,
     once: bool,
+    budget: u64,
     news: bool,
     rules: Option<Arc<FieldRules>>,
     hits: &mut FirstHits,
@@ -116,23 +117,29 @@ pub fn lines(
             }
         }
     };
-    // After the first read, a poll reads a bounded amount of each file (see `PER_POLL`).
-    feeds.poll_within((news && !once).then_some(PER_POLL), &mut on);
+    // A poll reads a bounded amount of each file (see `PER_POLL`); a one-shot read reads them whole.
+    feeds.poll_within((!once).then_some(budget), &mut on);
     if once {
         feeds.finish(&mut on);
     }
     pipeline.submit(batch, context(links));
-    while let Some(mut parsed) = pipeline.next(true) {
+    // A first read that goes on at the next poll leaves what is being parsed in flight: the parsers work
+    // on while keys are answered, and nothing waits for the slowest batch at every part.
+    let more = !news && !once && feeds.has_more();
+    while let Some(mut parsed) = pipeline.next(!more) {
         apply_parsed(parsed.parsed(), store, links, news, &mut changes, hits);
         pipeline.recycle(parsed);
     }
-    pipeline.release();
+    if !more {
+        pipeline.release();
+    }
     changes
 }
 
-/// Bytes of each file read at most by a poll after the first read: a file that grows by gigabytes at once
-/// (a preallocated file, a run without line ends) is read a part a poll, keys and signals handled between
-/// ([`crate::engine::Engine::has_more`] says to poll again at once).
+/// Bytes of each file read at most by a poll: a file of gigabytes at start, or one that grows by gigabytes
+/// at once (a preallocated file, a run without line ends), is read a part a poll, keys and signals handled
+/// between ([`crate::engine::Engine::has_more`] says to poll again at once; a first read goes on over polls,
+/// see [`crate::engine::Engine::loading`]).
 pub const PER_POLL: u64 = 64 << 20;
 
 /// Lines of a published list, which is read whole: a mistake of the program's, said rather than hidden.
@@ -317,7 +324,7 @@ mod tests {
         let (mut feeds, mut store, mut links) = (feeds_on(dir.path()), Store::new(), Links::new(default_vocabulary()));
         let mut pipeline = Pipeline::default();
         let mut hits = FirstHits::default();
-        let first = lines(&mut feeds, &mut store, &mut links, &mut pipeline, false, false, None, &mut hits);
+        let first = lines(&mut feeds, &mut store, &mut links, &mut pipeline, false, PER_POLL, false, None, &mut hits);
         let read: Vec<usize> = first
             .iter()
             .filter_map(|c| if let Change::Read { records, .. } = c { Some(*records) } else { None })
@@ -327,7 +334,7 @@ mod tests {
         assert_eq!(store.panel(Kind::Aid).get("a").expect("a").history().len(), 2);
 
         write!(file, "{}", line("c", "proposed")).expect("write");
-        let next = lines(&mut feeds, &mut store, &mut links, &mut pipeline, false, true, None, &mut hits);
+        let next = lines(&mut feeds, &mut store, &mut links, &mut pipeline, false, PER_POLL, true, None, &mut hits);
         assert!(
             matches!(&next[..], [Change::RecordAdded { id, origin, news: true, .. }] if &**id == "c" && origin.line == 5),
             "{next:?}"

@@ -124,6 +124,11 @@ impl Feeds {
         self.files.values().any(|f| f.tail.has_more())
     }
 
+    /// Bytes read of the files followed, and what they hold now: how far a first read has come.
+    pub fn progress(&self) -> (u64, u64) {
+        self.files.values().filter_map(|f| f.tail.progress()).fold((0, 0), |(r, s), (a, b)| (r + a, s + b))
+    }
+
     /// Ends the last line of every file at the end of the file (for one-shot reads).
     pub fn finish(&mut self, on: &mut dyn FnMut(FeedEvent<'_>)) {
         for f in self.files.values_mut() {

@@ -94,6 +94,13 @@ impl Tail {
         self.more
     }
 
+    /// How far the file has been read, and how long it is now (none when it is not open).
+    pub fn progress(&self) -> Option<(u64, u64)> {
+        let open = self.open.as_ref()?;
+        let size = open.file.metadata().map_or(open.offset, |m| m.len());
+        Some((open.offset, size.max(open.offset)))
+    }
+
     /// [`Tail::poll`], reading at most about `budget` bytes of the file (none: to its end), so that no
     /// file (a run of gigabytes without a line end, a burst of a huge append) holds up the caller for
     /// long; [`Tail::has_more`] then says to poll again soon.
