@@ -542,3 +542,39 @@ fn ctrl_z_suspends_and_fg_comes_back_redrawn() {
     pty.send(b"exit\r");
     pty.wait_exit(DEADLINE);
 }
+
+/// Issue 19: a glob of more files than the hard limit of open files let the dashboard open files until no
+/// descriptor was left, and then `seen.bin` could not be saved. Now files past the limit (less a reserve)
+/// are left unopened and said so, and the state is saved on q.
+#[test]
+fn more_feed_files_than_the_open_file_limit_leave_the_state_saved() {
+    let fx = Fixture::with_config("feeds_dir = \"feeds\"\n[[feed]]\npath = \"many/*.jsonl\"\nkind = \"sanctions\"\n");
+    std::fs::create_dir_all(fx.feed("many")).expect("dir");
+    for i in 0..300 {
+        fx.write(&format!("many/{i:03}.jsonl"), sanction(&format!("s{i}"), T1, &format!("Firm {i}")));
+    }
+    let (bin, config) = (env!("CARGO_BIN_EXE_watchfloor"), fx.config.display().to_string());
+    let state = fx.dir.path().join("state");
+    let log = fx.dir.path().join("watchfloor.log");
+    let status = fx.dir.path().join("status");
+    // `ulimit -n` sets the hard limit too: the dashboard cannot raise it.
+    let script = format!(
+        "ulimit -n 200 && '{bin}' --config '{config}' --log '{}' --state '{}'; echo $? > '{}'",
+        log.display(),
+        state.display(),
+        status.display()
+    );
+    let mut pty = common::pty::Pty::spawn("sh", &["-c", &script], fx.dir.path(), &[], 120, 40);
+    pty.wait_text("Sanctions", DEADLINE);
+    pty.send(b"e");
+    pty.wait_text("not opened: 136 feed files are open", DEADLINE);
+    // q closes the errors, a second q quits.
+    pty.send(b"q");
+    pty.wait_text("164 errors", DEADLINE);
+    pty.send(b"q");
+    pty.wait_exit(DEADLINE);
+    assert_eq!(std::fs::read_to_string(&status).expect("the exit status").trim(), "0");
+    let log = std::fs::read_to_string(&log).expect("log");
+    assert!(!log.contains("cannot save"), "{log}");
+    assert!(state.join("seen.bin").exists(), "the baseline is saved");
+}

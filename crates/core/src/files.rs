@@ -77,6 +77,21 @@ pub fn refusal(e: &io::Error) -> Option<&NotRegular> {
     e.get_ref().and_then(|inner| inner.downcast_ref::<NotRegular>())
 }
 
+/// Descriptors kept for what is not a feed: the standard streams, the log, the state and its temporary
+/// file, the config, a published list being read, the watcher and the terminal.
+pub const KEPT_FOR_THE_REST: u64 = 64;
+
+/// How many feed files the process may hold open: the soft limit of open files (`ulimit -n`) less
+/// [`KEPT_FOR_THE_REST`], so that saving the state never waits on a free descriptor.
+pub fn feed_files_open_at_most() -> usize {
+    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit only writes the struct given.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 || limit.rlim_cur == libc::RLIM_INFINITY {
+        return usize::MAX;
+    }
+    usize::try_from(limit.rlim_cur.saturating_sub(KEPT_FOR_THE_REST)).unwrap_or(usize::MAX).max(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

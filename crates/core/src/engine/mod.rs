@@ -114,7 +114,7 @@ impl Engine {
             }
         }
         let mut engine = Engine {
-            feeds: Feeds::new(options.feeds, options.max_line_bytes),
+            feeds: Feeds::new(options.feeds, options.max_line_bytes).with_max_open(options.max_open_files),
             snapshots,
             store,
             errors: errors::ErrorLog::default(),

@@ -19,6 +19,8 @@ pub struct Options {
     /// Bytes of each line feed a poll reads at most ([`crate::engine::read::PER_POLL`]); the rest is read
     /// by the next polls, the first read included.
     pub read_per_poll: u64,
+    /// Feed files held open at most ([`crate::files::feed_files_open_at_most`]).
+    pub max_open_files: usize,
     /// Versions kept of one record at most (`limits.max_versions`; 0: every version).
     pub max_versions: usize,
     pub categories: Vocabulary,
@@ -39,6 +41,7 @@ impl Options {
             max_line_bytes: config.limits.max_line_bytes,
             shrink: config.limits.shrink,
             read_per_poll: crate::engine::read::PER_POLL,
+            max_open_files: crate::files::feed_files_open_at_most(),
             max_versions: config.limits.max_versions,
             categories: config.categories.clone(),
             rules: config.rules.clone(),

@@ -118,9 +118,10 @@ pub fn lines(
         }
     };
     // A poll reads a bounded amount of each file (see `PER_POLL`); a one-shot read reads them whole.
-    feeds.poll_within((!once).then_some(budget), &mut on);
     if once {
-        feeds.finish(&mut on);
+        feeds.read_once(&mut on);
+    } else {
+        feeds.poll_within(Some(budget), &mut on);
     }
     pipeline.submit(batch, context(links));
     // A first read that goes on at the next poll leaves what is being parsed in flight: the parsers work

@@ -73,11 +73,19 @@ pub struct Feeds {
     files: BTreeMap<PathBuf, Followed>,
     max_line: usize,
     started: bool,
+    /// Files held open at most (see [`crate::files::feed_files_open_at_most`]).
+    max_open: usize,
 }
 
 impl Feeds {
     pub fn new(specs: Vec<FeedSpec>, max_line: usize) -> Self {
-        Feeds { specs, files: BTreeMap::new(), max_line, started: false }
+        Feeds { specs, files: BTreeMap::new(), max_line, started: false, max_open: usize::MAX }
+    }
+
+    /// Holds at most `n` files open: past it, a file is reported and left unopened until one closes, so
+    /// that the state, the config and the log can always be opened.
+    pub fn with_max_open(self, n: usize) -> Self {
+        Feeds { max_open: n.max(1), ..self }
     }
 
     pub fn specs(&self) -> &[FeedSpec] {
@@ -98,7 +106,7 @@ impl Feeds {
     }
 
     pub fn files(&self) -> impl Iterator<Item = (&Path, bool)> {
-        self.files.values().map(|f| (f.file.as_path(), f.tail.is_open()))
+        self.files.values().map(|f| (f.file.as_path(), f.tail.was_read()))
     }
 
     /// Looks for new files matching a glob, then reads what is new in every file. The first call reads
@@ -109,13 +117,36 @@ impl Feeds {
 
     /// [`Feeds::poll`], reading at most about `budget` bytes of each file (see [`Tail::poll_within`]).
     pub fn poll_within(&mut self, budget: Option<u64>, on: &mut dyn FnMut(FeedEvent<'_>)) {
+        self.read(budget, false, on)
+    }
+
+    /// Reads every file whole, taking the end of each as the end of its last line, and closes it before
+    /// the next is opened: a one-shot read of any number of files holds one open at a time.
+    pub fn read_once(&mut self, on: &mut dyn FnMut(FeedEvent<'_>)) {
+        self.read(None, true, on)
+    }
+
+    fn read(&mut self, budget: Option<u64>, once: bool, on: &mut dyn FnMut(FeedEvent<'_>)) {
         let first = !self.started;
         self.started = true;
         self.discover(first, on);
+        let mut open = self.files.values().filter(|f| f.tail.is_open()).count();
         for f in self.files.values_mut() {
             let spec = &self.specs[f.spec];
             let (file, kind, format) = (&f.file, spec.kind, spec.format);
-            f.tail.poll_within(budget, &mut |e| on(tail_event(file, kind, format, e)));
+            let mut on = |e: TailEvent<'_>| on(tail_event(file, kind, format, e));
+            if !f.tail.is_open() && open >= self.max_open && is_file(f.tail.path()) {
+                f.tail.refuse(too_many_open(self.max_open), &mut on);
+                continue;
+            }
+            let was_open = f.tail.is_open();
+            f.tail.poll_within(budget, &mut on);
+            if once {
+                f.tail.finish(&mut on);
+                f.tail.close();
+            } else if was_open != f.tail.is_open() {
+                open = if was_open { open - 1 } else { open + 1 };
+            }
         }
     }
 
@@ -127,15 +158,6 @@ impl Feeds {
     /// Bytes read of the files followed, and what they hold now: how far a first read has come.
     pub fn progress(&self) -> (u64, u64) {
         self.files.values().filter_map(|f| f.tail.progress()).fold((0, 0), |(r, s), (a, b)| (r + a, s + b))
-    }
-
-    /// Ends the last line of every file at the end of the file (for one-shot reads).
-    pub fn finish(&mut self, on: &mut dyn FnMut(FeedEvent<'_>)) {
-        for f in self.files.values_mut() {
-            let spec = &self.specs[f.spec];
-            let (file, kind, format) = (&f.file, spec.kind, spec.format);
-            f.tail.finish(&mut |e| on(tail_event(file, kind, format, e)));
-        }
     }
 
     /// Adds a tail for each configured file and each new glob match.
@@ -284,6 +306,18 @@ pub fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+fn is_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| m.is_file())
+}
+
+fn too_many_open(max: usize) -> String {
+    format!(
+        "not opened: {max} feed files are open, as many as the limit of open files leaves for feeds (the rest \
+         is kept for the state, the config and the log); raise the limit (`ulimit -n`) or follow fewer \
+         files. It is opened when another closes"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,5 +359,68 @@ mod tests {
         assert!(m.matches(Path::new("/g/new.jsonl")));
         assert!(!m.matches(Path::new("/f/a.jsonl.tmp")));
         assert!(!m.matches(Path::new("/g/watchfloor.log")));
+    }
+
+    fn glob_of(dir: &Path) -> FeedSpec {
+        let path = dir.join("*.jsonl");
+        FeedSpec { given: path.clone(), path, kind: None, format: Format::Jsonl, poll_ms: None, deltas: None }
+    }
+
+    /// Lines read per file, and the problems reported, by a poll.
+    fn poll(feeds: &mut Feeds, once: bool) -> (BTreeMap<String, u64>, Vec<String>) {
+        let (mut lines, mut problems) = (BTreeMap::new(), Vec::new());
+        let name = |f: &Arc<PathBuf>| f.file_name().map_or(String::new(), |n| n.to_string_lossy().into_owned());
+        let mut on = |e: FeedEvent<'_>| match e {
+            FeedEvent::Lines { file, count, .. } => *lines.entry(name(file)).or_default() += count,
+            FeedEvent::Line { file, .. } => *lines.entry(name(file)).or_default() += 1,
+            FeedEvent::Unreadable { file, reason } => problems.push(format!("{}: {reason}", name(file))),
+            _ => {}
+        };
+        if once {
+            feeds.read_once(&mut on)
+        } else {
+            feeds.poll(&mut on)
+        }
+        (lines, problems)
+    }
+
+    /// Issue 19: a glob of more files than the limit of open files left most of them unread with "Too
+    /// many open files", and the state could then not be saved. Past the limit a file is now reported
+    /// once and left unopened (descriptors stay free for the state), and it is read when another closes.
+    #[test]
+    fn files_past_the_open_limit_are_reported_and_read_when_another_closes() {
+        let dir = tempfile::tempdir().expect("dir");
+        for i in 0..5 {
+            std::fs::write(dir.path().join(format!("{i}.jsonl")), "{}\n{}\n").expect("write");
+        }
+        let mut feeds = Feeds::new(vec![glob_of(dir.path())], 100).with_max_open(3);
+        let (lines, problems) = poll(&mut feeds, false);
+        assert_eq!(lines.keys().collect::<Vec<_>>(), ["0.jsonl", "1.jsonl", "2.jsonl"]);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].starts_with("3.jsonl: not opened: 3 feed files are open"), "{problems:?}");
+        assert!(problems[0].contains("`ulimit -n`"), "{problems:?}");
+        assert_eq!(feeds.files().filter(|(_, open)| *open).count(), 3);
+
+        assert_eq!(poll(&mut feeds, false), (BTreeMap::new(), Vec::new()), "said once, not at every poll");
+
+        std::fs::remove_file(dir.path().join("0.jsonl")).expect("remove");
+        let (lines, problems) = poll(&mut feeds, false);
+        assert_eq!(lines, BTreeMap::from([("3.jsonl".to_string(), 2)]), "read once a file closed");
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    /// A one-shot read (`check`, `snapshot`) closes each file before it opens the next: every file is
+    /// read however low the limit.
+    #[test]
+    fn a_one_shot_read_reads_every_file_whatever_the_open_limit() {
+        let dir = tempfile::tempdir().expect("dir");
+        for i in 0..5 {
+            std::fs::write(dir.path().join(format!("{i}.jsonl")), "{}\n{}").expect("write");
+        }
+        let mut feeds = Feeds::new(vec![glob_of(dir.path())], 100).with_max_open(1);
+        let (lines, problems) = poll(&mut feeds, true);
+        assert_eq!(lines.values().sum::<u64>(), 10, "two lines of each of five files, the last unended: {lines:?}");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(feeds.files().filter(|(_, read)| *read).count(), 5, "each counts as read");
     }
 }

@@ -68,11 +68,21 @@ pub struct Tail {
     started: bool,
     /// Whether the last poll stopped at its budget with more of the file to read.
     more: bool,
+    /// Whether the file was read whole and closed ([`Tail::close`]).
+    read_whole: bool,
 }
 
 impl Tail {
     pub fn new(path: PathBuf, max_line: usize) -> Self {
-        Tail { path, max_line: max_line.max(1), open: None, last_problem: None, started: false, more: false }
+        Tail {
+            path,
+            max_line: max_line.max(1),
+            open: None,
+            last_problem: None,
+            started: false,
+            more: false,
+            read_whole: false,
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -82,6 +92,27 @@ impl Tail {
     /// True while the file is open for reading.
     pub fn is_open(&self) -> bool {
         self.open.is_some()
+    }
+
+    /// True while the file is open, or once it was read whole and closed.
+    pub fn was_read(&self) -> bool {
+        self.open.is_some() || self.read_whole
+    }
+
+    /// Closes the file after a one-shot read ([`Tail::finish`]), so that the next can be opened however
+    /// many there are.
+    pub fn close(&mut self) {
+        if self.open.take().is_some() {
+            self.read_whole = true;
+        }
+    }
+
+    /// Leaves the file unopened this poll, for `reason` (reported once until it changes): the caller
+    /// keeps to a limit of open files.
+    pub fn refuse(&mut self, reason: String, on: &mut dyn FnMut(TailEvent<'_>)) {
+        self.started = true;
+        self.more = false;
+        self.problem(reason, on);
     }
 
     /// Looks at the path and reads what is new, calling `on` for each event.
