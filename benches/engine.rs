@@ -79,7 +79,7 @@ fn benches(c: &mut Criterion) {
         let label = if records == 1_000_000 { "1M" } else { "100k" };
         let theme = Theme::sixteen();
         let mut app = App::new(chrono::NaiveDateTime::default(), false);
-        app.reorder_all(engine.store());
+        app.reorder_all(&engine.view());
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
         c.bench_function(&format!("draw a 120x40 frame over {label} records"), |b| {
             b.iter(|| {
@@ -134,6 +134,42 @@ fn benches(c: &mut Criterion) {
                 app.catch_up(&data);
             })
         });
+        // A word found in no stored field: every row of the slice is read as it shows (the suppliers' with
+        // their links).
+        for kind in [Kind::Sanctions, Kind::Suppliers] {
+            app.update(watchfloor::ui::keys::Action::Focus(kind));
+            c.bench_function(
+                &format!("a filter keystroke over 1M records that keeps none of {kind} (its first slice)"),
+                |b| {
+                    b.iter(|| {
+                        app.update(watchfloor::ui::keys::Action::Filter);
+                        for ch in "zzq".chars() {
+                            app.filter_key(watchfloor::ui::app::FilterKey::Char(ch));
+                        }
+                        app.catch_up(&data);
+                        app.filter_key(watchfloor::ui::app::FilterKey::Clear);
+                        app.catch_up(&data);
+                    })
+                },
+            );
+            let mut whole = c.benchmark_group("filter");
+            whole.sample_size(10);
+            whole.bench_function(format!("a whole filter pass over 1M records that keeps none of {kind}"), |b| {
+                b.iter(|| {
+                    app.update(watchfloor::ui::keys::Action::Filter);
+                    for ch in "zzq".chars() {
+                        app.filter_key(watchfloor::ui::app::FilterKey::Char(ch));
+                    }
+                    app.catch_up(&data);
+                    while app.has_work() {
+                        app.work(&engine.view());
+                    }
+                    app.filter_key(watchfloor::ui::app::FilterKey::Clear);
+                    app.catch_up(&data);
+                })
+            });
+            whole.finish();
+        }
     }
 }
 

@@ -20,7 +20,7 @@ use ratatui::layout::Rect;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
-use watchfloor_core::engine::Change;
+use watchfloor_core::engine::{Change, View};
 use watchfloor_core::model::seen::Seen;
 use watchfloor_core::model::{Kind, Store};
 
@@ -152,7 +152,8 @@ impl App {
     }
 
     /// Takes in what the engine saw; records that are news are marked. While paused, record changes wait.
-    pub fn apply(&mut self, changes: &[Change], store: &Store) {
+    pub fn apply(&mut self, changes: &[Change], data: &View) {
+        let store = data.store;
         let mut touched = [false; 4];
         // The records that changed, for panels that show what a filter keeps.
         let mut changed: [Vec<&str>; 4] = Default::default();
@@ -207,9 +208,9 @@ impl App {
             }
             let view = &mut self.panels[i];
             if view.is_filtered() {
-                view.refresh(store.panel(kind), &changed[i]);
+                view.refresh(data, kind, &changed[i]);
             } else {
-                view.reorder(store.panel(kind));
+                view.reorder(data, kind);
             }
         }
         if !changes.is_empty() {
@@ -295,10 +296,10 @@ impl App {
                 for view in &mut self.panels {
                     view.rows = Rows::All;
                 }
-                self.apply(&held, store);
-                self.reorder_all(store);
+                self.apply(&held, data);
+                self.reorder_all(data);
             }
-            Command::Refilter(kind) => self.panels[kind.index()].reorder(store.panel(kind)),
+            Command::Refilter(kind) => self.panels[kind.index()].reorder(data, kind),
             Command::Select(kind, id) => self.panels[kind.index()].select(store.panel(kind), &id),
             Command::Copy => {
                 let target = match &self.popup {
@@ -371,7 +372,8 @@ impl App {
     }
 
     /// One slice of every filter still looking through its panel, and of the marks still being worked out.
-    pub fn work(&mut self, store: &Store) {
+    pub fn work(&mut self, data: &View) {
+        let store = data.store;
         if let Some(job) = self.marks.as_mut() {
             let fresh = job.fresh;
             if job.step(store, &mut self.seen, &mut self.panels) {
@@ -383,14 +385,14 @@ impl App {
             self.dirty |= !fresh;
         }
         for &kind in Kind::ALL {
-            self.dirty |= self.panels[kind.index()].step(store.panel(kind));
+            self.dirty |= self.panels[kind.index()].step(data, kind);
         }
     }
 
     /// Recomputes every panel's rows (after the configuration changed what is shown).
-    pub fn reorder_all(&mut self, store: &Store) {
+    pub fn reorder_all(&mut self, data: &View) {
         for &kind in Kind::ALL {
-            self.panels[kind.index()].reorder(store.panel(kind));
+            self.panels[kind.index()].reorder(data, kind);
         }
     }
 
@@ -552,6 +554,11 @@ mod tests {
     use super::*;
     use watchfloor_core::formats::jsonl::parse_line;
 
+    /// A view of a bare store (no links; leaked, a test's lifetime).
+    fn bare(store: &Store) -> View<'_> {
+        View::of_store(store, Box::leak(Box::default()))
+    }
+
     /// What the event loop does before a frame, for a bare store.
     fn catch_up(app: &mut App, store: &Store) {
         let links = watchfloor_core::model::links::Links::default();
@@ -592,13 +599,13 @@ mod tests {
             &[("a", "2024-01-01T00:00:00Z"), ("b", "2024-01-02T00:00:00Z"), ("c", "2024-01-03T00:00:00Z")],
             false,
         );
-        app.apply(&c, &store);
+        app.apply(&c, &bare(&store));
         assert_eq!(app.panel(Kind::Sanctions).ids(store.panel(Kind::Sanctions)), ["c", "b", "a"]);
         app.update(Action::Down);
         catch_up(&mut app, &store);
         assert_eq!(app.panel(Kind::Sanctions).selected_id(), Some("b"));
         let c = add(&mut store, &[("d", "2024-02-01T00:00:00Z"), ("e", "2024-02-02T00:00:00Z")], true);
-        app.apply(&c, &store);
+        app.apply(&c, &bare(&store));
         assert_eq!(app.panel(Kind::Sanctions).selected_id(), Some("b"));
         assert_eq!(app.panel(Kind::Sanctions).marks.get("d"), Some(&Mark::New));
         assert_eq!(app.new_count(), 2);
@@ -609,9 +616,9 @@ mod tests {
         let mut store = Store::new();
         let mut app = App::new(t0(), false);
         let c = add(&mut store, &[("a", "2024-01-01T00:00:00Z")], false);
-        app.apply(&c, &store);
+        app.apply(&c, &bare(&store));
         let c = add(&mut store, &[("b", "2024-02-01T00:00:00Z")], true);
-        app.apply(&c, &store);
+        app.apply(&c, &bare(&store));
         assert_eq!(app.panel(Kind::Sanctions).selected_id(), Some("b"));
     }
 
@@ -620,7 +627,7 @@ mod tests {
         let mut store = Store::new();
         let mut app = App::new(t0(), false);
         let c = add(&mut store, &[("alpha", "2024-01-01T00:00:00Z"), ("beta", "2024-01-02T00:00:00Z")], false);
-        app.apply(&c, &store);
+        app.apply(&c, &bare(&store));
         app.update(Action::Filter);
         assert_eq!(app.context(), Context::Filter);
         for ch in "T AL".chars() {
@@ -648,7 +655,7 @@ mod tests {
             .collect();
         let lines: Vec<(&str, &str)> = ts.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         let c = add(&mut store, &lines, false);
-        app.apply(&c, &store);
+        app.apply(&c, &bare(&store));
         app.update(Action::Filter);
         for ch in "r1".chars() {
             app.filter_key(FilterKey::Char(ch));
@@ -657,9 +664,9 @@ mod tests {
         assert!(app.has_work(), "50,000 records are more than one slice");
         // While the filter looks: a new record that matches, and an old one updated to be the newest.
         let c = add(&mut store, &[("r1new", "2024-02-01T00:00:00Z"), ("r10", "2024-02-02T00:00:00Z")], true);
-        app.apply(&c, &store);
+        app.apply(&c, &bare(&store));
         while app.has_work() {
-            app.work(&store);
+            app.work(&bare(&store));
         }
         let panel = store.panel(Kind::Sanctions);
         let want: Vec<String> = panel
@@ -685,11 +692,11 @@ mod tests {
         // First run: everything is taken as acknowledged, and remembered.
         let mut app = App::new(t0(), false);
         app.seen = Seen::load(Some(dir.path()));
-        app.apply(&c, &store);
+        app.apply(&c, &bare(&store));
         app.init_marks(&store);
         let mut slices = 0;
         while app.has_work() {
-            app.work(&store);
+            app.work(&bare(&store));
             slices += 1;
         }
         assert!(slices >= 3, "{slices} slices for 2,500 records");
@@ -705,10 +712,10 @@ mod tests {
         );
         let mut app = App::new(t0(), false);
         app.seen = Seen::load(Some(dir.path()));
-        app.reorder_all(&store);
+        app.reorder_all(&bare(&store));
         app.init_marks(&store);
         while app.has_work() {
-            app.work(&store);
+            app.work(&bare(&store));
         }
         let marks = &app.panel(Kind::Sanctions).marks;
         assert_eq!(marks.len(), 3, "{marks:?}");
@@ -721,12 +728,12 @@ mod tests {
         let mut store = Store::new();
         let mut app = App::new(t0(), false);
         let c = add(&mut store, &[("a", "2024-01-01T00:00:00Z")], false);
-        app.apply(&c, &store);
+        app.apply(&c, &bare(&store));
         app.update(Action::Pause);
         // The event loop settles after every key, before it looks at the feeds again.
         catch_up(&mut app, &store);
         let c = add(&mut store, &[("b", "2024-02-01T00:00:00Z")], true);
-        app.apply(&c, &store);
+        app.apply(&c, &bare(&store));
         catch_up(&mut app, &store);
         assert_eq!(app.panel(Kind::Sanctions).ids(store.panel(Kind::Sanctions)), ["a"], "the list does not move");
         assert_eq!(app.held_count(), 1);
@@ -742,7 +749,7 @@ mod tests {
         let mut store = Store::new();
         let mut app = App::new(t0(), false);
         let c = add(&mut store, &[("a", "2024-01-01T00:00:00Z")], false);
-        app.apply(&c, &store);
+        app.apply(&c, &bare(&store));
         assert_eq!(app.new_count(), 0);
         assert_eq!(app.feeds.values().next().and_then(|h| h.last_change), None);
     }
@@ -755,7 +762,7 @@ mod tests {
             (0..60).map(|i| (format!("r{i:02}"), format!("2024-01-01T00:{i:02}:00Z"))).collect();
         let refs: Vec<(&str, &str)> = lines.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
         let c = add(&mut store, &refs, false);
-        app.apply(&c, &store);
+        app.apply(&c, &bare(&store));
         // 80x24: one panel below the tabs, 17 rows of records.
         app.resize(Rect::new(0, 0, 80, 24));
         app.update(Action::PageDown);
@@ -847,9 +854,9 @@ mod tests {
     fn errors_and_missing_feeds_show_in_health() {
         let mut app = App::new(t0(), false);
         let file = Arc::new(PathBuf::from("aid.jsonl"));
-        app.apply(&[Change::FeedMissing { file: file.clone() }], &Store::new());
+        app.apply(&[Change::FeedMissing { file: file.clone() }], &bare(&Store::new()));
         assert!(app.feeds[&file].missing);
-        app.apply(&[Change::FileAppeared { file: file.clone() }], &Store::new());
+        app.apply(&[Change::FileAppeared { file: file.clone() }], &bare(&Store::new()));
         assert!(!app.feeds[&file].missing);
     }
 

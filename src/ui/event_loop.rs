@@ -99,7 +99,7 @@ pub async fn run(
             }
             _ = tokio::time::sleep_until(frame_due.unwrap_or(last_draw)), if frame_due.is_some() => {}
             // A filter looking through a large panel: one slice, then keys and files get their turn.
-            _ = std::future::ready(()), if app.has_work() => app.work(engine.store()),
+            _ = std::future::ready(()), if app.has_work() => app.work(&engine.view()),
             // A file with more to read than one poll reads: the next part, keys and signals between.
             // (Yielding first lets the runtime look at its signals before the next part.)
             _ = tokio::task::yield_now(), if engine.has_more() => poll(engine, app, started),
@@ -141,7 +141,7 @@ pub async fn run(
 fn poll(engine: &mut Engine, app: &mut App, started: std::time::Instant) {
     let changes = engine.poll();
     if app.loading.is_none() {
-        app.apply(&changes, engine.store());
+        app.apply(&changes, &engine.view());
         return;
     }
     app.loading = engine.loading();
@@ -151,7 +151,7 @@ fn poll(engine: &mut Engine, app: &mut App, started: std::time::Instant) {
     }
     let read = started.elapsed();
     app.know_feeds(engine.files().iter().map(|(p, _)| p.as_path()));
-    app.apply(&changes, engine.store());
+    app.apply(&changes, &engine.view());
     drop(changes);
     if let Some(problem) = engine.decisions_problem() {
         app.notice = Some(problem.to_owned());
@@ -212,7 +212,7 @@ fn reload_config(watch: Option<&mut ConfigWatch>, engine: &mut Engine, app: &mut
                     "config.toml's feeds changed: rules and categories apply now, the feeds after a restart".into(),
                 );
             }
-            app.reorder_all(engine.store());
+            app.reorder_all(&engine.view());
         }
         Err((line, message)) => {
             // Whole in the error list (`e`), and named in the header.
@@ -231,7 +231,7 @@ fn decide(engine: &mut Engine, app: &mut App) {
     for ((ka, a), (kb, b), d) in std::mem::take(&mut app.decisions) {
         match engine.decide((ka, &a), (kb, &b), d) {
             Ok(changes) => {
-                app.apply(&changes, engine.store());
+                app.apply(&changes, &engine.view());
                 app.flash = Some(match d {
                     Some(d) => format!("{ka} {a} and {kb} {b}: {} party, kept in decisions.toml", d.as_str()),
                     None => format!("{ka} {a} and {kb} {b}: decision forgotten, the matcher decides"),

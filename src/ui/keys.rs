@@ -285,7 +285,7 @@ pub const KEYS: &[Binding] = &[
         keys: &[k('/')],
         label: "/",
         action: Action::Filter,
-        help: "filter the focused panel as you type (Enter keeps it, Esc clears it)",
+        help: "filter the focused panel as you type: words, field:value, risk>=high, -word, \"a phrase\", /regex/ (Enter keeps it, Esc clears it)",
         footer: Some("filter"),
         contexts: PANELS,
     },

@@ -26,6 +26,8 @@ pub struct Theme {
     pub muted: Style,
     /// Keys in the footer and help.
     pub key: Style,
+    /// What a filter found in a cell: underlined, so it reads without colour and on the selected row.
+    pub hit: Style,
 }
 
 impl Theme {
@@ -44,6 +46,7 @@ impl Theme {
             ok: Style::new().fg(Color::Green),
             muted: Style::new().fg(Color::DarkGray),
             key: plain.key.fg(Color::Cyan),
+            hit: plain.hit.fg(Color::Magenta),
         }
     }
 
@@ -61,6 +64,7 @@ impl Theme {
             ok: Style::new(),
             muted: Style::new(),
             key: Style::new().add_modifier(Modifier::BOLD),
+            hit: Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         }
     }
 
@@ -95,7 +99,7 @@ mod tests {
     #[test]
     fn the_plain_theme_has_no_colour_but_keeps_emphasis() {
         let t = Theme::plain();
-        for s in [t.title, t.header, t.selected, t.new, t.alert, t.warn, t.ok, t.muted, t.key] {
+        for s in [t.title, t.header, t.selected, t.new, t.alert, t.warn, t.ok, t.muted, t.key, t.hit] {
             assert_eq!(s.fg, None);
             assert_eq!(s.bg, None);
         }

@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 use ratatui::Frame;
 use watchfloor_core::model::Kind;
+use watchfloor_core::present::query::Query;
 use watchfloor_core::present::{self, bar, AID_DELIVERED};
 use watchfloor_core::text::{fit, width};
 
@@ -56,6 +57,9 @@ pub fn render(frame: &mut Frame, area: Rect, view: &PanelView, focused: bool, ed
         let searching = if view.job.is_some() { "… " } else { "" };
         title_spans.push(Span::raw(format!("{}{searching} of {} ", view.len, panel.len())));
         title_spans.push(Span::styled(format!("/{}{cursor} ", view.filter), theme.key));
+        if let Some(problem) = view.query.problem() {
+            title_spans.push(Span::styled(format!("({problem}) "), theme.warn));
+        }
     }
     if view_marks > 0 {
         title_spans.push(Span::styled(format!("+{view_marks} new "), theme.new));
@@ -138,7 +142,7 @@ pub fn render(frame: &mut Frame, area: Rect, view: &PanelView, focused: bool, ed
             let row_cells = shown.iter().map(|&c| {
                 let (text, style) = &all[c];
                 let w = widths[c].unwrap_or(0) as usize;
-                Cell::from(Span::styled(fit(text, w, false), *style))
+                Cell::from(highlighted(fit(text, w, false), *style, &view.query, cols[c].title, theme.hit))
             });
             let mut row = Row::new(row_cells.collect::<Vec<_>>());
             if data.highlighted(kind, &record.id) {
@@ -156,6 +160,26 @@ pub fn render(frame: &mut Frame, area: Rect, view: &PanelView, focused: bool, ed
     let constraints: Vec<Constraint> = widths.iter().flatten().map(|w| Constraint::Length(*w)).collect();
     let table = Table::new(rows, constraints).header(header).column_spacing(1);
     frame.render_widget(table, inner);
+}
+
+/// A cell's text with what the filter found in it in the `hit` style (over the cell's own).
+fn highlighted(text: String, style: Style, query: &Query, column: &str, hit: Style) -> Line<'static> {
+    let hits = query.hits(column, &text);
+    if hits.is_empty() {
+        return Line::from(Span::styled(text, style));
+    }
+    let (mut spans, mut at) = (Vec::new(), 0);
+    for r in hits {
+        if r.start > at {
+            spans.push(Span::styled(text[at..r.start].to_owned(), style));
+        }
+        spans.push(Span::styled(text[r.clone()].to_owned(), style.patch(hit)));
+        at = r.end;
+    }
+    if at < text.len() {
+        spans.push(Span::styled(text[at..].to_owned(), style));
+    }
+    Line::from(spans)
 }
 
 /// The panel's trend for its bottom border: records per day over 30 days as a sparkline, and for

@@ -8,9 +8,11 @@ pub mod filter;
 
 use crate::ui::keys::Action;
 use std::collections::HashMap;
+use watchfloor_core::engine::View;
 use watchfloor_core::model::store::Panel;
 use watchfloor_core::model::subset::Subset;
-use watchfloor_core::model::Entry;
+use watchfloor_core::model::{Entry, Kind};
+use watchfloor_core::present::query::Query;
 
 /// How a record is marked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,14 +47,16 @@ pub struct PanelView {
     pub selected: usize,
     /// The id of the selected row, as of the last [`PanelView::note_selection`].
     sel: Option<String>,
-    /// The filter the rows were chosen by.
+    /// The filter the rows were chosen by, as typed.
     filtered_by: Option<String>,
+    /// That filter, read (the draw highlights what it finds).
+    pub query: Query,
     /// The filter, while it is still looking through the panel.
     pub job: Option<filter::FilterJob>,
     /// The first row shown.
     pub offset: usize,
     pub marks: HashMap<String, Mark>,
-    /// Rows shown only when they contain this (case-insensitive); empty shows all.
+    /// Rows shown only when they match this query ([`Query`]); empty shows all.
     pub filter: String,
     /// How many records the panel holds, filtered or not.
     pub total: usize,
@@ -175,7 +179,8 @@ impl PanelView {
     /// Rebuilds the rows. On the first row, the panel follows the newest record, like `tail -f`; anywhere
     /// else the selection stays on its record. The first row shown stays, so rows that arrive at the top
     /// are seen; the selection is scrolled into view only if it would leave the view.
-    pub fn reorder(&mut self, panel: &Panel) {
+    pub fn reorder(&mut self, data: &View, kind: Kind) {
+        let panel = data.store.panel(kind);
         let following = self.selected == 0 && self.offset == 0;
         let keep = self.sel.take();
         self.total = panel.len();
@@ -184,19 +189,20 @@ impl PanelView {
             self.rows = Rows::All;
             self.len = panel.len();
             self.filtered_by = None;
+            self.query = Query::default();
             self.job = None;
         } else {
-            let needle = self.filter.to_lowercase();
+            let query = Query::parse(&self.filter);
             // Typing one more character narrows what the filter kept: when that is not many rows, only
             // they are looked at again, at once. Otherwise the panel is looked through a slice at a time
             // (PanelView::step), the rows filling in newest first.
             let narrowed = match (&self.rows, &self.filtered_by, &self.job) {
                 (Rows::These(rows), Some(before), None)
-                    if needle.contains(before.as_str()) && rows.len() <= filter::SLICE =>
+                    if filter::narrows(before, &self.filter) && rows.len() <= filter::SLICE =>
                 {
                     let mut kept = Subset::default();
                     for e in rows.entries(panel, 0) {
-                        if filter::matches(panel.texts(), e.current().packed(), &needle) {
+                        if filter::matches(data, kind, e.current().packed(), &query) {
                             kept.put(panel, e.current().packed().id());
                         }
                     }
@@ -210,10 +216,10 @@ impl PanelView {
                     self.rows = Rows::These(rows);
                 }
                 None => {
-                    let mut job = filter::FilterJob::new(needle.clone());
+                    let mut job = filter::FilterJob::new(query.clone());
                     let mut rows = Subset::default();
                     // The first slice at once: the newest matches are on screen with the keystroke.
-                    let done = job.step(panel, &mut rows);
+                    let done = job.step(data, kind, &mut rows);
                     self.job = (!done).then_some(job);
                     self.rows = Rows::These(rows);
                 }
@@ -222,14 +228,17 @@ impl PanelView {
                 Rows::These(rows) => rows.len(),
                 Rows::All => panel.len(),
             };
-            self.filtered_by = Some(needle);
+            self.filtered_by = Some(self.filter.clone());
+            self.query = query;
         }
         self.reselect(panel, following, keep);
     }
 
     /// Keeps filtered rows up to date with the records that changed, one at a time.
-    pub fn refresh(&mut self, panel: &Panel, ids: &[&str]) {
-        let (Some(needle), Rows::These(rows)) = (&self.filtered_by, &mut self.rows) else { return };
+    pub fn refresh(&mut self, data: &View, kind: Kind, ids: &[&str]) {
+        let panel = data.store.panel(kind);
+        let (Some(_), Rows::These(rows)) = (&self.filtered_by, &mut self.rows) else { return };
+        let query = &self.query;
         let keep = self.sel.clone();
         let following = self.selected == 0 && self.offset == 0;
         for id in ids {
@@ -238,9 +247,9 @@ impl PanelView {
                 (Some(job), Some(place)) if !job.looked_at(place) => rows.remove(panel, id),
                 (Some(job), _) => {
                     job.note_arrival(id);
-                    filter::refresh(rows, panel, id, needle);
+                    filter::refresh(rows, data, kind, id, query);
                 }
-                (None, _) => filter::refresh(rows, panel, id, needle),
+                (None, _) => filter::refresh(rows, data, kind, id, query),
             }
         }
         self.len = rows.len();
@@ -260,9 +269,9 @@ impl PanelView {
     }
 
     /// One slice of a filter still looking through the panel: true when there was one.
-    pub fn step(&mut self, panel: &Panel) -> bool {
+    pub fn step(&mut self, data: &View, kind: Kind) -> bool {
         let (Some(job), Rows::These(rows)) = (&mut self.job, &mut self.rows) else { return false };
-        if job.step(panel, rows) {
+        if job.step(data, kind, rows) {
             self.job = None;
         }
         self.len = rows.len();
