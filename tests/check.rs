@@ -202,3 +202,53 @@ fn demo_refuses_the_options_it_cannot_use() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--config, --feeds and --state are not used"));
 }
+
+/// `snapshot --filter` keeps what the dashboard's `/` keeps, in text, JSON and CSV; `--panel` picks one.
+#[test]
+fn snapshot_filters_with_the_query_language_and_writes_csv() {
+    let fx = Fixture::new();
+    fx.write(
+        "sanctions.jsonl",
+        format!(
+            "{}{}{}",
+            sanction("s1", T1, "Alpha Trading LLC"),
+            sanction("s2", T1, "Beta Metals"),
+            sanction("s3", T1, "=SUM(A1+A2)")
+        ),
+    );
+    fx.append("aid.jsonl", aid("pkg", T1, "signed"));
+    fx.append("suppliers.jsonl", "");
+    fx.append("shortages.jsonl", "");
+
+    let out = fx.run(&["snapshot", "--json", "--panel", "sanctions", "--filter", "-beta"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let panels = doc["panels"].as_object().expect("panels");
+    assert_eq!(panels.keys().collect::<Vec<_>>(), ["sanctions"], "only the panel asked for");
+    assert_eq!(doc["panels"]["sanctions"]["count"], 3);
+    assert_eq!(doc["panels"]["sanctions"]["matching"], 2);
+    let ids: Vec<&str> = doc["panels"]["sanctions"]["records"]
+        .as_array()
+        .expect("records")
+        .iter()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    assert!(ids.contains(&"s1") && ids.contains(&"s3") && !ids.contains(&"s2"), "{ids:?}");
+
+    let text = stdout(&fx.run(&["snapshot", "--filter", "alpha llc"]));
+    assert!(text.contains("sanctions: 3 records, 1 matching"), "{text}");
+    assert!(text.contains("Alpha Trading LLC") && !text.contains("Beta Metals"), "{text}");
+
+    let out = fx.run(&["snapshot", "--format", "csv", "--panel", "sanctions"]);
+    assert_eq!(out.status.code(), Some(0));
+    let csv = stdout(&out);
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("id,date,authority,action,target,country,programme"));
+    assert!(csv.contains("s2,2024-05-01,"), "{csv}");
+    // A formula from a feed is opened with a quote, so a spreadsheet shows it and does not run it.
+    assert!(csv.contains(",'=SUM(A1+A2),"), "{csv}");
+
+    let out = fx.run(&["snapshot", "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs --panel"));
+}

@@ -11,6 +11,8 @@ pub mod table;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use watchfloor_core::config::{ColorMode, Config, ConfigError, Lookup};
+use watchfloor_core::model::Kind;
+use watchfloor_core::present::query::Query;
 
 pub use crate::exit::{complain, EXIT_CONFIG, EXIT_OK, EXIT_PROBLEMS};
 
@@ -68,9 +70,20 @@ pub enum Command {
         /// uncovered and at-risk shortages, stalled packages
         #[arg(long)]
         markdown: bool,
-        /// Newest records shown per kind (all of them with --json when not given)
+        /// Newest records shown per kind (all of them with --json and CSV when not given)
         #[arg(long, value_name = "N")]
         limit: Option<usize>,
+        /// Only the records that match QUERY, read as the dashboard's `/` reads it: words,
+        /// field:value, risk>=high, -word, "a phrase", /regex/
+        #[arg(long, value_name = "QUERY", conflicts_with = "markdown", allow_hyphen_values = true)]
+        filter: Option<String>,
+        /// Only this panel
+        #[arg(long, value_name = "PANEL")]
+        panel: Option<PanelArg>,
+        /// How to print: text tables, one JSON document, the Markdown brief, or CSV of one panel's rows
+        /// as shown (csv needs --panel: each panel has its own columns)
+        #[arg(long, value_name = "FORMAT", conflicts_with_all = ["json", "markdown"])]
+        format: Option<FormatArg>,
     },
     /// Write realistic, deterministic feeds of every kind and their config.toml (the same seed gives the
     /// same bytes), for benchmarks and for trying watchfloor at scale
@@ -173,9 +186,25 @@ pub fn run(cli: Cli) -> i32 {
     );
     match cli.command {
         Some(Command::Check) => check::run(&config),
-        Some(Command::Snapshot { json, markdown, limit }) => {
+        Some(Command::Snapshot { json, markdown, limit, filter, panel, format }) => {
             let state = cli.state.clone().or_else(watchfloor_core::state::default_dir);
-            snapshot::run(&config, snapshot::Style::pick(json, markdown), limit, state.as_deref())
+            let style = match format {
+                Some(f) => f.into(),
+                None => snapshot::Style::pick(json, markdown),
+            };
+            if style == snapshot::Style::Csv && panel.is_none() {
+                complain("snapshot --format csv needs --panel (sanctions, suppliers, aid or shortages): each panel has its own columns");
+                return EXIT_CONFIG;
+            }
+            if style == snapshot::Style::Markdown && (filter.is_some() || panel.is_some()) {
+                complain("snapshot --format markdown is the whole brief: --filter and --panel do not apply to it");
+                return EXIT_CONFIG;
+            }
+            let only = snapshot::Only { panel: panel.map(Kind::from), query: filter.as_deref().map(Query::parse) };
+            if let Some(problem) = only.query.as_ref().and_then(|q| q.problem()) {
+                complain(&format!("--filter: {problem}"));
+            }
+            snapshot::run(&config, style, limit, &only, state.as_deref())
         }
         Some(Command::Follow { json, history }) => {
             let form = follow::Form { json, history };
@@ -202,6 +231,46 @@ fn load_config(cli: &Cli) -> Result<Config, ConfigError> {
 /// Writes to stdout, ending quietly when the reader has gone (`watchfloor follow --json | head`).
 pub(crate) fn emit(out: &mut impl std::io::Write, text: &str) -> bool {
     out.write_all(text.as_bytes()).is_ok()
+}
+
+/// `snapshot --panel`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PanelArg {
+    Sanctions,
+    Suppliers,
+    Aid,
+    Shortages,
+}
+
+impl From<PanelArg> for Kind {
+    fn from(arg: PanelArg) -> Self {
+        match arg {
+            PanelArg::Sanctions => Kind::Sanctions,
+            PanelArg::Suppliers => Kind::Suppliers,
+            PanelArg::Aid => Kind::Aid,
+            PanelArg::Shortages => Kind::Shortages,
+        }
+    }
+}
+
+/// `snapshot --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
+    Markdown,
+    Csv,
+}
+
+impl From<FormatArg> for snapshot::Style {
+    fn from(arg: FormatArg) -> Self {
+        match arg {
+            FormatArg::Text => snapshot::Style::Text,
+            FormatArg::Json => snapshot::Style::Json,
+            FormatArg::Markdown => snapshot::Style::Markdown,
+            FormatArg::Csv => snapshot::Style::Csv,
+        }
+    }
 }
 
 /// `--color`: the command line's words for [`ColorMode`] (the core knows no command-line crate).

@@ -1,4 +1,5 @@
-//! `watchfloor snapshot`: load everything and print the state, as text or one JSON document.
+//! `watchfloor snapshot`: load everything and print the state, as text, one JSON document, the Markdown
+//! brief or CSV of one panel; `--panel` and `--filter` (the dashboard's query language) choose the rows.
 
 use super::table;
 use super::{emit, EXIT_OK};
@@ -6,7 +7,10 @@ use serde_json::{json, Value};
 use watchfloor_core::config::Config;
 use watchfloor_core::engine::Engine;
 use watchfloor_core::model::vocab::Kind;
+use watchfloor_core::model::Entry;
 use watchfloor_core::present::json;
+use watchfloor_core::present::query::Query;
+use watchfloor_core::present::record_row::RecordRow;
 
 /// Records shown per kind in text when `--limit` is not given.
 const TEXT_LIMIT: usize = 10;
@@ -17,6 +21,32 @@ pub enum Style {
     Text,
     Json,
     Markdown,
+    /// One panel's rows as shown, with their ids.
+    Csv,
+}
+
+/// Which records are printed: of one panel or all, those a query keeps or all.
+#[derive(Default)]
+pub struct Only {
+    pub panel: Option<Kind>,
+    pub query: Option<Query>,
+}
+
+impl Only {
+    fn kinds(&self) -> Vec<Kind> {
+        Kind::ALL.iter().copied().filter(|k| self.panel.is_none_or(|p| p == *k)).collect()
+    }
+
+    /// The records of a panel that are printed, newest first.
+    fn records<'a>(&self, engine: &'a Engine, kind: Kind) -> Vec<&'a Entry> {
+        let (store, links) = (engine.store(), engine.links());
+        let mut all = store.panel(kind).newest_first();
+        if let Some(q) = &self.query {
+            let flags = q.reads_flags();
+            all.retain(|e| q.matches(&RecordRow::new(store, links, kind, e.current().packed(), flags)));
+        }
+        all
+    }
 }
 
 impl Style {
@@ -29,7 +59,13 @@ impl Style {
     }
 }
 
-pub fn run(config: &Config, style: Style, limit: Option<usize>, state_dir: Option<&std::path::Path>) -> i32 {
+pub fn run(
+    config: &Config,
+    style: Style,
+    limit: Option<usize>,
+    only: &Only,
+    state_dir: Option<&std::path::Path>,
+) -> i32 {
     // Only looks: the state folder is read (the analyst's decisions on links; for the brief, what is new
     // since acknowledged), never written.
     let mut engine = Engine::for_config(config);
@@ -39,10 +75,14 @@ pub fn run(config: &Config, style: Style, limit: Option<usize>, state_dir: Optio
     let text = match style {
         Style::Json => {
             // Written record by record: the document of a million records is never in memory whole.
-            let _ = write_json(&mut out, &engine, limit).and_then(|()| std::io::Write::flush(&mut out));
+            let _ = write_json(&mut out, &engine, limit, only).and_then(|()| std::io::Write::flush(&mut out));
             String::new()
         }
-        Style::Text => to_text(&engine, limit.unwrap_or(TEXT_LIMIT)),
+        Style::Csv => {
+            let _ = write_csv(&mut out, &engine, limit, only).and_then(|()| std::io::Write::flush(&mut out));
+            String::new()
+        }
+        Style::Text => to_text(&engine, limit.unwrap_or(TEXT_LIMIT), only),
         Style::Markdown => {
             let seen = watchfloor_core::model::seen::Seen::load(state_dir);
             super::markdown::brief(&engine, &seen, chrono::Utc::now())
@@ -59,19 +99,29 @@ pub fn run(config: &Config, style: Style, limit: Option<usize>, state_dir: Optio
 
 /// The state as one JSON document (see docs/feeds.md), written a record at a time, its keys in the order
 /// a JSON map sorts them.
-fn write_json(out: &mut impl std::io::Write, engine: &Engine, limit: Option<usize>) -> std::io::Result<()> {
+fn write_json(
+    out: &mut impl std::io::Write,
+    engine: &Engine,
+    limit: Option<usize>,
+    only: &Only,
+) -> std::io::Result<()> {
     let store = engine.store();
     let errors: Vec<Value> = engine.errors().iter().map(json::error).collect();
     write!(out, "{{\"error_count\":{},\"errors\":", engine.error_count())?;
     serde_json::to_writer(&mut *out, &errors)?;
     out.write_all(b",\"panels\":{")?;
-    let mut kinds = Kind::ALL.to_vec();
+    let mut kinds = only.kinds();
     kinds.sort_by_key(|k| k.as_str());
     for (i, &kind) in kinds.iter().enumerate() {
         let panel = store.panel(kind);
         let sep = if i == 0 { "" } else { "," };
-        write!(out, "{sep}\"{}\":{{\"count\":{},\"records\":[", kind.as_str(), panel.len())?;
-        for (j, e) in panel.newest_first().into_iter().take(limit.unwrap_or(usize::MAX)).enumerate() {
+        let records = only.records(engine, kind);
+        write!(out, "{sep}\"{}\":{{\"count\":{},", kind.as_str(), panel.len())?;
+        if only.query.is_some() {
+            write!(out, "\"matching\":{},", records.len())?;
+        }
+        out.write_all(b"\"records\":[")?;
+        for (j, e) in records.into_iter().take(limit.unwrap_or(usize::MAX)).enumerate() {
             if j > 0 {
                 out.write_all(b",")?;
             }
@@ -90,20 +140,51 @@ fn write_json(out: &mut impl std::io::Write, engine: &Engine, limit: Option<usiz
     out.write_all(b"}\n")
 }
 
-fn to_text(engine: &Engine, limit: usize) -> String {
+/// One panel's rows as CSV: `id`, then each column as the dashboard titles and shows it.
+fn write_csv(out: &mut impl std::io::Write, engine: &Engine, limit: Option<usize>, only: &Only) -> std::io::Result<()> {
+    let store = engine.store();
+    let mut w = csv::Writer::from_writer(out);
+    for kind in only.kinds() {
+        let mut header = vec!["id"];
+        header.extend(table::headers(kind));
+        w.write_record(&header)?;
+        for e in only.records(engine, kind).into_iter().take(limit.unwrap_or(usize::MAX)) {
+            let r = &e.current().record(store.texts());
+            let mut row = vec![r.id.to_string()];
+            row.extend(table::cells(r, &engine.links().row_info(store, kind, &r.id), store));
+            w.write_record(row.iter().map(|c| inert(c).into_owned()))?;
+        }
+    }
+    w.flush()
+}
+
+/// A cell a spreadsheet will not run: feed text that starts like a formula (`=`, `+`, `-`, `@`, a tab or
+/// a carriage return) is opened with a `'`, as OWASP advises for CSV meant for spreadsheets.
+fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+fn to_text(engine: &Engine, limit: usize, only: &Only) -> String {
     let store = engine.store();
     let mut out = String::new();
-    for &kind in Kind::ALL {
+    for kind in only.kinds() {
         let panel = store.panel(kind);
-        let shown = panel.len().min(limit);
+        let records = only.records(engine, kind);
+        let shown = records.len().min(limit);
         out.push_str(&format!("{kind}: {} records", panel.len()));
-        if shown < panel.len() {
+        if only.query.is_some() {
+            out.push_str(&format!(", {} matching", records.len()));
+        }
+        if shown < records.len() {
             out.push_str(&format!(" (newest {shown})"));
         }
         out.push('\n');
         if shown > 0 {
-            let rows: Vec<Vec<String>> = panel
-                .newest_first()
+            let rows: Vec<Vec<String>> = records
                 .into_iter()
                 .take(shown)
                 .map(|e| {
