@@ -427,7 +427,7 @@ fn an_edited_config_applies_its_rules_at_once_and_a_broken_one_is_shown_and_igno
         "shortages.jsonl",
         "{\"id\":\"c1\",\"ts\":\"2024-06-01T00:00:00Z\",\"item\":\"shells\",\"severity\":\"critical\"}\n",
     );
-    pty.wait_text("1 alerts", DEADLINE);
+    pty.wait_text("1 news, 1 matching", DEADLINE);
     // A broken edit: reported with its line, and the rules in force stay.
     std::fs::write(&fx.config, format!("{}{rule}\n[[rule]]\nname = \"bad\"\nkind = \"weather\"\n", common::CONFIG))
         .expect("break config");
@@ -445,7 +445,7 @@ fn an_edited_config_applies_its_rules_at_once_and_a_broken_one_is_shown_and_igno
         "shortages.jsonl",
         "{\"id\":\"c2\",\"ts\":\"2024-06-02T00:00:00Z\",\"item\":\"shells\",\"severity\":\"critical\"}\n",
     );
-    pty.wait_text("2 alerts", DEADLINE);
+    pty.wait_text("2 news", DEADLINE);
     // A feed added while running: said to need a restart, not passed off as reloaded.
     std::fs::write(&fx.config, format!("{}{rule}\n[[feed]]\npath = \"extra.jsonl\"\nkind = \"aid\"\n", common::CONFIG))
         .expect("add a feed");
@@ -577,4 +577,51 @@ fn more_feed_files_than_the_open_file_limit_leave_the_state_saved() {
     let log = std::fs::read_to_string(&log).expect("log");
     assert!(!log.contains("cannot save"), "{log}");
     assert!(state.join("seen.bin").exists(), "the baseline is saved");
+}
+
+/// Issue 18: alerts were events, gone after a restart, and what arrived while the dashboard was closed
+/// raised nothing. Now what the rules match is counted from the first start on; a record that comes to
+/// match is news, kept in the state folder until acknowledged; what arrived while closed is news on the
+/// next start; `a` in the alerts acknowledges a row and Enter goes to its record.
+#[test]
+fn alerts_are_state_news_survives_a_restart_and_what_arrived_while_closed_is_news() {
+    let config = format!(
+        "{}\n[[rule]]\nname = \"Bank\"\nkind = \"sanctions\"\nwhen = {{ text = {{ contains = \"bank\" }} }}\ndo = [\"alert\"]\n",
+        common::CONFIG
+    );
+    let fx = Fixture::with_config(&config);
+    fx.append("sanctions.jsonl", sanction("s1", T1, "First Bank"));
+    fx.append("aid.jsonl", "");
+    fx.append("suppliers.jsonl", "");
+    fx.append("shortages.jsonl", "");
+    // First start: what matches is counted, and it is no news.
+    let mut pty = fx.dashboard(120, 30, &[], &[]);
+    pty.wait_text("1 matching (!)", DEADLINE);
+    fx.append("sanctions.jsonl", sanction("s2", "2024-06-01T15:00:00Z", "Second Bank"));
+    pty.wait_text("1 news, 2 matching", DEADLINE);
+    // An update of a record that keeps matching is not news again.
+    fx.append("sanctions.jsonl", sanction("s2", "2024-06-02T15:00:00Z", "Second Bank Plc"));
+    pty.wait_text("Second Bank Plc", DEADLINE);
+    pty.send(b"!");
+    pty.wait_text("News: 1,", DEADLINE);
+    pty.send(b"q");
+    pty.send(b"q");
+    pty.wait_exit(DEADLINE);
+
+    // While closed, a third bank.
+    fx.append("sanctions.jsonl", sanction("s3", "2024-06-03T15:00:00Z", "Third Bank"));
+    let mut pty = fx.dashboard(120, 30, &[], &[]);
+    pty.wait_text("2 news, 3 matching", DEADLINE);
+    pty.send(b"!");
+    pty.wait_text("News: 2,", DEADLINE);
+    // The newest first: Third Bank, which arrived while closed; `a` acknowledges it.
+    pty.send(b"a");
+    pty.wait_text("News: 1,", DEADLINE);
+    // Enter goes to the record left (Second Bank Plc) in its panel.
+    pty.send(b"\r");
+    pty.wait_screen("the alerts closed", DEADLINE, |s| !s.contents().contains("News: 1,"));
+    pty.send(b"q");
+    pty.wait_exit(DEADLINE);
+    let news = std::fs::read_to_string(fx.dir.path().join("state/news.json")).expect("news.json");
+    assert!(news.contains("\"s2\"") && !news.contains("\"s3\""), "{news}");
 }

@@ -37,13 +37,13 @@ fn screen_with(
     app: &mut App,
     width: u16,
     height: u16,
-    alerts: Option<&[watchfloor_core::engine::Alert]>,
+    news: Option<&watchfloor_core::model::news::News>,
 ) -> TestBackend {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     let theme = Theme::sixteen();
     let mut data = Data::new(engine.view(), &theme);
-    if let Some(a) = alerts {
-        data.alerts = a;
+    if let Some(n) = news {
+        data.news = n;
     }
     // What the event loop does before a frame: the state is brought to the screen's size and the data.
     app.resize(ratatui::layout::Rect::new(0, 0, width, height));
@@ -155,26 +155,22 @@ fn a_filter_narrows_the_focused_panel() {
 fn the_alert_list() {
     let (engine, mut app) = load("config.toml");
     let at = chrono::DateTime::parse_from_rfc3339("2024-06-25T09:29:00Z").expect("time").to_utc();
-    let alerts = vec![
-        watchfloor_core::engine::Alert {
-            at,
-            rule: "Flagged supplier sanctioned".into(),
-            kind: Kind::Suppliers,
-            id: "sup-qingyun-starforge".into(),
-            title: "Qingyun Starforge CNC Co., Ltd.".into(),
-            bell: true,
-        },
-        watchfloor_core::engine::Alert {
-            at,
-            rule: "Critical shortage".into(),
-            kind: Kind::Shortages,
-            id: "sh-ew-kharkiv".into(),
-            title: "EW jamming systems".into(),
-            bell: false,
-        },
-    ];
+    let mut news = watchfloor_core::model::news::News::default();
+    use watchfloor_core::engine::Cause;
+    news.add(Kind::Shortages, "sh-ew-kharkiv", "EW jamming systems", "Critical shortage", Cause::New, at);
+    let supplier = "Qingyun Starforge CNC Co., Ltd.";
+    news.add(Kind::Suppliers, "sup-qingyun-starforge", supplier, "Flagged supplier sanctioned", Cause::Linked, at);
+    news.add(Kind::Suppliers, "sup-qingyun-starforge", supplier, "Chinese machine tools", Cause::Updated, at);
     app.update(Action::Alerts);
-    insta::assert_snapshot!(screen_with(&engine, &mut app, 100, 20, Some(&alerts)));
+    let screen = screen_with(&engine, &mut app, 100, 24, Some(&news));
+    insta::assert_snapshot!(screen);
+    let text = format!("{screen:?}");
+    assert!(text.contains("News: 2"), "one row a record: {text}");
+    assert!(text.contains("Matching now:"), "{text}");
+    // Enter goes to the selected record (the newest) in its panel.
+    app.update(Action::Open);
+    assert!(app.popup.is_none());
+    assert_eq!(app.focus, Kind::Suppliers);
 }
 
 /// On a narrow screen the header shortens the counts, then leaves them out, before the error count goes;

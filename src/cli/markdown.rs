@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use watchfloor_core::engine::Engine;
 use watchfloor_core::model::links::Cover;
+use watchfloor_core::model::news::News;
 use watchfloor_core::model::packed::Packed;
 use watchfloor_core::model::record::{Body, Record};
 use watchfloor_core::model::seen::{Seen, Unseen};
@@ -12,10 +13,20 @@ use watchfloor_core::present::money;
 /// At most this many lines per section; the rest are counted.
 const PER_SECTION: usize = 25;
 
-pub fn brief(engine: &Engine, seen: &Seen, now: DateTime<Utc>) -> String {
+pub fn brief(engine: &Engine, seen: &Seen, news: &News, now: DateTime<Utc>) -> String {
     let store = engine.store();
     let links = engine.links();
     let mut out = format!("# watchfloor brief, {}\n\n", now.format("%Y-%m-%d %H:%M UTC"));
+
+    section(
+        &mut out,
+        "News: records that came to match a watch rule, not acknowledged",
+        news.len(),
+        news.items().iter().rev().map(|i| {
+            let rules = i.rules.iter().map(|r| format!("**{}**", esc(r))).collect::<Vec<_>>().join(", ");
+            format!("{} · {} · {} · {} · {rules}", i.cause.as_str(), i.kind, esc(&i.title), esc(&i.at))
+        }),
+    );
 
     let mut fresh: Vec<(Record, Unseen)> = Vec::new();
     if !seen.is_fresh() {

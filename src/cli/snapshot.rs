@@ -72,10 +72,16 @@ pub fn run(
     engine.load_decisions(state_dir);
     engine.load_once();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    // The dashboard's news (records that came to match a rule, not acknowledged yet), looked at only.
+    let news = watchfloor_core::model::news::News::peek(state_dir);
+    if let Some(problem) = &news.problem {
+        super::complain(problem);
+    }
     let text = match style {
         Style::Json => {
             // Written record by record: the document of a million records is never in memory whole.
-            let _ = write_json(&mut out, &engine, limit, only).and_then(|()| std::io::Write::flush(&mut out));
+            let written = write_json(&mut out, &engine, limit, only, &news);
+            let _ = written.and_then(|()| std::io::Write::flush(&mut out));
             String::new()
         }
         Style::Csv => {
@@ -85,7 +91,7 @@ pub fn run(
         Style::Text => to_text(&engine, limit.unwrap_or(TEXT_LIMIT), only),
         Style::Markdown => {
             let seen = watchfloor_core::model::seen::Seen::load(state_dir);
-            super::markdown::brief(&engine, &seen, chrono::Utc::now())
+            super::markdown::brief(&engine, &seen, &news, chrono::Utc::now())
         }
     };
     if emit(&mut out, &text) {
@@ -104,6 +110,7 @@ fn write_json(
     engine: &Engine,
     limit: Option<usize>,
     only: &Only,
+    news: &watchfloor_core::model::news::News,
 ) -> std::io::Result<()> {
     let store = engine.store();
     let errors: Vec<Value> = engine.errors().iter().map(json::error).collect();
@@ -135,7 +142,9 @@ fn write_json(
         .into_iter()
         .map(|(rule, kind, id)| json!({"rule": rule, "kind": kind, "id": id}))
         .collect();
-    out.write_all(b"},\"rule_matches\":")?;
+    out.write_all(b"},\"news\":")?;
+    serde_json::to_writer(&mut *out, news.items())?;
+    out.write_all(b",\"rule_matches\":")?;
     serde_json::to_writer(&mut *out, &matches)?;
     out.write_all(b"}\n")
 }

@@ -52,8 +52,6 @@ pub struct App {
     pub full_redraw: bool,
     /// Ctrl-Z was pressed: the loop gives the terminal back and stops the process until `fg`.
     pub suspend: bool,
-    /// Alerts raised since the alert list was last opened.
-    pub unseen_alerts: usize,
     /// Ring the terminal bell at the next frame.
     pub bell: bool,
     /// What the analyst has acknowledged, across restarts.
@@ -75,6 +73,12 @@ pub struct App {
     pub clipboard: Option<String>,
     /// Decisions on links the analyst made, for the event loop to hand to the engine (which keeps them).
     pub decisions: Vec<Decided>,
+    /// News the analyst acknowledged in the alerts window (`None`: all), for the event loop to hand to
+    /// the engine (which keeps the news).
+    pub news_acks: Vec<Option<(Kind, String)>>,
+    /// At start, once the marks are worked out: the records marked new or changed since acknowledged,
+    /// for the engine to make news of those that match a rule (what arrived while the dashboard was closed).
+    pub unseen_at_start: Option<Vec<(Kind, String, watchfloor_core::engine::Cause)>>,
     /// The feeds are being read for the first time: bytes read of the line feeds, and what they hold.
     pub loading: Option<(u64, u64)>,
     /// Marks of what is new since last acknowledged, still being worked out after a load.
@@ -96,7 +100,6 @@ impl App {
             dirty: true,
             full_redraw: false,
             suspend: false,
-            unseen_alerts: 0,
             bell: false,
             seen: Seen::default(),
             notice: None,
@@ -108,6 +111,8 @@ impl App {
             commands: Vec::new(),
             clipboard: None,
             decisions: Vec::new(),
+            news_acks: Vec::new(),
+            unseen_at_start: None,
             loading: None,
             marks: None,
         }
@@ -128,6 +133,7 @@ impl App {
         }
         match self.popup {
             Some(Popup::Detail(_)) => Context::Detail,
+            Some(Popup::Alerts(_)) => Context::Alerts,
             Some(_) => Context::Overlay,
             None => Context::Panels,
         }
@@ -195,10 +201,7 @@ impl App {
                     touched[kind.index()] = true;
                     self.panels[kind.index()].forget(store.panel(*kind), ids);
                 }
-                Change::Alert(a) => {
-                    self.unseen_alerts += 1;
-                    self.bell |= a.bell;
-                }
+                Change::Alert(a) => self.bell |= a.bell,
             }
         }
         for &kind in Kind::ALL {
@@ -380,6 +383,8 @@ impl App {
                 self.marks = None;
                 if fresh {
                     self.save_seen();
+                } else {
+                    self.unseen_at_start = Some(self.unseen());
                 }
             }
             self.dirty |= !fresh;
@@ -387,6 +392,18 @@ impl App {
         for &kind in Kind::ALL {
             self.dirty |= self.panels[kind.index()].step(data, kind);
         }
+    }
+
+    /// The records marked new or changed since acknowledged, as what made them news if a rule matches.
+    fn unseen(&self) -> Vec<(Kind, String, watchfloor_core::engine::Cause)> {
+        use watchfloor_core::engine::Cause;
+        let mut out = Vec::new();
+        for &kind in Kind::ALL {
+            for (id, mark) in &self.panels[kind.index()].marks {
+                out.push((kind, id.clone(), if *mark == Mark::New { Cause::New } else { Cause::Updated }));
+            }
+        }
+        out
     }
 
     /// Recomputes every panel's rows (after the configuration changed what is shown).
@@ -423,6 +440,7 @@ impl App {
                 Reply::Close => return self.popup = None,
                 Reply::Jump(kind, id) => return self.jump(kind, &id),
                 Reply::Decide(a, b, d) => return self.decisions.push((a, b, d)),
+                Reply::AcknowledgeNews(which) => return self.news_acks.push(which),
                 Reply::NotMine => {}
             }
         }
@@ -434,10 +452,7 @@ impl App {
         match action {
             Action::Errors => self.popup = Some(Popup::Errors(Scroll::default())),
             Action::Help => self.popup = Some(Popup::Help(Help { mouse: self.mouse, ..Default::default() })),
-            Action::Alerts => {
-                self.unseen_alerts = 0;
-                self.popup = Some(Popup::Alerts(Scroll::default()));
-            }
+            Action::Alerts => self.popup = Some(Popup::Alerts(Default::default())),
             Action::Quit => self.quit = true,
             Action::ToggleMouse => self.mouse = !self.mouse,
             Action::Redraw => self.full_redraw = true,

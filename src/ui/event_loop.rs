@@ -113,6 +113,7 @@ pub async fn run(
             app.full_redraw = true;
         }
         decide(engine, app);
+        news(engine, app);
         app.catch_up(&Data::new(engine.view(), theme));
         if let Some(text) = app.clipboard.take() {
             guard.copy(&text)?;
@@ -155,6 +156,9 @@ fn poll(engine: &mut Engine, app: &mut App, started: std::time::Instant) {
     drop(changes);
     if let Some(problem) = engine.decisions_problem() {
         app.notice = Some(problem.to_owned());
+    }
+    if let Some(problem) = &engine.view().news.problem {
+        app.notice = Some(problem.clone());
     }
     // The records on screen first; what is new since last acknowledged (every record's fingerprint
     // against the state folder's, most of a second at a million) is marked slice by slice afterwards.
@@ -224,6 +228,25 @@ fn reload_config(watch: Option<&mut ConfigWatch>, engine: &mut Engine, app: &mut
         }
     }
     app.dirty = true;
+}
+
+/// Hands the news the analyst acknowledged to the engine, which keeps the news; and, once the marks are
+/// worked out at start, the records that arrived or changed while the dashboard was closed, of which those
+/// that match a rule become news (with the bell when a rule asks for it).
+fn news(engine: &mut Engine, app: &mut App) {
+    for which in std::mem::take(&mut app.news_acks) {
+        engine.acknowledge_news(which.as_ref().map(|(k, id)| (*k, id.as_str())));
+        app.dirty = true;
+    }
+    if let Some(unseen) = app.unseen_at_start.take() {
+        let before = engine.view().news.len();
+        app.bell |= engine.news_at_start(unseen.iter().map(|(k, id, c)| (*k, id.as_str(), *c)));
+        let made = engine.view().news.len() - before;
+        if made > 0 {
+            tracing::info!("{made} records came to match a rule while the dashboard was closed");
+            app.dirty = true;
+        }
+    }
 }
 
 /// Hands the analyst's decisions to the engine, which keeps them and looks at the rules again.

@@ -49,6 +49,8 @@ pub enum Context {
     Overlay,
     /// A record's details, whose linked records can be selected and gone to.
     Detail,
+    /// The alerts: the news, whose rows can be gone to and acknowledged, and what matches now.
+    Alerts,
     /// Typing a filter: keys are text, but for Enter, Esc and Backspace.
     Filter,
 }
@@ -82,10 +84,11 @@ const fn code(c: KeyCode) -> Key {
     Key(c, false)
 }
 
-const BOTH: &[Context] = &[Context::Panels, Context::Overlay, Context::Detail];
+const BOTH: &[Context] = &[Context::Panels, Context::Overlay, Context::Detail, Context::Alerts];
 const PANELS: &[Context] = &[Context::Panels];
 const DETAIL: &[Context] = &[Context::Detail];
-const WINDOWS: &[Context] = &[Context::Overlay, Context::Detail];
+const ALERTS: &[Context] = &[Context::Alerts];
+const WINDOWS: &[Context] = &[Context::Overlay, Context::Detail, Context::Alerts];
 
 /// Every key watchfloor knows, in the order help shows them.
 pub const KEYS: &[Binding] = &[
@@ -282,6 +285,30 @@ pub const KEYS: &[Binding] = &[
         contexts: PANELS,
     },
     Binding {
+        keys: &[code(KeyCode::Enter)],
+        label: "Enter",
+        action: Action::Open,
+        help: "in the alerts: go to the selected record in its panel",
+        footer: Some("go to"),
+        contexts: ALERTS,
+    },
+    Binding {
+        keys: &[k('a')],
+        label: "a",
+        action: Action::Acknowledge,
+        help: "in the alerts: acknowledge the selected news (it stays under matching now)",
+        footer: Some("ack"),
+        contexts: ALERTS,
+    },
+    Binding {
+        keys: &[k('A')],
+        label: "A",
+        action: Action::AcknowledgeAll,
+        help: "in the alerts: acknowledge all news",
+        footer: None,
+        contexts: ALERTS,
+    },
+    Binding {
         keys: &[k('/')],
         label: "/",
         action: Action::Filter,
@@ -310,7 +337,7 @@ pub const KEYS: &[Binding] = &[
         keys: &[k('!')],
         label: "!",
         action: Action::Alerts,
-        help: "alerts raised by the watch rules, newest first",
+        help: "alerts: the news (records that came to match a watch rule, kept until acknowledged) and what each rule matches now",
         footer: Some("alerts"),
         contexts: BOTH,
     },

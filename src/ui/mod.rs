@@ -50,6 +50,7 @@ pub fn run(config: &Config, options: Options) -> i32 {
     let state = options.state.clone().or_else(watchfloor_core::state::default_dir);
     let mut engine =
         Engine::new(engine::Options::from_config(config).with_state(state.as_deref(), true), clock::system());
+    engine.keep_news(state.as_deref());
     let mut app = app::App::new(event_loop::now(), mouse);
     app.seen = watchfloor_core::model::seen::Seen::load(state.as_deref());
     let result = match terminal::TerminalGuard::enter(mouse, config.ui.synchronized_output) {

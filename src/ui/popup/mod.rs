@@ -61,7 +61,7 @@ impl Scroll {
 pub enum Popup {
     Detail(detail::Detail),
     Errors(Scroll),
-    Alerts(Scroll),
+    Alerts(alerts::Alerts),
     Help(help::Help),
 }
 
@@ -73,6 +73,8 @@ pub enum Reply {
     Close,
     /// Show this record in its panel.
     Jump(Kind, String),
+    /// The analyst has seen this record's news (`None`: all news).
+    AcknowledgeNews(Option<(Kind, String)>),
     /// The analyst's decision on two records (`None`: forget it).
     Decide((Kind, String), (Kind, String), Option<watchfloor_core::model::decisions::Decision>),
     /// Not a key of the window's.
@@ -83,7 +85,8 @@ impl Popup {
     pub fn scroll(&self) -> Scroll {
         match self {
             Popup::Detail(d) => d.scroll,
-            Popup::Errors(s) | Popup::Alerts(s) => *s,
+            Popup::Errors(s) => *s,
+            Popup::Alerts(a) => a.scroll,
             Popup::Help(h) => h.scroll,
         }
     }
@@ -91,7 +94,8 @@ impl Popup {
     fn scroll_mut(&mut self) -> &mut Scroll {
         match self {
             Popup::Detail(d) => &mut d.scroll,
-            Popup::Errors(s) | Popup::Alerts(s) => s,
+            Popup::Errors(s) => s,
+            Popup::Alerts(a) => &mut a.scroll,
             Popup::Help(h) => &mut h.scroll,
         }
     }
@@ -110,16 +114,19 @@ impl Popup {
         match self {
             Popup::Detail(d) => d.content(data, width).0,
             Popup::Errors(_) => errors::content(data),
-            Popup::Alerts(_) => alerts::content(data),
+            Popup::Alerts(a) => a.content(data, width),
             Popup::Help(h) => h.content(data),
         }
     }
 
     pub fn key(&mut self, action: Action) -> Reply {
-        if let Popup::Detail(d) = self {
-            if let Some(reply) = d.key(action) {
-                return reply;
-            }
+        let own = match self {
+            Popup::Detail(d) => d.key(action),
+            Popup::Alerts(a) => a.key(action),
+            _ => None,
+        };
+        if let Some(reply) = own {
+            return reply;
         }
         if self.scroll_mut().key(action) {
             return Reply::Done;
@@ -143,6 +150,10 @@ impl Popup {
         };
         let height = Paragraph::new(content.lines).wrap(Wrap { trim: false }).line_count(inner.width);
         self.scroll_mut().fit(height, inner.height);
+        if let Popup::Alerts(a) = self {
+            a.catch_up(data);
+            a.scroll.fit(height, inner.height);
+        }
     }
 
     /// Draws the window over the screen `area`.

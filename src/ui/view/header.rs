@@ -37,11 +37,17 @@ fn top<'a>(app: &App, data: &Data, counts: Counts) -> Vec<Span<'a>> {
         top.push(Span::raw("  "));
         top.push(Span::styled(reading(read, of), theme.warn));
     }
-    if !data.alerts.is_empty() {
+    // The news (kept until acknowledged) and what the rules match now: from the first start on.
+    let (news, matching) = (data.news.len(), data.match_count());
+    if news > 0 || matching > 0 {
         top.push(Span::raw("  "));
-        let style = if app.unseen_alerts > 0 { theme.alert } else { theme.muted };
-        let unseen = if app.unseen_alerts > 0 { format!(", {} unseen", app.unseen_alerts) } else { String::new() };
-        top.push(Span::styled(format!("{} alerts{unseen} (!)", data.alerts.len()), style));
+        let style = if news > 0 { theme.alert } else { theme.muted };
+        let text = match (news, counts) {
+            (0, _) => format!("{matching} matching (!)"),
+            (_, Counts::Words) => format!("{news} news, {matching} matching (!)"),
+            _ => format!("{news} news (!)"),
+        };
+        top.push(Span::styled(text, style));
     }
     if data.error_count > 0 {
         top.push(Span::raw("  "));

@@ -70,4 +70,8 @@ pub struct Alert {
     pub title: String,
     /// The rule asks for the terminal bell.
     pub bell: bool,
+    /// What made the record match.
+    pub cause: Cause,
 }
+
+pub use crate::model::news::Cause;

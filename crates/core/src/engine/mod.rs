@@ -16,7 +16,8 @@ pub mod read;
 pub mod retention;
 pub mod rules;
 
-pub use change::{Alert, Change};
+use crate::model::news::News;
+pub use change::{Alert, Cause, Change};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use errors::FeedError;
 pub use options::Options;
@@ -54,6 +55,8 @@ pub struct View<'a> {
     pub store: &'a Store,
     pub links: &'a Links,
     pub alerts: &'a [Alert],
+    /// The records that came to match a rule and are not acknowledged yet, oldest first.
+    pub news: &'a News,
     /// The feed errors kept, oldest first, and how many there were in all.
     pub errors: &'a [FeedError],
     pub error_count: u64,
@@ -64,12 +67,27 @@ pub struct View<'a> {
 impl<'a> View<'a> {
     /// A view of a store and its links alone: no alerts, no errors, no rules (for tests of what reads it).
     pub fn of_store(store: &'a Store, links: &'a Links) -> Self {
-        View { store, links, alerts: &[], errors: &[], error_count: 0, watch: None }
+        View { store, links, alerts: &[], news: &NO_NEWS, errors: &[], error_count: 0, watch: None }
     }
 
     /// Whether a highlighting watch rule matches a record.
     pub fn is_highlighted(&self, kind: Kind, id: &str) -> bool {
         self.watch.is_some_and(|w| w.is_highlighted(self.store, kind, id))
+    }
+
+    /// Whether there are watch rules.
+    pub fn has_rules(&self) -> bool {
+        self.watch.is_some_and(|w| w.rule_count() > 0)
+    }
+
+    /// How many records each watch rule matches now, in the rules' order.
+    pub fn rule_match_counts(&self) -> Vec<(String, usize)> {
+        self.watch.map(rules::Watch::match_counts).unwrap_or_default()
+    }
+
+    /// How many (rule, record) matches there are now.
+    pub fn match_count(&self) -> usize {
+        self.watch.map_or(0, rules::Watch::match_count)
     }
 }
 
@@ -90,7 +108,13 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     /// Parser threads for long reads.
     pipeline: Pipeline<Change>,
+    /// The records that came to match a rule since the analyst acknowledged them (the dashboard's, kept
+    /// in the state folder; see [`Engine::keep_news`]).
+    news: News,
 }
+
+/// The news of an engine that keeps none.
+static NO_NEWS: News = News::EMPTY;
 
 impl Engine {
     /// An engine over `options`, reading the time from `clock`.
@@ -126,6 +150,7 @@ impl Engine {
             retention: retention::Retention::new(options.retention),
             clock,
             pipeline: Pipeline::default(),
+            news: News::default(),
         };
         engine.load_decisions(options.state_dir.as_deref());
         engine
@@ -153,6 +178,7 @@ impl Engine {
             store: &self.store,
             links: &self.links,
             alerts: self.watch.alerts(),
+            news: &self.news,
             errors: self.errors.kept(),
             error_count: self.errors.count(),
             watch: Some(&self.watch),
@@ -301,14 +327,21 @@ impl Engine {
         self.started = true;
         self.errors.note(&changes);
         let alerts = self.watch.run(&self.store, &self.links, &changes, news, &hits, now);
+        for c in &alerts {
+            if let Change::Alert(a) = c {
+                self.news.add(a.kind, &a.id, &a.title, &a.rule, a.cause, a.at);
+            }
+        }
         changes.extend(alerts);
         let evicted = self.retention.evict(&mut self.store, &mut self.links, now);
         for e in &evicted {
-            if let Change::Evicted { kind, .. } = e {
+            if let Change::Evicted { kind, ids } = e {
                 self.watch.forget(&self.store, *kind);
+                self.news.forget(*kind, ids);
             }
         }
         changes.extend(evicted);
+        self.save_news();
         changes
     }
 
@@ -365,6 +398,51 @@ impl Engine {
     /// The watch rules that match now, with the records they match: (rule, kind, id), sorted.
     pub fn rule_matches(&self) -> Vec<(String, Kind, String)> {
         self.watch.matches(&self.store)
+    }
+
+    /// Keeps news in the state folder `dir`: what is there is read now (news from before a restart), and
+    /// each change to it is saved. Only the dashboard keeps news; `follow` and `snapshot` print alerts.
+    pub fn keep_news(&mut self, dir: Option<&std::path::Path>) {
+        self.news = News::load(dir);
+        if let Some(problem) = &self.news.problem {
+            tracing::warn!("{problem}");
+        }
+    }
+
+    /// The analyst has seen a record's news (`None`: all of it).
+    pub fn acknowledge_news(&mut self, which: Option<(Kind, &str)>) {
+        self.news.acknowledge(which);
+        self.save_news();
+    }
+
+    /// Makes news of the records given that match a rule now and are not news already: at start, what
+    /// arrived while the dashboard was closed (the records it marks as new or changed since acknowledged).
+    /// Returns whether one of the rules that made news asks for the bell.
+    pub fn news_at_start<'a>(&mut self, unseen: impl IntoIterator<Item = (Kind, &'a str, Cause)>) -> bool {
+        let now = self.clock.now();
+        let mut bell = false;
+        for (kind, id, cause) in unseen {
+            // Most unseen records match no rule: that is looked at first (a handle and a set per rule).
+            let rules = self.watch.rules_matching(&self.store, kind, id);
+            if rules.is_empty() || self.news.contains(kind, id) {
+                continue;
+            }
+            let Some(entry) = self.store.panel(kind).get(id) else { continue };
+            let title = entry.current().record(self.store.texts()).title().to_owned();
+            for (rule, rings) in rules {
+                self.news.add(kind, id, &title, rule, cause, now);
+                bell |= rings;
+            }
+        }
+        self.save_news();
+        bell
+    }
+
+    fn save_news(&mut self) {
+        if let Err(problem) = self.news.save() {
+            tracing::warn!("{problem}");
+            self.news.problem = Some(problem);
+        }
     }
 
     /// The alerts raised so far (the most recent thousand), oldest first.

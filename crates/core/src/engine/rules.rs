@@ -1,7 +1,7 @@
 //! Watch rules at work: which records each rule matches now, which records a highlighting rule marks, and
 //! the alerts raised when a record comes to match (new, updated, or because of what it is linked to).
 
-use super::change::{Alert, Change};
+use super::change::{Alert, Cause, Change};
 use super::read::FirstHits;
 use crate::model::links::{LinkInfo, Links};
 use crate::model::packed::{Packed, SharedTexts};
@@ -188,12 +188,14 @@ impl Watch {
             let (matches, secs) = (self.matched.len(), began.elapsed().as_secs_f64());
             tracing::info!("first read: {} rules matched {matches} times in {secs:.3} s", self.rules.len());
         }
-        // (kind, id, whether the record itself is news, whether it is here only for what it is linked to)
-        let mut affected: Vec<(Kind, String, bool, bool)> = Vec::new();
+        // (kind, id, whether the record itself is news, whether it is here only for what it is linked to,
+        // what brought it here)
+        let mut affected: Vec<(Kind, String, bool, bool, Cause)> = Vec::new();
         let reads_links = |k: Kind| self.rules.iter().any(|r| r.kind.is_none_or(|rk| rk == k) && r.reads_links());
         for c in changes {
             if let Change::RecordAdded { kind, id, news, .. } | Change::RecordUpdated { kind, id, news, .. } = c {
-                affected.push((*kind, id.to_string(), *news, false));
+                let cause = if matches!(c, Change::RecordAdded { .. }) { Cause::New } else { Cause::Updated };
+                affected.push((*kind, id.to_string(), *news, false, cause));
                 // The records linked to a change may start or stop matching rules that read links
                 // (`sanctioned`, `cover`): looked up only when such a rule is there for their kind. On the
                 // first read every record is a change itself, and is matched once all links are in.
@@ -208,13 +210,13 @@ impl Watch {
                 match kind {
                     Kind::Sanctions | Kind::Suppliers => {
                         let info = links.row_info(store, *kind, id);
-                        affected.extend(info.parties.into_iter().map(|(k, i)| (k, i, false, true)));
+                        affected.extend(info.parties.into_iter().map(|(k, i)| (k, i, false, true, Cause::Linked)));
                     }
                     // A package's shortages only when the move can change what covers them.
                     Kind::Aid if moves_cover(store, links, id) => {
                         let shortages = store.panel(Kind::Shortages);
                         let addressed = links.addressed(store, id).into_iter().filter_map(|h| shortages.id_of(h));
-                        affected.extend(addressed.map(|i| (Kind::Shortages, i.to_owned(), false, true)));
+                        affected.extend(addressed.map(|i| (Kind::Shortages, i.to_owned(), false, true, Cause::Linked)));
                     }
                     Kind::Aid | Kind::Shortages => {}
                 }
@@ -222,7 +224,7 @@ impl Watch {
         }
         let mut seen = HashSet::default();
         let mut out = Vec::new();
-        for (kind, id, news, linked) in affected {
+        for (kind, id, news, linked, cause) in affected {
             if !seen.insert((kind, id.clone(), news, linked)) {
                 continue;
             }
@@ -248,7 +250,10 @@ impl Watch {
                 };
                 flipped |= now_matches != before;
                 highlight |= now_matches && rule.effects.highlight;
-                let fire = now_matches && (news || (!before && was_started));
+                // News is a record coming to match: a record that keeps matching is not news again. On a
+                // first read, only what a published list's comparison calls news (a delisting, an
+                // amendment) is.
+                let fire = now_matches && if was_started { !before } else { news };
                 if fire && (rule.effects.alert || rule.effects.bell) {
                     let alert = Alert {
                         at: now,
@@ -257,6 +262,7 @@ impl Watch {
                         id: id.clone(),
                         title: record.unpack(store.texts()).title().to_owned(),
                         bell: rule.effects.bell,
+                        cause,
                     };
                     tracing::info!("alert: {} on {kind} {id}", rule.name);
                     self.alerts.push(alert.clone());
@@ -381,6 +387,38 @@ impl Watch {
             self.matched.iter().map(|(i, k, h)| (self.rules[*i].name.clone(), *k, id(*k, *h))).collect();
         out.sort();
         out
+    }
+
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// How many records each rule matches now, in the rules' order.
+    pub fn match_counts(&self) -> Vec<(String, usize)> {
+        let mut counts = vec![0; self.rules.len()];
+        for (i, _, _) in &self.matched {
+            if let Some(c) = counts.get_mut(*i) {
+                *c += 1;
+            }
+        }
+        self.rules.iter().map(|r| r.name.clone()).zip(counts).collect()
+    }
+
+    /// How many (rule, record) matches there are now.
+    pub fn match_count(&self) -> usize {
+        self.matched.len()
+    }
+
+    /// The rules that match a record now, with whether each asks for the bell; those that raise nothing
+    /// (highlight only) left out.
+    pub fn rules_matching(&self, store: &Store, kind: Kind, id: &str) -> Vec<(&str, bool)> {
+        let Some(h) = store.panel(kind).handle(id) else { return Vec::new() };
+        self.rules
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| (r.effects.alert || r.effects.bell) && self.matched.contains(&(*i, kind, h)))
+            .map(|(_, r)| (r.name.as_str(), r.effects.bell))
+            .collect()
     }
 
     /// The alerts raised so far (the most recent [`MAX_ALERTS_KEPT`]), oldest first.
@@ -534,9 +572,12 @@ when = { text = { contains = "passed_both" } }
     }
 
     #[test]
-    fn an_update_that_keeps_matching_alerts_again_only_as_news_and_one_that_stops_clears_the_match() {
+    fn an_update_that_keeps_matching_is_not_news_again_and_one_that_stops_clears_the_match() {
         let mut w = World::new();
-        w.arrive(STALLED, true);
+        assert_eq!(alerts(&w.arrive(STALLED, true)).len(), 1);
+        // Issue 18: an update of a record that keeps matching alerted again.
+        let still = STALLED.replace("02-01", "02-02").replace("\"P1\"", "\"P1 renamed\"");
+        assert!(alerts(&w.arrive(&still, true)).is_empty(), "still stalled: not news again");
         let moved = STALLED.replace("stalled", "signed").replace("02-01", "02-03");
         assert!(alerts(&w.arrive(&moved, true)).is_empty());
         assert!(w.watch.matches(&w.store).is_empty(), "a signed package no longer matches");

@@ -7,6 +7,7 @@ pub mod matching;
 pub mod name_index;
 pub mod name_keys;
 pub mod names;
+pub mod news;
 pub mod packed;
 pub mod record;
 pub mod rules;

@@ -149,6 +149,6 @@ pub fn change(c: &Change, store: &Store, all_links: &Links, history: bool) -> Va
 pub fn alert(a: &Alert) -> Value {
     json!({
         "event": "alert", "at": a.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), "rule": a.rule,
-        "kind": a.kind, "id": a.id, "title": a.title, "bell": a.bell,
+        "kind": a.kind, "id": a.id, "title": a.title, "bell": a.bell, "cause": a.cause.as_str(),
     })
 }
