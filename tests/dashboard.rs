@@ -625,3 +625,31 @@ fn alerts_are_state_news_survives_a_restart_and_what_arrived_while_closed_is_new
     let news = std::fs::read_to_string(fx.dir.path().join("state/news.json")).expect("news.json");
     assert!(news.contains("\"s2\"") && !news.contains("\"s3\""), "{news}");
 }
+
+/// Issue 18: a supplier that became SANCTIONED because a designation arrived got no mark, and a filter on
+/// what it shows did not take it in. Now it is marked `~` and the filter keeps it at once.
+#[test]
+fn a_supplier_sanctioned_by_a_new_designation_is_marked_changed_and_filtered_again() {
+    let fx = Fixture::new();
+    fx.append("sanctions.jsonl", sanction("s1", T1, "Alpha Ltd"));
+    fx.append(
+        "suppliers.jsonl",
+        "{\"id\":\"sup-1\",\"ts\":\"2024-05-01T00:00:00Z\",\"name\":\"Jiangsu Example Tools Co., Ltd.\",\"country\":\"CN\",\"status\":\"flagged\"}\n",
+    );
+    fx.append("aid.jsonl", "");
+    fx.append("shortages.jsonl", "");
+    let mut pty = fx.dashboard(160, 30, &[], &[]);
+    pty.wait_text("Jiangsu Example", DEADLINE);
+    pty.send(b"2/status:sanctioned");
+    pty.wait_text("nothing matches the filter", DEADLINE);
+    pty.send(b"\r");
+    fx.append(
+        "sanctions.jsonl",
+        "{\"id\":\"x1\",\"ts\":\"2024-06-02T00:00:00Z\",\"target\":\"Jiangsu Example Tools Co., Ltd.\",\"authority\":\"OFAC\",\"action\":\"designated\"}\n",
+    );
+    pty.wait_screen("the supplier, sanctioned, marked changed and kept by the filter", DEADLINE, |s| {
+        s.contents().lines().any(|l| l.contains("│~ Jiangsu Example") && l.contains("SANCTIONED OFAC"))
+    });
+    pty.send(b"\x1bq");
+    pty.wait_exit(DEADLINE);
+}

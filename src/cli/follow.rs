@@ -136,6 +136,7 @@ fn text_line(c: &Change) -> String {
         Change::FileReplaced { file } => format!("replaced {}\n", clean_path(file)),
         Change::FeedMissing { file } => format!("missing  {}\n", clean_path(file)),
         Change::Alert(a) => format!("alert    {}: {} {} ({})\n", a.rule, a.kind, a.title, a.id),
+        Change::Relinked { kind, id, by } => format!("relinked {kind} {id} (by {} {})\n", by.0, by.1),
         Change::Evicted { kind, ids } => format!("evicted  {} {kind} records (retention)\n", ids.len()),
         Change::Read { kind, file, records } => format!("read     {records} {kind} records ({})\n", clean_path(file)),
     }

@@ -13,6 +13,7 @@ use super::data::Data;
 use super::keys::{Action, Context};
 use super::layout::{layout, table_rows};
 use super::marks::MarksJob;
+use super::panel::draw::title as panel_title;
 pub use super::panel::{Mark, PanelView, Rows};
 use super::popup::{detail::Detail, help::Help, Popup, Reply, Scroll};
 use chrono::NaiveDateTime;
@@ -164,7 +165,9 @@ impl App {
         // The records that changed, for panels that show what a filter keeps.
         let mut changed: [Vec<&str>; 4] = Default::default();
         for c in changes {
-            if self.paused && matches!(c, Change::RecordAdded { .. } | Change::RecordUpdated { .. }) {
+            if self.paused
+                && matches!(c, Change::RecordAdded { .. } | Change::RecordUpdated { .. } | Change::Relinked { .. })
+            {
                 self.held.push(c.clone());
                 self.dirty = true;
                 continue;
@@ -185,6 +188,14 @@ impl App {
                         // A record that arrived since start stays "new" when it is updated again.
                         marks.entry(id.to_string()).or_insert(mark);
                     }
+                }
+                // Its links changed (a designation made it SANCTIONED): marked changed, filtered again.
+                Change::Relinked { kind, id, .. } => {
+                    touched[kind.index()] = true;
+                    if self.panels[kind.index()].is_filtered() {
+                        changed[kind.index()].push(id);
+                    }
+                    self.panels[kind.index()].marks.entry(id.clone()).or_insert(Mark::Updated);
                 }
                 Change::Read { kind, file, .. } => {
                     touched[kind.index()] = true;
@@ -304,6 +315,11 @@ impl App {
             }
             Command::Refilter(kind) => self.panels[kind.index()].reorder(data, kind),
             Command::Select(kind, id) => self.panels[kind.index()].select(store.panel(kind), &id),
+            Command::NextMarked(kind, forward) => {
+                if !self.panels[kind.index()].next_marked(store.panel(kind), forward) {
+                    self.notice = Some(format!("no record of {} is marked new or changed", panel_title(kind)));
+                }
+            }
             Command::Copy => {
                 let target = match &self.popup {
                     Some(Popup::Detail(d)) => Some((d.kind, d.id.clone())),
@@ -476,6 +492,8 @@ impl App {
             Action::Zoom => self.zoom = !self.zoom,
             Action::Acknowledge => self.commands.push(Command::Acknowledge(Some(focus))),
             Action::AcknowledgeAll => self.commands.push(Command::Acknowledge(None)),
+            Action::NextMarked => self.commands.push(Command::NextMarked(focus, true)),
+            Action::PrevMarked => self.commands.push(Command::NextMarked(focus, false)),
             Action::Filter => self.editing_filter = true,
             Action::Pause => {
                 self.paused = !self.paused;
@@ -624,6 +642,39 @@ mod tests {
         assert_eq!(app.panel(Kind::Sanctions).selected_id(), Some("b"));
         assert_eq!(app.panel(Kind::Sanctions).marks.get("d"), Some(&Mark::New));
         assert_eq!(app.new_count(), 2);
+    }
+
+    /// n and N go to the next and previous marked record, round from the other end; a backdated arrival
+    /// (the row 36 of 36) is found at once.
+    #[test]
+    fn n_and_n_go_to_the_next_and_previous_marked_record() {
+        let mut store = Store::new();
+        let mut app = App::new(t0(), false);
+        let days: Vec<(String, String)> =
+            (1..=9).map(|d| (format!("r{d}"), format!("2024-01-0{d}T00:00:00Z"))).collect();
+        let lines: Vec<(&str, &str)> = days.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let c = add(&mut store, &lines, false);
+        app.apply(&c, &bare(&store));
+        // Rows newest first: r9 .. r1. Marked: r7 (row 2), and a backdated arrival, r0 (the last row).
+        let c = add(&mut store, &[("r7", "2024-01-07T00:00:00Z"), ("r0", "2023-12-31T00:00:00Z")], true);
+        app.apply(&c, &bare(&store));
+        let selected = |app: &mut App, store: &Store| {
+            catch_up(app, store);
+            app.panel(Kind::Sanctions).selected_id().map(str::to_owned)
+        };
+        app.update(Action::NextMarked);
+        assert_eq!(selected(&mut app, &store).as_deref(), Some("r7"));
+        app.update(Action::NextMarked);
+        assert_eq!(selected(&mut app, &store).as_deref(), Some("r0"), "the backdated one, on the last row");
+        app.update(Action::NextMarked);
+        assert_eq!(selected(&mut app, &store).as_deref(), Some("r7"), "round from the top");
+        app.update(Action::PrevMarked);
+        assert_eq!(selected(&mut app, &store).as_deref(), Some("r0"), "round from the bottom");
+        app.update(Action::Acknowledge);
+        catch_up(&mut app, &store);
+        app.update(Action::NextMarked);
+        catch_up(&mut app, &store);
+        assert!(app.notice.as_deref().is_some_and(|n| n.contains("no record")), "{:?}", app.notice);
     }
 
     #[test]

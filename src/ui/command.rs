@@ -15,4 +15,6 @@ pub enum Command {
     Copy,
     /// Select a record in its panel (the panel is focused already).
     Select(Kind, String),
+    /// Select the next (`true`) or previous marked record (new or changed) of a panel.
+    NextMarked(Kind, bool),
 }

@@ -101,6 +101,23 @@ impl PanelView {
         }
     }
 
+    /// Selects the nearest marked record below the selection (`forward`) or above it, going round from
+    /// the other end when there is none that way. False when no row is marked. The marked records' rows
+    /// are found by rank, not by walking the panel: as fast on the oldest row of a million.
+    pub fn next_marked(&mut self, panel: &Panel, forward: bool) -> bool {
+        let cur = self.selected;
+        let rows: Vec<usize> = self.marks.keys().filter_map(|id| self.position(panel, id)).collect();
+        let ahead = |p: usize| if forward { p > cur } else { p < cur };
+        let next = match forward {
+            true => rows.iter().copied().filter(|&p| ahead(p)).min().or_else(|| rows.iter().copied().min()),
+            false => rows.iter().copied().filter(|&p| ahead(p)).max().or_else(|| rows.iter().copied().max()),
+        };
+        let Some(row) = next else { return false };
+        self.selected = row;
+        self.sel = self.id_at(panel, row).map(str::to_owned);
+        true
+    }
+
     /// Every row's id (for tests and small panels).
     pub fn ids(&self, panel: &Panel) -> Vec<String> {
         self.entries(panel, 0).map(|e| e.current().packed().id().to_string()).collect()

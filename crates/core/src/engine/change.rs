@@ -44,6 +44,13 @@ pub enum Change {
     FeedMissing {
         file: Arc<PathBuf>,
     },
+    /// A record whose row may read differently because a record it is linked to arrived or changed
+    /// (`by`): a supplier that becomes SANCTIONED, a target that gets `⚑`, a shortage whose cover moves.
+    Relinked {
+        kind: Kind,
+        id: String,
+        by: (Kind, String),
+    },
     /// A watch rule matched a new or updated record (or a record whose links changed).
     Alert(Box<Alert>),
     /// Records of `kind` the first read found in `file`: one change for all of them rather than one a

@@ -13,6 +13,7 @@ pub mod diffs;
 pub mod errors;
 pub mod options;
 pub mod read;
+pub mod relinked;
 pub mod retention;
 pub mod rules;
 
@@ -237,6 +238,8 @@ impl Engine {
         let mut out = Vec::new();
         let packed = self.store.pack(&record);
         out.extend(read::apply(&mut self.store, &mut self.links, packed, None, Origin::NONE, true));
+        let relinked = relinked::of(&self.store, &self.links, &out);
+        out.extend(relinked);
         let alerts =
             self.watch.run(&self.store, &self.links, &out, true, &read::FirstHits::default(), self.clock.now());
         out.extend(alerts);
@@ -326,6 +329,10 @@ impl Engine {
         }
         self.started = true;
         self.errors.note(&changes);
+        if news {
+            let relinked = relinked::of(&self.store, &self.links, &changes);
+            changes.extend(relinked);
+        }
         let alerts = self.watch.run(&self.store, &self.links, &changes, news, &hits, now);
         for c in &alerts {
             if let Change::Alert(a) = c {

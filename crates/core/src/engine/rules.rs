@@ -16,19 +16,6 @@ use std::sync::Arc;
 /// How many alerts are kept for the alert list.
 pub const MAX_ALERTS_KEPT: usize = 1_000;
 
-/// Whether a package's version just applied can change what covers a shortage, against the version in force
-/// before it (see [`Links::changes_cover`]); an older version arriving late changes nothing.
-fn moves_cover(store: &Store, links: &Links, package: &str) -> bool {
-    let Some(entry) = store.panel(Kind::Aid).get(package) else { return false };
-    let versions = entry.history();
-    let current = entry.current();
-    if versions.iter().any(|v| v.seq > current.seq) {
-        return false;
-    }
-    let before = versions.len().checked_sub(2).map(|i| versions[i].packed());
-    links.changes_cover(store.texts(), before, Some(current.packed()))
-}
-
 /// The rules on fields alone (no `sanctioned`, no `cover`), at most 64, as the parser threads match them
 /// on a first read: a record's hits are a bit each.
 #[derive(Debug)]
@@ -193,33 +180,18 @@ impl Watch {
         let mut affected: Vec<(Kind, String, bool, bool, Cause)> = Vec::new();
         let reads_links = |k: Kind| self.rules.iter().any(|r| r.kind.is_none_or(|rk| rk == k) && r.reads_links());
         for c in changes {
-            if let Change::RecordAdded { kind, id, news, .. } | Change::RecordUpdated { kind, id, news, .. } = c {
-                let cause = if matches!(c, Change::RecordAdded { .. }) { Cause::New } else { Cause::Updated };
-                affected.push((*kind, id.to_string(), *news, false, cause));
-                // The records linked to a change may start or stop matching rules that read links
-                // (`sanctioned`, `cover`): looked up only when such a rule is there for their kind. On the
-                // first read every record is a change itself, and is matched once all links are in.
-                let other = match kind {
-                    Kind::Sanctions => Kind::Suppliers,
-                    Kind::Suppliers => Kind::Sanctions,
-                    Kind::Aid | Kind::Shortages => Kind::Shortages,
-                };
-                if !was_started || !reads_links(other) {
-                    continue;
+            match c {
+                Change::RecordAdded { kind, id, news, .. } | Change::RecordUpdated { kind, id, news, .. } => {
+                    let cause = if matches!(c, Change::RecordAdded { .. }) { Cause::New } else { Cause::Updated };
+                    affected.push((*kind, id.to_string(), *news, false, cause));
                 }
-                match kind {
-                    Kind::Sanctions | Kind::Suppliers => {
-                        let info = links.row_info(store, *kind, id);
-                        affected.extend(info.parties.into_iter().map(|(k, i)| (k, i, false, true, Cause::Linked)));
-                    }
-                    // A package's shortages only when the move can change what covers them.
-                    Kind::Aid if moves_cover(store, links, id) => {
-                        let shortages = store.panel(Kind::Shortages);
-                        let addressed = links.addressed(store, id).into_iter().filter_map(|h| shortages.id_of(h));
-                        affected.extend(addressed.map(|i| (Kind::Shortages, i.to_owned(), false, true, Cause::Linked)));
-                    }
-                    Kind::Aid | Kind::Shortages => {}
+                // A record linked to a change may start or stop matching rules that read links
+                // (`sanctioned`, `cover`): looked at again only when such a rule is there for its kind. On
+                // the first read every record is a change itself, and is matched once all links are in.
+                Change::Relinked { kind, id, .. } if was_started && reads_links(*kind) => {
+                    affected.push((*kind, id.clone(), false, true, Cause::Linked));
                 }
+                _ => {}
             }
         }
         let mut seen = HashSet::default();
@@ -522,8 +494,11 @@ when = { text = { contains = "passed_both" } }
         fn arrive(&mut self, line: &str, news: bool) -> Vec<Change> {
             let packed = parse_packed(line.as_bytes(), None).expect("parses").expect("a record");
             let origin = Origin { line: 1, ..Origin::NONE };
-            let changes: Vec<Change> =
+            let mut changes: Vec<Change> =
                 apply(&mut self.store, &mut self.links, packed, None, origin, news).into_iter().collect();
+            if news {
+                changes.extend(crate::engine::relinked::of(&self.store, &self.links, &changes));
+            }
             self.watch.run(&self.store, &self.links, &changes, news, &FirstHits::default(), now())
         }
     }

@@ -136,6 +136,14 @@ pub fn change(c: &Change, store: &Store, all_links: &Links, history: bool) -> Va
         Change::FileReplaced { file } => file_event("file_replaced", file),
         Change::FeedMissing { file } => file_event("feed_missing", file),
         Change::Alert(a) => alert(a),
+        // The record as it reads now, links included: what changed is what it is linked to.
+        Change::Relinked { kind, id, by } => {
+            let mut v = json!({"event": "record_relinked", "kind": kind, "id": id, "by": {"kind": by.0, "id": by.1}});
+            if let Some(entry) = store.panel(*kind).get(id) {
+                v["record"] = record(entry, &all_links.info(store, *kind, id), store, history);
+            }
+            v
+        }
         Change::Read { kind, file, records } => {
             json!({"event": "records_read", "kind": kind, "file": path_text(file), "count": records})
         }
